@@ -1,0 +1,110 @@
+/*
+ * Copyright (c) 2026 The ovs-tmirror authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#ifndef TMIRROR_EVALUATE_H
+#define TMIRROR_EVALUATE_H 1
+
+/* The reference evaluator: which session, if any, mirrors a packet seen at
+ * a source network interface, and why (shared/semantics.md, "Evaluation").
+ *
+ * It is written for clarity, not speed, and is the oracle that the flows
+ * compiled for Open vSwitch are tested against. */
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "tmirror/model.h"
+
+struct ds;
+
+/* A packet as seen at a source ENI. */
+struct tm_packet {
+    enum tm_direction direction;
+    uint16_t eth_type;          /* In host byte order: 0x0800, 0x86dd... */
+    uint8_t ip_proto;           /* For IPv4 and IPv6. */
+    struct in6_addr src;        /* IPv4 as IPv4-mapped IPv6. */
+    struct in6_addr dst;
+    uint16_t src_port;          /* For TCP and UDP. */
+    uint16_t dst_port;
+    uint32_t length;            /* Bytes of the whole frame. */
+    bool dropped_at_source;     /* By the ENI's security group or the
+                                 * subnet's network ACL. */
+};
+
+#define TM_REASONS                                                          \
+    TM_REASON(MIRRORED_BY_RULE, "mirrored: accepted by a filter rule")     \
+    TM_REASON(MIRRORED_BY_SERVICE,                                          \
+              "mirrored: the filter's amazon-dns network service")          \
+    TM_REASON(NEVER_ARP, "never mirrored: ARP")                            \
+    TM_REASON(NEVER_DHCP, "never mirrored: DHCP")                          \
+    TM_REASON(NEVER_METADATA, "never mirrored: instance metadata service") \
+    TM_REASON(NEVER_NTP, "never mirrored: Amazon Time Sync (NTP)")         \
+    TM_REASON(NEVER_WINDOWS_ACTIVATION,                                     \
+              "never mirrored: Windows activation (KMS)")                   \
+    TM_REASON(DROPPED_AT_SOURCE,                                            \
+              "not mirrored: dropped at the source by its security group "  \
+              "or network ACL")                                             \
+    TM_REASON(NO_SESSIONS, "not mirrored: no active session on this ENI")  \
+    TM_REASON(NOT_ACCEPTED, "not mirrored: no session accepted it")
+
+enum tm_reason {
+#define TM_REASON(NAME, TEXT) TM_REASON_##NAME,
+    TM_REASONS
+#undef TM_REASON
+};
+
+/* What one session decided about the packet. */
+struct tm_step {
+    const struct tm_session *session;
+    const struct tm_rule *rule; /* The first matching rule, or NULL. */
+    bool by_service;            /* Accepted by a network service. */
+};
+
+struct tm_decision {
+    enum tm_reason reason;
+    const struct tm_session *session;   /* Mirroring session, or NULL. */
+    const struct tm_rule *rule;         /* Accepting rule, or NULL. */
+    uint32_t vni;                       /* Only if mirrored. */
+    uint32_t carried_length;            /* Bytes of the original carried
+                                         * after the VXLAN header. */
+
+    /* The sessions tried, in order, up to the one that decided. */
+    struct tm_step steps[TM_MAX_SESSIONS_PER_ENI];
+    size_t n_steps;
+};
+
+void tm_evaluate(const struct tm_model *, const char *eni,
+                 const struct tm_packet *, struct tm_decision *);
+bool tm_never_mirrored(const struct tm_packet *, enum tm_reason *);
+bool tm_rule_matches(const struct tm_rule *, const struct tm_packet *);
+bool tm_is_amazon_dns(const struct tm_eni *, const struct tm_packet *);
+uint32_t tm_carried_length(const struct tm_model *,
+                           const struct tm_session *, uint32_t length);
+
+bool tm_decision_mirrored(const struct tm_decision *);
+const char *tm_reason_to_string(enum tm_reason);
+void tm_decision_format(const struct tm_decision *, struct ds *);
+void tm_step_format(const struct tm_step *, struct ds *);
+void tm_packet_format(const struct tm_packet *, struct ds *);
+char *tm_packet_parse(const char *, struct tm_packet *)
+    OVS_WARN_UNUSED_RESULT;
+
+/* Encapsulation overhead that AWS subtracts from the target's MTU. */
+#define TM_VXLAN_OVERHEAD_IPV4 54
+#define TM_VXLAN_OVERHEAD_IPV6 74
+
+#endif /* tmirror/evaluate.h */
