@@ -1,0 +1,31 @@
+# Unit tests (CUnit).
+check_PROGRAMS += tests/tm-unit
+tests_tm_unit_SOURCES = \
+	tests/tm-test.c \
+	tests/tm-test.h \
+	tests/tm-unit.c \
+	tests/test-evaluate.c \
+	tests/test-model.c
+tests_tm_unit_LDADD = $(TM_LIBS) $(CUNIT_LIBS)
+TESTS += tests/tm-unit
+
+# The examples of the user guide must decide as the guide says.
+TESTS += tests/tm-examples.sh
+EXTRA_DIST += tests/tm-examples.sh
+
+# Benchmarks: "make bench" prints a table of side-by-side ratios.
+noinst_PROGRAMS += tests/tm-bench
+tests_tm_bench_SOURCES = tests/tm-bench.c
+tests_tm_bench_LDADD = $(TM_LIBS)
+
+.PHONY: bench
+bench: tests/tm-bench
+	$(AM_V_at)tests/tm-bench
+
+# Coding style: Open vSwitch's own checkpatch.py over every C file.
+.PHONY: check-style
+check-style:
+	$(AM_V_at)$(PYTHON3) '$(OVS_SRCDIR)/utilities/checkpatch.py' -q -f \
+	    $(sort $(filter %.c %.h,$(lib_libtmirror_la_SOURCES) \
+	        $(noinst_HEADERS) $(tests_tm_unit_SOURCES) \
+	        $(tests_tm_bench_SOURCES) $(utilities_tm_examples_SOURCES)))

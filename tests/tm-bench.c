@@ -1,0 +1,275 @@
+/*
+ * Copyright (c) 2026 The ovs-tmirror authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/* tm-bench: the benchmarks behind "make bench".  Each row is measured in
+ * the same run as its baseline, the two interleaved, and is reported as a
+ * ratio as well as in absolute terms (which are noise on shared machines).
+ */
+
+#include <config.h>
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "command-line.h"
+#include "openvswitch/util.h"
+#include "random.h"
+#include "tmirror/evaluate.h"
+#include "tmirror/model.h"
+#include "util.h"
+
+#define ACCOUNT "111111111111"
+#define N_PACKETS 4096          /* Packets per batch, cycled. */
+#define N_REPS 7                /* Interleaved repetitions; median kept. */
+
+static double target_seconds = 0.1;     /* Per repetition and case. */
+
+static void
+check(struct tm_error *error)
+{
+    if (error) {
+        ovs_fatal(0, "%s", tm_error_to_string(error));
+    }
+}
+
+static double
+now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* A model with one source ENI "eni-src" that has 'n_sessions' sessions of
+ * 'n_rules' ingress rules each.  With 'match_nothing', no rule matches the
+ * packets of make_packets() (so every rule of every session is tried);
+ * otherwise the first rule of the first session accepts everything. */
+static struct tm_model *
+make_model(int n_sessions, int n_rules, bool match_nothing)
+{
+    struct tm_model *model = tm_model_create();
+    struct tm_eni_spec eni = {
+        .owner = ACCOUNT, .vpc_cidr = "10.0.0.0/16", .mtu = TM_UNSET,
+    };
+
+    check(tm_model_add_account(model, ACCOUNT, NULL));
+    eni.id = "eni-src";
+    eni.ip = "10.0.1.10";
+    check(tm_model_add_eni(model, &eni));
+    check(tm_model_add_nlb(model, "nlb-1", ACCOUNT));
+    struct tm_target_spec target = {
+        .id = "tmt-1", .network_load_balancer_arn = "nlb-1",
+    };
+    check(tm_create_target(model, ACCOUNT, &target, NULL));
+
+    for (int s = 0; s < n_sessions; s++) {
+        char filter_id[16];
+        struct tm_filter_spec filter = { .id = filter_id };
+
+        snprintf(filter_id, sizeof filter_id, "tmf-%d", s);
+        check(tm_create_filter(model, ACCOUNT, &filter, NULL));
+        for (int r = 0; r < n_rules; r++) {
+            char dst[32], ports[32];
+            struct tm_rule_spec rule = {
+                .direction = "ingress",
+                .rule_number = (r + 1) * 10,
+                .action = r % 2 ? "reject" : "accept",
+                .protocol = "tcp",
+                .source_cidr = "0.0.0.0/0",
+                .destination_cidr = dst,
+                .destination_port_range = ports,
+            };
+
+            /* Realistic rules: a /24 and a port range each.  The packets
+             * go to 10.0.1.10 port 40000-40999, so a rule for 10.0.2.0/24
+             * never matches them while one for 10.0.0.0/16 does. */
+            snprintf(dst, sizeof dst, "%s",
+                     match_nothing || s || r ? "10.0.2.0/24"
+                     : "10.0.0.0/16");
+            snprintf(ports, sizeof ports, "%d-%d", 1000 + r * 100,
+                     match_nothing || s || r ? 1099 + r * 100 : 65535);
+            check(tm_create_rule(model, ACCOUNT, filter_id, &rule, NULL));
+        }
+
+        struct tm_session_spec session = {
+            .network_interface_id = "eni-src", .target_id = "tmt-1",
+            .filter_id = filter_id, .session_number = s + 1,
+            .vni = TM_UNSET, .packet_length = TM_UNSET,
+        };
+        check(tm_create_session(model, ACCOUNT, &session, NULL));
+    }
+    return model;
+}
+
+static void
+make_packets(struct tm_packet *packets)
+{
+    for (int i = 0; i < N_PACKETS; i++) {
+        char *s = xasprintf("ingress tcp 198.51.%d.%d:%d > 10.0.1.10:%d "
+                            "len %d", (i >> 8) & 0xff, i & 0xff,
+                            1024 + i, 40000 + i % 1000, 64 + i % 1400);
+        char *error = tm_packet_parse(s, &packets[i]);
+        if (error) {
+            ovs_fatal(0, "%s", error);
+        }
+        free(s);
+    }
+}
+
+struct eval_case {
+    const char *name;
+    struct tm_model *model;
+    double samples[N_REPS];     /* Nanoseconds per packet. */
+    size_t n_mirrored;
+};
+
+/* Evaluates batches of 'packets' against 'c' for about 'target_seconds'
+ * and records the cost per packet. */
+static void
+run_eval(struct eval_case *c, const struct tm_packet *packets, int rep)
+{
+    struct tm_decision decision;
+    long long int n = 0;
+    double start = now(), elapsed;
+
+    do {
+        for (int i = 0; i < N_PACKETS; i++) {
+            tm_evaluate(c->model, "eni-src", &packets[i], &decision);
+            c->n_mirrored += decision.session != NULL;
+        }
+        n += N_PACKETS;
+        elapsed = now() - start;
+    } while (elapsed < target_seconds);
+    c->samples[rep] = elapsed * 1e9 / n;
+}
+
+static int
+compare_doubles(const void *a_, const void *b_)
+{
+    const double *a = a_, *b = b_;
+
+    return *a < *b ? -1 : *a > *b;
+}
+
+static double
+median(double *samples)
+{
+    qsort(samples, N_REPS, sizeof *samples, compare_doubles);
+    return samples[N_REPS / 2];
+}
+
+static void
+bench_evaluator(void)
+{
+    struct tm_packet *packets = xmalloc(N_PACKETS * sizeof *packets);
+    struct eval_case cases[] = {
+        { "reference evaluator, 3 sessions x 10 rules, no rule matches",
+          make_model(3, 10, true), { 0 }, 0 },
+        { "reference evaluator, 3 sessions x 10 rules, first rule accepts",
+          make_model(3, 10, false), { 0 }, 0 },
+        { "reference evaluator, 1 session x 1 rule, no rule matches "
+          "(baseline)", make_model(1, 1, true), { 0 }, 0 },
+    };
+    const size_t n = ARRAY_SIZE(cases);
+    const size_t base = n - 1;
+
+    make_packets(packets);
+    for (int rep = 0; rep < N_REPS; rep++) {
+        for (size_t i = 0; i < n; i++) {
+            run_eval(&cases[i], packets, rep);
+        }
+    }
+
+    double base_ns = median(cases[base].samples);
+    for (size_t i = 0; i < n; i++) {
+        double ns = median(cases[i].samples);
+
+        printf("| %-68s | %9.1f ns/packet | %6.2fx |\n", cases[i].name, ns,
+               ns / base_ns);
+        tm_model_destroy(cases[i].model);
+    }
+    if (cases[0].n_mirrored || !cases[1].n_mirrored) {
+        ovs_fatal(0, "benchmark models do not decide as designed");
+    }
+    free(packets);
+}
+
+static void usage(void) OVS_NO_RETURN;
+
+static void
+usage(void)
+{
+    printf("%s: ovs-tmirror benchmarks\n"
+           "usage: %s [OPTIONS]\n"
+           "\n"
+           "Prints a table: each row's cost and its ratio to the baseline "
+           "row measured\n"
+           "in the same run, interleaved with it (median of %d "
+           "repetitions).\n"
+           "\n"
+           "Options:\n"
+           "  -t, --time=SECONDS  time per case and repetition "
+           "(default: %.1f)\n"
+           "  -h, --help          display this help message\n",
+           program_name, program_name, N_REPS, target_seconds);
+    exit(EXIT_SUCCESS);
+}
+
+int
+main(int argc, char *argv[])
+{
+    static const struct option long_options[] = {
+        {"time", required_argument, NULL, 't'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    char *short_options = ovs_cmdl_long_options_to_short_options(long_options);
+
+    set_program_name(argv[0]);
+    for (;;) {
+        int c = getopt_long(argc, argv, short_options, long_options, NULL);
+        if (c == -1) {
+            break;
+        }
+        switch (c) {
+        case 't':
+            target_seconds = strtod(optarg, NULL);
+            if (target_seconds <= 0) {
+                ovs_fatal(0, "--time: \"%s\" is not a positive number",
+                          optarg);
+            }
+            break;
+        case 'h':
+            usage();
+        case '?':
+            exit(2);
+        default:
+            OVS_NOT_REACHED();
+        }
+    }
+    free(short_options);
+
+    random_set_seed(1);
+    printf("| %-68s | %19s | %7s |\n", "benchmark", "cost", "ratio");
+    printf("|%s|%s|%s|\n", "----------------------------------------------"
+           "------------------------", "---------------------", "---------");
+    bench_evaluator();
+    return 0;
+}
