@@ -25,7 +25,8 @@ bench: tests/tm-bench
 # Coding style: Open vSwitch's own checkpatch.py over every C file.
 .PHONY: check-style
 check-style:
-	$(AM_V_at)$(PYTHON3) '$(OVS_SRCDIR)/utilities/checkpatch.py' -q -f \
+	$(AM_V_at)cd $(srcdir) && $(PYTHON3) \
+	    '$(OVS_SRCDIR)/utilities/checkpatch.py' -q -f \
 	    $(sort $(filter %.c %.h,$(lib_libtmirror_la_SOURCES) \
 	        $(noinst_HEADERS) $(tests_tm_unit_SOURCES) \
 	        $(tests_tm_bench_SOURCES) $(utilities_tm_examples_SOURCES)))

@@ -252,13 +252,16 @@ main(int argc, char *argv[])
         case 't':
             target_seconds = strtod(optarg, NULL);
             if (target_seconds <= 0) {
+                free(short_options);
                 ovs_fatal(0, "--time: \"%s\" is not a positive number",
                           optarg);
             }
             break;
         case 'h':
+            free(short_options);
             usage();
         case '?':
+            free(short_options);
             exit(2);
         default:
             OVS_NOT_REACHED();

@@ -191,6 +191,7 @@ main(int argc, char *argv[])
             for (size_t i = 0; i < n_examples; i++) {
                 printf("%-12s %s\n", examples[i].name, examples[i].title);
             }
+            free(short_options);
             exit(EXIT_SUCCESS);
 
         case 's':
@@ -198,18 +199,22 @@ main(int argc, char *argv[])
                 fprintf(stderr, "%s: --seed: \"%s\" is not a positive "
                         "number\n",
                         program_name, optarg);
+                free(short_options);
                 exit(2);
             }
             break;
 
         case 'h':
+            free(short_options);
             usage();
 
         case 'V':
             ovs_print_version(0, 0);
+            free(short_options);
             exit(EXIT_SUCCESS);
 
         case '?':
+            free(short_options);
             exit(2);
 
         default:
