@@ -23,10 +23,10 @@ bench: tests/tm-bench
 	$(AM_V_at)tests/tm-bench
 
 # Coding style: Open vSwitch's own checkpatch.py over every C file.
+STYLE_FILES += $(filter %.c %.h,$(lib_libtmirror_la_SOURCES) \
+	$(noinst_HEADERS) $(tests_tm_unit_SOURCES) $(tests_tm_bench_SOURCES) \
+	$(utilities_tm_examples_SOURCES))
 .PHONY: check-style
 check-style:
 	$(AM_V_at)cd $(srcdir) && $(PYTHON3) \
-	    '$(OVS_SRCDIR)/utilities/checkpatch.py' -q -f \
-	    $(sort $(filter %.c %.h,$(lib_libtmirror_la_SOURCES) \
-	        $(noinst_HEADERS) $(tests_tm_unit_SOURCES) \
-	        $(tests_tm_bench_SOURCES) $(utilities_tm_examples_SOURCES)))
+	    '$(OVS_SRCDIR)/utilities/checkpatch.py' -q -f $(sort $(STYLE_FILES))
