@@ -9,7 +9,7 @@
 set -e
 
 PACKAGES="
-    autoconf automake libtool pkg-config make gcc g++ python3 git
+    autoconf automake libtool pkg-config make gcc patch python3
     libssl-dev libcap-ng-dev
     libxml2-dev libxml2-utils
     libcunit1-dev
