@@ -271,12 +271,6 @@ tm_evaluate(const struct tm_model *model, const char *eni_id,
     }
 }
 
-bool
-tm_decision_mirrored(const struct tm_decision *decision)
-{
-    return decision->session != NULL;
-}
-
 const char *
 tm_reason_to_string(enum tm_reason reason)
 {

@@ -187,6 +187,9 @@ test_error_codes(void)
     CU_ASSERT(tm_error_code_from_name("CIDR_FAMILY_MISMATCH", &code));
     CU_ASSERT_EQUAL(code, TM_ERR_CIDR_FAMILY_MISMATCH);
     CU_ASSERT(!tm_error_code_from_name("NO_SUCH_CODE", &code));
+    TM_ASSERT_STRING_EQUAL(
+        tm_error_code_summary(TM_ERR_QUOTA_RULES_PER_FILTER),
+        "at most 10 rules per filter");
 
     struct tm_error *error = tm_error_create(TM_ERR_VALUE_OUT_OF_RANGE,
                                              "session-number", "%d is big",
@@ -472,6 +475,7 @@ test_rule_create(void)
     TM_OK(tm_test_filter(ACCT_A, "tmf-1"));
     TM_OK(tm_create_rule(M, ACCT_A, "tmf-1", &spec, &r));
     CU_ASSERT(!strncmp(r->id, "tmfr-", 5));
+    CU_ASSERT_PTR_EQUAL(tm_model_find_rule(M, r->id), r);
     tm_rule_format(r, &s);
     TM_ASSERT_STRING_EQUAL(ds_cstr(&s), "ingress 100 accept tcp 0.0.0.0/0 "
                            "sport 1024-65535 -> 10.0.0.0/16 dport 80");

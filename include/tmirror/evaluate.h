@@ -95,7 +95,6 @@ bool tm_is_amazon_dns(const struct tm_eni *, const struct tm_packet *);
 uint32_t tm_carried_length(const struct tm_model *,
                            const struct tm_session *, uint32_t length);
 
-bool tm_decision_mirrored(const struct tm_decision *);
 const char *tm_reason_to_string(enum tm_reason);
 void tm_decision_format(const struct tm_decision *, struct ds *);
 void tm_step_format(const struct tm_step *, struct ds *);
