@@ -539,7 +539,7 @@ check_nlb(struct sim_result *r, const struct sim_nlb *nlb,
         free(fix);
     }
 
-    if (reached && chosen) {
+    if (reached && listener && chosen) {
         struct sim_hop *hop = add_hop(r, chosen->eni->id,
                                       "network-interface");
         smap_add(&hop->attrs, "availability-zone",
@@ -982,18 +982,34 @@ fix_for_model_error(const struct tm_error *e)
     }
 }
 
+/* Reports the model's refusals 'errors' of an object of 'session' (the
+ * session itself, its target or its filter), naming 'component' or, for
+ * the session's own refusals, the object that its field designates. */
 static void
-explain_model_errors(struct sim_result *r, const char *component,
-                     struct tm_error **errors, size_t n)
+explain_model_errors(struct sim_result *r,
+                     const struct sim_mirror_session *session,
+                     const char *component, struct tm_error **errors,
+                     size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         const struct tm_error *e = errors[i];
+        const char *at = component;
+
+        if (!strcmp(component, session->id) && e->field) {
+            if (!strcmp(e->field, "traffic-mirror-target-id")) {
+                at = session->target->id;
+            } else if (!strcmp(e->field, "traffic-mirror-filter-id")) {
+                at = session->filter->id;
+            } else if (!strcmp(e->field, "network-interface-id")) {
+                at = session->source->id;
+            }
+        }
 
         if (e->field) {
-            explain(r, tm_error_code_name(e->code), component, NULL,
+            explain(r, tm_error_code_name(e->code), at, NULL,
                     fix_for_model_error(e), "%s: %s", e->field, e->message);
         } else {
-            explain(r, tm_error_code_name(e->code), component, NULL,
+            explain(r, tm_error_code_name(e->code), at, NULL,
                     fix_for_model_error(e), "%s", e->message);
         }
     }
@@ -1018,10 +1034,12 @@ sim_check_session(const struct sim_topology *topo,
     memset(r, 0, sizeof *r);
     r->session = session;
 
-    explain_model_errors(r, target->id, target->errors, target->n_errors);
-    explain_model_errors(r, session->filter->id, session->filter->errors,
-                         session->filter->n_errors);
-    explain_model_errors(r, session->id, session->errors, session->n_errors);
+    explain_model_errors(r, session, target->id, target->errors,
+                         target->n_errors);
+    explain_model_errors(r, session, session->filter->id,
+                         session->filter->errors, session->filter->n_errors);
+    explain_model_errors(r, session, session->id, session->errors,
+                         session->n_errors);
     bool invalid = r->n_explanations > 0;
 
     if (target->eni) {
