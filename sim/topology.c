@@ -1886,6 +1886,7 @@ fill_model(struct loader *l)
 struct first_error {
     int line;
     char *message;
+    const xmlNode *node;        /* The element at fault, if known. */
 };
 
 static void
@@ -1902,6 +1903,7 @@ record_error(void *first_, xmlErrorPtr error)
         }
         first->message = xmemdup0(error->message, len);
         first->line = error->line;
+        first->node = error->node;
         if (!first->line && error->node) {
             first->line = xmlGetLineNo(error->node);
         }
@@ -1911,6 +1913,149 @@ record_error(void *first_, xmlErrorPtr error)
 static void
 ignore_error(void *aux OVS_UNUSED, xmlErrorPtr error OVS_UNUSED)
 {
+}
+
+/* Adds to 'required' and 'allowed' the names of the attributes that the
+ * schema pattern 'pattern' allows for its element, those in 'required'
+ * only if the pattern requires them ('required_here').  Follows references
+ * to definitions in 'defines', but not into child elements. */
+static void
+collect_attributes(const xmlNode *pattern, const struct shash *defines,
+                   bool required_here, struct sset *required,
+                   struct sset *allowed, int depth)
+{
+    for (const xmlNode *c = pattern->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE || is_element(c, "element")) {
+            continue;
+        } else if (is_element(c, "attribute")) {
+            const char *name = attr(c, "name");
+
+            if (name) {
+                sset_add(allowed, name);
+                if (required_here) {
+                    sset_add(required, name);
+                }
+            }
+        } else if (is_element(c, "ref")) {
+            const xmlNode *define = shash_find_data(defines, attr(c, "name"));
+
+            if (define && depth < 10) {
+                collect_attributes(define, defines, required_here, required,
+                                   allowed, depth + 1);
+            }
+        } else {
+            collect_attributes(c, defines,
+                               required_here && (is_element(c, "group")
+                                                 || is_element(c,
+                                                               "interleave")),
+                               required, allowed, depth + 1);
+        }
+    }
+}
+
+/* Finds in the schema tree under 'node' the definitions, into 'defines',
+ * and the patterns of elements named 'element', into 'elements'. */
+static void
+find_schema_nodes(const xmlNode *node, const char *element,
+                  struct shash *defines, struct node_list *elements)
+{
+    for (const xmlNode *c = node->children; c; c = c->next) {
+        if (is_element(c, "define") && attr(c, "name")) {
+            shash_add_once(defines, attr(c, "name"), c);
+        } else if (is_element(c, "element")
+                   && nullable_string_is_equal(attr(c, "name"), element)) {
+            push_node(elements, c);
+        }
+        if (c->type == XML_ELEMENT_NODE) {
+            find_schema_nodes(c, element, defines, elements);
+        }
+    }
+}
+
+static void
+put_names(struct ds *s, const struct sset *names)
+{
+    const char **array = sset_sort(names);
+
+    for (size_t i = 0; i < sset_count(names); i++) {
+        ds_put_format(s, "%s%s", i ? ", " : "", array[i]);
+    }
+    free(array);
+}
+
+/* libxml2 says only that an element "failed to validate attributes".
+ * Returns a sentence that says which attributes of 'node' are missing or
+ * not allowed, according to the schema, or NULL if none is (then a value
+ * is not one the schema allows). */
+static char *
+explain_attributes(const xmlNode *node)
+{
+    const char *element = (const char *) node->name;
+    struct node_list elements = { .nodes = NULL };
+    struct shash defines = SHASH_INITIALIZER(&defines);
+    char *best = NULL;
+    size_t best_score = SIZE_MAX;
+    xmlDocPtr schema;
+
+    schema = xmlReadMemory(sim_topology_rng, strlen(sim_topology_rng),
+                           "topology.rng", NULL, XML_PARSE_NONET);
+    if (!schema) {
+        return NULL;
+    }
+    find_schema_nodes((const xmlNode *) schema, element, &defines,
+                      &elements);
+    for (size_t i = 0; i < elements.n; i++) {
+        struct sset required = SSET_INITIALIZER(&required);
+        struct sset allowed = SSET_INITIALIZER(&allowed);
+        struct sset missing = SSET_INITIALIZER(&missing);
+        struct sset unknown = SSET_INITIALIZER(&unknown);
+        const char *name;
+
+        collect_attributes(elements.nodes[i], &defines, true, &required,
+                           &allowed, 0);
+        SSET_FOR_EACH (name, &required) {
+            if (!attr(node, name)) {
+                sset_add(&missing, name);
+            }
+        }
+        for (const xmlAttr *a = node->properties; a; a = a->next) {
+            if (!sset_contains(&allowed, (const char *) a->name)) {
+                sset_add(&unknown, (const char *) a->name);
+            }
+        }
+
+        size_t score = sset_count(&missing) + sset_count(&unknown);
+        if (score && score < best_score) {
+            struct ds s = DS_EMPTY_INITIALIZER;
+
+            if (!sset_is_empty(&missing)) {
+                ds_put_format(&s, "%s lacks the required attribute%s ",
+                              element, sset_count(&missing) > 1 ? "s" : "");
+                put_names(&s, &missing);
+            }
+            if (!sset_is_empty(&unknown)) {
+                ds_put_format(&s, "%s%s has no attribute%s ",
+                              s.length ? "; " : "", element,
+                              sset_count(&unknown) > 1 ? "s" : "");
+                put_names(&s, &unknown);
+            }
+            free(best);
+            best = ds_steal_cstr(&s);
+            best_score = score;
+        } else if (!score) {
+            free(best);
+            best = NULL;
+            best_score = 0;
+        }
+        sset_destroy(&required);
+        sset_destroy(&allowed);
+        sset_destroy(&missing);
+        sset_destroy(&unknown);
+    }
+    free(elements.nodes);
+    shash_destroy(&defines);
+    xmlFreeDoc(schema);
+    return best;
 }
 
 /* Validates 'doc' against the schema.  Returns an error naming the line of
@@ -1938,9 +2083,22 @@ validate(const char *file_name, xmlDocPtr doc)
     vctxt = xmlRelaxNGNewValidCtxt(schema);
     xmlRelaxNGSetValidStructuredErrors(vctxt, record_error, &first);
     if (xmlRelaxNGValidateDoc(vctxt, doc)) {
-        error = xasprintf("%s:%d: does not match the topology schema: %s",
+        char *why = NULL;
+
+        if (first.node && first.node->type == XML_ELEMENT_NODE) {
+            why = explain_attributes(first.node);
+            if (!why && first.message
+                && strstr(first.message, "attributes")) {
+                why = xasprintf("an attribute of %s has a value that the "
+                                "schema does not allow",
+                                (const char *) first.node->name);
+            }
+        }
+        error = xasprintf("%s:%d: does not match the topology schema: %s%s%s",
                           file_name, first.line,
-                          first.message ? first.message : "invalid");
+                          first.message ? first.message : "invalid",
+                          why ? ": " : "", why ? why : "");
+        free(why);
     }
     free(first.message);
     xmlRelaxNGFreeValidCtxt(vctxt);
@@ -1988,29 +2146,39 @@ load_doc(const char *file_name, xmlDocPtr doc, struct sim_topology **topop)
     return NULL;
 }
 
+static const int parse_options = (XML_PARSE_NONET | XML_PARSE_NOWARNING
+                                  | XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA);
+
+/* Parses the topology in 'file_name' or, if 'buffer' is nonnull, the
+ * 'size' bytes there, into '*docp'.  Returns NULL, or an error that names
+ * the line of the first problem. */
 static char *
-parse_error(const char *file_name, xmlParserCtxtPtr ctxt)
+parse(const char *file_name, const char *buffer, size_t size,
+      xmlDocPtr *docp)
 {
-    const xmlError *e = xmlCtxtGetLastError(ctxt);
-    char *error;
+    struct first_error first = { .message = NULL };
+    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+    char *error = NULL;
 
-    if (e && e->message) {
-        size_t len = strlen(e->message);
-
-        while (len && e->message[len - 1] == '\n') {
-            len--;
-        }
-        error = xasprintf("%s:%d: not well-formed XML: %.*s", file_name,
-                          e->line, (int) len, e->message);
-    } else {
-        error = xasprintf("%s: not well-formed XML", file_name);
+    /* The parser reports every error to the structured handler, which
+     * keeps the first: later ones tend to be consequences. */
+    xmlSetStructuredErrorFunc(&first, record_error);
+    *docp = (buffer
+             ? xmlCtxtReadMemory(ctxt, buffer, size, file_name, NULL,
+                                 parse_options)
+             : xmlCtxtReadFile(ctxt, file_name, NULL, parse_options));
+    xmlSetStructuredErrorFunc(NULL, NULL);
+    if (!*docp || !ctxt->wellFormed) {
+        error = xasprintf("%s:%d: not well-formed XML: %s", file_name,
+                          first.line,
+                          first.message ? first.message : "cannot parse");
+        xmlFreeDoc(*docp);
+        *docp = NULL;
     }
+    free(first.message);
+    xmlFreeParserCtxt(ctxt);
     return error;
 }
-
-static const int parse_options = (XML_PARSE_NONET | XML_PARSE_NOERROR
-                                  | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES
-                                  | XML_PARSE_NOCDATA);
 
 /* Loads the topology in file 'file_name' into '*topop'.  Returns NULL on
  * success, otherwise an error message "FILE:LINE: what is wrong", which
@@ -2018,7 +2186,6 @@ static const int parse_options = (XML_PARSE_NONET | XML_PARSE_NOERROR
 char *
 sim_topology_load(const char *file_name, struct sim_topology **topop)
 {
-    xmlParserCtxtPtr ctxt;
     xmlDocPtr doc;
     char *error;
     FILE *file;
@@ -2031,15 +2198,11 @@ sim_topology_load(const char *file_name, struct sim_topology **topop)
     }
     fclose(file);
 
-    ctxt = xmlNewParserCtxt();
-    doc = xmlCtxtReadFile(ctxt, file_name, NULL, parse_options);
-    if (!doc) {
-        error = parse_error(file_name, ctxt);
-    } else {
+    error = parse(file_name, NULL, 0, &doc);
+    if (!error) {
         error = load_doc(file_name, doc, topop);
         xmlFreeDoc(doc);
     }
-    xmlFreeParserCtxt(ctxt);
     return error;
 }
 
@@ -2049,20 +2212,14 @@ char *
 sim_topology_load_memory(const char *file_name, const char *buffer,
                          size_t size, struct sim_topology **topop)
 {
-    xmlParserCtxtPtr ctxt;
     xmlDocPtr doc;
     char *error;
 
     *topop = NULL;
-    ctxt = xmlNewParserCtxt();
-    doc = xmlCtxtReadMemory(ctxt, buffer, size, file_name, NULL,
-                            parse_options);
-    if (!doc) {
-        error = parse_error(file_name, ctxt);
-    } else {
+    error = parse(file_name, buffer ? buffer : "", buffer ? size : 0, &doc);
+    if (!error) {
         error = load_doc(file_name, doc, topop);
         xmlFreeDoc(doc);
     }
-    xmlFreeParserCtxt(ctxt);
     return error;
 }

@@ -30,3 +30,19 @@ STYLE_FILES += $(filter %.c %.h,$(lib_libtmirror_la_SOURCES) \
 check-style:
 	$(AM_V_at)cd $(srcdir) && $(PYTHON3) \
 	    '$(OVS_SRCDIR)/utilities/checkpatch.py' -q -f $(sort $(STYLE_FILES))
+
+# The simulator's unit tests (CUnit), golden reports and bad input.
+check_PROGRAMS += tests/tm-sim-unit
+tests_tm_sim_unit_SOURCES = \
+	tests/tm-sim-test.h \
+	tests/tm-sim-unit.c \
+	tests/tm-test.c \
+	tests/tm-test.h \
+	tests/test-sim.c
+tests_tm_sim_unit_LDADD = $(TM_SIM_LIBS) $(CUNIT_LIBS)
+TESTS += tests/tm-sim-unit
+STYLE_FILES += $(filter %.c %.h,$(tests_tm_sim_unit_SOURCES))
+
+TESTS += tests/sim-golden.sh tests/sim-bad-input.sh
+EXTRA_DIST += tests/sim-golden.sh tests/sim-bad-input.sh \
+	$(wildcard $(srcdir)/tests/golden/*.json)
