@@ -578,8 +578,7 @@ struct tgw_route {
  * the best is first: longest prefix, then static before propagated (a
  * static route hides a propagated one to the same prefix). */
 static size_t
-tgw_route_lookup(const struct sim_topology *topo,
-                 const struct sim_tgw_route_table *rtb,
+tgw_route_lookup(const struct sim_tgw_route_table *rtb,
                  const struct in6_addr *ip, struct tgw_route **routesp)
 {
     struct tgw_route *routes = NULL;
@@ -634,7 +633,6 @@ tgw_route_lookup(const struct sim_topology *topo,
             routes[i] = tmp;
         }
     }
-    (void) topo;
     *routesp = routes;
     return n;
 }
@@ -678,7 +676,7 @@ route_tgw(const struct sim_topology *topo, struct sim_result *r,
     }
 
     const struct sim_tgw_route_table *rtb = att->association;
-    n = tgw_route_lookup(topo, rtb, &dst->ip, &routes);
+    n = tgw_route_lookup(rtb, &dst->ip, &routes);
     hop = add_hop(r, rtb->id, "transit-gateway-route-table");
     if (!n) {
         const struct sim_tgw_attachment *dst_att

@@ -334,8 +334,8 @@ format_result_html(const struct sim_result *r, struct ds *s)
     size_t rows = (n_boxes + PER_ROW - 1) / PER_ROW;
     size_t off_rows = (sset_count(&off_path) + PER_ROW - 1) / PER_ROW;
     int width = 2 * MARGIN + PER_ROW * BOX_W + (PER_ROW - 1) * GAP_X;
-    int height = (2 * MARGIN + (rows + off_rows) * (BOX_H + GAP_Y)
-                  + (off_rows ? 20 : 0));
+    int height = (2 * MARGIN + (rows + off_rows) * (BOX_H + GAP_Y) - GAP_Y
+                  + (off_rows ? 20 : 0) + 20);
 
     ds_put_format(s, "<svg xmlns=\"%s\" "
                   "width=\"%d\" height=\"%d\" font-family=\"sans-serif\">"
@@ -358,14 +358,17 @@ format_result_html(const struct sim_result *r, struct ds *s)
                               x - GAP_X, y + BOX_H / 2, x - 2,
                               y + BOX_H / 2);
             } else {
+                /* Back to the start of the next row, below the codes
+                 * that a blocking component may have under it. */
                 int px = MARGIN + (PER_ROW - 1) * (BOX_W + GAP_X) + BOX_W / 2;
                 int py = y - GAP_Y;
+                int turn = y - 16;
                 ds_put_format(s, "<polyline points=\"%d,%d %d,%d %d,%d "
                               "%d,%d\" fill=\"none\" stroke=\"#555\" "
                               "stroke-width=\"2\" "
                               "marker-end=\"url(#arrow)\"/>",
-                              px, py, px, py + GAP_Y / 2, x + BOX_W / 2,
-                              py + GAP_Y / 2, x + BOX_W / 2, y - 2);
+                              px, py, px, turn, x + BOX_W / 2, turn,
+                              x + BOX_W / 2, y - 2);
             }
         }
         hop_note(hop, &note);
@@ -373,6 +376,18 @@ format_result_html(const struct sim_result *r, struct ds *s)
                 note.length ? ds_cstr(&note) : NULL,
                 sim_result_blocks(r, hop->component), false);
         ds_destroy(&note);
+
+        /* Under a blocking component, its reasons' codes, one a line. */
+        int line = 0;
+        for (size_t j = 0; j < r->n_explanations; j++) {
+            if (!strcmp(r->explanations[j].component, hop->component)) {
+                ds_put_format(s, "<text x=\"%d\" y=\"%d\" "
+                              "text-anchor=\"middle\" font-size=\"10\" "
+                              "fill=\"#d0021b\">%s</text>", x + BOX_W / 2,
+                              y + BOX_H + 13 + 11 * line++,
+                              r->explanations[j].code);
+            }
+        }
         ds_put_char(s, '\n');
     }
     if (off_rows) {

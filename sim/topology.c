@@ -1585,6 +1585,58 @@ vpc_attached_to(const struct sim_topology *topo, const struct sim_vpc *vpc,
     return false;
 }
 
+/* Checks that each network interface is in a subnet its account may use,
+ * with security groups of its VPC, at an address of its own there. */
+static char *
+check_enis(const struct loader *l)
+{
+    const struct sim_topology *topo = l->topo;
+    struct shash addresses = SHASH_INITIALIZER(&addresses);
+    char *error = NULL;
+
+    for (size_t i = 0; i < topo->n_enis && !error; i++) {
+        const struct sim_eni *eni = topo->enis[i];
+        const struct sim_subnet *subnet = eni->subnet;
+
+        if (subnet->vpc->owner != eni->owner
+            && !sset_contains(&subnet->shared_with, eni->owner->id)) {
+            error = error_at(l, eni->line, "network-interface %s: subnet %s "
+                             "belongs to account %s and is not shared with "
+                             "account %s (shared-with)", eni->id, subnet->id,
+                             subnet->vpc->owner->id, eni->owner->id);
+            break;
+        }
+        for (size_t j = 0; j < eni->n_groups && !error; j++) {
+            if (eni->groups[j]->vpc != subnet->vpc) {
+                error = error_at(l, eni->line, "network-interface %s: "
+                                 "security group %s is in %s, not in %s",
+                                 eni->id, eni->groups[j]->id,
+                                 eni->groups[j]->vpc->id, subnet->vpc->id);
+            }
+        }
+
+        /* One address per VPC. */
+        struct ds key = DS_EMPTY_INITIALIZER;
+        const struct sim_eni *other;
+
+        ds_put_format(&key, "%s ", subnet->vpc->id);
+        tm_ip_format(&eni->ip, &key);
+        other = shash_find_data(&addresses, ds_cstr(&key));
+        if (other && !error) {
+            error = error_at(l, eni->line, "network-interface %s has the "
+                             "address of %s (line %d) in %s", eni->id,
+                             other->id, other->line, subnet->vpc->id);
+        }
+        if (other) {
+            ds_destroy(&key);
+        } else {
+            shash_add_nocopy(&addresses, ds_steal_cstr(&key), eni);
+        }
+    }
+    shash_destroy(&addresses);
+    return error;
+}
+
 static char *
 cross_check(struct loader *l)
 {
@@ -1602,35 +1654,9 @@ cross_check(struct loader *l)
         }
     }
 
-    for (size_t i = 0; i < topo->n_enis; i++) {
-        const struct sim_eni *eni = topo->enis[i];
-        const struct sim_subnet *subnet = eni->subnet;
-
-        if (subnet->vpc->owner != eni->owner
-            && !sset_contains(&subnet->shared_with, eni->owner->id)) {
-            return error_at(l, eni->line, "network-interface %s: subnet %s "
-                            "belongs to account %s and is not shared with "
-                            "account %s (shared-with)", eni->id, subnet->id,
-                            subnet->vpc->owner->id, eni->owner->id);
-        }
-        for (size_t j = 0; j < eni->n_groups; j++) {
-            if (eni->groups[j]->vpc != subnet->vpc) {
-                return error_at(l, eni->line, "network-interface %s: "
-                                "security group %s is in %s, not in %s",
-                                eni->id, eni->groups[j]->id,
-                                eni->groups[j]->vpc->id, subnet->vpc->id);
-            }
-        }
-        for (size_t j = 0; j < i; j++) {
-            const struct sim_eni *other = topo->enis[j];
-            if (sim_eni_vpc(other) == subnet->vpc
-                && ipv6_addr_equals(&other->ip, &eni->ip)) {
-                return error_at(l, eni->line, "network-interface %s has "
-                                "the address of %s (line %d) in %s",
-                                eni->id, other->id, other->line,
-                                subnet->vpc->id);
-            }
-        }
+    char *error = check_enis(l);
+    if (error) {
+        return error;
     }
 
     for (size_t i = 0; i < topo->n_route_tables; i++) {
@@ -1673,7 +1699,6 @@ cross_check(struct loader *l)
                 if (cidrs_overlap(&pcx->requester->cidrs[a],
                                   &pcx->accepter->cidrs[b])) {
                     struct ds s = DS_EMPTY_INITIALIZER;
-                    char *error;
 
                     tm_cidr_format(&pcx->requester->cidrs[a], &s);
                     ds_put_format(&s, " of %s and ", pcx->requester->id);
