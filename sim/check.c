@@ -80,6 +80,7 @@ add_hop(struct sim_result *r, const char *component, const char *type)
 
     struct sim_hop *hop = xmalloc(sizeof *hop);
     r->hops[r->n_hops++] = hop;
+    sset_add(&r->consulted, component);
     hop->component = xstrdup(component);
     hop->type = type;
     smap_init(&hop->attrs);
@@ -126,6 +127,7 @@ sim_result_destroy(struct sim_result *r)
         free(r->explanations[i].fix);
     }
     free(r->explanations);
+    sset_destroy(&r->consulted);
 }
 
 /* Returns true if one of the reasons in 'r' names 'component'. */
@@ -152,14 +154,55 @@ sim_result_find(const struct sim_result *r, const char *code)
     return NULL;
 }
 
-/* ---- Formatting helpers. ---- */
+/* ---- Formatting helpers. ----
+ *
+ * The check formats addresses for every session it follows, so IPv4 is
+ * formatted here without going through inet_ntop(), which costs several
+ * times more; IPv6 goes the usual way. */
+
+static void
+put_ip(struct ds *s, const struct in6_addr *ip)
+{
+    if (IN6_IS_ADDR_V4MAPPED(ip)) {
+        for (int i = 12; i < 16; i++) {
+            unsigned int octet = ip->s6_addr[i];
+
+            if (i > 12) {
+                ds_put_char(s, '.');
+            }
+            if (octet >= 100) {
+                ds_put_char(s, '0' + octet / 100);
+            }
+            if (octet >= 10) {
+                ds_put_char(s, '0' + octet / 10 % 10);
+            }
+            ds_put_char(s, '0' + octet % 10);
+        }
+    } else {
+        tm_ip_format(ip, s);
+    }
+}
+
+static void
+put_cidr(struct ds *s, const struct tm_cidr *cidr)
+{
+    put_ip(s, &cidr->addr);
+    ds_put_char(s, '/');
+    if (cidr->plen >= 100) {
+        ds_put_char(s, '0' + cidr->plen / 100);
+    }
+    if (cidr->plen >= 10) {
+        ds_put_char(s, '0' + cidr->plen / 10 % 10);
+    }
+    ds_put_char(s, '0' + cidr->plen % 10);
+}
 
 static char *
 ip_to_string(const struct in6_addr *ip)
 {
     struct ds s = DS_EMPTY_INITIALIZER;
 
-    tm_ip_format(ip, &s);
+    put_ip(&s, ip);
     return ds_steal_cstr(&s);
 }
 
@@ -168,7 +211,7 @@ cidr_to_string(const struct tm_cidr *cidr)
 {
     struct ds s = DS_EMPTY_INITIALIZER;
 
-    tm_cidr_format(cidr, &s);
+    put_cidr(&s, cidr);
     return ds_steal_cstr(&s);
 }
 
@@ -258,7 +301,7 @@ vpc_route_lookup(const struct sim_route_table *rtb,
 static void
 format_vpc_route(const struct vpc_route *route, struct ds *s)
 {
-    tm_cidr_format(route->destination, s);
+    put_cidr(s, route->destination);
     ds_put_format(s, " -> %s", (route->local ? "local"
                                 : route->target ? route->target
                                 : "blackhole"));
@@ -349,6 +392,7 @@ check_acl(struct sim_result *r, const struct sim_subnet *subnet,
     const struct sim_acl_entry *e = acl_evaluate(acl, egress, peer);
     char *peer_s, *peer_cidr, *fix;
 
+    sset_add(&r->consulted, acl->id);
     if (e && e->allow) {
         return;
     }
@@ -424,6 +468,9 @@ check_security_groups(const struct sim_topology *topo, struct sim_result *r,
                       const struct sim_eni *target)
 {
     for (size_t i = 0; i < target->n_groups; i++) {
+        sset_add(&r->consulted, target->groups[i]->id);
+    }
+    for (size_t i = 0; i < target->n_groups; i++) {
         const struct sim_security_group *sg = target->groups[i];
 
         for (size_t j = 0; j < sg->n_rules; j++) {
@@ -486,6 +533,7 @@ check_nlb(struct sim_result *r, const struct sim_nlb *nlb,
     bool listener = false;
     size_t n_healthy = 0;
 
+    sset_add(&r->consulted, nlb->id);
     for (size_t i = 0; i < nlb->n_listeners; i++) {
         const struct sim_nlb_listener *l = &nlb->listeners[i];
 
@@ -640,7 +688,7 @@ tgw_route_lookup(const struct sim_tgw_route_table *rtb,
 static void
 format_tgw_route(const struct tgw_route *route, struct ds *s)
 {
-    tm_cidr_format(route->destination, s);
+    put_cidr(s, route->destination);
     ds_put_format(s, " -> %s (%s)",
                   route->attachment ? route->attachment->id : "blackhole",
                   route->propagated ? "propagated" : "static");
@@ -739,7 +787,7 @@ route_tgw(const struct sim_topology *topo, struct sim_result *r,
         if (vpc_route_lookup(out_rtb, &dst->ip, &route) && route.local) {
             struct ds s = DS_EMPTY_INITIALIZER;
 
-            tm_cidr_format(route.destination, &s);
+            put_cidr(&s, route.destination);
             smap_add(&hop->attrs, "route", ds_cstr(&s));
             smap_add(&hop->attrs, "target", "local");
             ds_destroy(&s);
@@ -1031,6 +1079,7 @@ sim_check_session(const struct sim_topology *topo,
 
     memset(r, 0, sizeof *r);
     r->session = session;
+    sset_init(&r->consulted);
 
     explain_model_errors(r, session, target->id, target->errors,
                          target->n_errors);

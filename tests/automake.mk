@@ -46,3 +46,13 @@ STYLE_FILES += $(filter %.c %.h,$(tests_tm_sim_unit_SOURCES))
 TESTS += tests/sim-golden.sh tests/sim-bad-input.sh
 EXTRA_DIST += tests/sim-golden.sh tests/sim-bad-input.sh \
 	$(wildcard $(srcdir)/tests/golden/*.json)
+
+# The simulator's benchmark, part of "make bench".
+noinst_PROGRAMS += tests/tm-sim-bench
+tests_tm_sim_bench_SOURCES = tests/tm-sim-bench.c
+tests_tm_sim_bench_LDADD = $(TM_SIM_LIBS)
+STYLE_FILES += $(tests_tm_sim_bench_SOURCES)
+.PHONY: bench-sim
+bench: bench-sim
+bench-sim: tests/tm-sim-bench
+	$(AM_V_at)tests/tm-sim-bench

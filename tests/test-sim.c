@@ -802,6 +802,31 @@ test_every_reason(void)
            "SG_HAS_NO_RULES@sg-b", "eni-src acl-a1 rtb-a");
 }
 
+static void
+test_consulted(void)
+{
+    /* Routing fails, sg-b would let the copy in: sg-b is not on the path
+     * and not at fault, but was consulted, so that a change to it is known
+     * to concern this session; vpc-c's components were not. */
+    struct world w = { .target = "network-interface=\"eni-b\"" };
+    char *xml = world_xml(&w);
+    struct sim_topology *topo;
+    struct sim_result r;
+    char *error = sim_topology_load_memory("t.xml", xml, strlen(xml), &topo);
+
+    CU_ASSERT_PTR_NULL_FATAL(error);
+    sim_check_session(topo, shash_find_data(&topo->sessions_by_id, "tms-1"),
+                      &r);
+    CU_ASSERT(!sim_result_blocks(&r, "sg-b"));
+    CU_ASSERT(sset_contains(&r.consulted, "sg-b"));
+    CU_ASSERT(sset_contains(&r.consulted, "rtb-a"));
+    CU_ASSERT(!sset_contains(&r.consulted, "sg-c"));
+    CU_ASSERT(!sset_contains(&r.consulted, "rtb-b"));
+    sim_result_destroy(&r);
+    sim_topology_destroy(topo);
+    free(xml);
+}
+
 /* ---- Load balancers. ---- */
 
 /* nlb-1 in subnet-a1 (az1) and subnet-a2 (az2), with ATTRS, a node in each
@@ -1355,6 +1380,7 @@ tm_test_add_sim_suites(void)
         TEST(test_acl_stateless),
         TEST(test_acl_same_subnet),
         TEST(test_every_reason),
+        TEST(test_consulted),
         CU_TEST_INFO_NULL,
     };
     static CU_TestInfo nlb[] = {

@@ -33,6 +33,7 @@
 
 #include "openvswitch/compiler.h"
 #include "smap.h"
+#include "sset.h"
 
 struct ds;
 struct json;
@@ -75,6 +76,10 @@ struct sim_result {
     size_t n_hops, allocated_hops;
     struct sim_explanation *explanations;
     size_t n_explanations, allocated_explanations;
+
+    /* The ids of every component the check consulted, on the path or not:
+     * a change to any other component cannot change this result. */
+    struct sset consulted;
 };
 
 void sim_check_session(const struct sim_topology *,
