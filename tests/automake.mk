@@ -56,3 +56,30 @@ STYLE_FILES += $(tests_tm_sim_bench_SOURCES)
 bench: bench-sim
 bench-sim: tests/tm-sim-bench
 	$(AM_V_at)tests/tm-sim-bench
+
+# A libFuzzer target for the topology loader, built with clang and run by
+# "make fuzz" (not by "make" or "make check") for FUZZ_SECONDS, from the
+# shipped topologies as seed corpus, with a dictionary of the vocabulary.
+# The simulator's and the model's sources are compiled into it so that
+# the fuzzer sees their coverage.
+FUZZ_CC = clang
+FUZZ_SECONDS = 60
+FUZZ_SOURCES = tests/fuzz-topology.c $(sim_libtmsim_la_SOURCES) \
+	$(lib_libtmirror_la_SOURCES)
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=undefined
+EXTRA_DIST += tests/fuzz-topology.c tests/fuzz-topology.dict
+STYLE_FILES += tests/fuzz-topology.c
+CLEANFILES += tests/fuzz-topology
+tests/fuzz-topology: $(FUZZ_SOURCES) sim/topology-rng.c
+	$(AM_V_CCLD)$(FUZZ_CC) $(FUZZ_FLAGS) $(AM_CPPFLAGS) $(LIBXML2_CFLAGS) \
+	    $(addprefix $(srcdir)/,$(FUZZ_SOURCES)) sim/topology-rng.c \
+	    $(OVS_BUILDDIR)/lib/.libs/libopenvswitch.a \
+	    $(OVS_BUILDDIR)/lib/.libs/libopenvswitchavx512.a \
+	    $(LIBXML2_LIBS) -lssl -lcrypto -lcap-ng -latomic -lm -o $@
+.PHONY: fuzz
+fuzz: tests/fuzz-topology
+	$(AM_V_at)rm -rf tests/fuzz-corpus && $(MKDIR_P) tests/fuzz-corpus && \
+	    cp $(srcdir)/topologies/*.xml tests/fuzz-corpus/
+	tests/fuzz-topology -max_total_time=$(FUZZ_SECONDS) -max_len=16384 \
+	    -dict=$(srcdir)/tests/fuzz-topology.dict tests/fuzz-corpus
