@@ -142,6 +142,23 @@ sim_result_blocks(const struct sim_result *r, const char *component)
     return false;
 }
 
+/* Returns false if a change to 'component' that concerns only the
+ * addresses in 'cidr' (NULL: any address) cannot change 'r': the check
+ * did not consult 'component', or neither address of the copy is in
+ * 'cidr'.  That holds for a route (whose destination is 'cidr'), a network
+ * ACL entry and a security group rule by CIDR (whose CIDR it is); a change
+ * of a route's destination or of an entry's CIDR concerns the old and the
+ * new one, so ask for both. */
+bool
+sim_result_depends_on(const struct sim_result *r, const char *component,
+                      const struct tm_cidr *cidr)
+{
+    return (sset_contains(&r->consulted, component)
+            && (!cidr
+                || tm_cidr_contains(cidr, &r->src_ip)
+                || tm_cidr_contains(cidr, &r->dst_ip)));
+}
+
 /* Returns the first reason in 'r' with 'code', or NULL. */
 const struct sim_explanation *
 sim_result_find(const struct sim_result *r, const char *code)
@@ -1098,6 +1115,8 @@ sim_check_session(const struct sim_topology *topo,
         dst.subnet = node->subnet;
     }
 
+    r->src_ip = src->ip;
+    r->dst_ip = dst.ip;
     hop = add_hop(r, src->id, "network-interface");
     smap_add(&hop->attrs, "availability-zone", src->subnet->zone);
 

@@ -822,6 +822,16 @@ test_consulted(void)
     CU_ASSERT(sset_contains(&r.consulted, "rtb-a"));
     CU_ASSERT(!sset_contains(&r.consulted, "sg-c"));
     CU_ASSERT(!sset_contains(&r.consulted, "rtb-b"));
+
+    /* A route to vpc-b's CIDR in rtb-a concerns the copy, one to vpc-c's
+     * does not, nor does anything in rtb-b. */
+    struct tm_cidr vpc_b, vpc_c;
+    CU_ASSERT_PTR_NULL(tm_parse_cidr("10.1.0.0/16", &vpc_b));
+    CU_ASSERT_PTR_NULL(tm_parse_cidr("10.2.0.0/16", &vpc_c));
+    CU_ASSERT(sim_result_depends_on(&r, "rtb-a", &vpc_b));
+    CU_ASSERT(sim_result_depends_on(&r, "rtb-a", NULL));
+    CU_ASSERT(!sim_result_depends_on(&r, "rtb-a", &vpc_c));
+    CU_ASSERT(!sim_result_depends_on(&r, "rtb-b", NULL));
     sim_result_destroy(&r);
     sim_topology_destroy(topo);
     free(xml);

@@ -28,6 +28,7 @@
  * model's refusals of the session, its target or its filter make the
  * session invalid, with the model's codes. */
 
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -39,6 +40,7 @@ struct ds;
 struct json;
 struct sim_mirror_session;
 struct sim_topology;
+struct tm_cidr;
 
 /* The port that mirrored copies are sent to (VXLAN, RFC 7348). */
 #define SIM_VXLAN_PORT 4789
@@ -80,6 +82,10 @@ struct sim_result {
     /* The ids of every component the check consulted, on the path or not:
      * a change to any other component cannot change this result. */
     struct sset consulted;
+
+    /* The copy's outer addresses: the source's primary IP and the
+     * target's (or its load balancer node's) address. */
+    struct in6_addr src_ip, dst_ip;
 };
 
 void sim_check_session(const struct sim_topology *,
@@ -87,6 +93,8 @@ void sim_check_session(const struct sim_topology *,
                        struct sim_result *);
 void sim_result_destroy(struct sim_result *);
 bool sim_result_blocks(const struct sim_result *, const char *component);
+bool sim_result_depends_on(const struct sim_result *, const char *component,
+                           const struct tm_cidr *);
 const struct sim_explanation *sim_result_find(const struct sim_result *,
                                               const char *code);
 
