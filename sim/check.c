@@ -999,8 +999,48 @@ out:
 
 /* ---- The mirroring model's refusals. ---- */
 
+static const char *generic_fix(const struct tm_error *);
+
+/* Returns the setting that would fix 'e', a refusal by the model of
+ * 'component' (the session, its target or its filter) that concerns
+ * 'session'.  The caller must free it. */
+static char *
+fix_for_model_error(const struct tm_error *e,
+                    const struct sim_mirror_session *session,
+                    const char *component)
+{
+    const struct sim_mirror_target *target = session->target;
+
+    if (e->code == TM_ERR_TARGET_NOT_SHARED) {
+        return xasprintf("have account %s share %s with account %s: "
+                         "<resource-share id=\"...\" resources=\"%s\" "
+                         "principals=\"%s\" status=\"accepted\"/>",
+                         target->owner->id, target->id, session->owner->id,
+                         target->id, session->owner->id);
+    } else if (e->code == TM_ERR_SHARE_NOT_ACCEPTED) {
+        return xasprintf("have account %s accept the share of %s "
+                         "(status=\"accepted\")", session->owner->id,
+                         target->id);
+    } else if (e->code == TM_ERR_NOT_OWNER && !strcmp(component,
+                                                      target->id)) {
+        const struct sim_account *owner = (target->eni
+                                           ? target->eni->owner
+                                           : target->nlb->owner);
+        return xasprintf("create %s in account %s, which owns %s",
+                         target->id, owner->id,
+                         target->eni ? target->eni->id : target->nlb->id);
+    } else if (e->code == TM_ERR_NOT_OWNER
+               && nullable_string_is_equal(e->field,
+                                           "network-interface-id")) {
+        return xasprintf("create the session in account %s, which owns %s, "
+                         "or in the account that owns its subnet",
+                         session->source->owner->id, session->source->id);
+    }
+    return xstrdup(generic_fix(e));
+}
+
 static const char *
-fix_for_model_error(const struct tm_error *e)
+generic_fix(const struct tm_error *e)
 {
     switch (e->code) {
     case TM_ERR_QUOTA_SESSIONS_PER_ENI:
@@ -1017,8 +1057,7 @@ fix_for_model_error(const struct tm_error *e)
     case TM_ERR_ENI_IS_SOURCE_AND_TARGET:
         return "mirror to another network interface than the source";
     case TM_ERR_NOT_OWNER:
-        return "create the session in the account that owns the source "
-               "network interface or its subnet";
+        return "do it in the account that owns the resource";
     case TM_ERR_TARGET_NOT_SHARED:
         return "share the target with this account in a resource-share "
                "(resources=\"TARGET\" principals=\"ACCOUNT\")";
@@ -1068,13 +1107,15 @@ explain_model_errors(struct sim_result *r,
             }
         }
 
+        char *fix = fix_for_model_error(e, session, component);
         if (e->field) {
-            explain(r, tm_error_code_name(e->code), at, NULL,
-                    fix_for_model_error(e), "%s: %s", e->field, e->message);
+            explain(r, tm_error_code_name(e->code), at, NULL, fix, "%s: %s",
+                    e->field, e->message);
         } else {
-            explain(r, tm_error_code_name(e->code), at, NULL,
-                    fix_for_model_error(e), "%s", e->message);
+            explain(r, tm_error_code_name(e->code), at, NULL, fix, "%s",
+                    e->message);
         }
+        free(fix);
     }
 }
 

@@ -172,8 +172,10 @@ format_result_text(const struct sim_result *r, struct ds *s)
     if (!r->n_explanations) {
         ds_put_cstr(s, "  The copy reaches the target.\n");
     } else {
-        ds_put_format(s, "  %s by %"PRIuSIZE" problem%s:\n",
-                      r->verdict == SIM_INVALID ? "Invalid" : "Blocked",
+        ds_put_format(s, "  %s %"PRIuSIZE" problem%s:\n",
+                      (r->verdict == SIM_INVALID
+                       ? "Invalid (a rule of traffic mirroring refuses it),"
+                       : "Blocked by"),
                       r->n_explanations, r->n_explanations == 1 ? "" : "s");
         for (size_t i = 0; i < r->n_explanations; i++) {
             const struct sim_explanation *e = &r->explanations[i];
