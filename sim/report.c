@@ -208,10 +208,11 @@ sim_report_format_text(const struct sim_report *report,
         format_result_text(&report->results[i], s);
         counts[report->results[i].verdict]++;
     }
-    ds_put_format(s, "\n%s: %"PRIuSIZE" session%s checked: %"PRIuSIZE
+    ds_put_format(s, "%s%s: %"PRIuSIZE" session%s checked: %"PRIuSIZE
                   " reachable, %"PRIuSIZE" blocked, %"PRIuSIZE" invalid.\n",
-                  report->topology, report->n_results,
-                  report->n_results == 1 ? "" : "s", counts[SIM_REACHABLE],
+                  report->n_results ? "\n" : "", report->topology,
+                  report->n_results, report->n_results == 1 ? "" : "s",
+                  counts[SIM_REACHABLE],
                   counts[SIM_BLOCKED], counts[SIM_INVALID]);
 }
 
