@@ -34,10 +34,12 @@
  *   balancer, a UDP 4789 listener and a healthy target that the node may
  *   use (in its zone, or any zone with cross-zone load balancing).
  *
- * The network ACLs and the target's security groups and load balancer are
- * checked even when routing fails, so that every reason is reported; the
- * path stops where the copy stops.  Network ACLs do not apply between two
- * addresses of one subnet. */
+ * The path is the way the routes take the copy; a network ACL or security
+ * group that drops it stays on the path, named by a reason.  Where routing
+ * fails, the path ends, but the network ACLs and the target's security
+ * groups and load balancer are checked all the same, so that every reason
+ * is reported.  Network ACLs do not apply between two addresses of one
+ * subnet. */
 
 #include <config.h>
 
