@@ -717,6 +717,35 @@ vpc_contains_cidr(const struct sim_vpc *vpc, const struct tm_cidr *cidr)
     return false;
 }
 
+/* Returns the main route table of 'vpc', for subnets that name none: its
+ * first route table in the file or, if it has none, one with only the
+ * local routes, named "VPC-ID/main" (or "VPC-ID/main2"... if the file uses
+ * that id). */
+static const struct sim_route_table *
+main_route_table(struct loader *l, struct sim_vpc *vpc)
+{
+    if (!vpc->main_route_table) {
+        for (size_t i = 0; i < l->topo->n_route_tables; i++) {
+            if (l->topo->route_tables[i]->vpc == vpc) {
+                vpc->main_route_table = l->topo->route_tables[i];
+                return vpc->main_route_table;
+            }
+        }
+
+        struct sim_route_table *rtb = xzalloc(sizeof *rtb);
+        rtb->id = xasprintf("%s/main", vpc->id);
+        for (int i = 2; shash_find(&l->ids, rtb->id); i++) {
+            free(rtb->id);
+            rtb->id = xasprintf("%s/main%d", vpc->id, i);
+        }
+        rtb->vpc = vpc;
+        rtb->line = vpc->line;
+        add_route_table(l->topo, rtb);
+        vpc->main_route_table = rtb;
+    }
+    return vpc->main_route_table;
+}
+
 static char *
 resolve_subnet(struct loader *l, const xmlNode *node)
 {
@@ -734,19 +763,25 @@ resolve_subnet(struct loader *l, const xmlNode *node)
                              "CIDRs of %s", subnet->id, attr(node, "cidr"),
                              subnet->vpc->id);
     }
-    subnet->zone = xstrdup(attr(node, "availability-zone"));
+    subnet->zone = xstrdup(attr(node, "availability-zone")
+                           ? attr(node, "availability-zone") : "");
 
-    error = LOOKUP(l, node, "route-table", NULL, "route-table",
-                   route_tables_by_id, &rtb);
-    if (error) {
-        return error;
+    if (!attr(node, "route-table")) {
+        subnet->route_table = main_route_table(
+            l, shash_find_data(&l->topo->vpcs_by_id, subnet->vpc->id));
+    } else {
+        error = LOOKUP(l, node, "route-table", NULL, "route-table",
+                       route_tables_by_id, &rtb);
+        if (error) {
+            return error;
+        }
+        if (rtb->vpc != subnet->vpc) {
+            return ERROR_AT_NODE(l, node, "subnet %s: route table %s "
+                                 "belongs to %s, not to %s", subnet->id,
+                                 rtb->id, rtb->vpc->id, subnet->vpc->id);
+        }
+        subnet->route_table = rtb;
     }
-    if (rtb->vpc != subnet->vpc) {
-        return ERROR_AT_NODE(l, node, "subnet %s: route table %s belongs "
-                             "to %s, not to %s", subnet->id, rtb->id,
-                             rtb->vpc->id, subnet->vpc->id);
-    }
-    subnet->route_table = rtb;
 
     if (attr(node, "network-acl")) {
         struct sim_network_acl *acl;
@@ -1074,14 +1109,12 @@ resolve_nlb(struct loader *l, const xmlNode *node)
     size_t n_nodes = 0, n_listeners = 0, n_targets = 0;
     char *error;
 
-    nlb->subnets = resolve_subnet_list(l, node, "subnets", nlb->vpc,
-                                       &nlb->n_subnets, &error);
-    if (error) {
-        return error;
-    }
-    if (!nlb->n_subnets) {
-        return ERROR_AT_NODE(l, node, "load-balancer %s: subnets: at least "
-                             "one subnet is required", nlb->id);
+    if (attr(node, "subnets")) {
+        nlb->subnets = resolve_subnet_list(l, node, "subnets", nlb->vpc,
+                                           &nlb->n_subnets, &error);
+        if (error) {
+            return error;
+        }
     }
     nlb->cross_zone = parse_bool_attr(node, "cross-zone", false);
     if (!n_nodes_of(node)) {
@@ -1115,6 +1148,17 @@ resolve_nlb(struct loader *l, const xmlNode *node)
             }
             for (size_t i = 0; i < nlb->n_subnets; i++) {
                 found = found || nlb->subnets[i] == subnet;
+            }
+            if (!attr(node, "subnets") && subnet->vpc == nlb->vpc) {
+                /* Without "subnets", the nodes' subnets are the load
+                 * balancer's. */
+                if (!found) {
+                    nlb->subnets = xrealloc(nlb->subnets,
+                                            (nlb->n_subnets + 1)
+                                            * sizeof *nlb->subnets);
+                    nlb->subnets[nlb->n_subnets++] = subnet;
+                }
+                found = true;
             }
             if (!found) {
                 return ERROR_AT_NODE(l, c, "node subnet %s is not one of "
@@ -1186,7 +1230,8 @@ resolve_peering(struct loader *l, const xmlNode *node)
     }
     pcx->requester = requester;
     pcx->accepter = accepter;
-    pcx->status = xstrdup(attr(node, "status"));
+    pcx->status = xstrdup(attr(node, "status") ? attr(node, "status")
+                          : "active");
     pcx->active = !strcmp(pcx->status, "active");
     return NULL;
 }
@@ -1914,12 +1959,18 @@ struct first_error {
     const xmlNode *node;        /* The element at fault, if known. */
 };
 
+/* Keeps the message of the first error that libxml2 reports and the line
+ * and element of the first that names them (some of libxml2's RelaxNG
+ * errors name neither). */
 static void
 record_error(void *first_, xmlErrorPtr error)
 {
     struct first_error *first = first_;
 
-    if (!first->message && error && error->message) {
+    if (!error) {
+        return;
+    }
+    if (!first->message && error->message) {
         size_t len = strlen(error->message);
 
         while (len && (error->message[len - 1] == '\n'
@@ -1927,11 +1978,13 @@ record_error(void *first_, xmlErrorPtr error)
             len--;
         }
         first->message = xmemdup0(error->message, len);
-        first->line = error->line;
+    }
+    if (!first->line) {
+        first->line = (error->line ? error->line
+                       : error->node ? xmlGetLineNo(error->node) : 0);
+    }
+    if (!first->node && error->node) {
         first->node = error->node;
-        if (!first->line && error->node) {
-            first->line = xmlGetLineNo(error->node);
-        }
     }
 }
 

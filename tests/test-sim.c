@@ -1136,9 +1136,10 @@ test_load_unknown_element(void)
 static void
 test_load_missing_attribute(void)
 {
-    EXPECT_LOAD_ERROR(T(VPC_OPEN "<subnet id=\"s1\" cidr=\"10.0.1.0/24\" "
-                        "route-table=\"rtb\"/>\n" RTB "</vpc>\n"),
-                      "t.xml:4: ", "availability-zone");
+    EXPECT_LOAD_ERROR(T(VPC_OPEN "<subnet id=\"s1\" "
+                        "availability-zone=\"az1\" route-table=\"rtb\"/>\n"
+                        RTB "</vpc>\n"),
+                      "t.xml:4: ", "lacks the required attribute cidr");
 }
 
 static void
@@ -1207,6 +1208,58 @@ test_load_sharing(void)
                       "<network-interface id=\"e\" subnet=\"s1\" "
                       "ip=\"10.0.1.5\"/>\n</account>\n</topology>\n",
                       "t.xml:9: ", "not shared with account 2");
+}
+
+static void
+test_load_defaults(void)
+{
+    /* A subnet without a route table uses its VPC's first one, or one with
+     * only the local routes; a load balancer without subnets has those of
+     * its nodes; a peering without status is active. */
+    static const char xml[] =
+        "<topology xmlns=\"urn:ovs-tmirror:topology:1\">\n"
+        "<account id=\"1\">\n"
+        "<vpc id=\"vpc-a\" cidr=\"10.0.0.0/16\">\n"
+        "<subnet id=\"s1\" cidr=\"10.0.1.0/24\"/>\n"
+        "<network-interface id=\"e1\" subnet=\"s1\" ip=\"10.0.1.1\"/>\n"
+        "<load-balancer id=\"nlb\"><node subnet=\"s1\" ip=\"10.0.1.5\"/>"
+        "<listener protocol=\"udp\" port=\"4789\"/>"
+        "<target network-interface=\"e1\"/></load-balancer>\n"
+        "</vpc>\n"
+        "<vpc id=\"vpc-b\" cidr=\"10.1.0.0/16\">\n"
+        "<subnet id=\"s2\" cidr=\"10.1.1.0/24\" availability-zone=\"z\"/>\n"
+        "<route-table id=\"rtb-b\"><route destination=\"10.0.0.0/16\" "
+        "target=\"pcx\"/></route-table>\n"
+        "<network-interface id=\"e2\" subnet=\"s2\" ip=\"10.1.1.1\"/>\n"
+        "</vpc>\n"
+        "<vpc-peering id=\"pcx\" requester-vpc=\"vpc-a\" "
+        "accepter-vpc=\"vpc-b\"/>\n"
+        "<traffic-mirror-target id=\"t\" network-load-balancer=\"nlb\"/>\n"
+        "<traffic-mirror-filter id=\"f\"/>\n"
+        "<traffic-mirror-session id=\"x\" network-interface=\"e2\" "
+        "traffic-mirror-target=\"t\" traffic-mirror-filter=\"f\" "
+        "session-number=\"1\"/>\n"
+        "</account>\n</topology>\n";
+    struct sim_topology *topo;
+    struct sim_result r;
+    char *error = sim_topology_load_memory("t.xml", xml, strlen(xml), &topo);
+
+    CU_ASSERT_PTR_NULL_FATAL(error);
+    const struct sim_subnet *s1 = shash_find_data(&topo->subnets_by_id, "s1");
+    const struct sim_subnet *s2 = shash_find_data(&topo->subnets_by_id, "s2");
+    CU_ASSERT_STRING_EQUAL(s1->route_table->id, "vpc-a/main");
+    CU_ASSERT_EQUAL(s1->route_table->n_routes, 0);
+    CU_ASSERT_STRING_EQUAL(s1->zone, "");
+    CU_ASSERT_STRING_EQUAL(s2->route_table->id, "rtb-b");
+    CU_ASSERT(topo->peerings[0]->active);
+    CU_ASSERT_EQUAL(topo->nlbs[0]->n_subnets, 1);
+
+    /* vpc-a's main route table has no route back to vpc-b, which a
+     * one-way copy does not need. */
+    sim_check_session(topo, topo->sessions[0], &r);
+    CU_ASSERT_EQUAL(r.verdict, SIM_REACHABLE);
+    sim_result_destroy(&r);
+    sim_topology_destroy(topo);
 }
 
 static void
@@ -1420,6 +1473,7 @@ tm_test_add_sim_suites(void)
         TEST(test_load_malformed_cidr),
         TEST(test_load_malformed_ip),
         TEST(test_load_sharing),
+        TEST(test_load_defaults),
         TEST(test_load_ok),
         CU_TEST_INFO_NULL,
     };

@@ -46,11 +46,16 @@ struct sim_account {
     int line;
 };
 
+struct sim_route_table;
+
 struct sim_vpc {
     char *id;
     const struct sim_account *owner;
     struct tm_cidr *cidrs;      /* The first is the primary CIDR. */
     size_t n_cidrs;
+    struct sim_route_table *main_route_table;   /* For subnets that name
+                                                 * none; NULL until one
+                                                 * needs it. */
     int line;
 };
 
