@@ -30,3 +30,56 @@ STYLE_FILES += $(filter %.c %.h,$(lib_libtmirror_la_SOURCES) \
 check-style:
 	$(AM_V_at)cd $(srcdir) && $(PYTHON3) \
 	    '$(OVS_SRCDIR)/utilities/checkpatch.py' -q -f $(sort $(STYLE_FILES))
+
+# The simulator's unit tests (CUnit), golden reports and bad input.
+check_PROGRAMS += tests/tm-sim-unit
+tests_tm_sim_unit_SOURCES = \
+	tests/tm-sim-test.h \
+	tests/tm-sim-unit.c \
+	tests/tm-test.c \
+	tests/tm-test.h \
+	tests/test-sim.c
+tests_tm_sim_unit_LDADD = $(TM_SIM_LIBS) $(CUNIT_LIBS)
+TESTS += tests/tm-sim-unit
+STYLE_FILES += $(filter %.c %.h,$(tests_tm_sim_unit_SOURCES))
+
+TESTS += tests/sim-golden.sh tests/sim-bad-input.sh
+EXTRA_DIST += tests/sim-golden.sh tests/sim-bad-input.sh \
+	$(wildcard $(srcdir)/tests/golden/*.json)
+
+# The simulator's benchmark, part of "make bench".
+noinst_PROGRAMS += tests/tm-sim-bench
+tests_tm_sim_bench_SOURCES = tests/tm-sim-bench.c
+tests_tm_sim_bench_LDADD = $(TM_SIM_LIBS)
+STYLE_FILES += $(tests_tm_sim_bench_SOURCES)
+.PHONY: bench-sim
+bench: bench-sim
+bench-sim: tests/tm-sim-bench
+	$(AM_V_at)tests/tm-sim-bench
+
+# A libFuzzer target for the topology loader, built with clang and run by
+# "make fuzz" (not by "make" or "make check") for FUZZ_SECONDS, from the
+# shipped topologies as seed corpus, with a dictionary of the vocabulary.
+# The simulator's and the model's sources are compiled into it so that
+# the fuzzer sees their coverage.
+FUZZ_CC = clang
+FUZZ_SECONDS = 60
+FUZZ_SOURCES = tests/fuzz-topology.c $(sim_libtmsim_la_SOURCES) \
+	$(lib_libtmirror_la_SOURCES)
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=undefined
+EXTRA_DIST += tests/fuzz-topology.c tests/fuzz-topology.dict
+STYLE_FILES += tests/fuzz-topology.c
+CLEANFILES += tests/fuzz-topology
+tests/fuzz-topology: $(FUZZ_SOURCES) sim/topology-rng.c
+	$(AM_V_CCLD)$(FUZZ_CC) $(FUZZ_FLAGS) $(AM_CPPFLAGS) $(LIBXML2_CFLAGS) \
+	    $(addprefix $(srcdir)/,$(FUZZ_SOURCES)) sim/topology-rng.c \
+	    $(OVS_BUILDDIR)/lib/.libs/libopenvswitch.a \
+	    $(OVS_BUILDDIR)/lib/.libs/libopenvswitchavx512.a \
+	    $(LIBXML2_LIBS) -lssl -lcrypto -lcap-ng -latomic -lm -o $@
+.PHONY: fuzz
+fuzz: tests/fuzz-topology
+	$(AM_V_at)rm -rf tests/fuzz-corpus && $(MKDIR_P) tests/fuzz-corpus && \
+	    cp $(srcdir)/topologies/*.xml tests/fuzz-corpus/
+	tests/fuzz-topology -max_total_time=$(FUZZ_SECONDS) -max_len=16384 \
+	    -dict=$(srcdir)/tests/fuzz-topology.dict tests/fuzz-corpus

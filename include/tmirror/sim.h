@@ -1,0 +1,121 @@
+/*
+ * Copyright (c) 2026 The ovs-tmirror authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#ifndef TMIRROR_SIM_H
+#define TMIRROR_SIM_H 1
+
+/* The reachability check and its reports.
+ *
+ * For a traffic mirror session of a loaded topology (tmirror/topology.h),
+ * the check follows the mirrored copy, a UDP packet to port 4789 from the
+ * source network interface's primary IP to the target, hop by hop, and
+ * collects every reason it is blocked (shared/semantics.md,
+ * "Connectivity"), each with an explanation code in the style of the AWS
+ * Reachability Analyzer and the setting that would fix it.  The mirroring
+ * model's refusals of the session, its target or its filter make the
+ * session invalid, with the model's codes. */
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "openvswitch/compiler.h"
+#include "smap.h"
+#include "sset.h"
+
+struct ds;
+struct json;
+struct sim_mirror_session;
+struct sim_topology;
+struct tm_cidr;
+
+/* The port that mirrored copies are sent to (VXLAN, RFC 7348). */
+#define SIM_VXLAN_PORT 4789
+
+enum sim_verdict {
+    SIM_REACHABLE,              /* The copy reaches the target. */
+    SIM_BLOCKED,                /* Something on the path stops it. */
+    SIM_INVALID,                /* A mirroring rule refuses the session. */
+};
+
+const char *sim_verdict_to_string(enum sim_verdict);
+
+/* One component the copy passes through. */
+struct sim_hop {
+    char *component;            /* Id, e.g. "rtb-a". */
+    const char *type;           /* "network-interface", "route-table", ... */
+    struct smap attrs;          /* More about the hop: "route", "target",
+                                 * "direction", "availability-zone"... */
+};
+
+/* One reason the session does not work. */
+struct sim_explanation {
+    const char *code;           /* E.g. "ENI_SG_RULES_MISMATCH". */
+    char *component;            /* Id of the component at fault. */
+    const char *direction;      /* "ingress", "egress" or NULL. */
+    char *detail;               /* What is wrong, as a sentence. */
+    char *fix;                  /* The setting that would fix it. */
+};
+
+struct sim_result {
+    const struct sim_mirror_session *session;
+    enum sim_verdict verdict;
+    struct sim_hop **hops;      /* Separately allocated: an smap cannot
+                                 * move. */
+    size_t n_hops, allocated_hops;
+    struct sim_explanation *explanations;
+    size_t n_explanations, allocated_explanations;
+
+    /* The ids of every component the check consulted, on the path or not:
+     * a change to any other component cannot change this result. */
+    struct sset consulted;
+
+    /* The copy's outer addresses: the source's primary IP and the
+     * target's (or its load balancer node's) address. */
+    struct in6_addr src_ip, dst_ip;
+};
+
+void sim_check_session(const struct sim_topology *,
+                       const struct sim_mirror_session *,
+                       struct sim_result *);
+void sim_result_destroy(struct sim_result *);
+bool sim_result_blocks(const struct sim_result *, const char *component);
+bool sim_result_depends_on(const struct sim_result *, const char *component,
+                           const struct tm_cidr *);
+const struct sim_explanation *sim_result_find(const struct sim_result *,
+                                              const char *code);
+
+/* The results of checking some sessions of a topology. */
+struct sim_report {
+    char *topology;             /* File name, as given. */
+    struct sim_result *results;
+    size_t n_results;
+};
+
+char *sim_check(const struct sim_topology *, char *const *session_ids,
+                size_t n_session_ids, struct sim_report **)
+    OVS_WARN_UNUSED_RESULT;
+void sim_report_destroy(struct sim_report *);
+int sim_report_exit_status(const struct sim_report *);
+
+/* Report writers (sim/report.c). */
+struct json *sim_report_to_json(const struct sim_report *);
+void sim_report_format_text(const struct sim_report *,
+                            const struct sim_topology *, struct ds *);
+void sim_report_format_html(const struct sim_report *,
+                            const struct sim_topology *, struct ds *);
+
+#endif /* tmirror/sim.h */
