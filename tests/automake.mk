@@ -64,16 +64,16 @@ bench-sim: tests/tm-sim-bench
 # the fuzzer sees their coverage.
 FUZZ_CC = clang
 FUZZ_SECONDS = 60
-FUZZ_SOURCES = tests/fuzz-topology.c $(sim_libtmsim_la_SOURCES) \
+FUZZ_SRCS = tests/fuzz-topology.c $(sim_libtmsim_la_SOURCES) \
 	$(lib_libtmirror_la_SOURCES)
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined
 EXTRA_DIST += tests/fuzz-topology.c tests/fuzz-topology.dict
 STYLE_FILES += tests/fuzz-topology.c
 CLEANFILES += tests/fuzz-topology
-tests/fuzz-topology: $(FUZZ_SOURCES) sim/topology-rng.c
+tests/fuzz-topology: $(FUZZ_SRCS) sim/topology-rng.c
 	$(AM_V_CCLD)$(FUZZ_CC) $(FUZZ_FLAGS) $(AM_CPPFLAGS) $(LIBXML2_CFLAGS) \
-	    $(addprefix $(srcdir)/,$(FUZZ_SOURCES)) sim/topology-rng.c \
+	    $(addprefix $(srcdir)/,$(FUZZ_SRCS)) sim/topology-rng.c \
 	    $(OVS_BUILDDIR)/lib/.libs/libopenvswitch.a \
 	    $(OVS_BUILDDIR)/lib/.libs/libopenvswitchavx512.a \
 	    $(LIBXML2_LIBS) -lssl -lcrypto -lcap-ng -latomic -lm -o $@

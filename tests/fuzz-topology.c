@@ -45,7 +45,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (error) {
         /* Every refusal names the file, and a line when there is one. */
         if (strncmp(error, "fuzz.xml:", 9) || topo) {
-            abort();
+            ovs_abort(0, "refusal without file and line, or with a "
+                      "topology: %s", error);
         }
         free(error);
         return 0;
@@ -53,7 +54,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     error = sim_check(topo, NULL, 0, &report);
     if (error) {
-        abort();
+        ovs_abort(0, "check of a loaded topology failed: %s", error);
     }
 
     struct json *json = sim_report_to_json(report);

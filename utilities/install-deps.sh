@@ -13,6 +13,7 @@ PACKAGES="
     libssl-dev libcap-ng-dev
     libxml2-dev libxml2-utils
     libcunit1-dev
+    clang libclang-rt-14-dev
     openvswitch-source
     mininet iproute2 iputils-ping
     tshark
