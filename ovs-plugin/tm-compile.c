@@ -215,7 +215,15 @@ add_flow__(struct compiler *c, uint8_t table_id, int priority,
                     ? xmemdup(c->ofpacts.data, c->ofpacts.size) : NULL),
         .ofpacts_len = c->ofpacts.size,
     };
-    minimatch_init(&fm->match, match);
+    /* As Open vSwitch's own parser does: a match on an Ethernet field is
+     * a match on Ethernet packets. */
+    struct match normalized = *match;
+    if (normalized.wc.masks.dl_type
+        || !eth_addr_is_zero(normalized.wc.masks.dl_dst)
+        || !eth_addr_is_zero(normalized.wc.masks.dl_src)) {
+        match_set_default_packet_type(&normalized);
+    }
+    minimatch_init(&fm->match, &normalized);
     ofpbuf_clear(&c->ofpacts);
 }
 
@@ -643,7 +651,7 @@ find_target_address(const struct tm_compile_input *input, const char *id)
 /* Fills in 'slots' with the active sessions of 'loc', in ascending session
  * number, and their outer addresses.  Stores their number in '*n'. */
 static char * OVS_WARN_UNUSED_RESULT
-collect_slots(const struct compiler *c, const struct tm_eni_location *loc,
+collect_slots(struct compiler *c, const struct tm_eni_location *loc,
               const struct tm_eni *eni, struct slot *slots, size_t *n)
 {
     const struct tm_model *model = c->input->model;
@@ -689,6 +697,14 @@ collect_slots(const struct compiler *c, const struct tm_eni_location *loc,
                               session->target_id);
             ds_destroy(&src);
             ds_destroy(&dst);
+            return error;
+        }
+
+        /* Whether the backend can make this session's copy, even if no
+         * rule accepts anything yet. */
+        char *error = put_copy(c, s);
+        ofpbuf_clear(&c->ofpacts);
+        if (error) {
             return error;
         }
     }
@@ -747,7 +763,9 @@ add_stage_flows(struct compiler *c, const struct tm_eni_location **sources,
         /* The output stage. */
         match_init_catchall(&match);
         put_resubmit(c, TM_TABLE_INGRESS);
-        ofpact_put_OUTPUT_REG(&c->ofpacts)->src = (struct mf_subfield) {
+        struct ofpact_output_reg *output = ofpact_put_OUTPUT_REG(&c->ofpacts);
+        output->max_len = UINT16_MAX;
+        output->src = (struct mf_subfield) {
             .field = output_reg_field(c), .ofs = 0, .n_bits = 16,
         };
         add_flow(c, TM_TABLE_OUTPUT, 0, &match);
@@ -1008,6 +1026,7 @@ native_put_copy(const struct tm_copy *copy,
 
     struct ofpact_nest *clone = ofpbuf_at_assert(ofpacts, ofs,
                                                  sizeof *clone);
+    ofpacts->header = clone;
     ofpact_finish_CLONE(ofpacts, &clone);
     return NULL;
 }

@@ -30,3 +30,21 @@ STYLE_FILES += $(filter %.c %.h,$(lib_libtmirror_la_SOURCES) \
 check-style:
 	$(AM_V_at)cd $(srcdir) && $(PYTHON3) \
 	    '$(OVS_SRCDIR)/utilities/checkpatch.py' -q -f $(sort $(STYLE_FILES))
+
+# The flow compiler, proven in Open vSwitch sandboxes (dummy datapath,
+# private folders, no root): tm-flowgen prints models, flows and packets
+# with the reference evaluator's expectations for the shell tests.
+check_PROGRAMS += tests/tm-flowgen
+tests_tm_flowgen_SOURCES = tests/tm-flowgen.c
+tests_tm_flowgen_LDADD = $(TM_OVS_LIBS)
+STYLE_FILES += $(tests_tm_flowgen_SOURCES)
+
+# The flow compiler's CUnit suites.
+tests_tm_unit_SOURCES += tests/test-compile.c tests/tm-test-compile.h
+tests_tm_unit_LDADD += ovs-plugin/libtmirror-ovs.la
+
+# The sandbox tests run the Open vSwitch that the project builds against.
+AM_TESTS_ENVIRONMENT = OVS_BUILDDIR='$(OVS_BUILDDIR)'; export OVS_BUILDDIR;
+TESTS += tests/sandbox-pcap.sh tests/sandbox-differential.sh
+EXTRA_DIST += tests/sandbox-pcap.sh tests/sandbox-differential.sh \
+	tests/tm-sandbox.sh
