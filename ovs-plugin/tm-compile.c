@@ -44,13 +44,14 @@
  *   B+4     REGISTER pipelines: the output stage.  The bridge loads the
  *           port into R and resubmits here for every delivery:
  *           priority=0 actions=resubmit(,B+5),output:R
- *           priority=10,in_port=P,R=P (a hairpin): no action.
  *           NORMAL pipelines: where the packet will be delivered: to P
- *           when its destination is P's MAC, to every source port but the
- *           input port when it is a broadcast or multicast; for each such
- *           P: load:P->R,resubmit(,B+5).
+ *           when its destination is P's MAC, to every source port when it
+ *           is a broadcast or multicast; for each such P:
+ *           load:P->R,resubmit(,B+5).
  *
- *   B+5     Ingress: as B, dispatching on R=P instead of in_port=P.
+ *   B+5     Ingress: as B, dispatching on R=P instead of in_port=P, and
+ *           priority=20,in_port=P,R=P: no action (a packet is never
+ *           delivered back to its input port).
  *   B+6..8  Ingress session slots, as B+1..3 with R=P.
  *
  * A port range is the fewest prefix (value/mask) matches that cover it
@@ -759,26 +760,33 @@ add_stage_flows(struct compiler *c, const struct tm_eni_location **sources,
     struct eth_addr mcast = { .ea = { 0x01 } };
     struct match match;
 
+    /* A packet is never delivered back to the port it came from (Open
+     * vSwitch drops an output to the input port, and NORMAL never does
+     * it), so it is not mirrored as delivered there either. */
+    for (size_t i = 0; i < n_sources; i++) {
+        match_port(c, &match, TM_INGRESS, sources[i]->ofport);
+        match_set_in_port(&match, sources[i]->ofport);
+        add_flow(c, TM_TABLE_INGRESS, PRI_HAIRPIN, &match);
+    }
+
     if (c->options->pipeline == TM_PIPELINE_REGISTER) {
         /* The output stage. */
+        struct ofpact_output_reg *output;
+
         match_init_catchall(&match);
         put_resubmit(c, TM_TABLE_INGRESS);
-        struct ofpact_output_reg *output = ofpact_put_OUTPUT_REG(&c->ofpacts);
+        output = ofpact_put_OUTPUT_REG(&c->ofpacts);
         output->max_len = UINT16_MAX;
         output->src = (struct mf_subfield) {
             .field = output_reg_field(c), .ofs = 0, .n_bits = 16,
         };
         add_flow(c, TM_TABLE_OUTPUT, 0, &match);
-
-        for (size_t i = 0; i < n_sources; i++) {
-            match_port(c, &match, TM_INGRESS, sources[i]->ofport);
-            match_set_in_port(&match, sources[i]->ofport);
-            add_flow(c, TM_TABLE_OUTPUT, PRI_HAIRPIN, &match);
-        }
         return;
     }
 
-    /* NORMAL: the entry, then where NORMAL will deliver the packet. */
+    /* NORMAL: the entry, then where NORMAL will deliver the packet: to the
+     * ENI whose MAC is its destination, or, for a broadcast or multicast,
+     * to every ENI. */
     match_init_catchall(&match);
     put_resubmit(c, TM_TABLE_EGRESS);
     put_resubmit(c, TM_TABLE_OUTPUT);
@@ -786,39 +794,17 @@ add_stage_flows(struct compiler *c, const struct tm_eni_location **sources,
     add_flow__(c, c->options->entry_table, 0, &match);
 
     for (size_t i = 0; i < n_sources; i++) {
-        const struct tm_eni_location *loc = sources[i];
-
-        /* Unicast to the ENI, except from itself (NORMAL never sends a
-         * packet back to its input port). */
         match_init_catchall(&match);
-        match_set_in_port(&match, loc->ofport);
-        match_set_dl_dst(&match, loc->mac);
-        add_flow(c, TM_TABLE_OUTPUT, PRI_HAIRPIN, &match);
-
-        match_init_catchall(&match);
-        match_set_dl_dst(&match, loc->mac);
-        put_load_output_reg(c, loc->ofport);
+        match_set_dl_dst(&match, sources[i]->mac);
+        put_load_output_reg(c, sources[i]->ofport);
         put_resubmit(c, TM_TABLE_INGRESS);
         add_flow(c, TM_TABLE_OUTPUT, PRI_DISPATCH, &match);
-
-        /* Broadcast and multicast from this ENI: flooded to the others. */
-        match_init_catchall(&match);
-        match_set_in_port(&match, loc->ofport);
-        match_set_dl_dst_masked(&match, mcast, mcast);
-        for (size_t j = 0; j < n_sources; j++) {
-            if (j != i) {
-                put_load_output_reg(c, sources[j]->ofport);
-                put_resubmit(c, TM_TABLE_INGRESS);
-            }
-        }
-        add_flow(c, TM_TABLE_OUTPUT, PRI_HAIRPIN, &match);
     }
 
-    /* Broadcast and multicast from any other port: to every ENI. */
     match_init_catchall(&match);
     match_set_dl_dst_masked(&match, mcast, mcast);
-    for (size_t j = 0; j < n_sources; j++) {
-        put_load_output_reg(c, sources[j]->ofport);
+    for (size_t i = 0; i < n_sources; i++) {
+        put_load_output_reg(c, sources[i]->ofport);
         put_resubmit(c, TM_TABLE_INGRESS);
     }
     add_flow(c, TM_TABLE_OUTPUT, PRI_DISPATCH, &match);

@@ -48,3 +48,6 @@ AM_TESTS_ENVIRONMENT = OVS_BUILDDIR='$(OVS_BUILDDIR)'; export OVS_BUILDDIR;
 TESTS += tests/sandbox-pcap.sh tests/sandbox-differential.sh
 EXTRA_DIST += tests/sandbox-pcap.sh tests/sandbox-differential.sh \
 	tests/tm-sandbox.sh
+
+# The flow compiler's benchmark rows.
+tests_tm_bench_LDADD += ovs-plugin/libtmirror-ovs.la

@@ -6,15 +6,15 @@
 # port 4789, carried length) must equal what the reference evaluator
 # decides.
 #
-# TM_DIFF_SEEDS (default "1 2 3 4") and TM_DIFF_PACKETS (default 400, per
+# TM_DIFF_SEEDS (default "1 2 3 4 5 6") and TM_DIFF_PACKETS (default 300, per
 # seed) set the size of the run.
 
 srcdir=${srcdir:-.}
 . "$srcdir/tests/tm-sandbox.sh"
 tm_sandbox_enter "$@"
 flowgen=${TM_FLOWGEN:-tests/tm-flowgen}
-seeds=${TM_DIFF_SEEDS:-1 2 3 4}
-n_packets=${TM_DIFF_PACKETS:-400}
+seeds=${TM_DIFF_SEEDS:-1 2 3 4 5 6}
+n_packets=${TM_DIFF_PACKETS:-300}
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/tm-diff.XXXXXX")
 $flowgen ports random > "$work/ports" || exit 1

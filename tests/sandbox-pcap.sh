@@ -1,6 +1,7 @@
 #! /bin/sh
 # The compiled flows in an Open vSwitch sandbox, with real packets: for the
-# user guide's three examples and a seeded random model, under both
+# user guide's three examples, a fixed case for each rule of "Evaluation"
+# (tm-flowgen's "evaluation" model) and a seeded random model, under both
 # pipeline contracts, inject every test packet with netdev-dummy/receive,
 # capture what leaves the underlay port, and decode it with tshark's VXLAN
 # dissector.  Each mirrored copy must carry the VNI, outer addresses and
@@ -114,7 +115,7 @@ run_case() {
 TM_COUNTS=$(mktemp "${TMPDIR:-/tmp}/tm-counts.XXXXXX")
 trap 'rm -f "$TM_COUNTS"' EXIT
 for pipeline in normal register; do
-    for model in inbound-tcp tcp-udp non-local; do
+    for model in inbound-tcp tcp-udp non-local evaluation; do
         run_case $model $pipeline
     done
     run_case random $pipeline --seed=7 --packets=200

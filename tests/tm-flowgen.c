@@ -288,11 +288,100 @@ build_random(struct world *w)
 }
 
 static void
+add_rule(struct tm_model *model, const char *filter, const char *direction,
+         int number, const char *action, const char *protocol,
+         const char *src, const char *dst, const char *sports,
+         const char *dports)
+{
+    struct tm_rule_spec rule = {
+        .direction = direction, .rule_number = number, .action = action,
+        .protocol = protocol, .source_cidr = src, .destination_cidr = dst,
+        .source_port_range = sports, .destination_port_range = dports,
+    };
+
+    check(tm_create_rule(model, ACCOUNT, filter, &rule, NULL));
+}
+
+static void
+add_session(struct tm_model *model, const char *id, const char *eni,
+            const char *target, const char *filter, int number, int vni,
+            int64_t packet_length)
+{
+    struct tm_session_spec session = {
+        .id = id, .network_interface_id = eni, .target_id = target,
+        .filter_id = filter, .session_number = number, .vni = vni,
+        .packet_length = packet_length,
+    };
+
+    check(tm_create_session(model, ACCOUNT, &session, NULL));
+}
+
+/* The fixed cases of shared/semantics.md, "Evaluation": eni-s1 (port 1)
+ * has session 3 (amazon-dns; ingress: reject TCP to port 22 at rule 10,
+ * accept TCP from ports 1000-2000 to 3000-4000 at rule 20; egress: accept
+ * UDP at 10) to tmt-1 (MTU 1500), and session 9 (ingress: accept all IPv4;
+ * egress: accept all IPv6) to tmt-2 (MTU 576); eni-s2 (port 2) has
+ * session 1 (egress: reject 10.0.0.0/16, accept all IPv4; 100 bytes) to
+ * tmt-1. */
+static void
+build_evaluation(struct world *w)
+{
+    struct tm_filter_spec filter = { .id = "tmf-1",
+                                     .network_services = "amazon-dns" };
+
+    w->model = tm_model_create();
+    check(tm_model_add_account(w->model, ACCOUNT, NULL));
+    add_eni(w->model, "eni-s1", "10.0.1.11", TM_UNSET);
+    add_eni(w->model, "eni-s2", "10.0.1.12", TM_UNSET);
+    add_eni(w->model, "eni-t1", "10.0.2.20", 1500);
+    add_eni(w->model, "eni-t2", "10.0.2.21", 576);
+
+    struct tm_target_spec target = { .id = "tmt-1",
+                                     .network_interface_id = "eni-t1" };
+    check(tm_create_target(w->model, ACCOUNT, &target, NULL));
+    target = (struct tm_target_spec) { .id = "tmt-2",
+                                       .network_interface_id = "eni-t2" };
+    check(tm_create_target(w->model, ACCOUNT, &target, NULL));
+
+    check(tm_create_filter(w->model, ACCOUNT, &filter, NULL));
+    add_rule(w->model, "tmf-1", "ingress", 10, "reject", "tcp",
+             "0.0.0.0/0", "0.0.0.0/0", NULL, "22");
+    add_rule(w->model, "tmf-1", "ingress", 20, "accept", "tcp",
+             "0.0.0.0/0", "0.0.0.0/0", "1000-2000", "3000-4000");
+    add_rule(w->model, "tmf-1", "egress", 10, "accept", "udp",
+             "0.0.0.0/0", "0.0.0.0/0", NULL, NULL);
+    filter = (struct tm_filter_spec) { .id = "tmf-2" };
+    check(tm_create_filter(w->model, ACCOUNT, &filter, NULL));
+    add_rule(w->model, "tmf-2", "ingress", 5, "accept", "-1",
+             "0.0.0.0/0", "0.0.0.0/0", NULL, NULL);
+    add_rule(w->model, "tmf-2", "egress", 5, "accept", "-1",
+             "::/0", "::/0", NULL, NULL);
+    filter = (struct tm_filter_spec) { .id = "tmf-3" };
+    check(tm_create_filter(w->model, ACCOUNT, &filter, NULL));
+    add_rule(w->model, "tmf-3", "egress", 1, "reject", "-1",
+             "0.0.0.0/0", "10.0.0.0/16", NULL, NULL);
+    add_rule(w->model, "tmf-3", "egress", 2, "accept", "-1",
+             "0.0.0.0/0", "0.0.0.0/0", NULL, NULL);
+
+    add_session(w->model, "tms-s1-3", "eni-s1", "tmt-1", "tmf-1", 3, 31,
+                TM_UNSET);
+    add_session(w->model, "tms-s1-9", "eni-s1", "tmt-2", "tmf-2", 9, 39,
+                TM_UNSET);
+    add_session(w->model, "tms-s2-1", "eni-s2", "tmt-1", "tmf-3", 1, 21,
+                100);
+    place(w, "eni-s1", 1);
+    place(w, "eni-s2", 2);
+}
+
+static void
 build_world(struct world *w, const char *name)
 {
     memset(w, 0, sizeof *w);
     if (!strcmp(name, "random")) {
         build_random(w);
+        return;
+    } else if (!strcmp(name, "evaluation")) {
+        build_evaluation(w);
         return;
     }
     w->example = tm_example_find(name);
@@ -519,6 +608,81 @@ print_example_packets(const struct world *w)
     }
 }
 
+/* The fixed cases' packets: "PORT>" is sent by the ENI on PORT to the
+ * network, ">PORT" sent to it from the network, "PORT>*" a broadcast from
+ * it. */
+static const struct {
+    const char *where;
+    const char *packet;
+    const char *what;
+} evaluation_packets[] = {
+    { ">1", "ingress arp", "ARP: never mirrored" },
+    { ">1", "ingress udp 10.0.0.1:67 > 10.0.1.11:68",
+      "DHCP: never mirrored" },
+    { "1>", "egress udp [fe80::1]:546 > [ff02::1:2]:547",
+      "DHCPv6: never mirrored (choice)" },
+    { "1>", "egress tcp 10.0.1.11:40000 > 169.254.169.254:80",
+      "metadata service: never mirrored" },
+    { "1>", "egress udp 10.0.1.11:123 > 169.254.169.123:123",
+      "Amazon Time Sync: never mirrored" },
+    { "1>", "egress tcp 10.0.1.11:50000 > 169.254.169.250:1688",
+      "Windows activation: never mirrored" },
+    { ">1", "ingress tcp 10.0.0.2:53 > 10.0.1.11:22",
+      "DNS from the resolver: amazon-dns accepts before rule 10 rejects" },
+    { "1>", "egress tcp 10.0.1.11:5353 > 169.254.169.253:53 len 900",
+      "DNS to 169.254.169.253: amazon-dns (session 3, all 900 bytes)" },
+    { ">1", "ingress tcp 192.0.2.1:1500 > 10.0.1.11:22",
+      "SSH: session 3 rejects at rule 10, session 9 accepts" },
+    { ">1", "ingress tcp 192.0.2.1:1500 > 10.0.1.11:3500 len 1514",
+      "both ranges match: session 3 accepts (MTU 1500: 1446 bytes)" },
+    { ">1", "ingress tcp 192.0.2.1:999 > 10.0.1.11:3500 len 1514",
+      "source port out of range: no match in session 3; session 9, "
+      "capped by the MTU of 576 to 522 bytes" },
+    { ">1", "ingress icmp 192.0.2.1 > 10.0.1.11",
+      "ICMP: no rule of session 3; session 9 accepts" },
+    { "1>", "egress tcp [2001:db8::11]:1 > [2001:db8::7]:2 len 400",
+      "IPv6 egress: session 9, all 400 bytes" },
+    { "1>", "egress tcp 10.0.1.11:1 > 192.0.2.1:2",
+      "IPv4 TCP egress: no session accepts" },
+    { "2>", "egress tcp 10.0.1.12:1 > 10.0.3.3:2",
+      "eni-s2, within the VPC: rejected at rule 1" },
+    { "2>", "egress tcp 10.0.1.12:1 > 192.0.2.1:2 len 300",
+      "eni-s2, to the Internet: accepted at rule 2, packet length 100" },
+    { "2>1", "egress udp 10.0.1.12:7 > 10.0.1.11:7",
+      "eni-s2 to eni-s1: egress of s2 (rejected) and ingress of s1" },
+    { "2>*", "egress udp 10.0.1.12:7 > 255.255.255.255:7",
+      "broadcast from eni-s2: its egress and eni-s1's ingress" },
+    { "1>*", "egress udp 10.0.1.11:7 > 255.255.255.255:7",
+      "broadcast from eni-s1: its egress only (s2 has no ingress rule)" },
+    { ">1", "ingress 47 192.0.2.1 > 10.0.1.11",
+      "GRE: session 9 accepts" },
+};
+
+static void
+print_evaluation_packets(const struct world *w)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(evaluation_packets); i++) {
+        const char *where = evaluation_packets[i].where;
+        const char *arrow = strchr(where, '>');
+        struct test_packet tp;
+        char *error;
+
+        error = tm_packet_parse(evaluation_packets[i].packet, &tp.packet);
+        if (error) {
+            ovs_fatal(0, "%s", error);
+        }
+        tp.in_port = arrow == where ? PEER_PORT : atoi(where);
+        if (arrow[1] == '*') {
+            tp.dl_dst = eth_addr_broadcast;
+        } else if (arrow[1]) {
+            tp.dl_dst = find_loc_by_port(w, atoi(arrow + 1))->mac;
+        } else {
+            tp.dl_dst = peer_mac;
+        }
+        print_packet(w, &tp, evaluation_packets[i].what);
+    }
+}
+
 static void
 random_addr(bool ipv4, struct in6_addr *addr)
 {
@@ -603,6 +767,26 @@ print_random_packets(const struct world *w)
                 pkt->src_port = random_port();
                 pkt->dst_port = random_port();
             }
+            if (random_range(8) == 0) {
+                /* A DNS query to, or answer from, an Amazon resolver. */
+                static const char *const resolvers[] = {
+                    "10.0.0.2", "169.254.169.253", "fd00:ec2::253",
+                };
+                const char *resolver = resolvers[ipv4 ? random_range(2)
+                                                 : 2];
+                bool query = random_range(2);
+                bool dummy;
+                char *error;
+
+                pkt->ip_proto = random_range(2) ? IPPROTO_UDP : IPPROTO_TCP;
+                error = tm_parse_ip(resolver, query ? &pkt->dst : &pkt->src,
+                                    &dummy);
+                if (error) {
+                    ovs_fatal(0, "%s", error);
+                }
+                pkt->src_port = query ? random_port() : 53;
+                pkt->dst_port = query ? 53 : random_port();
+            }
         }
 
         struct ds what = DS_EMPTY_INITIALIZER;
@@ -668,7 +852,8 @@ usage(void)
            "usage: %s [OPTIONS] COMMAND MODEL\n"
            "\n"
            "MODEL is an example of tm-examples(1) (inbound-tcp, tcp-udp,\n"
-           "non-local) or \"random\" (seeded).  COMMAND is one of:\n"
+           "non-local), \"evaluation\" (a fixed case for each rule of\n"
+           "evaluation) or \"random\" (seeded).  COMMAND is one of:\n"
            "  ports       the bridge's ports: NAME OFPORT MAC IP ENI\n"
            "  flows       the compiled flows (ovs-ofctl add-flows)\n"
            "  forwarding  the test bridge's own flows (register pipeline)\n"
@@ -769,6 +954,8 @@ main(int argc, char *argv[])
     } else if (!strcmp(command, "packets")) {
         if (w.example) {
             print_example_packets(&w);
+        } else if (!strcmp(argv[optind + 1], "evaluation")) {
+            print_evaluation_packets(&w);
         } else {
             print_random_packets(&w);
         }
