@@ -34,7 +34,7 @@ check-style:
 # The flow compiler, proven in Open vSwitch sandboxes (dummy datapath,
 # private folders, no root): tm-flowgen prints models, flows and packets
 # with the reference evaluator's expectations for the shell tests.
-check_PROGRAMS += tests/tm-flowgen
+noinst_PROGRAMS += tests/tm-flowgen
 tests_tm_flowgen_SOURCES = tests/tm-flowgen.c
 tests_tm_flowgen_LDADD = $(TM_OVS_LIBS)
 STYLE_FILES += $(tests_tm_flowgen_SOURCES)
@@ -51,3 +51,16 @@ EXTRA_DIST += tests/sandbox-pcap.sh tests/sandbox-differential.sh \
 
 # The flow compiler's benchmark rows.
 tests_tm_bench_LDADD += ovs-plugin/libtmirror-ovs.la
+
+# What mirroring costs the datapath's classifier (a sandbox), in
+# "make bench".
+bench: bench-megaflows
+.PHONY: bench-megaflows
+bench-megaflows: tests/tm-flowgen
+	$(AM_V_at)OVS_BUILDDIR='$(OVS_BUILDDIR)' srcdir='$(srcdir)' \
+	    $(SHELL) '$(srcdir)/tests/tm-bench-megaflows.sh'
+EXTRA_DIST += tests/tm-bench-megaflows.sh
+
+# The compiler end to end, for people: flows installed in a sandbox,
+# packets injected, the copies decoded by tshark next to what was sent.
+EXTRA_DIST += tests/tm-demo.sh

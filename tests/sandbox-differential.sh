@@ -17,9 +17,10 @@ seeds=${TM_DIFF_SEEDS:-1 2 3 4 5 6}
 n_packets=${TM_DIFF_PACKETS:-300}
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/tm-diff.XXXXXX")
+TM_CLEANUP='rm -rf "$work"'
+trap "$TM_CLEANUP" EXIT
 $flowgen ports random > "$work/ports" || exit 1
 tm_sandbox_start $(awk '$4 != "-" { print $4 }' "$work/ports")
-trap 'tm_sandbox_stop; rm -rf "$work"' EXIT
 tm_sandbox_bridges "$work/ports"
 
 # The copies in ofproto/trace's datapath actions, one line per packet in

@@ -29,7 +29,8 @@ run_case() {
 
     (
     work=$(mktemp -d "${TMPDIR:-/tmp}/tm-pcap.XXXXXX")
-    trap 'rm -rf "$work"' EXIT
+    TM_CLEANUP='rm -rf "$work"'
+    trap "$TM_CLEANUP" EXIT
     $gen ports "$model" > "$work/ports" || exit 1
     $gen flows "$model" > "$work/flows" || exit 1
     if test "$pipeline" = register; then

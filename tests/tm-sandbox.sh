@@ -10,7 +10,8 @@
 #   tm_sandbox_enter "$@"   re-runs the calling script in a new namespace
 #   tm_sandbox_start IP...  starts the daemons, with IP... local
 #   tm_sandbox_bridges PORTS-FILE   br-phy (underlay) and br-int
-#   tm_sandbox_stop         stops the daemons (a trap calls it on exit)
+#   tm_sandbox_stop         stops the daemons (a trap calls it on exit),
+#                           then runs $TM_CLEANUP
 
 : "${OVS_BUILDDIR:?OVS_BUILDDIR must name the built Open vSwitch tree}"
 OVS_VSCTL="$OVS_BUILDDIR/utilities/ovs-vsctl"
@@ -37,13 +38,12 @@ tm_sandbox_enter() {
     fi
 }
 
+# tm_sandbox_stop: asks each daemon started by tm_sandbox_start to exit,
+# kills it if it has not within 5 seconds, removes the sandbox's folder
+# (unless TM_KEEP is set) and then runs $TM_CLEANUP.
 tm_sandbox_stop() {
-    for daemon in ovs-vswitchd ovsdb-server; do
-        pidfile="$TM_SANDBOX/$daemon.pid"
-        test -f "$pidfile" || continue
-        pid=$(cat "$pidfile")
-        "$OVS_APPCTL" -t "$TM_SANDBOX/$daemon.$pid.ctl" exit \
-            > /dev/null 2>&1 || true
+    for pid in $TM_PIDS; do
+        kill -TERM "$pid" 2>/dev/null || continue
         n=0
         while kill -0 "$pid" 2>/dev/null && test $n -lt 50; do
             sleep 0.1
@@ -53,11 +53,19 @@ tm_sandbox_stop() {
             kill -9 "$pid" 2>/dev/null || true
         fi
     done
+    TM_PIDS=
     if test -n "$TM_KEEP"; then
         echo "$0: sandbox kept in $TM_SANDBOX" >&2
     else
         rm -rf "$TM_SANDBOX"
     fi
+    eval "$TM_CLEANUP"
+}
+
+# tm_sandbox_pid DAEMON: the process id of DAEMON, from its pidfile.
+tm_sandbox_pid() {
+    cat "$TM_SANDBOX/$1.pid" 2>/dev/null \
+        || tm_fail "$1 wrote no pidfile in $TM_SANDBOX"
 }
 
 # tm_sandbox_start IP...: starts ovsdb-server and ovs-vswitchd, after
@@ -65,8 +73,9 @@ tm_sandbox_stop() {
 # source).
 tm_sandbox_start() {
     TM_SANDBOX=$(mktemp -d "${TMPDIR:-/tmp}/tm-sandbox.XXXXXX")
+    TM_PIDS=
     trap tm_sandbox_stop EXIT
-    trap 'exit 1' INT TERM HUP
+    trap 'exit 1' INT TERM HUP PIPE
     OVS_RUNDIR=$TM_SANDBOX OVS_DBDIR=$TM_SANDBOX OVS_LOGDIR=$TM_SANDBOX
     OVS_SYSCONFDIR=$TM_SANDBOX
     export OVS_RUNDIR OVS_DBDIR OVS_LOGDIR OVS_SYSCONFDIR
@@ -83,11 +92,13 @@ tm_sandbox_start() {
         --log-file --remote="punix:$TM_SANDBOX/db.sock" \
         "$TM_SANDBOX/conf.db" 2> "$TM_SANDBOX/start.err" \
         || tm_fail "ovsdb-server did not start: $(cat "$TM_SANDBOX/start.err")"
+    TM_PIDS=$(tm_sandbox_pid ovsdb-server)
     "$OVS_VSCTL" --no-wait init || tm_fail "ovs-vsctl init failed"
     "$OVS_BUILDDIR/vswitchd/ovs-vswitchd" --enable-dummy --disable-system \
         --detach --no-chdir --pidfile --log-file -vconsole:off \
         "unix:$TM_SANDBOX/db.sock" 2> "$TM_SANDBOX/start.err" \
         || tm_fail "ovs-vswitchd did not start: $(cat "$TM_SANDBOX/start.err")"
+    TM_PIDS="$(tm_sandbox_pid ovs-vswitchd) $TM_PIDS"
 }
 
 # tm_sandbox_bridges PORTS: "br-phy", the underlay, whose port p-phy
