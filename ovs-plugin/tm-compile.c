@@ -190,11 +190,11 @@ output_reg_field(const struct compiler *c)
     return mf_from_id(MFF_REG0 + c->options->output_reg);
 }
 
-/* Adds a flow with 'match' and the actions in 'c->ofpacts' to 'table'
- * (relative to the base, unless 'absolute'), and clears 'c->ofpacts'. */
+/* Adds a flow with 'match' (which it may normalize) and the actions in
+ * 'c->ofpacts' to 'table_id', and clears 'c->ofpacts'. */
 static void
 add_flow__(struct compiler *c, uint8_t table_id, int priority,
-           const struct match *match)
+           struct match *match)
 {
     struct tm_flows *flows = c->flows;
 
@@ -218,19 +218,18 @@ add_flow__(struct compiler *c, uint8_t table_id, int priority,
     };
     /* As Open vSwitch's own parser does: a match on an Ethernet field is
      * a match on Ethernet packets. */
-    struct match normalized = *match;
-    if (normalized.wc.masks.dl_type
-        || !eth_addr_is_zero(normalized.wc.masks.dl_dst)
-        || !eth_addr_is_zero(normalized.wc.masks.dl_src)) {
-        match_set_default_packet_type(&normalized);
+    if (match->wc.masks.dl_type
+        || !eth_addr_is_zero(match->wc.masks.dl_dst)
+        || !eth_addr_is_zero(match->wc.masks.dl_src)) {
+        match_set_default_packet_type(match);
     }
-    minimatch_init(&fm->match, &normalized);
+    minimatch_init(&fm->match, match);
     ofpbuf_clear(&c->ofpacts);
 }
 
 static void
 add_flow(struct compiler *c, enum tm_table table, int priority,
-         const struct match *match)
+         struct match *match)
 {
     add_flow__(c, c->options->table_base + table, priority, match);
 }
@@ -419,7 +418,25 @@ struct slot {
     const struct tm_session *session;
     struct in6_addr src;        /* Outer source. */
     struct in6_addr dst;        /* Outer destination. */
+    struct ofpact *copy;        /* The backend's actions, made once. */
+    size_t copy_len;
 };
+
+static void
+free_slots(struct slot *slots, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(slots[i].copy);
+        slots[i].copy = NULL;
+    }
+}
+
+/* Appends to 'c->ofpacts' the copy that 's' makes. */
+static void
+put_slot_copy(struct compiler *c, const struct slot *s)
+{
+    ofpbuf_put(&c->ofpacts, s->copy, s->copy_len);
+}
 
 static enum tm_table
 session_table(enum tm_direction direction, size_t slot)
@@ -457,20 +474,20 @@ put_copy(struct compiler *c, const struct slot *s)
 
 /* Puts the actions for 'action' of the rule in slot 'slot' into
  * 'c->ofpacts'. */
-static char * OVS_WARN_UNUSED_RESULT
+static void
 put_rule_action(struct compiler *c, enum tm_rule_action action,
                 enum tm_direction direction, const struct slot *slots,
                 size_t slot, size_t n_slots)
 {
     if (action == TM_ACCEPT) {
-        return put_copy(c, &slots[slot]);
+        put_slot_copy(c, &slots[slot]);
+    } else {
+        put_next_slot(c, direction, slot, n_slots);
     }
-    put_next_slot(c, direction, slot, n_slots);
-    return NULL;
 }
 
 /* Adds the amazon-dns flows of 'eni' at 'port' to slot 'slot'. */
-static char * OVS_WARN_UNUSED_RESULT
+static void
 add_service_flows(struct compiler *c, const struct tm_eni *eni,
                   enum tm_direction direction, ofp_port_t port,
                   const struct slot *slots, size_t slot)
@@ -498,7 +515,6 @@ add_service_flows(struct compiler *c, const struct tm_eni *eni,
 
             for (int to = 0; to < 2; to++) {
                 struct match match;
-                char *error;
 
                 match_port(c, &match, direction, port);
                 match_set_dl_type(&match, htons(dl_type));
@@ -510,16 +526,12 @@ add_service_flows(struct compiler *c, const struct tm_eni *eni,
                     match_set_ip_src(&match, &addrs[j], &mask);
                     match_set_tp_src(&match, htons(53));
                 }
-                error = put_copy(c, &slots[slot]);
-                if (error) {
-                    return error;
-                }
+                put_slot_copy(c, &slots[slot]);
                 add_flow(c, session_table(direction, slot), PRI_SERVICE,
                          &match);
             }
         }
     }
-    return NULL;
 }
 
 /* Sets 'match' to what 'rule' matches, ports aside. */
@@ -568,7 +580,7 @@ match_set_port_prefix(struct match *match, bool dst,
 }
 
 /* Adds the flows of 'rule' for 'port' to slot 'slot'. */
-static char * OVS_WARN_UNUSED_RESULT
+static void
 add_rule_flows(struct compiler *c, const struct tm_rule *rule,
                enum tm_direction direction, ofp_port_t port,
                const struct slot *slots, size_t slot, size_t n_slots)
@@ -579,7 +591,6 @@ add_rule_flows(struct compiler *c, const struct tm_rule *rule,
     enum tm_table table = session_table(direction, slot);
     int priority = rule_priority(rule);
     struct match base;
-    char *error;
 
     match_port(c, &base, direction, port);
     match_rule(rule, &base);
@@ -608,12 +619,9 @@ add_rule_flows(struct compiler *c, const struct tm_rule *rule,
 
         struct match match = base;
         match_set_conj_id(&match, id);
-        error = put_rule_action(c, rule->action, direction, slots, slot,
-                                n_slots);
-        if (!error) {
-            add_flow(c, table, priority, &match);
-        }
-        return error;
+        put_rule_action(c, rule->action, direction, slots, slot, n_slots);
+        add_flow(c, table, priority, &match);
+        return;
     }
 
     /* The product of the two sides (each side at least one flow). */
@@ -627,15 +635,11 @@ add_rule_flows(struct compiler *c, const struct tm_rule *rule,
             if (n_dst) {
                 match_set_port_prefix(&match, true, &dst[j]);
             }
-            error = put_rule_action(c, rule->action, direction, slots, slot,
-                                    n_slots);
-            if (error) {
-                return error;
-            }
+            put_rule_action(c, rule->action, direction, slots, slot,
+                            n_slots);
             add_flow(c, table, priority, &match);
         }
     }
-    return NULL;
 }
 
 static const struct tm_target_address *
@@ -650,7 +654,9 @@ find_target_address(const struct tm_compile_input *input, const char *id)
 }
 
 /* Fills in 'slots' with the active sessions of 'loc', in ascending session
- * number, and their outer addresses.  Stores their number in '*n'. */
+ * number, their outer addresses and the copy each makes.  Stores their
+ * number in '*n', also after an error; the caller frees them with
+ * free_slots(). */
 static char * OVS_WARN_UNUSED_RESULT
 collect_slots(struct compiler *c, const struct tm_eni_location *loc,
               const struct tm_eni *eni, struct slot *slots, size_t *n)
@@ -670,6 +676,7 @@ collect_slots(struct compiler *c, const struct tm_eni_location *loc,
         }
         ovs_assert(*n < TM_MAX_SESSIONS_PER_ENI);
         s = &slots[(*n)++];
+        s->copy = NULL;
         s->session = session;
         s->src = ipv6_addr_is_set(&loc->ip) ? loc->ip : eni->ip;
 
@@ -701,25 +708,28 @@ collect_slots(struct compiler *c, const struct tm_eni_location *loc,
             return error;
         }
 
-        /* Whether the backend can make this session's copy, even if no
-         * rule accepts anything yet. */
+        /* The copy, made once for all of the session's flows, and even if
+         * no rule accepts anything, so that a copy that the backend cannot
+         * make is always an error. */
         char *error = put_copy(c, s);
-        ofpbuf_clear(&c->ofpacts);
         if (error) {
+            ofpbuf_clear(&c->ofpacts);
             return error;
         }
+        s->copy_len = c->ofpacts.size;
+        s->copy = xmemdup(c->ofpacts.data, c->ofpacts.size);
+        ofpbuf_clear(&c->ofpacts);
     }
     return NULL;
 }
 
 /* Compiles the sessions of the ENI at 'loc' for 'direction'. */
-static char * OVS_WARN_UNUSED_RESULT
+static void
 compile_direction(struct compiler *c, const struct tm_eni_location *loc,
                   const struct tm_eni *eni, const struct slot *slots,
                   size_t n_slots, enum tm_direction direction)
 {
     struct match match;
-    char *error;
 
     match_port(c, &match, direction, loc->ofport);
     put_resubmit(c, session_table(direction, 0));
@@ -730,18 +740,11 @@ compile_direction(struct compiler *c, const struct tm_eni_location *loc,
         const struct tm_filter *filter = slots[i].session->filter;
 
         if (filter->amazon_dns) {
-            error = add_service_flows(c, eni, direction, loc->ofport, slots,
-                                      i);
-            if (error) {
-                return error;
-            }
+            add_service_flows(c, eni, direction, loc->ofport, slots, i);
         }
         for (size_t j = 0; j < filter->n_rules[direction]; j++) {
-            error = add_rule_flows(c, filter->rules[direction][j], direction,
-                                   loc->ofport, slots, i, n_slots);
-            if (error) {
-                return error;
-            }
+            add_rule_flows(c, filter->rules[direction][j], direction,
+                           loc->ofport, slots, i, n_slots);
             c->flows->n_rules++;
         }
         if (i + 1 < n_slots) {
@@ -750,7 +753,6 @@ compile_direction(struct compiler *c, const struct tm_eni_location *loc,
             add_flow(c, session_table(direction, i), PRI_NO_MATCH, &match);
         }
     }
-    return NULL;
 }
 
 static void
@@ -890,19 +892,16 @@ tm_compile(const struct tm_compile_input *input,
             }
         }
         error = collect_slots(&c, loc, eni, slots, &n_slots);
+        if (!error && n_slots) {
+            sources[n_sources++] = loc;
+            flows->n_sessions += n_slots;
+            for (int d = 0; d < TM_N_DIRECTIONS; d++) {
+                compile_direction(&c, loc, eni, slots, n_slots, d);
+            }
+        }
+        free_slots(slots, n_slots);
         if (error) {
             goto out;
-        }
-        if (!n_slots) {
-            continue;
-        }
-        sources[n_sources++] = loc;
-        flows->n_sessions += n_slots;
-        for (int d = 0; d < TM_N_DIRECTIONS; d++) {
-            error = compile_direction(&c, loc, eni, slots, n_slots, d);
-            if (error) {
-                goto out;
-            }
         }
     }
     add_stage_flows(&c, sources, n_sources);
