@@ -2,3 +2,16 @@
 # utilities/ovs-build.sh when the build makes its own Open vSwitch).
 EXTRA_DIST += $(wildcard $(srcdir)/ovs-plugin/patches/*.patch) \
 	ovs-plugin/patches/README.rst
+
+# The flow compiler: sessions to OpenFlow mirror flows.
+noinst_LTLIBRARIES += ovs-plugin/libtmirror-ovs.la
+ovs_plugin_libtmirror_ovs_la_SOURCES = \
+	ovs-plugin/tm-compile.c
+ovs_plugin_libtmirror_ovs_la_LIBADD = lib/libtmirror.la $(OVS_LIBOPENVSWITCH)
+noinst_HEADERS += include/tmirror/compile.h
+dist_man_MANS += ovs-plugin/tm-compile.7
+
+# What a program of the OVS side links.
+TM_OVS_LIBS = ovs-plugin/libtmirror-ovs.la $(TM_LIBS)
+
+STYLE_FILES += $(ovs_plugin_libtmirror_ovs_la_SOURCES)

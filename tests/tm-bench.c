@@ -28,8 +28,12 @@
 #include <time.h>
 
 #include "command-line.h"
+#include "flow.h"
+#include "openvswitch/ofp-flow.h"
 #include "openvswitch/util.h"
+#include "packets.h"
 #include "random.h"
+#include "tmirror/compile.h"
 #include "tmirror/evaluate.h"
 #include "tmirror/model.h"
 #include "util.h"
@@ -211,6 +215,235 @@ bench_evaluator(void)
     free(packets);
 }
 
+/* ---- The flow compiler. ---- */
+
+/* A model of 'n_sessions' sessions, three to each source ENI (so
+ * 'n_sessions' / 3 ENIs, rounded up), every session with its own filter of
+ * 'n_rules' rules (half ingress, half egress, each a /24 and a port range),
+ * to a load balancer target; and the ENIs' places on a bridge in
+ * '*locsp'. */
+static struct tm_model *
+make_compile_model(int n_sessions, int n_rules,
+                   struct tm_eni_location **locsp)
+{
+    int n_enis = DIV_ROUND_UP(n_sessions, TM_MAX_SESSIONS_PER_ENI);
+    struct tm_model *model = tm_model_create();
+    struct tm_eni_location *locs = xcalloc(n_enis, sizeof *locs);
+
+    check(tm_model_add_account(model, ACCOUNT, NULL));
+    check(tm_model_add_nlb(model, "nlb-1", ACCOUNT));
+    struct tm_target_spec target = {
+        .id = "tmt-1", .network_load_balancer_arn = "nlb-1",
+    };
+    check(tm_create_target(model, ACCOUNT, &target, NULL));
+
+    for (int e = 0; e < n_enis; e++) {
+        char *eni_id = xasprintf("eni-%d", e);
+        char *ip = xasprintf("10.%d.%d.%d", 1 + e / 65536, (e / 256) % 256,
+                             e % 256);
+        struct tm_eni_spec eni = {
+            .id = eni_id, .owner = ACCOUNT, .ip = ip,
+            .vpc_cidr = "10.0.0.0/8", .mtu = TM_UNSET,
+        };
+
+        check(tm_model_add_eni(model, &eni));
+        locs[e].eni = tm_model_find_eni(model, eni_id)->id;
+        locs[e].ofport = u16_to_ofp(e + 1);
+        locs[e].mac = (struct eth_addr) { .ea = { 2, 0, 0, e >> 16,
+                                                  (e >> 8) & 0xff,
+                                                  e & 0xff } };
+        for (int s = 0; s < TM_MAX_SESSIONS_PER_ENI
+                        && e * TM_MAX_SESSIONS_PER_ENI + s < n_sessions; s++) {
+            char *filter_id = xasprintf("tmf-%d-%d", e, s);
+            struct tm_filter_spec filter = { .id = filter_id };
+
+            check(tm_create_filter(model, ACCOUNT, &filter, NULL));
+            for (int r = 0; r < n_rules; r++) {
+                char dst[32], ports[32];
+                struct tm_rule_spec rule = {
+                    .direction = r % 2 ? "egress" : "ingress",
+                    .rule_number = (r + 1) * 10,
+                    .action = r % 3 ? "accept" : "reject",
+                    .protocol = "tcp",
+                    .source_cidr = "0.0.0.0/0",
+                    .destination_cidr = dst,
+                    .destination_port_range = ports,
+                };
+
+                snprintf(dst, sizeof dst, "10.0.%d.0/24", r);
+                snprintf(ports, sizeof ports, "%d-%d", 1000 + r * 100,
+                         1099 + r * 100);
+                check(tm_create_rule(model, ACCOUNT, filter_id, &rule,
+                                     NULL));
+            }
+
+            struct tm_session_spec session = {
+                .network_interface_id = eni_id, .target_id = "tmt-1",
+                .filter_id = filter_id, .session_number = s + 1,
+                .vni = TM_UNSET, .packet_length = TM_UNSET,
+            };
+            check(tm_create_session(model, ACCOUNT, &session, NULL));
+            free(filter_id);
+        }
+        free(eni_id);
+        free(ip);
+    }
+    *locsp = locs;
+    return model;
+}
+
+struct compile_case {
+    const char *name;
+    int n_sessions;
+    int n_enis;
+    struct tm_model *model;
+    struct tm_eni_location *locs;
+    double samples[N_REPS];     /* Milliseconds per compile. */
+    size_t n_flows;
+};
+
+static void
+run_compile(struct compile_case *c, int rep)
+{
+    struct tm_target_address nlb = { .target = "tmt-1" };
+    struct tm_compile_input input = {
+        .model = c->model, .enis = c->locs, .n_enis = c->n_enis,
+        .targets = &nlb, .n_targets = 1,
+    };
+    struct tm_compile_options options;
+    struct tm_flows flows;
+    long long int n = 0;
+    double start, elapsed;
+
+    in6_addr_set_mapped_ipv4(&nlb.ip, htonl(0xc0a86401));
+    tm_compile_options_init(&options);
+    options.tunnel_port = u16_to_ofp(0xfe00);
+    tm_flows_init(&flows);
+    start = now();
+    do {
+        char *error = tm_compile(&input, &options, &flows);
+        if (error) {
+            ovs_fatal(0, "%s", error);
+        }
+        n++;
+        elapsed = now() - start;
+    } while (elapsed < target_seconds);
+    c->samples[rep] = elapsed * 1e3 / n;
+    c->n_flows = flows.n;
+    tm_flows_destroy(&flows);
+}
+
+static void
+bench_compiler(void)
+{
+    struct compile_case cases[] = {
+        { "compile 10,000 sessions x 10 rules (3,334 ENIs)", 10000, 3334,
+          NULL, NULL, { 0 }, 0 },
+        { "compile 1,000 sessions x 10 rules (334 ENIs; baseline)", 1000,
+          334, NULL, NULL, { 0 }, 0 },
+    };
+    const size_t n = ARRAY_SIZE(cases);
+
+    for (size_t i = 0; i < n; i++) {
+        cases[i].model = make_compile_model(cases[i].n_sessions, 10,
+                                            &cases[i].locs);
+    }
+    for (int rep = 0; rep < N_REPS; rep++) {
+        for (size_t i = 0; i < n; i++) {
+            run_compile(&cases[i], rep);
+        }
+    }
+
+    double base_ms = median(cases[n - 1].samples);
+    for (size_t i = 0; i < n; i++) {
+        double ms = median(cases[i].samples);
+        char *name = xasprintf("%s, %"PRIuSIZE" flows", cases[i].name,
+                               cases[i].n_flows);
+
+        printf("| %-68s | %8.2f ms/compile | %6.2fx |\n", name, ms,
+               ms / base_ms);
+        free(name);
+        tm_model_destroy(cases[i].model);
+        free(cases[i].locs);
+    }
+}
+
+/* Flows per filter rule against the minimal cover, for worst-case port
+ * ranges (1-65534, 30 prefixes) at both ends: what the compiler emits (a
+ * conjunction, the sum of the two covers plus one) against the product of
+ * the two covers that a plain cross product would need. */
+static void
+bench_rule_flows(void)
+{
+    struct tm_prefix prefixes[TM_MAX_PORT_PREFIXES];
+    size_t cover = tm_range_to_prefixes(1, 65534, 16, prefixes);
+    struct tm_model *model = tm_model_create();
+    struct tm_eni_location loc = {
+        .eni = "eni-src", .ofport = u16_to_ofp(1),
+    };
+    struct tm_compile_options options;
+    struct tm_flows empty, full;
+
+    check(tm_model_add_account(model, ACCOUNT, NULL));
+    struct tm_eni_spec eni = {
+        .id = "eni-src", .owner = ACCOUNT, .ip = "10.0.1.10",
+        .mtu = TM_UNSET,
+    };
+    check(tm_model_add_eni(model, &eni));
+    check(tm_model_add_nlb(model, "nlb-1", ACCOUNT));
+    struct tm_target_spec target = {
+        .id = "tmt-1", .network_load_balancer_arn = "nlb-1",
+    };
+    check(tm_create_target(model, ACCOUNT, &target, NULL));
+    struct tm_filter_spec filter = { .id = "tmf-1" };
+    check(tm_create_filter(model, ACCOUNT, &filter, NULL));
+    struct tm_session_spec session = {
+        .network_interface_id = "eni-src", .target_id = "tmt-1",
+        .filter_id = "tmf-1", .session_number = 1, .vni = 7,
+        .packet_length = TM_UNSET,
+    };
+    check(tm_create_session(model, ACCOUNT, &session, NULL));
+
+    struct tm_target_address nlb = { .target = "tmt-1" };
+    in6_addr_set_mapped_ipv4(&nlb.ip, htonl(0xc0a86401));
+    struct tm_compile_input input = {
+        .model = model, .enis = &loc, .n_enis = 1,
+        .targets = &nlb, .n_targets = 1,
+    };
+    tm_compile_options_init(&options);
+    options.tunnel_port = u16_to_ofp(100);
+    tm_flows_init(&empty);
+    tm_flows_init(&full);
+    char *error = tm_compile(&input, &options, &empty);
+    for (int r = 1; !error && r <= TM_MAX_RULES_PER_FILTER; r++) {
+        struct tm_rule_spec rule = {
+            .direction = "ingress", .rule_number = r, .action = "accept",
+            .protocol = "udp", .source_cidr = "0.0.0.0/0",
+            .destination_cidr = "0.0.0.0/0",
+            .source_port_range = "1-65534",
+            .destination_port_range = "1-65534",
+        };
+        check(tm_create_rule(model, ACCOUNT, "tmf-1", &rule, NULL));
+    }
+    if (!error) {
+        error = tm_compile(&input, &options, &full);
+    }
+    if (error) {
+        ovs_fatal(0, "%s", error);
+    }
+
+    double per_rule = (double) (full.n - empty.n) / TM_MAX_RULES_PER_FILTER;
+    char *name = xasprintf("flows per rule, both ports 1-65534 (%"PRIuSIZE
+                           " prefixes each; product %"PRIuSIZE")", cover,
+                           cover * cover);
+    printf("| %-68s | %8.1f flows/rule | %6.2fx |\n", name, per_rule,
+           per_rule / (double) (cover * cover));
+    free(name);
+    tm_flows_destroy(&empty);
+    tm_flows_destroy(&full);
+    tm_model_destroy(model);
+}
+
 static void usage(void) OVS_NO_RETURN;
 
 static void
@@ -274,5 +507,7 @@ main(int argc, char *argv[])
     printf("|%s|%s|%s|\n", "----------------------------------------------"
            "------------------------", "---------------------", "---------");
     bench_evaluator();
+    bench_rule_flows();
+    bench_compiler();
     return 0;
 }

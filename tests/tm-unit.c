@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "tm-test.h"
+#include "tm-test-compile.h"
 #include "util.h"
 
 static int
@@ -73,6 +74,7 @@ main(int argc, char *argv[])
     }
     tm_test_add_model_suites();
     tm_test_add_evaluate_suites();
+    tm_test_add_compile_suites();
     if (CU_get_error() != CUE_SUCCESS) {
         fprintf(stderr, "tm-unit: %s\n", CU_get_error_msg());
         return EXIT_FAILURE;

@@ -1,0 +1,180 @@
+/*
+ * Copyright (c) 2026 The ovs-tmirror authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#ifndef TMIRROR_COMPILE_H
+#define TMIRROR_COMPILE_H 1
+
+/* The flow compiler: the mirror sessions of the network interfaces (ENIs)
+ * that live on one Open vSwitch bridge, compiled into OpenFlow flows that
+ * decide exactly as tm_evaluate() does (shared/semantics.md, "Evaluation").
+ *
+ * The table layout and the pipeline contract are described at the top of
+ * ovs-plugin/tm-compile.c and in tm-compile(7).
+ *
+ * The copy itself is made by a backend: tm_backend_native (stock Open
+ * vSwitch: clone() with a flow-based VXLAN port and output(max_len=...))
+ * is the only one today; a datapath action of the project's own will be a
+ * second one behind the same compiler. */
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "openvswitch/compiler.h"
+#include "openvswitch/types.h"
+
+struct ds;
+struct ofpbuf;
+struct ofputil_flow_mod;
+struct tm_model;
+struct tm_session;
+
+/* Default cookie of every flow: "tmir" in the upper 32 bits. */
+#define TM_COOKIE_DEFAULT UINT64_C(0x746d697200000000)
+
+/* Default first table of ovs-tmirror's tables, and default register that
+ * carries the output port into the output stage. */
+#define TM_TABLE_BASE_DEFAULT 200
+#define TM_OUTPUT_REG_DEFAULT 6
+
+/* ovs-tmirror's tables, as offsets from 'table_base'. */
+enum tm_table {
+    TM_TABLE_EGRESS = 0,        /* Never-mirrored types, then dispatch on
+                                 * the packet's input port. */
+    TM_TABLE_EGRESS_SESSION,    /* One table per session slot (the first,
+                                 * second and third active session of an
+                                 * ENI in ascending session number). */
+    TM_TABLE_OUTPUT = TM_TABLE_EGRESS_SESSION + 3,
+                                /* Register pipelines: the output stage.
+                                 * NORMAL pipelines: where each packet
+                                 * will be delivered. */
+    TM_TABLE_INGRESS,           /* Never-mirrored types, then dispatch on
+                                 * the port in the output register. */
+    TM_TABLE_INGRESS_SESSION,   /* Session slots, as for egress. */
+    TM_N_TABLES = TM_TABLE_INGRESS_SESSION + 3
+};
+
+/* How the bridge forwards (see tm-compile(7), "Pipeline contract"). */
+enum tm_pipeline {
+    /* The bridge forwards with the NORMAL action: ovs-tmirror owns the
+     * bridge's entry table and ends it with NORMAL.  Ingress is predicted
+     * from the destination MAC address. */
+    TM_PIPELINE_NORMAL,
+
+    /* The bridge's own pipeline resubmits each admitted packet once to
+     * TM_TABLE_EGRESS, and delivers every copy it sends to a port (flooded
+     * ones included) by loading the port number into the output register
+     * and resubmitting to TM_TABLE_OUTPUT.  Exact for both directions. */
+    TM_PIPELINE_REGISTER,
+};
+
+struct tm_compile_options {
+    enum tm_pipeline pipeline;
+    uint8_t table_base;         /* First of TM_N_TABLES tables. */
+    uint8_t entry_table;        /* NORMAL pipelines: the bridge's entry. */
+    unsigned int output_reg;    /* 0-15: NXM_NX_REG<n>. */
+    ofp_port_t tunnel_port;     /* Flow-based VXLAN port (native). */
+    uint64_t cookie;
+    const struct tm_backend *backend;
+};
+
+void tm_compile_options_init(struct tm_compile_options *);
+
+/* Where a source ENI lives on the bridge. */
+struct tm_eni_location {
+    const char *eni;            /* ENI id, as in the model. */
+    ofp_port_t ofport;          /* Its OpenFlow port on the bridge. */
+    struct eth_addr mac;        /* Its MAC (NORMAL pipelines). */
+    struct in6_addr ip;         /* Outer source of its copies (IPv4 as
+                                 * IPv4-mapped); all-zeros: the model's. */
+};
+
+/* The outer destination of a target's copies.  Needed for load balancer
+ * targets; a network interface target defaults to the interface's IP. */
+struct tm_target_address {
+    const char *target;         /* Target id. */
+    struct in6_addr ip;         /* IPv4 as IPv4-mapped. */
+};
+
+struct tm_compile_input {
+    const struct tm_model *model;
+    const struct tm_eni_location *enis;
+    size_t n_enis;
+    const struct tm_target_address *targets;
+    size_t n_targets;
+};
+
+/* The compiled flows, as OpenFlow "add" flow_mods. */
+struct tm_flows {
+    struct ofputil_flow_mod *fms;
+    size_t n, allocated;
+
+    /* What was compiled, for reports and benchmarks. */
+    size_t n_sessions;
+    size_t n_rules;
+    uint32_t next_conj_id;
+};
+
+void tm_flows_init(struct tm_flows *);
+void tm_flows_clear(struct tm_flows *);
+void tm_flows_destroy(struct tm_flows *);
+
+char *tm_compile(const struct tm_compile_input *,
+                 const struct tm_compile_options *, struct tm_flows *)
+    OVS_WARN_UNUSED_RESULT;
+
+void tm_flow_format(const struct ofputil_flow_mod *, struct ds *);
+void tm_flows_format(const struct tm_flows *, struct ds *);
+char *tm_compile_format(const struct tm_compile_input *,
+                        const struct tm_compile_options *, struct ds *)
+    OVS_WARN_UNUSED_RESULT;
+
+/* The copy that a session makes of a packet, as a backend sees it. */
+struct tm_copy {
+    const struct tm_session *session;
+    uint32_t vni;
+    struct in6_addr src;        /* Outer source: the source ENI's IP. */
+    struct in6_addr dst;        /* Outer destination: the target's IP. */
+    uint32_t max_len;           /* Bytes of the frame carried; 0: all. */
+};
+
+/* A way of making the copy: appends to 'ofpacts' the actions that send it,
+ * without changing the packet that the actions after them see.  Returns
+ * NULL, or a malloc()'d error if it cannot make this copy. */
+struct tm_backend {
+    const char *name;
+    char *(*put_copy)(const struct tm_copy *,
+                      const struct tm_compile_options *,
+                      struct ofpbuf *ofpacts);
+};
+
+extern const struct tm_backend tm_backend_native;
+
+/* Port ranges as masked matches: the fewest value/mask prefixes whose
+ * union is exactly [from, to] of a 'width'-bit field (1 to 32 bits).
+ * 'prefixes' must have room for TM_MAX_PREFIXES(width).  Returns their
+ * number. */
+struct tm_prefix {
+    uint32_t value;
+    uint32_t mask;
+};
+#define TM_MAX_PREFIXES(WIDTH) ((WIDTH) > 1 ? 2 * (WIDTH) - 2 : 1)
+#define TM_MAX_PORT_PREFIXES TM_MAX_PREFIXES(16)   /* 30 */
+size_t tm_range_to_prefixes(uint32_t from, uint32_t to, unsigned int width,
+                            struct tm_prefix *prefixes);
+
+#endif /* tmirror/compile.h */

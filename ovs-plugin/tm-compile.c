@@ -1,0 +1,1022 @@
+/*
+ * Copyright (c) 2026 The ovs-tmirror authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/* The flow compiler.
+ *
+ * Table layout
+ * ============
+ *
+ * B is 'table_base' (default 200), R the output register (default reg6).
+ * Every flow carries the project's cookie.
+ *
+ *   entry   NORMAL pipelines only, in 'entry_table' (default 0):
+ *           priority=0 actions=resubmit(,B),resubmit(,B+4),NORMAL
+ *
+ *   B       Egress: packets from a source ENI's port.
+ *           priority=100: the never-mirrored types (ARP, DHCP and DHCPv6,
+ *           the metadata service, Amazon Time Sync, Windows activation):
+ *           no action, so nothing is mirrored.
+ *           priority=10,in_port=P: resubmit(,B+1), P's first session.
+ *
+ *   B+1..3  Egress session slots: slot k holds, for every source port, its
+ *           k-th active session in ascending session number:
+ *           priority=32767: the filter's amazon-dns service, accept;
+ *           priority=32767-N: its rule number N of this direction (rules
+ *           in ascending number, so the first match decides);
+ *           priority=0: no rule matched.
+ *           "Accept" makes the copy (the backend's actions inside clone())
+ *           and stops; "reject" and "no match" resubmit to the next slot
+ *           that P has, or stop.
+ *
+ *   B+4     REGISTER pipelines: the output stage.  The bridge loads the
+ *           port into R and resubmits here for every delivery:
+ *           priority=0 actions=resubmit(,B+5),output:R
+ *           NORMAL pipelines: where the packet will be delivered: to P
+ *           when its destination is P's MAC, to every source port when it
+ *           is a broadcast or multicast; for each such P:
+ *           load:P->R,resubmit(,B+5).
+ *
+ *   B+5     Ingress: as B, dispatching on R=P instead of in_port=P, and
+ *           priority=20,in_port=P,R=P: no action (a packet is never
+ *           delivered back to its input port).
+ *   B+6..8  Ingress session slots, as B+1..3 with R=P.
+ *
+ * A port range is the fewest prefix (value/mask) matches that cover it
+ * exactly, at most 30 for 16 bits.  A rule with both a source and a
+ * destination range that need more than one prefix each is one
+ * conjunction(id, 1/2) flow per source prefix, one conjunction(id, 2/2) per
+ * destination prefix and one conj_id=id flow with the rule's action, so
+ * that the flows grow as the sum of the two, not their product.
+ *
+ * The original packet is never changed: the copy is made inside clone(),
+ * and only R (a register, not the packet) is written. */
+
+#include <config.h>
+
+#include "tmirror/compile.h"
+
+#include <string.h>
+
+#include "flow.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/match.h"
+#include "openvswitch/meta-flow.h"
+#include "openvswitch/ofp-actions.h"
+#include "openvswitch/ofp-flow.h"
+#include "openvswitch/ofpbuf.h"
+#include "openvswitch/util.h"
+#include "packets.h"
+#include "tmirror/evaluate.h"
+#include "tmirror/model.h"
+#include "util.h"
+
+/* Priorities. */
+#define PRI_NEVER 100           /* Never-mirrored types. */
+#define PRI_DISPATCH 10         /* Port dispatch. */
+#define PRI_HAIRPIN 20          /* Output stage: not delivered. */
+#define PRI_SERVICE 32767       /* amazon-dns, above every rule. */
+#define PRI_NO_MATCH 0
+
+static int
+rule_priority(const struct tm_rule *rule)
+{
+    return PRI_SERVICE - rule->number;
+}
+
+/* ---- Port ranges. ---- */
+
+/* Stores in 'prefixes' the fewest aligned blocks (a value and a mask of its
+ * fixed upper bits) whose union is [from, to] of a 'width'-bit field.
+ * Greedy from the bottom: at each step, the largest block that starts at
+ * 'from', is aligned to its size and ends by 'to'.  Every block of a
+ * minimal cover must start at the first uncovered value and no block can
+ * start there and be larger, so the greedy choice is optimal; a range
+ * needs at most 2 * width - 2 blocks (1 for width 1). */
+size_t
+tm_range_to_prefixes(uint32_t from, uint32_t to, unsigned int width,
+                     struct tm_prefix *prefixes)
+{
+    uint64_t field_mask = (UINT64_C(1) << width) - 1;
+    uint64_t lo = from;
+    uint64_t hi = to;
+    size_t n = 0;
+
+    ovs_assert(width >= 1 && width <= 32 && lo <= hi && hi <= field_mask);
+    while (lo <= hi) {
+        uint64_t size = lo ? lo & -lo : field_mask + 1;
+
+        while (lo + size - 1 > hi) {
+            size >>= 1;
+        }
+        prefixes[n].value = lo;
+        prefixes[n].mask = field_mask & ~(size - 1);
+        n++;
+        lo += size;
+    }
+    return n;
+}
+
+/* ---- Flows. ---- */
+
+void
+tm_compile_options_init(struct tm_compile_options *options)
+{
+    *options = (struct tm_compile_options) {
+        .pipeline = TM_PIPELINE_NORMAL,
+        .table_base = TM_TABLE_BASE_DEFAULT,
+        .entry_table = 0,
+        .output_reg = TM_OUTPUT_REG_DEFAULT,
+        .tunnel_port = OFPP_NONE,
+        .cookie = TM_COOKIE_DEFAULT,
+        .backend = &tm_backend_native,
+    };
+}
+
+void
+tm_flows_init(struct tm_flows *flows)
+{
+    memset(flows, 0, sizeof *flows);
+    flows->next_conj_id = 1;
+}
+
+void
+tm_flows_clear(struct tm_flows *flows)
+{
+    for (size_t i = 0; i < flows->n; i++) {
+        minimatch_destroy(&flows->fms[i].match);
+        free(flows->fms[i].ofpacts);
+    }
+    flows->n = 0;
+    flows->n_sessions = 0;
+    flows->n_rules = 0;
+    flows->next_conj_id = 1;
+}
+
+void
+tm_flows_destroy(struct tm_flows *flows)
+{
+    if (flows) {
+        tm_flows_clear(flows);
+        free(flows->fms);
+        flows->fms = NULL;
+        flows->allocated = 0;
+    }
+}
+
+/* What the compiler knows while it works. */
+struct compiler {
+    const struct tm_compile_input *input;
+    const struct tm_compile_options *options;
+    struct tm_flows *flows;
+    struct ofpbuf ofpacts;
+};
+
+static const struct mf_field *
+output_reg_field(const struct compiler *c)
+{
+    return mf_from_id(MFF_REG0 + c->options->output_reg);
+}
+
+/* Adds a flow with 'match' (which it may normalize) and the actions in
+ * 'c->ofpacts' to 'table_id', and clears 'c->ofpacts'. */
+static void
+add_flow__(struct compiler *c, uint8_t table_id, int priority,
+           struct match *match)
+{
+    struct tm_flows *flows = c->flows;
+
+    if (flows->n >= flows->allocated) {
+        flows->fms = x2nrealloc(flows->fms, &flows->allocated,
+                                sizeof *flows->fms);
+    }
+
+    struct ofputil_flow_mod *fm = &flows->fms[flows->n++];
+    *fm = (struct ofputil_flow_mod) {
+        .priority = priority,
+        .new_cookie = htonll(c->options->cookie),
+        .table_id = table_id,
+        .command = OFPFC_ADD,
+        .buffer_id = UINT32_MAX,
+        .out_port = OFPP_ANY,
+        .out_group = OFPG_ANY,
+        .ofpacts = (c->ofpacts.size
+                    ? xmemdup(c->ofpacts.data, c->ofpacts.size) : NULL),
+        .ofpacts_len = c->ofpacts.size,
+    };
+    /* As Open vSwitch's own parser does: a match on an Ethernet field is
+     * a match on Ethernet packets. */
+    if (match->wc.masks.dl_type
+        || !eth_addr_is_zero(match->wc.masks.dl_dst)
+        || !eth_addr_is_zero(match->wc.masks.dl_src)) {
+        match_set_default_packet_type(match);
+    }
+    minimatch_init(&fm->match, match);
+    ofpbuf_clear(&c->ofpacts);
+}
+
+static void
+add_flow(struct compiler *c, enum tm_table table, int priority,
+         struct match *match)
+{
+    add_flow__(c, c->options->table_base + table, priority, match);
+}
+
+static void
+put_resubmit(struct compiler *c, enum tm_table table)
+{
+    struct ofpact_resubmit *resubmit = ofpact_put_RESUBMIT(&c->ofpacts);
+
+    resubmit->in_port = OFPP_IN_PORT;
+    resubmit->table_id = c->options->table_base + table;
+}
+
+static void
+put_load_output_reg(struct compiler *c, ofp_port_t port)
+{
+    ovs_be32 value = htonl(ofp_to_u16(port));
+
+    ofpact_put_reg_load(&c->ofpacts, output_reg_field(c), &value, NULL);
+}
+
+/* Sets 'match' to packets of 'direction' at 'port': from it (egress) or
+ * with it in the output register (ingress). */
+static void
+match_port(const struct compiler *c, struct match *match,
+           enum tm_direction direction, ofp_port_t port)
+{
+    match_init_catchall(match);
+    if (direction == TM_EGRESS) {
+        match_set_in_port(match, port);
+    } else {
+        match_set_reg(match, c->options->output_reg, ofp_to_u16(port));
+    }
+}
+
+static void
+match_set_ip_src(struct match *match, const struct in6_addr *addr,
+                 const struct in6_addr *mask)
+{
+    if (IN6_IS_ADDR_V4MAPPED(addr)) {
+        match_set_nw_src_masked(match, in6_addr_get_mapped_ipv4(addr),
+                                in6_addr_get_mapped_ipv4(mask));
+    } else {
+        match_set_ipv6_src_masked(match, addr, mask);
+    }
+}
+
+static void
+match_set_ip_dst(struct match *match, const struct in6_addr *addr,
+                 const struct in6_addr *mask)
+{
+    if (IN6_IS_ADDR_V4MAPPED(addr)) {
+        match_set_nw_dst_masked(match, in6_addr_get_mapped_ipv4(addr),
+                                in6_addr_get_mapped_ipv4(mask));
+    } else {
+        match_set_ipv6_dst_masked(match, addr, mask);
+    }
+}
+
+static struct in6_addr
+ipv4_mapped(ovs_be32 ip)
+{
+    struct in6_addr addr;
+
+    in6_addr_set_mapped_ipv4(&addr, ip);
+    return addr;
+}
+
+static struct in6_addr
+host_mask(const struct in6_addr *addr)
+{
+    return (IN6_IS_ADDR_V4MAPPED(addr) ? ipv4_mapped(OVS_BE32_MAX)
+            : in6addr_exact);
+}
+
+static struct in6_addr
+cidr_mask(const struct tm_cidr *cidr)
+{
+    return (cidr->ipv4 ? ipv4_mapped(be32_prefix_mask(cidr->plen))
+            : ipv6_create_mask(cidr->plen));
+}
+
+/* ---- Never-mirrored traffic (shared/semantics.md, item 1). ---- */
+
+static struct in6_addr
+aws_ipv6(uint16_t suffix)
+{
+    struct in6_addr addr = { .s6_addr = { 0xfd, 0x00, 0x0e, 0xc2 } };
+
+    addr.s6_addr[14] = suffix >> 8;
+    addr.s6_addr[15] = suffix & 0xff;
+    return addr;
+}
+
+/* Adds flows to 'table' that stop packets with either address 'addr'. */
+static void
+add_never_addr(struct compiler *c, enum tm_table table,
+               const struct in6_addr *addr)
+{
+    struct in6_addr mask = host_mask(addr);
+    uint16_t dl_type = (IN6_IS_ADDR_V4MAPPED(addr) ? ETH_TYPE_IP
+                        : ETH_TYPE_IPV6);
+    struct match match;
+
+    match_init_catchall(&match);
+    match_set_dl_type(&match, htons(dl_type));
+    match_set_ip_src(&match, addr, &mask);
+    add_flow(c, table, PRI_NEVER, &match);
+
+    match_init_catchall(&match);
+    match_set_dl_type(&match, htons(dl_type));
+    match_set_ip_dst(&match, addr, &mask);
+    add_flow(c, table, PRI_NEVER, &match);
+}
+
+static void
+add_never_mirrored(struct compiler *c, enum tm_table table)
+{
+    static const uint16_t dl_types[] = { ETH_TYPE_IP, ETH_TYPE_IPV6 };
+    static const uint16_t dhcp[] = { 67, 68 };
+    struct match match;
+
+    /* ARP. */
+    match_init_catchall(&match);
+    match_set_dl_type(&match, htons(ETH_TYPE_ARP));
+    add_flow(c, table, PRI_NEVER, &match);
+
+    /* DHCP (both ports 67 or 68) and DHCPv6 (both ports 546 or 547, which
+     * one mask covers), over IPv4 or IPv6 alike, as tm_never_mirrored()
+     * decides. */
+    for (size_t i = 0; i < ARRAY_SIZE(dl_types); i++) {
+        for (size_t j = 0; j < 4; j++) {
+            match_init_catchall(&match);
+            match_set_dl_type(&match, htons(dl_types[i]));
+            match_set_nw_proto(&match, IPPROTO_UDP);
+            match_set_tp_src(&match, htons(dhcp[j / 2]));
+            match_set_tp_dst(&match, htons(dhcp[j % 2]));
+            add_flow(c, table, PRI_NEVER, &match);
+        }
+        match_init_catchall(&match);
+        match_set_dl_type(&match, htons(dl_types[i]));
+        match_set_nw_proto(&match, IPPROTO_UDP);
+        match_set_tp_src_masked(&match, htons(546), htons(0xfffe));
+        match_set_tp_dst_masked(&match, htons(546), htons(0xfffe));
+        add_flow(c, table, PRI_NEVER, &match);
+    }
+
+    /* The instance metadata service and Amazon Time Sync, IPv4 and IPv6. */
+    struct in6_addr addrs[] = {
+        ipv4_mapped(htonl(0xa9fea9fe)), aws_ipv6(0x0254),
+        ipv4_mapped(htonl(0xa9fea97b)), aws_ipv6(0x0123),
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(addrs); i++) {
+        add_never_addr(c, table, &addrs[i]);
+    }
+
+    /* Windows activation: TCP port 1688 either way, with either address
+     * 169.254.169.250 or .251 (one /31). */
+    for (int port_side = 0; port_side < 2; port_side++) {
+        for (int addr_side = 0; addr_side < 2; addr_side++) {
+            ovs_be32 kms = htonl(0xa9fea9fa);
+            ovs_be32 mask = be32_prefix_mask(31);
+
+            match_init_catchall(&match);
+            match_set_dl_type(&match, htons(ETH_TYPE_IP));
+            match_set_nw_proto(&match, IPPROTO_TCP);
+            if (port_side) {
+                match_set_tp_dst(&match, htons(1688));
+            } else {
+                match_set_tp_src(&match, htons(1688));
+            }
+            if (addr_side) {
+                match_set_nw_dst_masked(&match, kms, mask);
+            } else {
+                match_set_nw_src_masked(&match, kms, mask);
+            }
+            add_flow(c, table, PRI_NEVER, &match);
+        }
+    }
+}
+
+/* ---- Sessions. ---- */
+
+/* A source ENI's active sessions, as the compiler uses them. */
+struct slot {
+    const struct tm_session *session;
+    struct in6_addr src;        /* Outer source. */
+    struct in6_addr dst;        /* Outer destination. */
+    struct ofpact *copy;        /* The backend's actions, made once. */
+    size_t copy_len;
+};
+
+static void
+free_slots(struct slot *slots, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(slots[i].copy);
+        slots[i].copy = NULL;
+    }
+}
+
+/* Appends to 'c->ofpacts' the copy that 's' makes. */
+static void
+put_slot_copy(struct compiler *c, const struct slot *s)
+{
+    ofpbuf_put(&c->ofpacts, s->copy, s->copy_len);
+}
+
+static enum tm_table
+session_table(enum tm_direction direction, size_t slot)
+{
+    return (direction == TM_EGRESS ? TM_TABLE_EGRESS_SESSION
+            : TM_TABLE_INGRESS_SESSION) + slot;
+}
+
+/* Appends to 'c->ofpacts' what follows a reject or no match in slot
+ * 'slot' of 'n_slots': the next slot, if there is one. */
+static void
+put_next_slot(struct compiler *c, enum tm_direction direction, size_t slot,
+              size_t n_slots)
+{
+    if (slot + 1 < n_slots) {
+        put_resubmit(c, session_table(direction, slot + 1));
+    }
+}
+
+static char * OVS_WARN_UNUSED_RESULT
+put_copy(struct compiler *c, const struct slot *s)
+{
+    uint32_t carried = tm_carried_length(c->input->model, s->session,
+                                         UINT32_MAX);
+    struct tm_copy copy = {
+        .session = s->session,
+        .vni = s->session->vni,
+        .src = s->src,
+        .dst = s->dst,
+        .max_len = carried == UINT32_MAX ? 0 : carried,
+    };
+
+    return c->options->backend->put_copy(&copy, c->options, &c->ofpacts);
+}
+
+/* Puts the actions for 'action' of the rule in slot 'slot' into
+ * 'c->ofpacts'. */
+static void
+put_rule_action(struct compiler *c, enum tm_rule_action action,
+                enum tm_direction direction, const struct slot *slots,
+                size_t slot, size_t n_slots)
+{
+    if (action == TM_ACCEPT) {
+        put_slot_copy(c, &slots[slot]);
+    } else {
+        put_next_slot(c, direction, slot, n_slots);
+    }
+}
+
+/* Adds the amazon-dns flows of 'eni' at 'port' to slot 'slot'. */
+static void
+add_service_flows(struct compiler *c, const struct tm_eni *eni,
+                  enum tm_direction direction, ofp_port_t port,
+                  const struct slot *slots, size_t slot)
+{
+    static const uint8_t protos[] = { IPPROTO_TCP, IPPROTO_UDP };
+    ovs_be32 resolver = htonl(0xa9fea9fd);     /* 169.254.169.253 */
+    struct in6_addr addrs[3];
+    size_t n_addrs = 0;
+
+    if (eni->has_vpc_cidr && eni->vpc_cidr.ipv4) {
+        uint32_t base = ntohl(in6_addr_get_mapped_ipv4(&eni->vpc_cidr.addr));
+
+        if (htonl(base + 2) != resolver) {
+            addrs[n_addrs++] = ipv4_mapped(htonl(base + 2));
+        }
+    }
+    addrs[n_addrs++] = ipv4_mapped(resolver);
+    addrs[n_addrs++] = aws_ipv6(0x0253);
+
+    for (size_t i = 0; i < ARRAY_SIZE(protos); i++) {
+        for (size_t j = 0; j < n_addrs; j++) {
+            struct in6_addr mask = host_mask(&addrs[j]);
+            uint16_t dl_type = (IN6_IS_ADDR_V4MAPPED(&addrs[j])
+                                ? ETH_TYPE_IP : ETH_TYPE_IPV6);
+
+            for (int to = 0; to < 2; to++) {
+                struct match match;
+
+                match_port(c, &match, direction, port);
+                match_set_dl_type(&match, htons(dl_type));
+                match_set_nw_proto(&match, protos[i]);
+                if (to) {
+                    match_set_ip_dst(&match, &addrs[j], &mask);
+                    match_set_tp_dst(&match, htons(53));
+                } else {
+                    match_set_ip_src(&match, &addrs[j], &mask);
+                    match_set_tp_src(&match, htons(53));
+                }
+                put_slot_copy(c, &slots[slot]);
+                add_flow(c, session_table(direction, slot), PRI_SERVICE,
+                         &match);
+            }
+        }
+    }
+}
+
+/* Sets 'match' to what 'rule' matches, ports aside. */
+static void
+match_rule(const struct tm_rule *rule, struct match *match)
+{
+    struct in6_addr src_mask = cidr_mask(&rule->src);
+    struct in6_addr dst_mask = cidr_mask(&rule->dst);
+
+    match_set_dl_type(match, htons(rule->src.ipv4 ? ETH_TYPE_IP
+                                   : ETH_TYPE_IPV6));
+    if (rule->protocol != TM_PROTO_ALL) {
+        match_set_nw_proto(match, rule->protocol);
+    }
+    if (rule->src.plen) {
+        match_set_ip_src(match, &rule->src.addr, &src_mask);
+    }
+    if (rule->dst.plen) {
+        match_set_ip_dst(match, &rule->dst.addr, &dst_mask);
+    }
+}
+
+static size_t
+rule_prefixes(bool has_ports, const struct tm_port_range *range,
+              struct tm_prefix *prefixes)
+{
+    if (!has_ports) {
+        return 0;
+    }
+    return tm_range_to_prefixes(range->from, range->to, 16, prefixes);
+}
+
+static void
+match_set_port_prefix(struct match *match, bool dst,
+                      const struct tm_prefix *prefix)
+{
+    if (prefix->mask == 0) {
+        /* 0-65535: no constraint beyond the protocol. */
+    } else if (dst) {
+        match_set_tp_dst_masked(match, htons(prefix->value),
+                                htons(prefix->mask));
+    } else {
+        match_set_tp_src_masked(match, htons(prefix->value),
+                                htons(prefix->mask));
+    }
+}
+
+/* Adds the flows of 'rule' for 'port' to slot 'slot'. */
+static void
+add_rule_flows(struct compiler *c, const struct tm_rule *rule,
+               enum tm_direction direction, ofp_port_t port,
+               const struct slot *slots, size_t slot, size_t n_slots)
+{
+    struct tm_prefix src[TM_MAX_PORT_PREFIXES], dst[TM_MAX_PORT_PREFIXES];
+    size_t n_src = rule_prefixes(rule->has_src_ports, &rule->src_ports, src);
+    size_t n_dst = rule_prefixes(rule->has_dst_ports, &rule->dst_ports, dst);
+    enum tm_table table = session_table(direction, slot);
+    int priority = rule_priority(rule);
+    struct match base;
+
+    match_port(c, &base, direction, port);
+    match_rule(rule, &base);
+
+    if (n_src > 1 && n_dst > 1 && n_src * n_dst > n_src + n_dst + 1) {
+        /* Conjunctive match: one flow per prefix of each side, and one
+         * that acts when both sides matched. */
+        uint32_t id = c->flows->next_conj_id++;
+
+        for (int side = 0; side < 2; side++) {
+            const struct tm_prefix *prefixes = side ? dst : src;
+            size_t n = side ? n_dst : n_src;
+
+            for (size_t i = 0; i < n; i++) {
+                struct match match = base;
+                struct ofpact_conjunction *conj;
+
+                match_set_port_prefix(&match, side, &prefixes[i]);
+                conj = ofpact_put_CONJUNCTION(&c->ofpacts);
+                conj->id = id;
+                conj->clause = side;
+                conj->n_clauses = 2;
+                add_flow(c, table, priority, &match);
+            }
+        }
+
+        struct match match = base;
+        match_set_conj_id(&match, id);
+        put_rule_action(c, rule->action, direction, slots, slot, n_slots);
+        add_flow(c, table, priority, &match);
+        return;
+    }
+
+    /* The product of the two sides (each side at least one flow). */
+    for (size_t i = 0; i < MAX(n_src, 1); i++) {
+        for (size_t j = 0; j < MAX(n_dst, 1); j++) {
+            struct match match = base;
+
+            if (n_src) {
+                match_set_port_prefix(&match, false, &src[i]);
+            }
+            if (n_dst) {
+                match_set_port_prefix(&match, true, &dst[j]);
+            }
+            put_rule_action(c, rule->action, direction, slots, slot,
+                            n_slots);
+            add_flow(c, table, priority, &match);
+        }
+    }
+}
+
+static const struct tm_target_address *
+find_target_address(const struct tm_compile_input *input, const char *id)
+{
+    for (size_t i = 0; i < input->n_targets; i++) {
+        if (!strcmp(input->targets[i].target, id)) {
+            return &input->targets[i];
+        }
+    }
+    return NULL;
+}
+
+/* Fills in 'slots' with the active sessions of 'loc', in ascending session
+ * number, their outer addresses and the copy each makes.  Stores their
+ * number in '*n', also after an error; the caller frees them with
+ * free_slots(). */
+static char * OVS_WARN_UNUSED_RESULT
+collect_slots(struct compiler *c, const struct tm_eni_location *loc,
+              const struct tm_eni *eni, struct slot *slots, size_t *n)
+{
+    const struct tm_model *model = c->input->model;
+    struct tm_session *const *sessions;
+    size_t n_sessions = tm_model_sessions_of_eni(model, loc->eni, &sessions);
+
+    *n = 0;
+    for (size_t i = 0; i < n_sessions; i++) {
+        const struct tm_session *session = sessions[i];
+        const struct tm_target_address *address;
+        struct slot *s;
+
+        if (session->status != TM_SESSION_ACTIVE || !session->target) {
+            continue;
+        }
+        ovs_assert(*n < TM_MAX_SESSIONS_PER_ENI);
+        s = &slots[(*n)++];
+        s->copy = NULL;
+        s->session = session;
+        s->src = ipv6_addr_is_set(&loc->ip) ? loc->ip : eni->ip;
+
+        address = find_target_address(c->input, session->target_id);
+        if (address) {
+            s->dst = address->ip;
+        } else if (session->target->type == TM_TARGET_ENI
+                   && tm_model_find_eni(model, session->target->resource)) {
+            s->dst = tm_model_find_eni(model, session->target->resource)->ip;
+        } else {
+            return xasprintf("session %s: no address for target %s (a "
+                             "load balancer's address must be given)",
+                             session->id, session->target_id);
+        }
+        if (IN6_IS_ADDR_V4MAPPED(&s->src) != IN6_IS_ADDR_V4MAPPED(&s->dst)) {
+            struct ds src = DS_EMPTY_INITIALIZER;
+            struct ds dst = DS_EMPTY_INITIALIZER;
+            char *error;
+
+            tm_ip_format(&s->src, &src);
+            tm_ip_format(&s->dst, &dst);
+            error = xasprintf("session %s: outer source %s (ENI %s) and "
+                              "outer destination %s (target %s) are of "
+                              "different address families", session->id,
+                              ds_cstr(&src), loc->eni, ds_cstr(&dst),
+                              session->target_id);
+            ds_destroy(&src);
+            ds_destroy(&dst);
+            return error;
+        }
+
+        /* The copy, made once for all of the session's flows, and even if
+         * no rule accepts anything, so that a copy that the backend cannot
+         * make is always an error. */
+        char *error = put_copy(c, s);
+        if (error) {
+            ofpbuf_clear(&c->ofpacts);
+            return error;
+        }
+        s->copy_len = c->ofpacts.size;
+        s->copy = xmemdup(c->ofpacts.data, c->ofpacts.size);
+        ofpbuf_clear(&c->ofpacts);
+    }
+    return NULL;
+}
+
+/* Compiles the sessions of the ENI at 'loc' for 'direction'. */
+static void
+compile_direction(struct compiler *c, const struct tm_eni_location *loc,
+                  const struct tm_eni *eni, const struct slot *slots,
+                  size_t n_slots, enum tm_direction direction)
+{
+    struct match match;
+
+    match_port(c, &match, direction, loc->ofport);
+    put_resubmit(c, session_table(direction, 0));
+    add_flow(c, direction == TM_EGRESS ? TM_TABLE_EGRESS : TM_TABLE_INGRESS,
+             PRI_DISPATCH, &match);
+
+    for (size_t i = 0; i < n_slots; i++) {
+        const struct tm_filter *filter = slots[i].session->filter;
+
+        if (filter->amazon_dns) {
+            add_service_flows(c, eni, direction, loc->ofport, slots, i);
+        }
+        for (size_t j = 0; j < filter->n_rules[direction]; j++) {
+            add_rule_flows(c, filter->rules[direction][j], direction,
+                           loc->ofport, slots, i, n_slots);
+            c->flows->n_rules++;
+        }
+        if (i + 1 < n_slots) {
+            match_port(c, &match, direction, loc->ofport);
+            put_next_slot(c, direction, i, n_slots);
+            add_flow(c, session_table(direction, i), PRI_NO_MATCH, &match);
+        }
+    }
+}
+
+static void
+add_stage_flows(struct compiler *c, const struct tm_eni_location **sources,
+                size_t n_sources)
+{
+    struct eth_addr mcast = { .ea = { 0x01 } };
+    struct match match;
+
+    /* A packet is never delivered back to the port it came from (Open
+     * vSwitch drops an output to the input port, and NORMAL never does
+     * it), so it is not mirrored as delivered there either. */
+    for (size_t i = 0; i < n_sources; i++) {
+        match_port(c, &match, TM_INGRESS, sources[i]->ofport);
+        match_set_in_port(&match, sources[i]->ofport);
+        add_flow(c, TM_TABLE_INGRESS, PRI_HAIRPIN, &match);
+    }
+
+    if (c->options->pipeline == TM_PIPELINE_REGISTER) {
+        /* The output stage. */
+        struct ofpact_output_reg *output;
+
+        match_init_catchall(&match);
+        put_resubmit(c, TM_TABLE_INGRESS);
+        output = ofpact_put_OUTPUT_REG(&c->ofpacts);
+        output->max_len = UINT16_MAX;
+        output->src = (struct mf_subfield) {
+            .field = output_reg_field(c), .ofs = 0, .n_bits = 16,
+        };
+        add_flow(c, TM_TABLE_OUTPUT, 0, &match);
+        return;
+    }
+
+    /* NORMAL: the entry, then where NORMAL will deliver the packet: to the
+     * ENI whose MAC is its destination, or, for a broadcast or multicast,
+     * to every ENI. */
+    match_init_catchall(&match);
+    put_resubmit(c, TM_TABLE_EGRESS);
+    put_resubmit(c, TM_TABLE_OUTPUT);
+    ofpact_put_OUTPUT(&c->ofpacts)->port = OFPP_NORMAL;
+    add_flow__(c, c->options->entry_table, 0, &match);
+
+    for (size_t i = 0; i < n_sources; i++) {
+        match_init_catchall(&match);
+        match_set_dl_dst(&match, sources[i]->mac);
+        put_load_output_reg(c, sources[i]->ofport);
+        put_resubmit(c, TM_TABLE_INGRESS);
+        add_flow(c, TM_TABLE_OUTPUT, PRI_DISPATCH, &match);
+    }
+
+    match_init_catchall(&match);
+    match_set_dl_dst_masked(&match, mcast, mcast);
+    for (size_t i = 0; i < n_sources; i++) {
+        put_load_output_reg(c, sources[i]->ofport);
+        put_resubmit(c, TM_TABLE_INGRESS);
+    }
+    add_flow(c, TM_TABLE_OUTPUT, PRI_DISPATCH, &match);
+}
+
+static char * OVS_WARN_UNUSED_RESULT
+check_options(const struct tm_compile_options *options)
+{
+    if (options->output_reg >= FLOW_N_REGS) {
+        return xasprintf("output register reg%u: there are only %d "
+                         "registers", options->output_reg, FLOW_N_REGS);
+    }
+    if (options->table_base + TM_N_TABLES > 255) {
+        return xasprintf("table base %d: ovs-tmirror needs tables %d to %d, "
+                         "beyond the last table (254)", options->table_base,
+                         options->table_base,
+                         options->table_base + TM_N_TABLES - 1);
+    }
+    if (options->pipeline == TM_PIPELINE_NORMAL
+        && options->entry_table >= options->table_base
+        && options->entry_table < options->table_base + TM_N_TABLES) {
+        return xasprintf("entry table %d is one of ovs-tmirror's tables "
+                         "(%d to %d)", options->entry_table,
+                         options->table_base,
+                         options->table_base + TM_N_TABLES - 1);
+    }
+    if (!options->backend) {
+        return xstrdup("no backend");
+    }
+    return NULL;
+}
+
+/* Compiles the sessions of the source ENIs in 'input' into 'flows' (which
+ * it clears first), as 'options' say.  Returns NULL, or a malloc()'d error
+ * that names the ENI or session at fault; then 'flows' is left empty.
+ *
+ * Only the sessions of the ENIs in 'input->enis' are compiled, and of them
+ * only the active ones.  A model refuses invalid rules and sessions (eleven
+ * rules, a port range on ICMP, mixed families), so none reaches here. */
+char *
+tm_compile(const struct tm_compile_input *input,
+           const struct tm_compile_options *options, struct tm_flows *flows)
+{
+    const struct tm_eni_location **sources;
+    size_t n_sources = 0;
+    char *error;
+
+    tm_flows_clear(flows);
+    error = check_options(options);
+    if (error) {
+        return error;
+    }
+
+    struct compiler c = {
+        .input = input,
+        .options = options,
+        .flows = flows,
+    };
+    ofpbuf_init(&c.ofpacts, 256);
+    sources = xmalloc(MAX(input->n_enis, 1) * sizeof *sources);
+
+    add_never_mirrored(&c, TM_TABLE_EGRESS);
+    add_never_mirrored(&c, TM_TABLE_INGRESS);
+
+    for (size_t i = 0; i < input->n_enis; i++) {
+        const struct tm_eni_location *loc = &input->enis[i];
+        const struct tm_eni *eni = tm_model_find_eni(input->model, loc->eni);
+        struct slot slots[TM_MAX_SESSIONS_PER_ENI];
+        size_t n_slots;
+
+        if (!eni) {
+            error = xasprintf("ENI %s (port %"PRIu16"): no such network "
+                              "interface in the model", loc->eni,
+                              ofp_to_u16(loc->ofport));
+            goto out;
+        }
+        for (size_t j = 0; j < i; j++) {
+            if (input->enis[j].ofport == loc->ofport) {
+                error = xasprintf("ENI %s and ENI %s: both on port %"PRIu16,
+                                  input->enis[j].eni, loc->eni,
+                                  ofp_to_u16(loc->ofport));
+                goto out;
+            }
+        }
+        error = collect_slots(&c, loc, eni, slots, &n_slots);
+        if (!error && n_slots) {
+            sources[n_sources++] = loc;
+            flows->n_sessions += n_slots;
+            for (int d = 0; d < TM_N_DIRECTIONS; d++) {
+                compile_direction(&c, loc, eni, slots, n_slots, d);
+            }
+        }
+        free_slots(slots, n_slots);
+        if (error) {
+            goto out;
+        }
+    }
+    add_stage_flows(&c, sources, n_sources);
+
+out:
+    if (error) {
+        tm_flows_clear(flows);
+    }
+    free(sources);
+    ofpbuf_uninit(&c.ofpacts);
+    return error;
+}
+
+/* Appends 'fm' to 's' as ovs-ofctl add-flow(s) text. */
+void
+tm_flow_format(const struct ofputil_flow_mod *fm, struct ds *s)
+{
+    struct ofpact_format_params fp = { .s = s };
+    struct match match;
+
+    minimatch_expand(&fm->match, &match);
+    ds_put_format(s, "table=%"PRIu8", cookie=%#"PRIx64", ", fm->table_id,
+                  ntohll(fm->new_cookie));
+    match_format(&match, NULL, s, fm->priority);
+    ds_put_cstr(s, " actions=");
+    if (fm->ofpacts_len) {
+        ofpacts_format(fm->ofpacts, fm->ofpacts_len, &fp);
+    } else {
+        ds_put_cstr(s, "drop");
+    }
+}
+
+/* Appends 'flows' to 's', one a line, as for "ovs-ofctl add-flows". */
+void
+tm_flows_format(const struct tm_flows *flows, struct ds *s)
+{
+    for (size_t i = 0; i < flows->n; i++) {
+        tm_flow_format(&flows->fms[i], s);
+        ds_put_char(s, '\n');
+    }
+}
+
+/* Compiles 'input' as tm_compile() does and appends the flows to 's' as
+ * "ovs-ofctl add-flows" text: what "tm-sim flows" prints. */
+char *
+tm_compile_format(const struct tm_compile_input *input,
+                  const struct tm_compile_options *options, struct ds *s)
+{
+    struct tm_flows flows;
+    char *error;
+
+    tm_flows_init(&flows);
+    error = tm_compile(input, options, &flows);
+    if (!error) {
+        tm_flows_format(&flows, s);
+    }
+    tm_flows_destroy(&flows);
+    return error;
+}
+
+/* ---- The native backend: stock Open vSwitch. ---- */
+
+/* clone(set_field:VNI->tun_id, set_field:SRC->tun_src,
+ *       set_field:DST->tun_dst, output(port=VXLAN,max_len=N)) */
+static char *
+native_put_copy(const struct tm_copy *copy,
+                const struct tm_compile_options *options,
+                struct ofpbuf *ofpacts)
+{
+    bool ipv4 = IN6_IS_ADDR_V4MAPPED(&copy->dst);
+    ovs_be64 tun_id = htonll(copy->vni);
+    size_t ofs = ofpacts->size;
+
+    if (options->tunnel_port == OFPP_NONE) {
+        return xasprintf("session %s: the native backend needs the "
+                         "OpenFlow port of a flow-based VXLAN port",
+                         copy->session->id);
+    }
+    if (copy->max_len && copy->max_len < ETH_HEADER_LEN) {
+        return xasprintf("session %s: carries %"PRIu32" bytes, but Open "
+                         "vSwitch's output(max_len=...) carries at least %d",
+                         copy->session->id, copy->max_len, ETH_HEADER_LEN);
+    }
+
+    ofpact_put_CLONE(ofpacts);
+    ofpact_put_set_field(ofpacts, mf_from_id(MFF_TUN_ID), &tun_id, NULL);
+    if (ipv4) {
+        ovs_be32 src = in6_addr_get_mapped_ipv4(&copy->src);
+        ovs_be32 dst = in6_addr_get_mapped_ipv4(&copy->dst);
+
+        ofpact_put_set_field(ofpacts, mf_from_id(MFF_TUN_SRC), &src, NULL);
+        ofpact_put_set_field(ofpacts, mf_from_id(MFF_TUN_DST), &dst, NULL);
+    } else {
+        ofpact_put_set_field(ofpacts, mf_from_id(MFF_TUN_IPV6_SRC),
+                             &copy->src, NULL);
+        ofpact_put_set_field(ofpacts, mf_from_id(MFF_TUN_IPV6_DST),
+                             &copy->dst, NULL);
+    }
+    if (copy->max_len) {
+        struct ofpact_output_trunc *trunc = ofpact_put_OUTPUT_TRUNC(ofpacts);
+
+        trunc->port = options->tunnel_port;
+        trunc->max_len = copy->max_len;
+    } else {
+        ofpact_put_OUTPUT(ofpacts)->port = options->tunnel_port;
+    }
+
+    struct ofpact_nest *clone = ofpbuf_at_assert(ofpacts, ofs,
+                                                 sizeof *clone);
+    ofpacts->header = clone;
+    ofpact_finish_CLONE(ofpacts, &clone);
+    return NULL;
+}
+
+const struct tm_backend tm_backend_native = {
+    .name = "native",
+    .put_copy = native_put_copy,
+};

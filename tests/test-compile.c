@@ -1,0 +1,636 @@
+/*
+ * Copyright (c) 2026 The ovs-tmirror authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/* Unit tests of the flow compiler: port ranges as prefixes, the flows and
+ * their numbers, the text form against OVS's own parser, and the input the
+ * model refuses before it can reach the compiler.  What the flows decide,
+ * packet by packet, is proven in a sandbox (tests/sandbox-*.sh). */
+
+#include <config.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "flow.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/match.h"
+#include "openvswitch/ofp-actions.h"
+#include "openvswitch/ofp-flow.h"
+#include "openvswitch/ofp-protocol.h"
+#include "openvswitch/util.h"
+#include "random.h"
+#include "tm-test.h"
+#include "tm-test-compile.h"
+#include "tmirror/compile.h"
+#include "util.h"
+
+/* Fails the current test with the run-time message 'MSG'. */
+#define FAIL_MSG(MSG) \
+    CU_assertImplementation(CU_FALSE, __LINE__, (MSG), __FILE__, "", CU_FALSE)
+
+/* ---- Port ranges. ---- */
+
+/* The fewest aligned blocks that cover exactly [from, to] of a 'width'-bit
+ * field, by dynamic programming over every aligned block, independently of
+ * the greedy algorithm under test: best[x] is the least number of blocks
+ * that cover [x, to]. */
+static size_t
+brute_force_prefixes(uint32_t from, uint32_t to, unsigned int width)
+{
+    size_t n = (size_t) to - from + 2;
+    size_t *best = xmalloc(n * sizeof *best);
+
+    best[n - 1] = 0;
+    for (size_t i = n - 1; i-- > 0;) {
+        uint64_t x = from + i;
+
+        best[i] = SIZE_MAX;
+        for (unsigned int bits = 0; bits <= width; bits++) {
+            uint64_t size = UINT64_C(1) << bits;
+
+            if (x % size || x + size - 1 > to) {
+                break;
+            }
+            size_t rest = best[i + size];
+            if (rest != SIZE_MAX && rest + 1 < best[i]) {
+                best[i] = rest + 1;
+            }
+        }
+    }
+
+    size_t result = best[0];
+    free(best);
+    return result;
+}
+
+/* Checks that 'prefixes' cover exactly [from, to] of a 'width'-bit field:
+ * every value in it once, and no other value. */
+static bool
+covers_exactly(const struct tm_prefix *prefixes, size_t n, uint32_t from,
+               uint32_t to, unsigned int width)
+{
+    uint64_t field_max = (UINT64_C(1) << width) - 1;
+
+    for (uint64_t v = 0; v <= field_max; v++) {
+        size_t hits = 0;
+
+        for (size_t i = 0; i < n; i++) {
+            hits += (v & prefixes[i].mask) == prefixes[i].value;
+        }
+        if (hits != (v >= from && v <= to)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void
+test_range_exhaustive(void)
+{
+    /* Every range of every width up to 8 bits. */
+    for (unsigned int width = 1; width <= 8; width++) {
+        uint32_t max = (1u << width) - 1;
+
+        for (uint32_t from = 0; from <= max; from++) {
+            for (uint32_t to = from; to <= max; to++) {
+                struct tm_prefix prefixes[TM_MAX_PREFIXES(8)];
+                size_t n = tm_range_to_prefixes(from, to, width, prefixes);
+
+                if (n != brute_force_prefixes(from, to, width)
+                    || n > TM_MAX_PREFIXES(width)
+                    || !covers_exactly(prefixes, n, from, to, width)) {
+                    char *msg = xasprintf("%u-bit range %"PRIu32"-%"PRIu32
+                                          ": %"PRIuSIZE" prefixes, minimum "
+                                          "%"PRIuSIZE, width, from, to, n,
+                                          brute_force_prefixes(from, to,
+                                                               width));
+                    FAIL_MSG(msg);
+                    free(msg);
+                    return;
+                }
+            }
+        }
+    }
+    CU_PASS("every range of 1 to 8 bits");
+}
+
+static void
+test_range_16bit(void)
+{
+    struct tm_prefix prefixes[TM_MAX_PORT_PREFIXES];
+
+    /* The worst case, and the extremes. */
+    CU_ASSERT_EQUAL(tm_range_to_prefixes(1, 65534, 16, prefixes), 30);
+    CU_ASSERT(covers_exactly(prefixes, 30, 1, 65534, 16));
+    CU_ASSERT_EQUAL(tm_range_to_prefixes(0, 65535, 16, prefixes), 1);
+    CU_ASSERT_EQUAL(prefixes[0].mask, 0);
+    CU_ASSERT_EQUAL(tm_range_to_prefixes(80, 80, 16, prefixes), 1);
+    CU_ASSERT_EQUAL(prefixes[0].value, 80);
+    CU_ASSERT_EQUAL(prefixes[0].mask, 0xffff);
+    CU_ASSERT_EQUAL(tm_range_to_prefixes(1024, 65535, 16, prefixes), 6);
+    CU_ASSERT_EQUAL(tm_range_to_prefixes(65535, 65535, 16, prefixes), 1);
+
+    /* Seeded random ranges against the brute force. */
+    random_set_seed(16);
+    for (int i = 0; i < 100; i++) {
+        uint32_t a = random_range(65536);
+        uint32_t b = a + random_range(65536 - a);
+        size_t n = tm_range_to_prefixes(a, b, 16, prefixes);
+
+        CU_ASSERT(n <= TM_MAX_PORT_PREFIXES);
+        CU_ASSERT_EQUAL(n, brute_force_prefixes(a, b, 16));
+        if (i < 40) {
+            CU_ASSERT(covers_exactly(prefixes, n, a, b, 16));
+        }
+    }
+}
+
+/* ---- Flows. ---- */
+
+#define N_NEVER 23              /* Never-mirrored flows per direction. */
+#define N_SERVICE 12            /* amazon-dns flows per session slot and
+                                 * direction. */
+
+static struct tm_flows flows;
+static struct tm_compile_options opts;
+
+static struct tm_eni_location src_loc = {
+    .eni = "eni-src",
+    .ofport = OFP_PORT_C(1),
+    .mac = { .ea = { 0x02, 0, 0, 0, 0, 0x01 } },
+};
+
+/* Compiles the world's eni-src at port 1 and returns NULL or the error. */
+static char *
+compile_src(void)
+{
+    struct tm_compile_input input = {
+        .model = tm_test_model,
+        .enis = &src_loc,
+        .n_enis = 1,
+    };
+
+    return tm_compile(&input, &opts, &flows);
+}
+
+static void
+compile_setup(void)
+{
+    tm_test_world_create();
+    tm_flows_init(&flows);
+    tm_compile_options_init(&opts);
+    opts.tunnel_port = OFP_PORT_C(100);
+}
+
+static void
+compile_teardown(void)
+{
+    tm_flows_destroy(&flows);
+    tm_test_world_destroy();
+}
+
+static size_t
+count_flows(int table, int priority)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < flows.n; i++) {
+        n += (flows.fms[i].table_id == table
+              && (priority < 0 || flows.fms[i].priority == priority));
+    }
+    return n;
+}
+
+#define OK_COMPILE()                                            \
+    do {                                                        \
+        char *error_ = compile_src();                           \
+        if (error_) {                                           \
+            FAIL_MSG(error_);                                    \
+            free(error_);                                       \
+        }                                                       \
+    } while (0)
+
+/* The flows that every compile has: the never-mirrored types of both
+ * directions, a hairpin flow per source, and for NORMAL pipelines the
+ * entry, the prediction for broadcasts and one per source. */
+static size_t
+fixed_flows(size_t n_sources)
+{
+    return 2 * N_NEVER + 2 + 2 * n_sources;
+}
+
+static void
+test_no_sessions(void)
+{
+    OK_COMPILE();
+    /* No source has a session: only the never-mirrored flows and the
+     * entry with its multicast prediction for no one. */
+    CU_ASSERT_EQUAL(flows.n, fixed_flows(0));
+    CU_ASSERT_EQUAL(flows.n_sessions, 0);
+    CU_ASSERT_EQUAL(count_flows(200, 100), N_NEVER);
+    CU_ASSERT_EQUAL(count_flows(205, 100), N_NEVER);
+    CU_ASSERT_EQUAL(count_flows(0, 0), 1);
+}
+
+static void
+test_flow_counts(void)
+{
+    TM_OK(tm_test_target(ACCT_A, "tmt-1", "eni-t"));
+    TM_OK(tm_test_filter(ACCT_A, "tmf-1"));
+    /* 1 flow. */
+    TM_OK(tm_test_rule(ACCT_A, "tmf-1", "ingress", 10, "accept", "tcp",
+                       "0.0.0.0/0", "10.0.1.10/32", NULL, "80"));
+    /* 6 source prefixes x 1 destination: 6 flows. */
+    TM_OK(tm_test_rule(ACCT_A, "tmf-1", "ingress", 20, "reject", "tcp",
+                       "0.0.0.0/0", "0.0.0.0/0", "1024-65535", "443"));
+    /* 30 x 30 as a conjunction: 30 + 30 + 1 flows, not 900. */
+    TM_OK(tm_test_rule(ACCT_A, "tmf-1", "egress", 10, "accept", "udp",
+                       "10.0.0.0/8", "0.0.0.0/0", "1-65534", "1-65534"));
+    /* 2 x 2 as a product (4 flows) is no more than 2 + 2 + 1. */
+    TM_OK(tm_test_rule(ACCT_A, "tmf-1", "egress", 20, "accept", "udp",
+                       "::/0", "::/0", "1-2", "1-2"));
+    TM_OK(tm_test_session(ACCT_A, "tms-1", "eni-src", "tmt-1", "tmf-1", 1));
+
+    OK_COMPILE();
+    CU_ASSERT_EQUAL(flows.n_sessions, 1);
+    CU_ASSERT_EQUAL(flows.n_rules, 4);
+    CU_ASSERT_EQUAL(count_flows(206, 32767 - 10), 1);
+    CU_ASSERT_EQUAL(count_flows(206, 32767 - 20), 6);
+    CU_ASSERT_EQUAL(count_flows(201, 32767 - 10), 61);
+    CU_ASSERT_EQUAL(count_flows(201, 32767 - 20), 4);
+    /* One session: no fall-through flows, no second slot. */
+    CU_ASSERT_EQUAL(count_flows(201, 0), 0);
+    CU_ASSERT_EQUAL(count_flows(202, -1), 0);
+    CU_ASSERT_EQUAL(flows.n, fixed_flows(1) + 2 + 1 + 6 + 61 + 4);
+}
+
+static void
+test_sessions_and_services(void)
+{
+    TM_OK(tm_test_target(ACCT_A, "tmt-1", "eni-t"));
+    TM_OK(tm_test_filter(ACCT_A, "tmf-1"));
+    TM_OK(tm_test_filter(ACCT_A, "tmf-2"));
+    TM_OK(tm_modify_filter_network_services(tm_test_model, ACCT_A, "tmf-2",
+                                            "amazon-dns", NULL));
+    TM_OK(tm_test_rule(ACCT_A, "tmf-1", "ingress", 5, "reject", "-1",
+                       "0.0.0.0/0", "0.0.0.0/0", NULL, NULL));
+    /* Session numbers 7 and 3: slot 1 is session 3 (tmf-2). */
+    TM_OK(tm_test_session(ACCT_A, "tms-a", "eni-src", "tmt-1", "tmf-1", 7));
+    TM_OK(tm_test_session(ACCT_A, "tms-b", "eni-src", "tmt-1", "tmf-2", 3));
+
+    OK_COMPILE();
+    CU_ASSERT_EQUAL(flows.n_sessions, 2);
+    /* Slot 1 (session 3): amazon-dns in both directions, then a
+     * fall-through to slot 2. */
+    CU_ASSERT_EQUAL(count_flows(201, 32767), N_SERVICE);
+    CU_ASSERT_EQUAL(count_flows(206, 32767), N_SERVICE);
+    CU_ASSERT_EQUAL(count_flows(201, 0), 1);
+    CU_ASSERT_EQUAL(count_flows(206, 0), 1);
+    /* Slot 2 (session 7): its reject rule, and nothing after it. */
+    CU_ASSERT_EQUAL(count_flows(207, 32767 - 5), 1);
+    CU_ASSERT_EQUAL(count_flows(207, -1), 1);
+    CU_ASSERT_EQUAL(count_flows(202, -1), 0);
+
+    struct ds s = DS_EMPTY_INITIALIZER;
+    tm_flows_format(&flows, &s);
+    CU_ASSERT_PTR_NOT_NULL(strstr(ds_cstr(&s), "table=207, cookie="
+                                  "0x746d697200000000, priority=32762,ip,"
+                                  "reg6=0x1 actions=drop\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(ds_cstr(&s), "priority=0,reg6=0x1 "
+                                  "actions=resubmit(,207)\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(ds_cstr(&s), ",udp,reg6=0x1,nw_dst="
+                                  "10.0.0.2,tp_dst=53 actions=clone("));
+    ds_destroy(&s);
+}
+
+static void
+test_copy_actions(void)
+{
+    struct tm_session_spec spec = {
+        .session_number = TM_UNSET,
+        .packet_length = 100,
+        .vni = TM_UNSET,
+    };
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    TM_OK(tm_test_target(ACCT_A, "tmt-1", "eni-t"));
+    TM_OK(tm_test_filter(ACCT_A, "tmf-1"));
+    TM_OK(tm_test_rule(ACCT_A, "tmf-1", "egress", 1, "accept", "-1",
+                       "0.0.0.0/0", "0.0.0.0/0", NULL, NULL));
+    TM_OK(tm_test_session(ACCT_A, "tms-1", "eni-src", "tmt-1", "tmf-1", 1));
+    spec.vni = 4242;
+    TM_OK(tm_modify_session(tm_test_model, ACCT_A, "tms-1", &spec, 0));
+
+    OK_COMPILE();
+    tm_flows_format(&flows, &s);
+    CU_ASSERT_PTR_NOT_NULL(strstr(ds_cstr(&s), "priority=32766,ip,in_port=1"
+                                  " actions=clone(set_field:0x1092->tun_id,"
+                                  "set_field:10.0.1.10->tun_src,set_field:"
+                                  "10.0.2.20->tun_dst,output(port=100,"
+                                  "max_len=100))\n"));
+
+    /* Without a packet length, the MTU of eni-t (1500) less 54. */
+    TM_OK(tm_modify_session(tm_test_model, ACCT_A, "tms-1", &(struct
+          tm_session_spec) { .vni = TM_UNSET, .packet_length = TM_UNSET,
+                             .session_number = TM_UNSET },
+                            TM_REMOVE_PACKET_LENGTH));
+    OK_COMPILE();
+    ds_clear(&s);
+    tm_flows_format(&flows, &s);
+    CU_ASSERT_PTR_NOT_NULL(strstr(ds_cstr(&s), "max_len=1446))\n"));
+
+    /* A load balancer is not capped: the whole packet. */
+    struct tm_target_address nlb = { .target = "tmt-n" };
+    in6_addr_set_mapped_ipv4(&nlb.ip, htonl(0x0a00031e));
+    struct tm_compile_input input = {
+        .model = tm_test_model, .enis = &src_loc, .n_enis = 1,
+        .targets = &nlb, .n_targets = 1,
+    };
+    TM_OK(tm_test_target(ACCT_A, "tmt-n", "nlb-1"));
+    TM_OK(tm_modify_session(tm_test_model, ACCT_A, "tms-1", &(struct
+          tm_session_spec) { .target_id = "tmt-n", .vni = TM_UNSET,
+                             .packet_length = TM_UNSET,
+                             .session_number = TM_UNSET }, 0));
+    char *error = tm_compile(&input, &opts, &flows);
+    CU_ASSERT_PTR_NULL(error);
+    free(error);
+    ds_clear(&s);
+    tm_flows_format(&flows, &s);
+    CU_ASSERT_PTR_NOT_NULL(strstr(ds_cstr(&s), "set_field:10.0.3.30->"
+                                  "tun_dst,output:100)\n"));
+    ds_destroy(&s);
+}
+
+static void
+test_register_pipeline(void)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    TM_OK(tm_test_target(ACCT_A, "tmt-1", "eni-t"));
+    TM_OK(tm_test_filter(ACCT_A, "tmf-1"));
+    TM_OK(tm_test_session(ACCT_A, "tms-1", "eni-src", "tmt-1", "tmf-1", 1));
+    opts.pipeline = TM_PIPELINE_REGISTER;
+    opts.output_reg = 9;
+    opts.table_base = 50;
+
+    OK_COMPILE();
+    tm_flows_format(&flows, &s);
+    CU_ASSERT_PTR_NOT_NULL(strstr(ds_cstr(&s), "table=54, cookie="
+                                  "0x746d697200000000, priority=0 actions="
+                                  "resubmit(,55),output:NXM_NX_REG9[0..15]"
+                                  "\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(ds_cstr(&s), "table=55, cookie="
+                                  "0x746d697200000000, priority=20,reg9=0x1,"
+                                  "in_port=1 actions=drop\n"));
+    CU_ASSERT_PTR_NULL(strstr(ds_cstr(&s), "NORMAL"));
+    CU_ASSERT_EQUAL(count_flows(0, -1), 0);
+    ds_destroy(&s);
+}
+
+/* Returns true if 'a' and 'b' have the same actions in OpenFlow 1.5. */
+static bool
+same_openflow_actions(const struct ofputil_flow_mod *a,
+                      const struct ofputil_flow_mod *b)
+{
+    struct ofpbuf wire_a, wire_b;
+    bool same;
+
+    ofpbuf_init(&wire_a, 0);
+    ofpbuf_init(&wire_b, 0);
+    ofpacts_put_openflow_actions(a->ofpacts, a->ofpacts_len, &wire_a,
+                                 OFP15_VERSION);
+    ofpacts_put_openflow_actions(b->ofpacts, b->ofpacts_len, &wire_b,
+                                 OFP15_VERSION);
+    same = (wire_a.size == wire_b.size
+            && (!wire_a.size
+                || !memcmp(wire_a.data, wire_b.data, wire_a.size)));
+    ofpbuf_uninit(&wire_a);
+    ofpbuf_uninit(&wire_b);
+    return same;
+}
+
+/* Every flow's text, parsed by Open vSwitch's own parser, is the flow:
+ * the same match, priority, table, cookie and, in OpenFlow, actions. */
+static void
+test_text_round_trip(void)
+{
+    TM_OK(tm_test_target(ACCT_A, "tmt-1", "eni-t"));
+    TM_OK(tm_test_filter(ACCT_A, "tmf-1"));
+    TM_OK(tm_modify_filter_network_services(tm_test_model, ACCT_A, "tmf-1",
+                                            "amazon-dns", NULL));
+    TM_OK(tm_test_rule(ACCT_A, "tmf-1", "egress", 10, "accept", "udp",
+                       "10.0.0.0/8", "0.0.0.0/0", "1000-2000", "3-60000"));
+    TM_OK(tm_test_rule(ACCT_A, "tmf-1", "ingress", 10, "reject", "58",
+                       "2001:db8::/32", "::/0", NULL, NULL));
+    TM_OK(tm_test_session(ACCT_A, "tms-1", "eni-src", "tmt-1", "tmf-1", 2));
+    TM_OK(tm_test_session(ACCT_A, "tms-2", "eni-src", "tmt-1", "tmf-1", 1));
+
+    for (int p = 0; p < 2; p++) {
+        opts.pipeline = p ? TM_PIPELINE_REGISTER : TM_PIPELINE_NORMAL;
+        OK_COMPILE();
+        CU_ASSERT(flows.n > fixed_flows(1));
+        for (size_t i = 0; i < flows.n; i++) {
+            const struct ofputil_flow_mod *fm = &flows.fms[i];
+            enum ofputil_protocol usable;
+            struct ofputil_flow_mod parsed;
+            struct ds s = DS_EMPTY_INITIALIZER;
+            char *error;
+
+            tm_flow_format(fm, &s);
+            error = parse_ofp_flow_mod_str(&parsed, ds_cstr(&s), NULL, NULL,
+                                           OFPFC_ADD, &usable);
+            if (error) {
+                char *msg = xasprintf("%s: %s", ds_cstr(&s), error);
+                FAIL_MSG(msg);
+                free(msg);
+                free(error);
+                ds_destroy(&s);
+                return;
+            }
+            if (!minimatch_equal(&parsed.match, &fm->match)
+                || parsed.priority != fm->priority
+                || parsed.table_id != fm->table_id
+                || parsed.new_cookie != fm->new_cookie
+                || !same_openflow_actions(&parsed, fm)) {
+                char *msg = xasprintf("\"%s\" parses to another flow",
+                                      ds_cstr(&s));
+                FAIL_MSG(msg);
+                free(msg);
+            }
+            minimatch_destroy(&parsed.match);
+            free(parsed.ofpacts);
+            ds_destroy(&s);
+        }
+    }
+}
+
+/* ---- Errors. ---- */
+
+static void
+assert_compile_error(const char *expected)
+{
+    char *error = compile_src();
+
+    if (!error) {
+        char *msg = xasprintf("no error; expected \"%s\"", expected);
+        FAIL_MSG(msg);
+        free(msg);
+    } else if (!strstr(error, expected)) {
+        char *msg = xasprintf("error \"%s\" lacks \"%s\"", error, expected);
+        FAIL_MSG(msg);
+        free(msg);
+    }
+    free(error);
+    CU_ASSERT_EQUAL(flows.n, 0);
+}
+
+static void
+test_compile_errors(void)
+{
+    TM_OK(tm_test_target(ACCT_A, "tmt-6", "eni-t6"));
+    TM_OK(tm_test_target(ACCT_A, "tmt-n", "nlb-1"));
+    TM_OK(tm_test_target(ACCT_A, "tmt-1", "eni-t"));
+    TM_OK(tm_test_filter(ACCT_A, "tmf-1"));
+
+    /* An IPv4 source copying to an IPv6 target. */
+    TM_OK(tm_test_session(ACCT_A, "tms-6", "eni-src", "tmt-6", "tmf-1", 1));
+    assert_compile_error("session tms-6: outer source 10.0.1.10 (ENI "
+                         "eni-src) and outer destination 2001:db8::20 "
+                         "(target tmt-6) are of different address "
+                         "families");
+    TM_OK(tm_delete_session(tm_test_model, ACCT_A, "tms-6"));
+
+    /* A load balancer whose address was not given. */
+    TM_OK(tm_test_session(ACCT_A, "tms-n", "eni-src", "tmt-n", "tmf-1", 1));
+    assert_compile_error("session tms-n: no address for target tmt-n");
+    TM_OK(tm_delete_session(tm_test_model, ACCT_A, "tms-n"));
+
+    /* Fewer bytes than output(max_len=...) can carry. */
+    struct tm_session_spec spec = {
+        .id = "tms-short", .network_interface_id = "eni-src",
+        .target_id = "tmt-1", .filter_id = "tmf-1", .session_number = 1,
+        .vni = TM_UNSET, .packet_length = 13,
+    };
+    TM_OK(tm_create_session(tm_test_model, ACCT_A, &spec, NULL));
+    assert_compile_error("session tms-short: carries 13 bytes");
+
+    /* No tunnel port for the native backend. */
+    spec.packet_length = 14;
+    TM_OK(tm_modify_session(tm_test_model, ACCT_A, "tms-short", &(struct
+          tm_session_spec) { .vni = TM_UNSET, .packet_length = 14,
+                             .session_number = TM_UNSET }, 0));
+    OK_COMPILE();
+    opts.tunnel_port = OFPP_NONE;
+    assert_compile_error("needs the OpenFlow port of a flow-based VXLAN");
+    opts.tunnel_port = OFP_PORT_C(100);
+
+    /* Options and locations. */
+    opts.output_reg = 16;
+    assert_compile_error("output register reg16");
+    opts.output_reg = 6;
+    opts.table_base = 250;
+    assert_compile_error("table base 250");
+    opts.table_base = 200;
+    opts.entry_table = 203;
+    assert_compile_error("entry table 203");
+    opts.entry_table = 0;
+
+    struct tm_eni_location locs[2] = { src_loc, src_loc };
+    locs[1].eni = "eni-src2";
+    struct tm_compile_input input = {
+        .model = tm_test_model, .enis = locs, .n_enis = 2,
+    };
+    char *error = tm_compile(&input, &opts, &flows);
+    CU_ASSERT(error && strstr(error, "ENI eni-src and ENI eni-src2: both "
+                              "on port 1"));
+    free(error);
+    locs[1].eni = "eni-nowhere";
+    locs[1].ofport = OFP_PORT_C(2);
+    error = tm_compile(&input, &opts, &flows);
+    CU_ASSERT(error && strstr(error, "ENI eni-nowhere (port 2): no such "
+                              "network interface"));
+    free(error);
+}
+
+/* Bad input never reaches the compiler: the model refuses it first, and
+ * what is compiled afterwards is what was accepted. */
+static void
+test_model_refuses_first(void)
+{
+    char *before;
+
+    TM_OK(tm_test_target(ACCT_A, "tmt-1", "eni-t"));
+    TM_OK(tm_test_filter(ACCT_A, "tmf-1"));
+    for (int i = 1; i <= TM_MAX_RULES_PER_FILTER; i++) {
+        TM_OK(tm_test_rule(ACCT_A, "tmf-1", i % 2 ? "ingress" : "egress",
+                           i, "accept", "tcp", "0.0.0.0/0", "0.0.0.0/0",
+                           NULL, "80"));
+    }
+    TM_OK(tm_test_session(ACCT_A, "tms-1", "eni-src", "tmt-1", "tmf-1", 1));
+    OK_COMPILE();
+    size_t n_flows = flows.n;
+    CU_ASSERT_EQUAL(flows.n_rules, 10);
+
+    before = tm_test_snapshot();
+    TM_ERR(tm_test_rule(ACCT_A, "tmf-1", "ingress", 11, "accept", "tcp",
+                        "0.0.0.0/0", "0.0.0.0/0", NULL, NULL),
+           QUOTA_RULES_PER_FILTER, "traffic-mirror-filter-id");
+    TM_ERR(tm_test_rule(ACCT_A, "tmf-1", "ingress", 11, "accept", "icmp",
+                        "0.0.0.0/0", "0.0.0.0/0", NULL, "1-10"),
+           PORT_RANGE_NOT_ALLOWED, "destination-port-range");
+    TM_ERR(tm_test_rule(ACCT_A, "tmf-1", "ingress", 11, "accept", "tcp",
+                        "0.0.0.0/0", "::/0", NULL, NULL),
+           CIDR_FAMILY_MISMATCH, "destination-cidr-block");
+
+    char *after = tm_test_snapshot();
+    TM_ASSERT_STRING_EQUAL(after, before);
+    free(after);
+    free(before);
+
+    OK_COMPILE();
+    CU_ASSERT_EQUAL(flows.n, n_flows);
+    CU_ASSERT_EQUAL(flows.n_rules, 10);
+}
+
+static CU_TestInfo range_tests[] = {
+    TEST(test_range_exhaustive),
+    TEST(test_range_16bit),
+    CU_TEST_INFO_NULL,
+};
+
+static CU_TestInfo compile_tests[] = {
+    TEST(test_no_sessions),
+    TEST(test_flow_counts),
+    TEST(test_sessions_and_services),
+    TEST(test_copy_actions),
+    TEST(test_register_pipeline),
+    TEST(test_text_round_trip),
+    TEST(test_compile_errors),
+    TEST(test_model_refuses_first),
+    CU_TEST_INFO_NULL,
+};
+
+void
+tm_test_add_compile_suites(void)
+{
+    tm_test_add_suite("port-ranges", range_tests, false);
+
+    CU_pSuite suite = CU_add_suite_with_setup_and_teardown(
+        "compile", NULL, NULL, compile_setup, compile_teardown);
+    for (CU_TestInfo *t = compile_tests; t->pName; t++) {
+        CU_add_test(suite, t->pName, t->pTestFunc);
+    }
+}
