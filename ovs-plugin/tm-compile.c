@@ -79,6 +79,7 @@
 #include "openvswitch/ofpbuf.h"
 #include "openvswitch/util.h"
 #include "packets.h"
+#include "sset.h"
 #include "tmirror/evaluate.h"
 #include "tmirror/model.h"
 #include "util.h"
@@ -643,14 +644,23 @@ add_rule_flows(struct compiler *c, const struct tm_rule *rule,
 }
 
 static const struct tm_target_address *
-find_target_address(const struct tm_compile_input *input, const char *id)
+find_target_address(const struct tm_compile_input *input,
+                    const struct tm_session *session)
 {
+    const struct tm_target_address *any = NULL;
+
     for (size_t i = 0; i < input->n_targets; i++) {
-        if (!strcmp(input->targets[i].target, id)) {
-            return &input->targets[i];
+        const struct tm_target_address *a = &input->targets[i];
+
+        if (!strcmp(a->target, session->target_id)) {
+            if (!a->session) {
+                any = a;
+            } else if (!strcmp(a->session, session->id)) {
+                return a;
+            }
         }
     }
-    return NULL;
+    return any;
 }
 
 /* Fills in 'slots' with the active sessions of 'loc', in ascending session
@@ -671,7 +681,10 @@ collect_slots(struct compiler *c, const struct tm_eni_location *loc,
         const struct tm_target_address *address;
         struct slot *s;
 
-        if (session->status != TM_SESSION_ACTIVE || !session->target) {
+        if (session->status != TM_SESSION_ACTIVE || !session->target
+            || (c->input->excluded_sessions
+                && sset_contains(c->input->excluded_sessions,
+                                 session->id))) {
             continue;
         }
         ovs_assert(*n < TM_MAX_SESSIONS_PER_ENI);
@@ -680,7 +693,7 @@ collect_slots(struct compiler *c, const struct tm_eni_location *loc,
         s->session = session;
         s->src = ipv6_addr_is_set(&loc->ip) ? loc->ip : eni->ip;
 
-        address = find_target_address(c->input, session->target_id);
+        address = find_target_address(c->input, session);
         if (address) {
             s->dst = address->ip;
         } else if (session->target->type == TM_TARGET_ENI

@@ -28,7 +28,7 @@ TM_SIM_LIBS = sim/libtmsim.la $(TM_LIBS) $(LIBXML2_LIBS)
 
 bin_PROGRAMS += sim/tm-sim
 sim_tm_sim_SOURCES = sim/tm-sim.c
-sim_tm_sim_LDADD = $(TM_SIM_LIBS)
+sim_tm_sim_LDADD = ovs-plugin/libtmirror-ovs.la $(TM_SIM_LIBS)
 dist_man_MANS += sim/tm-sim.1
 
 STYLE_FILES += $(sim_libtmsim_la_SOURCES) $(sim_tm_sim_SOURCES) \

@@ -28,10 +28,15 @@
 #include <string.h>
 
 #include "command-line.h"
+#include "flow.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
 #include "openvswitch/util.h"
+#include "packets.h"
+#include "sset.h"
 #include "svec.h"
+#include "tmirror/compile.h"
+#include "tmirror/model.h"
 #include "tmirror/sim.h"
 #include "tmirror/topology.h"
 #include "util.h"
@@ -40,6 +45,9 @@
 #define EXIT_REACHABLE 0        /* Every checked session is reachable. */
 #define EXIT_BLOCKED 1          /* Some session is blocked or invalid. */
 #define EXIT_BAD_INPUT 2        /* Bad usage or unusable input. */
+
+/* "flows": the OpenFlow port of the flow-based VXLAN port, by default. */
+#define DEFAULT_TUNNEL_PORT 100
 
 enum output_format {
     FORMAT_TEXT,
@@ -52,6 +60,10 @@ struct options {
     struct svec sessions;       /* --session, in order. */
     enum output_format format;  /* --format. */
     char *output;               /* -o: file name, or NULL for stdout. */
+
+    /* For "flows". */
+    char *hypervisor;           /* --hypervisor, or NULL for all. */
+    struct tm_compile_options compile;
 };
 
 struct command {
@@ -96,6 +108,19 @@ usage(void)
            "  --format=FORMAT      text (default), json or html\n"
            "  -o, --output=FILE    write the report to FILE instead of "
            "standard output\n"
+           "\n"
+           "  flows TOPOLOGY.xml   print, in ovs-ofctl syntax, the OpenFlow "
+           "flows each\n"
+           "                       hypervisor would get; sessions found "
+           "blocked or\n"
+           "                       invalid are left out and named on "
+           "standard error\n"
+           "  --hypervisor=ID      only hypervisor ID (default: all)\n"
+           "  --tunnel-port=N      OpenFlow port of the bridge's flow-based "
+           "VXLAN port\n"
+           "                       (default: %d)\n"
+           "  --pipeline=P        normal (default) or register, as in "
+           "tm-compile(7)\n"
            "  -h, --help           display this help message\n"
            "  -V, --version        display version information\n"
            "\n"
@@ -104,7 +129,7 @@ usage(void)
            "or invalid, 2 if the input could not be used (the message "
            "names the file\n"
            "and line).\n",
-           program_name, program_name);
+           program_name, program_name, DEFAULT_TUNNEL_PORT);
     exit(EXIT_SUCCESS);
 }
 
@@ -114,10 +139,16 @@ parse_options(int argc, char *argv[], struct options *options)
     enum {
         OPT_SESSION = UCHAR_MAX + 1,
         OPT_FORMAT,
+        OPT_HYPERVISOR,
+        OPT_TUNNEL_PORT,
+        OPT_PIPELINE,
     };
     static const struct option long_options[] = {
         {"session", required_argument, NULL, OPT_SESSION},
         {"format", required_argument, NULL, OPT_FORMAT},
+        {"hypervisor", required_argument, NULL, OPT_HYPERVISOR},
+        {"tunnel-port", required_argument, NULL, OPT_TUNNEL_PORT},
+        {"pipeline", required_argument, NULL, OPT_PIPELINE},
         {"output", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -147,6 +178,33 @@ parse_options(int argc, char *argv[], struct options *options)
                 options->format = FORMAT_HTML;
             } else {
                 bad_usage("--format: \"%s\" is not text, json or html",
+                          optarg);
+            }
+            break;
+
+        case OPT_HYPERVISOR:
+            free(options->hypervisor);
+            options->hypervisor = xstrdup(optarg);
+            break;
+
+        case OPT_TUNNEL_PORT: {
+            unsigned int port;
+
+            if (!str_to_uint(optarg, 10, &port) || !port || port > 0xfeff) {
+                bad_usage("--tunnel-port: \"%s\" is not an OpenFlow port "
+                          "number (1 to 65279)", optarg);
+            }
+            options->compile.tunnel_port = u16_to_ofp(port);
+            break;
+        }
+
+        case OPT_PIPELINE:
+            if (!strcmp(optarg, "normal")) {
+                options->compile.pipeline = TM_PIPELINE_NORMAL;
+            } else if (!strcmp(optarg, "register")) {
+                options->compile.pipeline = TM_PIPELINE_REGISTER;
+            } else {
+                bad_usage("--pipeline: \"%s\" is not normal or register",
                           optarg);
             }
             break;
@@ -251,10 +309,161 @@ cmd_check(const struct options *options, int argc OVS_UNUSED, char *argv[])
     return status;
 }
 
-/* The commands.  "flows" (the OpenFlow flows that would be installed)
- * joins them with the flow compiler. */
+/* Says on standard error why 'result', a session found blocked or invalid,
+ * is left out of the flows. */
+static void
+report_left_out(const struct sim_result *result)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    ds_put_format(&s, "%s: session %s left out of the flows: %s",
+                  program_name, result->session->id,
+                  sim_verdict_to_string(result->verdict));
+    for (size_t i = 0; i < result->n_explanations; i++) {
+        const struct sim_explanation *e = &result->explanations[i];
+
+        ds_put_format(&s, "%s %s at %s", i ? ";" : ":", e->code,
+                      e->component);
+    }
+    fprintf(stderr, "%s\n", ds_cstr(&s));
+    ds_destroy(&s);
+}
+
+/* Appends to 'out' the flows of hypervisor 'hv': the sessions of the
+ * interfaces on its ports, less those in 'excluded'.  A load balancer
+ * target's address is the node that the check found for each session. */
+static char *
+hypervisor_flows(const struct sim_topology *topo,
+                 const struct sim_hypervisor *hv,
+                 const struct sim_report *report,
+                 const struct sset *excluded,
+                 const struct tm_compile_options *options, struct ds *out)
+{
+    struct tm_eni_location *enis = xcalloc(hv->n_ports + 1, sizeof *enis);
+    struct tm_target_address *targets;
+    char *error = NULL;
+    size_t n_targets = 0;
+
+    for (size_t i = 0; i < hv->n_ports; i++) {
+        const struct sim_eni *eni = hv->ports[i].eni;
+
+        enis[i].eni = eni->id;
+        enis[i].ofport = u16_to_ofp(hv->ports[i].ofport);
+        enis[i].ip = eni->ip;
+        if (eni->mac && !eth_addr_from_string(eni->mac, &enis[i].mac)) {
+            error = xasprintf("%s: network interface %s: \"%s\" is not a "
+                              "MAC address", topo->file_name, eni->id,
+                              eni->mac);
+            goto out;
+        }
+    }
+
+    targets = xcalloc(report->n_results + 1, sizeof *targets);
+    for (size_t i = 0; i < report->n_results; i++) {
+        const struct sim_result *r = &report->results[i];
+
+        if (r->verdict == SIM_REACHABLE && r->session->target->nlb) {
+            targets[n_targets++] = (struct tm_target_address) {
+                .target = r->session->target->id,
+                .session = r->session->id,
+                .ip = r->dst_ip,
+            };
+        }
+    }
+
+    struct tm_compile_input input = {
+        .model = topo->model,
+        .enis = enis,
+        .n_enis = hv->n_ports,
+        .targets = targets,
+        .n_targets = n_targets,
+        .excluded_sessions = excluded,
+    };
+    ds_put_format(out, "# hypervisor %s, bridge %s\n", hv->id, hv->bridge);
+    error = tm_compile_format(&input, options, out);
+    free(targets);
+
+out:
+    free(enis);
+    return error;
+}
+
+static int
+cmd_flows(const struct options *options, int argc OVS_UNUSED, char *argv[])
+{
+    const struct sim_hypervisor *only = NULL;
+    struct sim_topology *topo;
+    struct sim_report *report;
+    struct sset excluded;
+    char *error;
+    int status = EXIT_REACHABLE;
+
+    if (options->sessions.n || options->format != FORMAT_TEXT) {
+        bad_usage("flows: --session and --format are options of check");
+    }
+    error = sim_topology_load(argv[0], &topo);
+    if (!error) {
+        error = sim_check(topo, NULL, 0, &report);
+        if (error) {
+            sim_topology_destroy(topo);
+        }
+    }
+    if (error) {
+        fprintf(stderr, "%s: %s\n", program_name, error);
+        free(error);
+        return EXIT_BAD_INPUT;
+    }
+    if (options->hypervisor) {
+        only = shash_find_data(&topo->hypervisors_by_id,
+                               options->hypervisor);
+        if (!only) {
+            fprintf(stderr, "%s: %s: no hypervisor \"%s\"\n",
+                    program_name, argv[0], options->hypervisor);
+            sim_report_destroy(report);
+            sim_topology_destroy(topo);
+            return EXIT_BAD_INPUT;
+        }
+    }
+
+    /* The check comes before the install, always. */
+    sset_init(&excluded);
+    for (size_t i = 0; i < report->n_results; i++) {
+        const struct sim_result *r = &report->results[i];
+
+        if (r->verdict != SIM_REACHABLE) {
+            sset_add(&excluded, r->session->id);
+            report_left_out(r);
+            status = EXIT_BLOCKED;
+        }
+    }
+
+    struct ds out = DS_EMPTY_INITIALIZER;
+    for (size_t i = 0; i < topo->n_hypervisors && !error; i++) {
+        const struct sim_hypervisor *hv = topo->hypervisors[i];
+
+        if (!only || hv == only) {
+            error = hypervisor_flows(topo, hv, report, &excluded,
+                                     &options->compile, &out);
+        }
+    }
+    if (error) {
+        fprintf(stderr, "%s: %s\n", program_name, error);
+        free(error);
+        status = EXIT_BAD_INPUT;
+    } else {
+        int write_status = write_output(options, ds_cstr(&out));
+        status = write_status ? write_status : status;
+    }
+    ds_destroy(&out);
+    sset_destroy(&excluded);
+    sim_report_destroy(report);
+    sim_topology_destroy(topo);
+    return status;
+}
+
 static const struct command commands[] = {
     { "check", "TOPOLOGY.xml", 1, 1, cmd_check },
+    { "flows", "TOPOLOGY.xml", 1, 1, cmd_flows },
 };
 
 int
@@ -266,6 +475,8 @@ main(int argc, char *argv[])
 
     set_program_name(argv[0]);
     svec_init(&options.sessions);
+    tm_compile_options_init(&options.compile);
+    options.compile.tunnel_port = u16_to_ofp(DEFAULT_TUNNEL_PORT);
     parse_options(argc, argv, &options);
 
     int n_args = argc - optind;
@@ -288,5 +499,6 @@ main(int argc, char *argv[])
     status = command->run(&options, n_args - 1, args + 1);
     svec_destroy(&options.sessions);
     free(options.output);
+    free(options.hypervisor);
     return status;
 }

@@ -1489,8 +1489,27 @@ resolve_hypervisor(struct loader *l, const xmlNode *node)
             if (error) {
                 return error;
             }
+            int64_t ofport = hv->n_ports + 1;
+            error = parse_int_attr(l, c, "ofport", &ofport);
+            if (error) {
+                return error;
+            }
+            if (ofport < 1 || ofport > 0xfeff) {
+                return ERROR_AT_NODE(l, c, "port ofport: %"PRId64" is not "
+                                     "an OpenFlow port number (1 to 65279)",
+                                     ofport);
+            }
+            for (size_t i = 0; i < hv->n_ports; i++) {
+                if (hv->ports[i].ofport == ofport) {
+                    return ERROR_AT_NODE(l, c, "port ofport: %"PRId64" is "
+                                         "already the port of %s on "
+                                         "hypervisor %s", ofport,
+                                         hv->ports[i].eni->id, hv->id);
+                }
+            }
             hv->ports[hv->n_ports].eni = eni;
             hv->ports[hv->n_ports].name = xstrdup(attr(c, "name"));
+            hv->ports[hv->n_ports].ofport = ofport;
             hv->ports[hv->n_ports].line = line_of(c);
             hv->n_ports++;
         }

@@ -183,7 +183,7 @@ build_random(struct world *w)
     target = (struct tm_target_spec) { .id = "tmt-3",
                                        .network_load_balancer_arn = "nlb-1" };
     check(tm_create_target(w->model, ACCOUNT, &target, NULL));
-    w->targets[0].target = "tmt-3";
+    w->targets[0] = (struct tm_target_address) { .target = "tmt-3" };
     in6_addr_set_mapped_ipv4(&w->targets[0].ip, htonl(0x0a00031e));
     w->n_targets = 1;
 

@@ -40,6 +40,7 @@
 struct ds;
 struct ofpbuf;
 struct ofputil_flow_mod;
+struct sset;
 struct tm_model;
 struct tm_session;
 
@@ -104,9 +105,12 @@ struct tm_eni_location {
 };
 
 /* The outer destination of a target's copies.  Needed for load balancer
- * targets; a network interface target defaults to the interface's IP. */
+ * targets; a network interface target defaults to the interface's IP.  A
+ * load balancer's node depends on the source's zone, so an address may be
+ * given for one session: it then wins over one for all of the target's. */
 struct tm_target_address {
     const char *target;         /* Target id. */
+    const char *session;        /* Session id, or NULL for every session. */
     struct in6_addr ip;         /* IPv4 as IPv4-mapped. */
 };
 
@@ -116,6 +120,10 @@ struct tm_compile_input {
     size_t n_enis;
     const struct tm_target_address *targets;
     size_t n_targets;
+
+    /* Sessions to leave out (for example those that the simulator found
+     * blocked), or NULL. */
+    const struct sset *excluded_sessions;
 };
 
 /* The compiled flows, as OpenFlow "add" flow_mods. */

@@ -256,6 +256,10 @@ struct sim_mirror_session {
 struct sim_port {
     const struct sim_eni *eni;
     char *name;
+    int ofport;                 /* OpenFlow port number on the bridge: the
+                                 * "ofport" attribute, or by default the
+                                 * port's place among its hypervisor's
+                                 * ports, counting from 1. */
     int line;
 };
 
