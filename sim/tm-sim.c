@@ -257,25 +257,38 @@ write_output(const struct options *options, const char *text)
     return 0;
 }
 
-static int
-cmd_check(const struct options *options, int argc OVS_UNUSED, char *argv[])
+/* Loads topology 'file_name' and checks the sessions in 'sessions' (all of
+ * them if it is NULL or empty).  Returns false, after saying why on
+ * standard error, if either fails. */
+static bool
+load_and_check(const char *file_name, const struct svec *sessions,
+               struct sim_topology **topop, struct sim_report **reportp)
 {
-    struct sim_topology *topo;
-    struct sim_report *report;
-    char *error;
-    int status;
+    char *error = sim_topology_load(file_name, topop);
 
-    error = sim_topology_load(argv[0], &topo);
     if (!error) {
-        error = sim_check(topo, options->sessions.names, options->sessions.n,
-                          &report);
+        error = sim_check(*topop, sessions ? sessions->names : NULL,
+                          sessions ? sessions->n : 0, reportp);
         if (error) {
-            sim_topology_destroy(topo);
+            sim_topology_destroy(*topop);
         }
     }
     if (error) {
         fprintf(stderr, "%s: %s\n", program_name, error);
         free(error);
+        return false;
+    }
+    return true;
+}
+
+static int
+cmd_check(const struct options *options, int argc OVS_UNUSED, char *argv[])
+{
+    struct sim_topology *topo;
+    struct sim_report *report;
+    int status;
+
+    if (!load_and_check(argv[0], &options->sessions, &topo, &report)) {
         return EXIT_BAD_INPUT;
     }
 
@@ -395,22 +408,13 @@ cmd_flows(const struct options *options, int argc OVS_UNUSED, char *argv[])
     struct sim_topology *topo;
     struct sim_report *report;
     struct sset excluded;
-    char *error;
+    char *error = NULL;
     int status = EXIT_REACHABLE;
 
     if (options->sessions.n || options->format != FORMAT_TEXT) {
         bad_usage("flows: --session and --format are options of check");
     }
-    error = sim_topology_load(argv[0], &topo);
-    if (!error) {
-        error = sim_check(topo, NULL, 0, &report);
-        if (error) {
-            sim_topology_destroy(topo);
-        }
-    }
-    if (error) {
-        fprintf(stderr, "%s: %s\n", program_name, error);
-        free(error);
+    if (!load_and_check(argv[0], NULL, &topo, &report)) {
         return EXIT_BAD_INPUT;
     }
     if (options->hypervisor) {

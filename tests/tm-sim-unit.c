@@ -19,74 +19,10 @@
 
 #include <config.h>
 
-#include <CUnit/Basic.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
 #include "tm-sim-test.h"
-#include "util.h"
-
-static int
-run_selected(int argc, char *argv[])
-{
-    for (int i = 1; i < argc; i++) {
-        char *suite_name = xstrdup(argv[i]);
-        char *test_name = strchr(suite_name, ':');
-        CU_pSuite suite;
-
-        if (test_name) {
-            *test_name++ = '\0';
-        }
-        suite = CU_get_suite(suite_name);
-        if (!suite) {
-            fprintf(stderr, "tm-sim-unit: no suite \"%s\"\n", suite_name);
-            free(suite_name);
-            return -1;
-        }
-        if (test_name) {
-            CU_pTest test = CU_get_test(suite, test_name);
-            if (!test) {
-                fprintf(stderr, "tm-sim-unit: no test \"%s\" in suite "
-                        "\"%s\"\n", test_name, suite_name);
-                free(suite_name);
-                return -1;
-            }
-            CU_basic_run_test(suite, test);
-        } else {
-            CU_basic_run_suite(suite);
-        }
-        free(suite_name);
-    }
-    return 0;
-}
 
 int
 main(int argc, char *argv[])
 {
-    unsigned int failures;
-
-    set_program_name(argv[0]);
-    if (CU_initialize_registry() != CUE_SUCCESS) {
-        fprintf(stderr, "tm-sim-unit: %s\n", CU_get_error_msg());
-        return EXIT_FAILURE;
-    }
-    tm_test_add_sim_suites();
-    if (CU_get_error() != CUE_SUCCESS) {
-        fprintf(stderr, "tm-sim-unit: %s\n", CU_get_error_msg());
-        return EXIT_FAILURE;
-    }
-
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    if (argc > 1) {
-        if (run_selected(argc, argv)) {
-            CU_cleanup_registry();
-            return 2;
-        }
-    } else {
-        CU_basic_run_tests();
-    }
-    failures = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-    CU_cleanup_registry();
-    return failures ? EXIT_FAILURE : EXIT_SUCCESS;
+    return tm_test_main(argc, argv, tm_test_add_sim_suites);
 }

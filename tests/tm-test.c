@@ -18,6 +18,8 @@
 
 #include "tm-test.h"
 
+#include <CUnit/Basic.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -272,4 +274,73 @@ tm_test_add_suite(const char *name, CU_TestInfo *tests, bool world)
     for (CU_TestInfo *t = tests; t->pName; t++) {
         CU_add_test(suite, t->pName, t->pTestFunc);
     }
+}
+
+static int
+run_selected(int argc, char *argv[])
+{
+    for (int i = 1; i < argc; i++) {
+        char *suite_name = xstrdup(argv[i]);
+        char *test_name = strchr(suite_name, ':');
+        CU_pSuite suite;
+
+        if (test_name) {
+            *test_name++ = '\0';
+        }
+        suite = CU_get_suite(suite_name);
+        if (!suite) {
+            fprintf(stderr, "%s: no suite \"%s\"\n", program_name,
+                    suite_name);
+            free(suite_name);
+            return -1;
+        }
+        if (test_name) {
+            CU_pTest test = CU_get_test(suite, test_name);
+            if (!test) {
+                fprintf(stderr, "%s: no test \"%s\" in suite \"%s\"\n",
+                        program_name, test_name, suite_name);
+                free(suite_name);
+                return -1;
+            }
+            CU_basic_run_test(suite, test);
+        } else {
+            CU_basic_run_suite(suite);
+        }
+        free(suite_name);
+    }
+    return 0;
+}
+
+/* Runs the suites that 'add_suites' registers, or with arguments only the
+ * suites (or "SUITE:TEST" tests) they name, printing CUnit's verbose
+ * report.  Returns the program's exit status: 0 if all passed, 1 if one
+ * failed, 2 on bad usage. */
+int
+tm_test_main(int argc, char *argv[], void (*add_suites)(void))
+{
+    unsigned int failures;
+
+    set_program_name(argv[0]);
+    if (CU_initialize_registry() != CUE_SUCCESS) {
+        fprintf(stderr, "%s: %s\n", program_name, CU_get_error_msg());
+        return EXIT_FAILURE;
+    }
+    add_suites();
+    if (CU_get_error() != CUE_SUCCESS) {
+        fprintf(stderr, "%s: %s\n", program_name, CU_get_error_msg());
+        return EXIT_FAILURE;
+    }
+
+    CU_basic_set_mode(CU_BRM_VERBOSE);
+    if (argc > 1) {
+        if (run_selected(argc, argv)) {
+            CU_cleanup_registry();
+            return 2;
+        }
+    } else {
+        CU_basic_run_tests();
+    }
+    failures = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+    CU_cleanup_registry();
+    return failures ? EXIT_FAILURE : EXIT_SUCCESS;
 }

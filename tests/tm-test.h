@@ -87,6 +87,7 @@ void tm_test_string_equal(const char *a, const char *b, const char *expr,
 
 #define TEST(NAME) { #NAME, NAME }
 void tm_test_add_suite(const char *name, CU_TestInfo *, bool world);
+int tm_test_main(int argc, char *argv[], void (*add_suites)(void));
 void tm_test_add_model_suites(void);
 void tm_test_add_evaluate_suites(void);
 
