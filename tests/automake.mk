@@ -30,3 +30,9 @@ STYLE_FILES += $(filter %.c %.h,$(lib_libtmirror_la_SOURCES) \
 check-style:
 	$(AM_V_at)cd $(srcdir) && $(PYTHON3) \
 	    '$(OVS_SRCDIR)/utilities/checkpatch.py' -q -f $(sort $(STYLE_FILES))
+
+# The vxlan_mirror action that ovs-plugin/patches adds to Open vSwitch, end
+# to end in a sandbox of the patched ovs-vswitchd (dummy datapath, private
+# folders): the bytes of the mirrored copies, checked one by one.
+TESTS += tests/dp-action.sh
+EXTRA_DIST += tests/dp-action.sh
