@@ -36,3 +36,12 @@ check-style:
 # folders): the bytes of the mirrored copies, checked one by one.
 TESTS += tests/dp-action.sh
 EXTRA_DIST += tests/dp-action.sh
+
+# Instructions per packet (valgrind's callgrind) of the vxlan_mirror action
+# against the native clone + tunnel push backend, side by side, truncated
+# to 128 bytes and not, for 1500-byte packets.
+EXTRA_DIST += tests/dp-action-bench.sh
+.PHONY: bench-dp-action
+bench-dp-action:
+	$(AM_V_at)OVS_BUILDDIR='$(OVS_BUILDDIR)' $(SHELL) \
+	    $(srcdir)/tests/dp-action-bench.sh
