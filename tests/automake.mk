@@ -120,3 +120,19 @@ EXTRA_DIST += tests/tm-bench-megaflows.sh
 # The compiler end to end, for people: flows installed in a sandbox,
 # packets injected, the copies decoded by tshark next to what was sent.
 EXTRA_DIST += tests/tm-demo.sh
+
+# The vxlan_mirror action that ovs-plugin/patches adds to Open vSwitch, end
+# to end in a sandbox of the patched ovs-vswitchd (dummy datapath, private
+# folders): the bytes of the mirrored copies, checked one by one.
+TESTS += tests/dp-action.sh
+EXTRA_DIST += tests/dp-action.sh
+
+# Instructions per packet (valgrind's callgrind) of the vxlan_mirror action
+# against the native clone + tunnel push backend, side by side, truncated
+# to 128 bytes and not, for 1500-byte packets.
+EXTRA_DIST += tests/dp-action-bench.sh
+.PHONY: bench-dp-action
+bench: bench-dp-action
+bench-dp-action:
+	$(AM_V_at)OVS_BUILDDIR='$(OVS_BUILDDIR)' $(SHELL) \
+	    $(srcdir)/tests/dp-action-bench.sh
