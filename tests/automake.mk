@@ -125,7 +125,7 @@ EXTRA_DIST += tests/tm-demo.sh
 # to end in a sandbox of the patched ovs-vswitchd (dummy datapath, private
 # folders): the bytes of the mirrored copies, checked one by one.
 TESTS += tests/dp-action.sh
-EXTRA_DIST += tests/dp-action.sh
+EXTRA_DIST += tests/dp-action.sh tests/dp-sandbox.sh
 
 # Instructions per packet (valgrind's callgrind) of the vxlan_mirror action
 # against the native clone + tunnel push backend, side by side, truncated

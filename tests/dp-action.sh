@@ -22,62 +22,8 @@
 set -e
 me=dp-action.sh
 
-if test -z "$OVS_BUILDDIR" && test -f Makefile; then
-    OVS_BUILDDIR=$(sed -n 's/^OVS_BUILDDIR = //p' Makefile)
-fi
-if test ! -x "$OVS_BUILDDIR/vswitchd/ovs-vswitchd"; then
-    echo "$me: no built Open vSwitch (set OVS_BUILDDIR)" >&2
-    exit 99
-fi
 PYTHON=/usr/bin/python3
-vsctl="$OVS_BUILDDIR/utilities/ovs-vsctl --timeout=30"
-ofctl="$OVS_BUILDDIR/utilities/ovs-ofctl"
-appctl="$OVS_BUILDDIR/utilities/ovs-appctl --timeout=30"
-
-dir=$(mktemp -d "${TMPDIR:-/tmp}/dp-action.XXXXXX")
-OVS_RUNDIR=$dir OVS_DBDIR=$dir OVS_LOGDIR=$dir OVS_SYSCONFDIR=$dir
-export OVS_RUNDIR OVS_DBDIR OVS_LOGDIR OVS_SYSCONFDIR
-
-# Stops the daemons started here, by their pidfiles, whatever happened.
-cleanup() {
-    status=$?
-    for daemon in ovs-vswitchd ovsdb-server; do
-        test -f "$dir/$daemon.pid" || continue
-        pid=$(cat "$dir/$daemon.pid")
-        kill "$pid" 2>/dev/null || true
-        n=0
-        while kill -0 "$pid" 2>/dev/null && test $n -lt 50; do
-            sleep 0.1
-            n=$((n + 1))
-        done
-        kill -9 "$pid" 2>/dev/null || true
-    done
-    if test $status != 0; then
-        echo "$me: FAILED; the logs:" >&2
-        tail -n 20 "$dir"/*.log >&2 || true
-    fi
-    if test -n "$DP_ACTION_KEEP"; then
-        echo "$me: sandbox kept in $dir" >&2
-    else
-        rm -rf "$dir"
-    fi
-    exit $status
-}
-trap cleanup EXIT
-trap 'exit 1' HUP INT TERM
-
-fail() {
-    echo "$me: $*" >&2
-    exit 1
-}
-
-"$OVS_BUILDDIR/ovsdb/ovsdb-tool" create "$dir/conf.db" \
-    "$OVS_BUILDDIR/vswitchd/vswitch.ovsschema"
-"$OVS_BUILDDIR/ovsdb/ovsdb-server" --detach --no-chdir \
-    -vconsole:off --pidfile="$dir/ovsdb-server.pid" \
-    --log-file="$dir/ovsdb-server.log" \
-    --remote="punix:$dir/db.sock" "$dir/conf.db"
-$vsctl --no-wait init
+. "$(dirname "$0")/dp-sandbox.sh"
 "$OVS_BUILDDIR/vswitchd/ovs-vswitchd" --enable-dummy --disable-system \
     --disable-system-route --detach --no-chdir -vconsole:off \
     --pidfile="$dir/ovs-vswitchd.pid" --log-file="$dir/ovs-vswitchd.log" \
