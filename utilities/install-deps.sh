@@ -16,7 +16,7 @@ PACKAGES="
     clang libclang-rt-14-dev
     openvswitch-source
     mininet iproute2 iputils-ping
-    tshark valgrind
+    tshark valgrind netsniff-ng
 "
 
 case $1 in
