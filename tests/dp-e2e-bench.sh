@@ -1,0 +1,523 @@
+#! /bin/sh
+# dp-e2e-bench.sh: what mirroring costs ovs-vswitchd end to end, on real
+# veths, side by side in one run:
+#
+#   plain         forwarding only, no mirror;
+#   native        clone() with a flow-based VXLAN tunnel port (as the
+#                 compiler's native backend emits it), its output truncated
+#                 with output(port=...,max_len=128) or not (stock OVS);
+#   vxlan_mirror  clone(vxlan_mirror(...,mtu=1500),output:COLLECTOR),
+#                 with max_len=128 or not (the action of ovs-plugin/patches).
+#
+# The patched ovs-vswitchd (userspace datapath, datapath_type=netdev) and
+# its ovsdb-server run from OVS_BUILDDIR with every file in a private
+# folder; ovs-vswitchd runs in a network namespace of its own, pinned to
+# CPU 1.  Three more namespaces, src, dst and col (the collector, MTU 1500),
+# are joined to the bridge br0 by veth pairs (ports of type system, which
+# the datapath reads and writes with AF_PACKET).  The native backend's
+# copies are routed as Open vSwitch's userspace tunnelling wants them: the
+# underlay bridge br-phy holds the tunnel's source address (10.0.1.10/24 on
+# its internal port, a route the kernel of the namespace gives
+# ovs-vswitchd), the collector's neighbour entry is set with tnl/neigh/set,
+# and br-phy hands the encapsulated copies back to br0 through a patch port
+# (resolved at translation: the datapath outputs them straight to the
+# collector's veth).  Both backends build the same outer headers.
+#
+# trafgen (Debian's netsniff-ng), pinned to CPU 0 in src, saturates the
+# bridge with 16 UDP flows of one frame size (SIZE bytes of Ethernet frame,
+# without the FCS), round robin, from a static configuration.  Frames are
+# addressed to MACs that the dst and col veths do not have, so that their
+# kernels drop what they receive at once (softirq work that this kernel
+# may charge to ovs-vswitchd).
+#
+# For each frame size, one trafgen runs while the configurations take
+# turns, ROUNDS times over: the flows are replaced, the datapath flows
+# purged, and after a settling time a window of SECONDS is measured:
+#
+#   ns/pkt   ovs-vswitchd's CPU time (the sum of the first field of
+#            /proc/PID/task/*/schedstat, every thread) over the window,
+#            divided by the packets delivered to dst's veth (its rx_packets
+#            in /sys/class/net, read in the dst namespace);
+#   kpps     the packets delivered to dst per second;
+#   copies   the copies that reached the collector's veth, per delivered
+#            packet (a copy refused by the collector's MTU is lost);
+#   recirc   whether the datapath flows (dpctl/dump-flows) recirculate.
+#
+# The table shows the median of the rounds, CPU per packet and rate
+# relative to plain forwarding, and the CPU per packet of vxlan_mirror
+# relative to the native backend, truncated and not.  The targets (issue 5):
+# at most 0.9x the native backend's CPU per packet at 64 bytes and at 1500
+# bytes truncated to 128, with no recirculation for vxlan_mirror.  On a
+# busy machine the times are noise; the ratios of one run are what counts.
+#
+# Needs root and trafgen; without them it says why and exits 77 (skipped).
+#
+# Usage: tests/dp-e2e-bench.sh [--seconds=S] [--rounds=N] [SIZE...]
+#        (defaults: 2 seconds, 3 rounds, sizes 64 512 1500)
+# Environment: OVS_BUILDDIR (default: the one named in ./Makefile);
+#              DP_ACTION_KEEP=1 keeps the sandbox folder.
+
+set -e
+me=dp-e2e-bench.sh
+seconds=2
+rounds=3
+settle=0.5
+trunc=128
+gen_cpu=0
+ovs_cpu=1
+n_flows=16
+
+usage() {
+    cat <<EOF
+$me: ovs-vswitchd's CPU time per packet and forwarded rate on real veths,
+saturated by trafgen, with no mirror, with the native clone + VXLAN tunnel
+port backend and with the vxlan_mirror action (both truncated to $trunc
+bytes and not), side by side.
+
+Usage: $0 [--seconds=S] [--rounds=N] [SIZE...]
+  --seconds=S   measure windows of S seconds (default: $seconds)
+  --rounds=N    measure each configuration N times, print the median
+                (default: $rounds)
+  SIZE          Ethernet frame sizes in bytes, FCS excluded, 60 to 1514
+                (default: 64 512 1500)
+  -h, --help    print this help
+
+Needs root (network namespaces, veths) and trafgen (Debian's netsniff-ng);
+exits 77 without them.  OVS_BUILDDIR names the patched Open vSwitch build
+(default: the one in ./Makefile); DP_ACTION_KEEP=1 keeps the sandbox.
+EOF
+}
+
+sizes=
+for arg; do
+    case $arg in
+        -h|--help) usage; exit 0 ;;
+        --seconds=*) seconds=${arg#*=} ;;
+        --rounds=*) rounds=${arg#*=} ;;
+        -*) echo "$me: unknown option $arg (try --help)" >&2; exit 1 ;;
+        *) sizes="$sizes $arg" ;;
+    esac
+done
+sizes=${sizes:-64 512 1500}
+case $seconds in
+    ''|*[!0-9.]*|*.*.*) echo "$me: --seconds: not a number: $seconds" >&2
+                        exit 1 ;;
+esac
+case $rounds in
+    ''|*[!0-9]*|0) echo "$me: --rounds: not a positive integer: $rounds" >&2
+                   exit 1 ;;
+esac
+for size in $sizes; do
+    case $size in
+        *[!0-9]*) ok=false ;;
+        *) if test "$size" -ge 60 && test "$size" -le 1514; then
+               ok=true
+           else
+               ok=false
+           fi ;;
+    esac
+    $ok || { echo "$me: frame size $size is not within 60..1514" >&2; exit 1; }
+done
+
+if test "$(id -u)" != 0; then
+    echo "$me: skipped: needs root for network namespaces and veths" >&2
+    exit 77
+fi
+if ! command -v trafgen > /dev/null; then
+    echo "$me: skipped: needs trafgen (Debian package netsniff-ng)" >&2
+    exit 77
+fi
+for tool in ip taskset pgrep; do
+    if ! command -v $tool > /dev/null; then
+        echo "$me: skipped: needs $tool" >&2
+        exit 77
+    fi
+done
+if test "$(nproc)" -lt 2; then
+    echo "$me: skipped: needs 2 CPUs (trafgen's and ovs-vswitchd's)" >&2
+    exit 77
+fi
+
+. "$(dirname "$0")/dp-sandbox.sh"
+
+# Names unique to this run.  The veths live only inside the namespaces, so
+# their names there need not be unique.
+ns_ovs=e2e-$$-ovs
+ns_src=e2e-$$-src
+ns_dst=e2e-$$-dst
+ns_col=e2e-$$-col
+gen_pid=
+gen_children=
+dst_holder=
+col_holder=
+
+# Stops trafgen: its workers (forked, so collected first), then itself.
+stop_gen() {
+    test -n "$gen_pid" || return 0
+    gen_children=$(pgrep -P "$gen_pid" || true)
+    for pid in $gen_children $gen_pid; do
+        kill -INT "$pid" 2>/dev/null || true
+    done
+    for pid in $gen_children $gen_pid; do
+        n=0
+        while kill -0 "$pid" 2>/dev/null && test $n -lt 50; do
+            sleep 0.1
+            n=$((n + 1))
+        done
+        kill -9 "$pid" 2>/dev/null || true
+    done
+    wait "$gen_pid" 2>/dev/null || true
+    gen_pid=
+}
+
+# Stops trafgen and ovs-vswitchd (which lives in a namespace), removes the
+# namespaces, and their veths with them; then dp-sandbox.sh's cleanup stops
+# ovsdb-server and removes the folder.
+e2e_cleanup() {
+    status=$?
+    set +e
+    trap - HUP INT TERM
+    stop_gen
+    if test -f "$dir/ovs-vswitchd.pid"; then
+        pid=$(cat "$dir/ovs-vswitchd.pid")
+        kill "$pid" 2>/dev/null || true
+        n=0
+        while kill -0 "$pid" 2>/dev/null && test $n -lt 100; do
+            sleep 0.1
+            n=$((n + 1))
+        done
+        kill -9 "$pid" 2>/dev/null || true
+    fi
+    for pid in $dst_holder $col_holder; do
+        kill "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
+    for ns in $ns_ovs $ns_src $ns_dst $ns_col; do
+        ip netns del "$ns" 2>/dev/null || true
+    done
+    (exit $status)
+    dp_sandbox_cleanup
+}
+trap e2e_cleanup EXIT
+
+# The namespaces, without IPv6 so that no kernel sends anything of its own
+# (router or neighbour solicitations) through the bridge.
+for ns in $ns_ovs $ns_src $ns_dst $ns_col; do
+    ip netns add "$ns"
+    ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+        net.ipv6.conf.default.disable_ipv6=1
+done
+
+# br0's ports and the peers: src0-eth0@src, dst0-eth0@dst, col0-eth0@col.
+phy_mac=02:00:00:00:01:0a       # br-phy: the copies' outer source MAC
+gw_mac=02:00:00:00:00:fe        # the copies' outer destination MAC
+dst_mac=02:00:00:00:01:02       # dst's veth, not the originals' MAC
+col_mac=02:00:00:00:01:03       # col's veth, not the copies' MAC
+for peer in src dst col; do
+    eval ns=\$ns_$peer
+    ip -n "$ns_ovs" link add ${peer}0 mtu 1500 type veth \
+        peer name eth0 netns "$ns"
+    ip -n "$ns_ovs" link set ${peer}0 up
+    ip -n "$ns" link set eth0 mtu 1500 up
+done
+ip -n "$ns_dst" link set eth0 address $dst_mac
+ip -n "$ns_col" link set eth0 address $col_mac
+ip -n "$ns_col" addr add 10.0.1.20/24 dev eth0
+
+# A process that only sleeps in dst and in col, whose /proc/PID/root shows
+# the /sys that "ip netns exec" mounted for their namespace: their veths'
+# counters can then be read in a few microseconds, with no process started
+# in the namespace at each reading.
+ip netns exec "$ns_dst" sleep 100000 &
+dst_holder=$!
+ip netns exec "$ns_col" sleep 100000 &
+col_holder=$!
+dst_rx=/proc/$dst_holder/root/sys/class/net/eth0/statistics/rx_packets
+col_rx=/proc/$col_holder/root/sys/class/net/eth0/statistics/rx_packets
+n=0
+until test -r "$dst_rx" && test -r "$col_rx"; do
+    n=$((n + 1))
+    test $n -lt 50 || fail "cannot read the veths' counters in dst and col"
+    sleep 0.1
+done
+
+ip netns exec "$ns_ovs" taskset -c $ovs_cpu \
+    "$OVS_BUILDDIR/vswitchd/ovs-vswitchd" --detach --no-chdir \
+    -vconsole:off --pidfile="$dir/ovs-vswitchd.pid" \
+    --log-file="$dir/ovs-vswitchd.log" "unix:$dir/db.sock"
+vpid=$(cat "$dir/ovs-vswitchd.pid")
+
+# OpenFlow ports: 1 src0, 2 dst0, 3 col0, 4 the flow-based VXLAN port,
+# 5 the patch from br-phy; br-phy's 1 is the patch to br0.
+$vsctl add-br br0 -- set bridge br0 datapath_type=netdev fail-mode=secure \
+    -- add-port br0 src0 -- set interface src0 ofport_request=1 \
+    -- add-port br0 dst0 -- set interface dst0 ofport_request=2 \
+    -- add-port br0 col0 -- set interface col0 ofport_request=3 \
+    -- add-port br0 vx0 -- set interface vx0 type=vxlan ofport_request=4 \
+           options:remote_ip=flow options:key=flow \
+    -- add-port br0 patch-br0 -- set interface patch-br0 type=patch \
+           options:peer=patch-phy ofport_request=5 \
+    -- add-br br-phy -- set bridge br-phy datapath_type=netdev \
+           fail-mode=secure other-config:hwaddr=$phy_mac \
+    -- add-port br-phy patch-phy -- set interface patch-phy type=patch \
+           options:peer=patch-br0 ofport_request=1
+$appctl dpif/show-dp-features br0 > "$dir/features"
+grep -q '^VXLAN mirror action: Yes$' "$dir/features" \
+    || fail "this ovs-vswitchd has no vxlan_mirror action ($OVS_BUILDDIR)"
+
+# The underlay: the tunnel's source address on br-phy, whose route the
+# kernel hands to ovs-vswitchd, and the collector's neighbour entry.
+ip -n "$ns_ovs" addr add 10.0.1.10/24 dev br-phy
+ip -n "$ns_ovs" link set br-phy up
+n=0
+until $appctl ovs/route/show | grep -q '10\.0\.1\.0/24 dev br-phy'; do
+    n=$((n + 1))
+    test $n -lt 50 || fail "ovs-vswitchd learned no route to 10.0.1.0/24"
+    sleep 0.1
+done
+$appctl tnl/neigh/set br-phy 10.0.1.20 $gw_mac > /dev/null
+$ofctl add-flow br-phy 'in_port=LOCAL,actions=output:1'
+
+# The configurations' flows for br0.
+mirror="vni=100,eth_src=$phy_mac,eth_dst=$gw_mac"
+mirror="$mirror,ipv4_src=10.0.1.10,ipv4_dst=10.0.1.20"
+tunnel="set_field:100->tun_id,set_field:10.0.1.10->tun_src"
+tunnel="$tunnel,set_field:10.0.1.20->tun_dst"
+configs="plain native native_t vm vm_t"
+flows() {
+    case $1 in
+        plain) acts="output:2" ;;
+        native) acts="clone($tunnel,output:4),output:2" ;;
+        native_t)
+            acts="clone($tunnel,output(port=4,max_len=$trunc)),output:2" ;;
+        vm) acts="clone(vxlan_mirror($mirror,mtu=1500),output:3),output:2" ;;
+        vm_t)
+            acts="clone(vxlan_mirror($mirror,max_len=$trunc,mtu=1500)"
+            acts="$acts,output:3),output:2" ;;
+    esac
+    printf 'in_port=1,actions=%s\nin_port=5,actions=output:3\n' "$acts"
+}
+describe() {
+    case $1 in
+        plain) echo "plain forwarding" ;;
+        native) echo "native clone + tunnel push" ;;
+        native_t) echo "native, max_len=$trunc" ;;
+        vm) echo "vxlan_mirror" ;;
+        vm_t) echo "vxlan_mirror, max_len=$trunc" ;;
+    esac
+}
+
+# trafgen's configuration: $n_flows UDP flows of '$1'-byte frames.
+gen_config() {
+    i=0
+    while test $i -lt $n_flows; do
+        printf '{ eth(da=02:00:00:00:00:02, sa=02:00:00:00:00:01), '
+        printf 'ipv4(sa=192.168.0.100, da=192.168.0.1, ttl=64), '
+        printf 'udp(sp=%d, dp=2000), fill(0x5a, %d) }\n' \
+            $((1000 + i)) $(($1 - 42))
+        i=$((i + 1))
+    done
+}
+
+src_tx() {
+    ip netns exec "$ns_src" cat /sys/class/net/eth0/statistics/tx_packets
+}
+
+# The datapath's own counters, summed over its threads: "PACKETS PASSES",
+# the packets it received from the ports and its recirculations.
+dp_stats() {
+    $appctl dpif-netdev/pmd-stats-show | awk '
+        /packets received:/ { p += $NF }
+        /packet recirculations:/ { r += $NF }
+        END { printf "%.0f %.0f\n", p, r }'
+}
+
+# Prints "TIME-NS CPU-NS DST-RX COL-RX PACKETS PASSES": the clock and
+# ovs-vswitchd's CPU time first, read together; the same order at both ends
+# of a window.
+snapshot() {
+    t=$(date +%s%N)
+    cpu=$(cat /proc/"$vpid"/task/*/schedstat 2>/dev/null \
+          | awk '{ s += $1 } END { printf "%.0f", s }')
+    echo "$t $cpu $(cat "$dst_rx") $(cat "$col_rx") $(dp_stats)"
+}
+
+start_gen() {
+    gen_config "$1" > "$dir/trafgen.cfg"
+    ip netns exec "$ns_src" taskset -c $gen_cpu trafgen -o eth0 \
+        -i "$dir/trafgen.cfg" -P 1 --no-sock-mem --notouch-irq -C \
+        > "$dir/trafgen.log" 2>&1 &
+    gen_pid=$!
+    before=$(src_tx)
+    n=0
+    while test "$(src_tx)" -le "$before"; do
+        n=$((n + 1))
+        if test $n -ge 50 || ! kill -0 "$gen_pid" 2>/dev/null; then
+            cat "$dir/trafgen.log" >&2
+            fail "trafgen sends nothing"
+        fi
+        sleep 0.1
+    done
+}
+
+# measure SIZE CONFIG ROUND: one window.  Appends to $dir/results "SIZE
+# CONFIG ROUND NS CPU-NS DELIVERED COPIES PACKETS PASSES RECIRC".
+measure() {
+    flows "$2" > "$dir/flows"
+    $ofctl replace-flows br0 "$dir/flows"
+    $appctl revalidator/purge > /dev/null
+    sleep $settle
+    before=$(snapshot)
+    sleep "$seconds"
+    after=$(snapshot)
+    dump=$dir/dpflows.$1.$2
+    $appctl dpctl/dump-flows > "$dump"
+    # shellcheck disable=SC2086
+    set -- "$@" $before $after
+    delta="$((${10} - $4)) $((${11} - $5)) $((${12} - $6)) $((${13} - $7))"
+    delta="$delta $((${14} - $8)) $((${15} - $9))"
+    # shellcheck disable=SC2086
+    set -- "$1" "$2" "$3" $delta
+    test "$6" -gt 0 || fail "$2, $1 bytes: no packet reached dst"
+    if grep -q 'recirc(' "$dump" || test "$9" -gt 0; then
+        recirc=yes
+    else
+        recirc=no
+    fi
+    case $2 in
+        native*) want=tnl_push ;;
+        vm*) want=vxlan_mirror ;;
+        *) want= ;;
+    esac
+    if test -n "$want" && ! grep -q "$want(" "$dump"; then
+        cat "$dump" >&2
+        fail "$2, $1 bytes: no $want in the datapath flows"
+    fi
+    echo "$* $recirc" >> "$dir/results"
+}
+
+: > "$dir/results"
+for size in $sizes; do
+    start_gen "$size"
+    taskset -p "$(pgrep -P "$gen_pid" | head -n 1)" 2>/dev/null \
+        | sed "s/^/$me: trafgen: /" >&2 || true
+    round=1
+    while test $round -le "$rounds"; do
+        printf '%s: %d bytes, round %d of %d:' "$me" "$size" "$round" \
+            "$rounds" >&2
+        for config in $configs; do
+            printf ' %s' "$config" >&2
+            measure "$size" "$config" "$round"
+        done
+        echo >&2
+        round=$((round + 1))
+    done
+    stop_gen
+done
+
+# median SIZE CONFIG EXPR: the median over the rounds of an awk expression
+# of a window's counts: dt (ns), cpu (ns), rx (delivered to dst), copies
+# (received by the collector) and pkts (received by the datapath).
+median() {
+    awk -v s="$1" -v c="$2" '$1 == s && $2 == c {
+            dt = $4; cpu = $5; rx = $6; copies = $7; pkts = $8
+            printf "%.6f\n", ('"$3"') }' "$dir/results" \
+        | sort -g \
+        | awk '{ v[NR] = $1 }
+               END { if (NR % 2) print v[(NR + 1) / 2];
+                     else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+recirc_of() {
+    if awk -v s="$1" -v c="$2" '$1 == s && $2 == c && $10 == "yes"' \
+            "$dir/results" | grep -q .; then
+        echo yes
+    else
+        echo no
+    fi
+}
+ratio() {
+    awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b;
+                                     else printf "-" }'
+}
+
+printf '\n%s: ovs-vswitchd (userspace datapath, CPU %d) between veths, ' \
+    "$me" $ovs_cpu
+printf 'saturated by trafgen\n(CPU %d, %d UDP flows); the median of %d ' \
+    $gen_cpu $n_flows "$rounds"
+printf 'windows of %s s per configuration.\n' "$seconds"
+printf 'kpps: delivered to dst; ns/pkt: CPU time per delivered packet; '
+printf 'copies: at the\ncollector (kpps), lost: copies missing out of '
+printf 'the packets the datapath received.\n\n'
+printf '%5s  %-28s %6s %7s %7s %7s %7s %6s %5s %6s\n' size configuration \
+    kpps "x plain" ns/pkt "x plain" "x nativ" copies lost recirc
+verdicts=
+for size in $sizes; do
+    for config in $configs; do
+        eval "kpps_$config=\$(median $size $config 'rx * 1e6 / dt')"
+        eval "cpp_$config=\$(median $size $config 'cpu / rx')"
+    done
+    for config in $configs; do
+        eval "kpps=\$kpps_$config cpp=\$cpp_$config"
+        case "$config" in
+            vm) vs_native=$(ratio "$cpp" "$cpp_native") ;;
+            vm_t) vs_native=$(ratio "$cpp" "$cpp_native_t") ;;
+            native*) vs_native=1.00 ;;
+            *) vs_native=- ;;
+        esac
+        if test "$config" = plain; then
+            copies=-
+            lost=-
+        else
+            copies=$(median "$size" "$config" 'copies * 1e6 / dt' \
+                     | awk '{ printf "%.1f", $1 }')
+            lost=$(median "$size" "$config" \
+                       'pkts > copies ? 100 * (pkts - copies) / pkts : 0' \
+                   | awk '{ printf "%.0f%%", $1 }')
+        fi
+        recirc=$(recirc_of "$size" "$config")
+        if test "$config" = plain; then
+            label=$size
+        else
+            label=
+        fi
+        printf '%5s  %-28s %6.1f %7s %7.0f %7s %7s %6s %5s %6s\n' \
+            "$label" "$(describe "$config")" "$kpps" \
+            "$(ratio "$kpps" "$kpps_plain")" "$cpp" \
+            "$(ratio "$cpp" "$cpp_plain")" "$vs_native" "$copies" "$lost" \
+            "$recirc"
+        case "$config" in
+            vm*) test "$recirc" = no \
+                     || verdicts="$verdicts $(describe "$config"), $size B;" ;;
+        esac
+    done
+    case "$size" in
+        64) target_64=$(ratio "$cpp_vm" "$cpp_native") ;;
+        1500) target_1500=$(ratio "$cpp_vm_t" "$cpp_native_t") ;;
+    esac
+done
+
+verdict() {
+    awk -v r="$1" 'BEGIN { print (r <= 0.9 ? "met" : "NOT met") }'
+}
+echo
+echo "Targets (issue 5):"
+if test -n "$target_64"; then
+    printf '  vxlan_mirror <= 0.9x native CPU/pkt at 64 bytes: %sx, %s\n' \
+        "$target_64" "$(verdict "$target_64")"
+fi
+if test -n "$target_1500"; then
+    printf '  vxlan_mirror <= 0.9x native CPU/pkt at 1500 bytes, '
+    printf 'max_len=%d: %sx, %s\n' $trunc "$target_1500" \
+        "$(verdict "$target_1500")"
+fi
+if test -z "$verdicts"; then
+    echo "  no recirculation for vxlan_mirror: met"
+else
+    echo "  no recirculation for vxlan_mirror: NOT met ($verdicts)"
+fi
+refused='error sending Ethernet packet on col0'
+if grep -q "$refused" "$dir/ovs-vswitchd.log"; then
+    echo "Copies refused by the collector's veth (ovs-vswitchd's log):"
+    grep "$refused" "$dir/ovs-vswitchd.log" \
+        | sed 's/.*|error sending/  error sending/' | sort | uniq -c
+fi
