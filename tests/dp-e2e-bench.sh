@@ -182,7 +182,7 @@ stop_gen() {
 e2e_cleanup() {
     status=$?
     set +e
-    trap - HUP INT TERM
+    trap '' HUP INT PIPE TERM
     stop_gen
     if test -f "$dir/ovs-vswitchd.pid"; then
         pid=$(cat "$dir/ovs-vswitchd.pid")
@@ -205,6 +205,8 @@ e2e_cleanup() {
     dp_sandbox_cleanup
 }
 trap e2e_cleanup EXIT
+# A closed output (a pipe into "head") must clean up too.
+trap 'exit 1' HUP INT PIPE TERM
 
 # The namespaces, without IPv6 so that no kernel sends anything of its own
 # (router or neighbour solicitations) through the bridge.
@@ -402,11 +404,31 @@ measure() {
     echo "$* $recirc" >> "$dir/results"
 }
 
+# The CPUs that a process or thread may run on, as taskset prints them.
+cpus_of() {
+    taskset -cp "$1" 2>/dev/null | sed 's/.*: //'
+}
+
+# Says where trafgen's workers and ovs-vswitchd's threads run, and warns if
+# that is not where they were put: trafgen pins its workers itself.
+check_cpus() {
+    gen_cpus=
+    for pid in $(pgrep -P "$gen_pid"); do
+        gen_cpus="$gen_cpus $(cpus_of "$pid")"
+    done
+    ovs_cpus=$(for task in /proc/"$vpid"/task/*; do
+                   cpus_of "${task##*/}"
+               done | sort -u | tr '\n' ' ')
+    echo "$me: CPUs: trafgen's workers:$gen_cpus," \
+        "ovs-vswitchd's threads: $ovs_cpus" >&2
+    test "$gen_cpus" = " $gen_cpu" && test "$ovs_cpus" = "$ovs_cpu " \
+        || echo "$me: warning: not on CPU $gen_cpu and CPU $ovs_cpu" >&2
+}
+
 : > "$dir/results"
 for size in $sizes; do
     start_gen "$size"
-    taskset -p "$(pgrep -P "$gen_pid" | head -n 1)" 2>/dev/null \
-        | sed "s/^/$me: trafgen: /" >&2 || true
+    check_cpus
     round=1
     while test $round -le "$rounds"; do
         printf '%s: %d bytes, round %d of %d:' "$me" "$size" "$round" \
@@ -455,8 +477,8 @@ printf 'kpps: delivered to dst; cpu: ovs-vswitchd busy (%% of a CPU); '
 printf 'ns/pkt: its CPU\ntime per delivered packet; copies: at the '
 printf 'collector (kpps); lost: copies missing\nfor the packets delivered '
 printf 'to dst.\n\n'
-printf '%5s  %-26s %6s %7s %4s %7s %7s %7s %6s %5s %6s\n' size \
-    configuration kpps "x plain" cpu ns/pkt "x plain" "x nativ" copies lost \
+printf '%5s  %-26s %6s %7s %4s %7s %7s %8s %6s %5s %6s\n' size \
+    configuration kpps "x plain" cpu ns/pkt "x plain" "x native" copies lost \
     recirc
 verdicts=
 idle=
@@ -490,7 +512,7 @@ for size in $sizes; do
         else
             label=
         fi
-        printf '%5s  %-26s %6.1f %7s %3.0f%% %7.0f %7s %7s %6s %5s %6s\n' \
+        printf '%5s  %-26s %6.1f %7s %3.0f%% %7.0f %7s %8s %6s %5s %6s\n' \
             "$label" "$(describe "$config")" "$kpps" \
             "$(ratio "$kpps" "$kpps_plain")" "$busy" "$cpp" \
             "$(ratio "$cpp" "$cpp_plain")" "$vs_native" "$copies" "$lost" \
