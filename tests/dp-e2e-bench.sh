@@ -36,9 +36,11 @@
 #
 #   kpps     the packets delivered to dst per second (the rx_packets of
 #            dst's veth in /sys/class/net, read in the dst namespace);
-#   cpu      how busy ovs-vswitchd was, in % of one CPU: well under 100%
-#            means that other processes took its CPU or that trafgen did
-#            not saturate it, and then the rates are not its capacity;
+#   cpu      how busy ovs-vswitchd was, in % of one CPU.  Well under 100%
+#            in plain forwarding, the rates are not its capacity, and a
+#            note says how long it waited for its CPU (the second field of
+#            schedstat: other processes had it) and slept (out of packets:
+#            trafgen, or the softirqs that feed its sockets, fell behind);
 #   ns/pkt   ovs-vswitchd's CPU time (the sum of the first field of
 #            /proc/PID/task/*/schedstat, every thread) over the window,
 #            divided by the packets delivered to dst;
@@ -340,14 +342,16 @@ dp_stats() {
         END { printf "%.0f %.0f\n", p, r }'
 }
 
-# Prints "TIME-NS CPU-NS DST-RX COL-RX PACKETS PASSES": the clock and
-# ovs-vswitchd's CPU time first, read together; the same order at both ends
-# of a window.
+# Prints "TIME-NS CPU-NS DST-RX COL-RX PACKETS PASSES WAIT-NS": the clock
+# and ovs-vswitchd's CPU time first, read together, the same way at both
+# ends of a window.  WAIT-NS is the time its threads spent runnable but
+# not running (the second field of schedstat): other processes had the CPU.
 snapshot() {
     t=$(date +%s%N)
-    cpu=$(cat /proc/"$vpid"/task/*/schedstat 2>/dev/null \
-          | awk '{ s += $1 } END { printf "%.0f", s }')
-    echo "$t $cpu $(cat "$dst_rx") $(cat "$col_rx") $(dp_stats)"
+    sched=$(cat /proc/"$vpid"/task/*/schedstat 2>/dev/null \
+            | awk '{ s += $1; w += $2 } END { printf "%.0f %.0f", s, w }')
+    echo "$t ${sched% *} $(cat "$dst_rx") $(cat "$col_rx") $(dp_stats)" \
+        "${sched#* }"
 }
 
 start_gen() {
@@ -369,7 +373,7 @@ start_gen() {
 }
 
 # measure SIZE CONFIG ROUND: one window.  Appends to $dir/results "SIZE
-# CONFIG ROUND NS CPU-NS DELIVERED COPIES PACKETS PASSES RECIRC".
+# CONFIG ROUND NS CPU-NS DELIVERED COPIES PACKETS PASSES WAIT-NS RECIRC".
 measure() {
     flows "$2" > "$dir/flows"
     $ofctl replace-flows br0 "$dir/flows"
@@ -382,8 +386,8 @@ measure() {
     $appctl dpctl/dump-flows > "$dump"
     # shellcheck disable=SC2086
     set -- "$@" $before $after
-    delta="$((${10} - $4)) $((${11} - $5)) $((${12} - $6)) $((${13} - $7))"
-    delta="$delta $((${14} - $8)) $((${15} - $9))"
+    delta="$((${11} - $4)) $((${12} - $5)) $((${13} - $6)) $((${14} - $7))"
+    delta="$delta $((${15} - $8)) $((${16} - $9)) $((${17} - ${10}))"
     # shellcheck disable=SC2086
     set -- "$1" "$2" "$3" $delta
     test "$6" -gt 0 || fail "$2, $1 bytes: no packet reached dst"
@@ -445,10 +449,12 @@ done
 
 # median SIZE CONFIG EXPR: the median over the rounds of an awk expression
 # of a window's counts: dt (ns), cpu (ns), rx (delivered to dst), copies
-# (received by the collector) and pkts (received by the datapath).
+# (received by the collector), pkts (received by the datapath) and wait
+# (ns runnable but not running).
 median() {
     awk -v s="$1" -v c="$2" '$1 == s && $2 == c {
             dt = $4; cpu = $5; rx = $6; copies = $7; pkts = $8
+            wait = $10
             printf "%.6f\n", ('"$3"') }' "$dir/results" \
         | sort -g \
         | awk '{ v[NR] = $1 }
@@ -456,7 +462,7 @@ median() {
                      else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 recirc_of() {
-    if awk -v s="$1" -v c="$2" '$1 == s && $2 == c && $10 == "yes"' \
+    if awk -v s="$1" -v c="$2" '$1 == s && $2 == c && $11 == "yes"' \
             "$dir/results" | grep -q .; then
         echo yes
     else
@@ -526,8 +532,11 @@ for size in $sizes; do
         64) target_64=$(ratio "$cpp_vm" "$cpp_native") ;;
         1500) target_1500=$(ratio "$cpp_vm_t" "$cpp_native_t") ;;
     esac
+    # Saturated, plain forwarding keeps ovs-vswitchd running all the time.
     if awk -v b="$busy_plain" 'BEGIN { exit !(b < 90) }'; then
-        idle="$idle${idle:+, }$size B"
+        waited=$(median "$size" plain '100 * wait / dt')
+        idle="$idle$(printf '\n  %5s B: %3.0f%% running, %3.0f%% %s' \
+            "$size" "$busy_plain" "$waited" "waiting for the CPU")"
     fi
 done
 
@@ -551,9 +560,9 @@ else
     echo "  no recirculation for vxlan_mirror: NOT met ($verdicts)"
 fi
 if test -n "$idle"; then
-    echo "Note: ovs-vswitchd had less than 90% of its CPU in plain forwarding"
-    echo "($idle): other processes took it, or trafgen did not saturate"
-    echo "it.  The rates are not its capacity; CPU per packet still compares."
+    echo "Note: ovs-vswitchd did not run all the time in plain forwarding"
+    echo "(the rest of the time it was asleep, out of packets):$idle"
+    echo "The rates are not its capacity; CPU per packet still compares."
 fi
 refused='error sending Ethernet packet on col0'
 if grep -q "$refused" "$dir/ovs-vswitchd.log"; then
