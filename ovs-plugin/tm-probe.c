@@ -22,13 +22,17 @@
 
 #include "tmirror/compile.h"
 
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "daemon.h"
 #include "dirs.h"
 #include "jsonrpc.h"
 #include "openvswitch/util.h"
 #include "openvswitch/vlog.h"
+#include "socket-util.h"
+#include "stream.h"
 #include "unixctl.h"
 #include "util.h"
 
@@ -48,9 +52,12 @@ control_socket(const char *target, char **why)
     }
 
     char *pidfile = xasprintf("%s/%s.pid", ovs_rundir(), target);
-    pid_t pid = read_pidfile(pidfile);
     char *socket = NULL;
+    pid_t pid;
 
+    /* read_pidfile() would log a missing file: that is the caller's to
+     * say, once. */
+    pid = access(pidfile, R_OK) ? -errno : read_pidfile(pidfile);
     if (pid < 0) {
         *why = xasprintf("cannot read the pidfile \"%s\" of %s (%s)",
                          pidfile, target, ovs_strerror(-pid));
@@ -60,6 +67,25 @@ control_socket(const char *target, char **why)
     }
     free(pidfile);
     return socket;
+}
+
+/* Connects to the control socket 'socket', as unixctl_client_create() does
+ * but without logging a failure: the caller's one line says it.  Returns 0
+ * or a positive errno value. */
+static int
+connect_control_socket(const char *socket, struct jsonrpc **client)
+{
+    char *abs_path = abs_file_name(ovs_rundir(), socket);
+    char *name = xasprintf("unix:%s", abs_path);
+    struct stream *stream;
+    int error;
+
+    error = stream_open_block(stream_open(name, &stream, DSCP_DEFAULT), -1,
+                              &stream);
+    *client = error ? NULL : jsonrpc_open(stream);
+    free(name);
+    free(abs_path);
+    return error;
 }
 
 /* Returns the value ("Yes" or "No", without the line's end) of the
@@ -81,12 +107,94 @@ find_feature(const char *features)
     return NULL;
 }
 
+/* Runs 'command' with the 'argc' arguments in 'argv' on 'client' (of
+ * 'target') and returns its output, or NULL after storing a malloc()'d
+ * reason in '*why'. */
+static char *
+transact(struct jsonrpc *client, const char *target, const char *command,
+         int argc, char *argv[], char **why)
+{
+    char *result = NULL, *error = NULL;
+    int retval;
+
+    retval = unixctl_client_transact(client, command, argc, argv, &result,
+                                     &error);
+    if (retval) {
+        *why = xasprintf("%s did not answer %s (%s)", target, command,
+                         ovs_strerror(retval));
+    } else if (error) {
+        size_t len = strlen(error);
+
+        while (len && error[len - 1] == '\n') {
+            error[--len] = '\0';
+        }
+        *why = xasprintf("%s refused %s: %s", target, command, error);
+    }
+    free(error);
+    if (*why) {
+        free(result);
+        return NULL;
+    }
+    return result ? result : xstrdup("");
+}
+
+/* Asks 'client' (of 'target') whether the datapath of 'bridge' has the
+ * action, and whether it is turned on: "dpif/show-dp-features" says what
+ * the datapath can do, "dpif/set-dp-features BRIDGE vxlan_mirror" (which
+ * only shows, without a value) whether the translation may use it now,
+ * since tests and operators can turn a feature off at run time. */
+static bool
+probe(struct jsonrpc *client, const char *target, const char *bridge,
+      char **why)
+{
+    char *argv[] = { CONST_CAST(char *, bridge), "vxlan_mirror" };
+    bool supported = false;
+    char *result, *value;
+
+    result = transact(client, target, "dpif/show-dp-features", 1, argv,
+                      why);
+    if (!result) {
+        return false;
+    }
+    value = find_feature(result);
+    if (!value) {
+        *why = xasprintf("%s does not know the vxlan_mirror action (no "
+                         "\"VXLAN mirror action\" in its "
+                         "dpif/show-dp-features)", target);
+    } else if (strcmp(value, "Yes")) {
+        *why = xasprintf("the datapath has no vxlan_mirror action "
+                         "(dpif/show-dp-features says \"%s%s\")",
+                         VXLAN_MIRROR_FEATURE, value);
+    }
+    free(value);
+    free(result);
+    if (*why) {
+        return false;
+    }
+
+    result = transact(client, target, "dpif/set-dp-features", 2, argv,
+                      why);
+    if (!result) {
+        return false;
+    }
+    if (strstr(result, "[run time]:true")) {
+        supported = true;
+    } else {
+        result[strcspn(result, "\n")] = '\0';
+        *why = xasprintf("the vxlan_mirror action is turned off at run "
+                         "time (dpif/set-dp-features says \"%s\")",
+                         result);
+    }
+    free(result);
+    return supported;
+}
+
 bool
 tm_probe_vxlan_mirror(const char *target, const char *bridge, char **why)
 {
-    char *socket, *result = NULL, *error = NULL;
     struct jsonrpc *client;
-    bool supported = false;
+    bool supported;
+    char *socket;
     int retval;
 
     *why = NULL;
@@ -96,48 +204,18 @@ tm_probe_vxlan_mirror(const char *target, const char *bridge, char **why)
         return false;
     }
 
-    retval = unixctl_client_create(socket, &client);
+    retval = connect_control_socket(socket, &client);
     if (retval) {
-        *why = xasprintf("cannot connect to %s at \"%s\" (%s)", target,
-                         socket, ovs_strerror(retval));
+        *why = (strcmp(target, socket)
+                ? xasprintf("cannot connect to %s at \"%s\" (%s)", target,
+                            socket, ovs_strerror(retval))
+                : xasprintf("cannot connect to %s (%s)", target,
+                            ovs_strerror(retval)));
         free(socket);
         return false;
     }
-
-    char *argv[] = { CONST_CAST(char *, bridge) };
-    retval = unixctl_client_transact(client, "dpif/show-dp-features", 1,
-                                     argv, &result, &error);
-    if (retval) {
-        *why = xasprintf("%s did not answer dpif/show-dp-features (%s)",
-                         target, ovs_strerror(retval));
-    } else if (error) {
-        size_t len = strlen(error);
-
-        while (len && error[len - 1] == '\n') {
-            error[--len] = '\0';
-        }
-        *why = xasprintf("%s refused dpif/show-dp-features: %s", target,
-                         error);
-    } else {
-        char *value = find_feature(result ? result : "");
-
-        if (!value) {
-            *why = xasprintf("%s does not know the vxlan_mirror action "
-                             "(no \"VXLAN mirror action\" in its "
-                             "dpif/show-dp-features)", target);
-        } else if (strcmp(value, "Yes")) {
-            *why = xasprintf("the datapath has no vxlan_mirror action "
-                             "(dpif/show-dp-features says \"%s%s\")",
-                             VXLAN_MIRROR_FEATURE, value);
-        } else {
-            supported = true;
-        }
-        free(value);
-    }
-
+    supported = probe(client, target, bridge, why);
     jsonrpc_close(client);
-    free(result);
-    free(error);
     free(socket);
     return supported;
 }

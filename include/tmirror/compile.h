@@ -233,8 +233,10 @@ const struct tm_backend *tm_backend_find(const char *name);
  * in the run directory, or a control socket's path; NULL for
  * "ovs-vswitchd") can use: tm_backend_vxlan_mirror when its datapath has
  * the vxlan_mirror action ("ovs-appctl dpif/show-dp-features BRIDGE" says
- * "VXLAN mirror action: Yes"), otherwise tm_backend_native, after logging
- * one line that names the bridge and the reason. */
+ * "VXLAN mirror action: Yes") and it is not turned off at run time
+ * ("dpif/set-dp-features BRIDGE vxlan_mirror false"), otherwise
+ * tm_backend_native, after logging one line that names the bridge and the
+ * reason. */
 const struct tm_backend *tm_backend_probe(const char *target,
                                           const char *bridge);
 
