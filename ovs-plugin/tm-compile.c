@@ -26,6 +26,9 @@
  *           priority=0 actions=resubmit(,B),resubmit(,B+4),NORMAL
  *
  *   B       Egress: packets from a source ENI's port.
+ *           priority=200, REGISTER pipelines with a backend whose copy
+ *           goes on through the pipeline (vxlan_mirror): a packet with the
+ *           copy mark is a mirrored copy, never mirrored again: no action.
  *           priority=100: the never-mirrored types (ARP, DHCP and DHCPv6,
  *           the metadata service, Amazon Time Sync, Windows activation):
  *           no action, so nothing is mirrored.
@@ -49,9 +52,9 @@
  *           is a broadcast or multicast; for each such P:
  *           load:P->R,resubmit(,B+5).
  *
- *   B+5     Ingress: as B, dispatching on R=P instead of in_port=P, and
- *           priority=20,in_port=P,R=P: no action (a packet is never
- *           delivered back to its input port).
+ *   B+5     Ingress: as B (the copy mark included), dispatching on R=P
+ *           instead of in_port=P, and priority=20,in_port=P,R=P: no action
+ *           (a packet is never delivered back to its input port).
  *   B+6..8  Ingress session slots, as B+1..3 with R=P.
  *
  * A port range is the fewest prefix (value/mask) matches that cover it
@@ -62,7 +65,8 @@
  * that the flows grow as the sum of the two, not their product.
  *
  * The original packet is never changed: the copy is made inside clone(),
- * and only R (a register, not the packet) is written. */
+ * and only R (a register, not the packet) is written.  The backends are at
+ * the end of this file. */
 
 #include <config.h>
 
