@@ -1057,6 +1057,18 @@ tm_compile_format(const struct tm_compile_input *input,
 
 /* ---- The native backend: stock Open vSwitch. ---- */
 
+/* Ends the clone() action that starts at offset 'ofs' of 'ofpacts', after
+ * the actions nested in it. */
+static void
+finish_clone(struct ofpbuf *ofpacts, size_t ofs)
+{
+    struct ofpact_nest *clone = ofpbuf_at_assert(ofpacts, ofs,
+                                                 sizeof *clone);
+
+    ofpacts->header = clone;
+    ofpact_finish_CLONE(ofpacts, &clone);
+}
+
 /* clone(set_field:VNI->tun_id, set_field:SRC->tun_src,
  *       set_field:DST->tun_dst, output(port=VXLAN,max_len=N)) */
 static char *
@@ -1102,10 +1114,7 @@ native_put_copy(const struct tm_copy *copy,
         ofpact_put_OUTPUT(ofpacts)->port = options->tunnel_port;
     }
 
-    struct ofpact_nest *clone = ofpbuf_at_assert(ofpacts, ofs,
-                                                 sizeof *clone);
-    ofpacts->header = clone;
-    ofpact_finish_CLONE(ofpacts, &clone);
+    finish_clone(ofpacts, ofs);
     return NULL;
 }
 
@@ -1187,10 +1196,7 @@ vxlan_mirror_put_copy(const struct tm_copy *copy,
         ofpact_put_OUTPUT(ofpacts)->port = OFPP_NORMAL;
     }
 
-    struct ofpact_nest *clone = ofpbuf_at_assert(ofpacts, ofs,
-                                                 sizeof *clone);
-    ofpacts->header = clone;
-    ofpact_finish_CLONE(ofpacts, &clone);
+    finish_clone(ofpacts, ofs);
     return NULL;
 }
 

@@ -93,13 +93,14 @@ connect_control_socket(const char *socket, struct jsonrpc **client)
 static char *
 find_feature(const char *features)
 {
-    for (const char *line = features; line && *line; ) {
+    size_t n = strlen(VXLAN_MIRROR_FEATURE);
+    const char *line = features;
+
+    while (line && *line) {
         const char *end = strchr(line, '\n');
         size_t len = end ? end - line : strlen(line);
 
-        if (!strncmp(line, VXLAN_MIRROR_FEATURE,
-                     strlen(VXLAN_MIRROR_FEATURE))) {
-            size_t n = strlen(VXLAN_MIRROR_FEATURE);
+        if (len >= n && !strncmp(line, VXLAN_MIRROR_FEATURE, n)) {
             return xmemdup0(line + n, len - n);
         }
         line = end ? end + 1 : NULL;

@@ -884,10 +884,10 @@ test_backend_find(void)
 static void
 test_probe_unreachable(void)
 {
+    static const char socket[] = "/nonexistent/ovs-vswitchd.ctl";
     char *why;
 
-    CU_ASSERT(!tm_probe_vxlan_mirror("/nonexistent/ovs-vswitchd.ctl",
-                                     "br-int", &why));
+    CU_ASSERT(!tm_probe_vxlan_mirror(socket, "br-int", &why));
     CU_ASSERT(why && strstr(why, "cannot connect to "
                             "/nonexistent/ovs-vswitchd.ctl"));
     free(why);
