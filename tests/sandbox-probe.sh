@@ -24,20 +24,7 @@ topologies=${srcdir:-.}/topologies
 $vsctl add-br br-int -- set bridge br-int datapath_type=dummy \
     fail-mode=secure
 
-passed=0
-failed=0
-
-# check NAME COMMAND...: counts COMMAND's success as a pass of NAME.
-check() {
-    name=$1
-    shift
-    if "$@"; then
-        passed=$((passed + 1))
-    else
-        echo "$me: $name failed" >&2
-        failed=$((failed + 1))
-    fi
-}
+. "$(dirname "$0")/tm-check.sh"
 
 # auto [OPTION...]: tm-sim flows --backend=auto for hv1 of the default
 # topology (bridge br-int), into $dir/out and $dir/err, the exit status in
@@ -106,5 +93,4 @@ check "no daemon: the reason" test "$(lines \
     "bridge br-int: falling back to the native backend: cannot connect to $dir/nothing.ctl")" = 1
 check "no daemon: one line" test "$(wc -l < "$dir/err")" = 2
 
-echo "$me: $passed passed, $failed failed"
-test $failed = 0
+check_summary

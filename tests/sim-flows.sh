@@ -10,20 +10,8 @@ topologies=${srcdir:-.}/topologies
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-passed=0
-failed=0
-
-# check NAME COMMAND...: counts COMMAND's success as a pass of NAME.
-check() {
-    name=$1
-    shift
-    if "$@"; then
-        passed=$((passed + 1))
-    else
-        echo "sim-flows.sh: $name failed" >&2
-        failed=$((failed + 1))
-    fi
-}
+me=sim-flows.sh
+. "$(dirname "$0")/tm-check.sh"
 
 # flows FILE [OPTION...]: runs tm-sim flows into $tmp/out and $tmp/err and
 # leaves its exit status in $status.
@@ -163,5 +151,4 @@ check "--vswitchd without auto: exit status 2" test $status = 2
 check "--vswitchd without auto: named" \
     grep -q -F -e '--vswitchd goes with --backend=auto' "$tmp/err"
 
-echo "sim-flows.sh: $passed passed, $failed failed"
-test $failed = 0
+check_summary
