@@ -26,6 +26,9 @@
  *           priority=0 actions=resubmit(,B),resubmit(,B+4),NORMAL
  *
  *   B       Egress: packets from a source ENI's port.
+ *           priority=200, REGISTER pipelines with a backend whose copy
+ *           goes on through the pipeline (vxlan_mirror): a packet with the
+ *           copy mark is a mirrored copy, never mirrored again: no action.
  *           priority=100: the never-mirrored types (ARP, DHCP and DHCPv6,
  *           the metadata service, Amazon Time Sync, Windows activation):
  *           no action, so nothing is mirrored.
@@ -49,9 +52,9 @@
  *           is a broadcast or multicast; for each such P:
  *           load:P->R,resubmit(,B+5).
  *
- *   B+5     Ingress: as B, dispatching on R=P instead of in_port=P, and
- *           priority=20,in_port=P,R=P: no action (a packet is never
- *           delivered back to its input port).
+ *   B+5     Ingress: as B (the copy mark included), dispatching on R=P
+ *           instead of in_port=P, and priority=20,in_port=P,R=P: no action
+ *           (a packet is never delivered back to its input port).
  *   B+6..8  Ingress session slots, as B+1..3 with R=P.
  *
  * A port range is the fewest prefix (value/mask) matches that cover it
@@ -62,7 +65,8 @@
  * that the flows grow as the sum of the two, not their product.
  *
  * The original packet is never changed: the copy is made inside clone(),
- * and only R (a register, not the packet) is written. */
+ * and only R (a register, not the packet) is written.  The backends are at
+ * the end of this file. */
 
 #include <config.h>
 
@@ -85,6 +89,7 @@
 #include "util.h"
 
 /* Priorities. */
+#define PRI_COPY 200            /* A marked copy: never mirrored again. */
 #define PRI_NEVER 100           /* Never-mirrored types. */
 #define PRI_DISPATCH 10         /* Port dispatch. */
 #define PRI_HAIRPIN 20          /* Output stage: not delivered. */
@@ -143,6 +148,10 @@ tm_compile_options_init(struct tm_compile_options *options)
         .tunnel_port = OFPP_NONE,
         .cookie = TM_COOKIE_DEFAULT,
         .backend = &tm_backend_native,
+        .router_mac = TM_ROUTER_MAC_DEFAULT,
+        .copy_mark_reg = TM_COPY_MARK_REG_DEFAULT,
+        .copy_mark_bit = TM_COPY_MARK_BIT_DEFAULT,
+        .continue_table = TM_CONTINUE_TABLE_DEFAULT,
     };
 }
 
@@ -417,8 +426,10 @@ add_never_mirrored(struct compiler *c, enum tm_table table)
 /* A source ENI's active sessions, as the compiler uses them. */
 struct slot {
     const struct tm_session *session;
+    const struct tm_eni_location *loc;  /* Where the source ENI is. */
     struct in6_addr src;        /* Outer source. */
     struct in6_addr dst;        /* Outer destination. */
+    struct eth_addr eth_dst;    /* Next hop (vxlan_mirror). */
     struct ofpact *copy;        /* The backend's actions, made once. */
     size_t copy_len;
 };
@@ -460,16 +471,38 @@ put_next_slot(struct compiler *c, enum tm_direction direction, size_t slot,
 static char * OVS_WARN_UNUSED_RESULT
 put_copy(struct compiler *c, const struct slot *s)
 {
-    uint32_t carried = tm_carried_length(c->input->model, s->session,
-                                         UINT32_MAX);
+    const struct tm_model *model = c->input->model;
+    const struct tm_session *session = s->session;
+    uint32_t carried = tm_carried_length(model, session, UINT32_MAX);
+    const struct tm_eni *target = (session->target->type == TM_TARGET_ENI
+                                   ? tm_model_find_eni(
+                                       model, session->target->resource)
+                                   : NULL);
     struct tm_copy copy = {
-        .session = s->session,
-        .vni = s->session->vni,
+        .session = session,
+        .eni = s->loc->eni,
+        .ofport = s->loc->ofport,
+        .vni = session->vni,
         .src = s->src,
         .dst = s->dst,
         .max_len = carried == UINT32_MAX ? 0 : carried,
+        .packet_length = session->packet_length,
+        .mtu = target ? target->mtu : 0,
+        .eth_src = s->loc->mac,
+        .eth_dst = s->eth_dst,
     };
 
+    if (!carried) {
+        /* The target's MTU leaves no room for the encapsulation (an IPv6
+         * target of MTU 74 or less): nothing can be carried, and both
+         * backends would read a length of 0 as "all of it". */
+        return xasprintf("session %s: the MTU %u of target %s leaves no "
+                         "room for the %d bytes of VXLAN encapsulation",
+                         session->id, copy.mtu, session->target_id,
+                         (IN6_IS_ADDR_V4MAPPED(&s->dst)
+                          ? TM_VXLAN_OVERHEAD_IPV4
+                          : TM_VXLAN_OVERHEAD_IPV6));
+    }
     return c->options->backend->put_copy(&copy, c->options, &c->ofpacts);
 }
 
@@ -691,10 +724,13 @@ collect_slots(struct compiler *c, const struct tm_eni_location *loc,
         s = &slots[(*n)++];
         s->copy = NULL;
         s->session = session;
+        s->loc = loc;
         s->src = ipv6_addr_is_set(&loc->ip) ? loc->ip : eni->ip;
 
         address = find_target_address(c->input, session);
-        if (address) {
+        s->eth_dst = (address && !eth_addr_is_zero(address->mac)
+                      ? address->mac : c->options->router_mac);
+        if (address && ipv6_addr_is_set(&address->ip)) {
             s->dst = address->ip;
         } else if (session->target->type == TM_TARGET_ENI
                    && tm_model_find_eni(model, session->target->resource)) {
@@ -768,12 +804,34 @@ compile_direction(struct compiler *c, const struct tm_eni_location *loc,
     }
 }
 
+/* Sets 'match' to the packets that carry the copy mark. */
+static void
+match_copy_mark(const struct compiler *c, struct match *match)
+{
+    uint32_t bit = UINT32_C(1) << c->options->copy_mark_bit;
+
+    match_init_catchall(match);
+    match_set_reg_masked(match, c->options->copy_mark_reg, bit, bit);
+}
+
 static void
 add_stage_flows(struct compiler *c, const struct tm_eni_location **sources,
                 size_t n_sources)
 {
     struct eth_addr mcast = { .ea = { 0x01 } };
     struct match match;
+
+    /* A copy that goes on through a REGISTER pipeline comes back to the
+     * egress stage and, when it is delivered, to the ingress stage: it is
+     * never mirrored again.  (On a NORMAL bridge it goes straight to
+     * NORMAL and never meets these tables.) */
+    if (c->options->pipeline == TM_PIPELINE_REGISTER
+        && c->options->backend->reenters) {
+        match_copy_mark(c, &match);
+        add_flow(c, TM_TABLE_EGRESS, PRI_COPY, &match);
+        match_copy_mark(c, &match);
+        add_flow(c, TM_TABLE_INGRESS, PRI_COPY, &match);
+    }
 
     /* A packet is never delivered back to the port it came from (Open
      * vSwitch drops an output to the input port, and NORMAL never does
@@ -848,6 +906,28 @@ check_options(const struct tm_compile_options *options)
     }
     if (!options->backend) {
         return xstrdup("no backend");
+    }
+    if (options->backend->reenters
+        && options->pipeline == TM_PIPELINE_REGISTER) {
+        if (options->copy_mark_reg >= FLOW_N_REGS
+            || options->copy_mark_reg == options->output_reg) {
+            return xasprintf("copy mark register reg%u: not a register "
+                             "(0 to %d) other than the output register "
+                             "reg%u", options->copy_mark_reg,
+                             FLOW_N_REGS - 1, options->output_reg);
+        }
+        if (options->copy_mark_bit >= 32) {
+            return xasprintf("copy mark bit %u: a register has bits 0 to "
+                             "31", options->copy_mark_bit);
+        }
+        if (options->continue_table >= options->table_base
+            && options->continue_table < options->table_base
+                                         + TM_N_TABLES) {
+            return xasprintf("continue table %d is one of ovs-tmirror's "
+                             "tables (%d to %d)", options->continue_table,
+                             options->table_base,
+                             options->table_base + TM_N_TABLES - 1);
+        }
     }
     return NULL;
 }
@@ -977,6 +1057,18 @@ tm_compile_format(const struct tm_compile_input *input,
 
 /* ---- The native backend: stock Open vSwitch. ---- */
 
+/* Ends the clone() action that starts at offset 'ofs' of 'ofpacts', after
+ * the actions nested in it. */
+static void
+finish_clone(struct ofpbuf *ofpacts, size_t ofs)
+{
+    struct ofpact_nest *clone = ofpbuf_at_assert(ofpacts, ofs,
+                                                 sizeof *clone);
+
+    ofpacts->header = clone;
+    ofpact_finish_CLONE(ofpacts, &clone);
+}
+
 /* clone(set_field:VNI->tun_id, set_field:SRC->tun_src,
  *       set_field:DST->tun_dst, output(port=VXLAN,max_len=N)) */
 static char *
@@ -1022,10 +1114,7 @@ native_put_copy(const struct tm_copy *copy,
         ofpact_put_OUTPUT(ofpacts)->port = options->tunnel_port;
     }
 
-    struct ofpact_nest *clone = ofpbuf_at_assert(ofpacts, ofs,
-                                                 sizeof *clone);
-    ofpacts->header = clone;
-    ofpact_finish_CLONE(ofpacts, &clone);
+    finish_clone(ofpacts, ofs);
     return NULL;
 }
 
@@ -1033,3 +1122,102 @@ const struct tm_backend tm_backend_native = {
     .name = "native",
     .put_copy = native_put_copy,
 };
+
+/* ---- The vxlan_mirror backend: the project's datapath action. ---- */
+
+/* clone(vxlan_mirror(vni=VNI,eth_src=ENI-MAC,eth_dst=NEXT-HOP,
+ *                    ipv4_src=ENI-IP,ipv4_dst=TARGET-IP,
+ *                    max_len=PACKET-LENGTH,mtu=TARGET-MTU),
+ *       set_field:P->in_port,
+ *       NORMAL                                            (NORMAL pipelines)
+ *       | load:1->MARK,resubmit(,CONTINUE))             (REGISTER pipelines)
+ *
+ * The copy leaves as if the source ENI (port P) had sent it, whichever
+ * direction was mirrored, so that it is forwarded like the ENI's own
+ * traffic (and a NORMAL bridge does not learn the ENI's MAC on the port
+ * that an ingress packet came from).  The datapath caps it to the target's
+ * MTU less the encapsulation by itself. */
+static char *
+vxlan_mirror_put_copy(const struct tm_copy *copy,
+                      const struct tm_compile_options *options,
+                      struct ofpbuf *ofpacts)
+{
+    bool ipv4 = IN6_IS_ADDR_V4MAPPED(&copy->dst);
+    unsigned int overhead = (ipv4 ? VXLAN_MIRROR_IPV4_OVERHEAD
+                             : VXLAN_MIRROR_IPV6_OVERHEAD);
+    size_t ofs = ofpacts->size;
+
+    if (eth_addr_is_zero(copy->eth_src)) {
+        return xasprintf("session %s: ENI %s has no MAC address, which the "
+                         "vxlan_mirror backend needs as the copies' outer "
+                         "Ethernet source", copy->session->id, copy->eni);
+    }
+    if (eth_addr_is_zero(copy->eth_dst)) {
+        return xasprintf("session %s: no next-hop MAC address for target "
+                         "%s (give the target's or the router's MAC)",
+                         copy->session->id, copy->session->target_id);
+    }
+    if (copy->packet_length > UINT16_MAX || copy->mtu > UINT16_MAX) {
+        return xasprintf("session %s: packet length %"PRIu32" or MTU %u "
+                         "beyond the 65535 of the vxlan_mirror action",
+                         copy->session->id, copy->packet_length,
+                         copy->mtu);
+    }
+    if (copy->mtu && copy->mtu <= overhead) {
+        return xasprintf("session %s: the MTU %u of target %s leaves no "
+                         "room for the %u bytes of VXLAN encapsulation",
+                         copy->session->id, copy->mtu,
+                         copy->session->target_id, overhead);
+    }
+
+    ofpact_put_CLONE(ofpacts);
+    struct ofpact_vxlan_mirror *vm = ofpact_put_VXLAN_MIRROR(ofpacts);
+    vm->vni = copy->vni;
+    vm->max_len = copy->packet_length;
+    vm->mtu = copy->mtu;
+    vm->eth_src = copy->eth_src;
+    vm->eth_dst = copy->eth_dst;
+    vm->ip_src = copy->src;
+    vm->ip_dst = copy->dst;
+
+    ovs_be16 in_port = htons(ofp_to_u16(copy->ofport));
+    ofpact_put_set_field(ofpacts, mf_from_id(MFF_IN_PORT), &in_port, NULL);
+    if (options->pipeline == TM_PIPELINE_REGISTER) {
+        ovs_be32 bit = htonl(UINT32_C(1) << options->copy_mark_bit);
+        struct ofpact_resubmit *resubmit;
+
+        ofpact_put_reg_load(ofpacts,
+                            mf_from_id(MFF_REG0 + options->copy_mark_reg),
+                            &bit, &bit);
+        resubmit = ofpact_put_RESUBMIT(ofpacts);
+        resubmit->in_port = OFPP_IN_PORT;
+        resubmit->table_id = options->continue_table;
+    } else {
+        ofpact_put_OUTPUT(ofpacts)->port = OFPP_NORMAL;
+    }
+
+    finish_clone(ofpacts, ofs);
+    return NULL;
+}
+
+const struct tm_backend tm_backend_vxlan_mirror = {
+    .name = "vxlan-mirror",
+    .reenters = true,
+    .put_copy = vxlan_mirror_put_copy,
+};
+
+/* Returns the backend named 'name' ("native" or "vxlan-mirror"), or NULL. */
+const struct tm_backend *
+tm_backend_find(const char *name)
+{
+    static const struct tm_backend *const backends[] = {
+        &tm_backend_native, &tm_backend_vxlan_mirror,
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(backends); i++) {
+        if (!strcmp(name, backends[i]->name)) {
+            return backends[i];
+        }
+    }
+    return NULL;
+}

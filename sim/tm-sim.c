@@ -49,6 +49,9 @@
 /* "flows": the OpenFlow port of the flow-based VXLAN port, by default. */
 #define DEFAULT_TUNNEL_PORT 100
 
+/* "flows": TM_ROUTER_MAC_DEFAULT, for --help. */
+#define DEFAULT_ROUTER_MAC "02:00:00:00:00:fe"
+
 enum output_format {
     FORMAT_TEXT,
     FORMAT_JSON,
@@ -64,6 +67,8 @@ struct options {
     /* For "flows". */
     char *hypervisor;           /* --hypervisor, or NULL for all. */
     struct tm_compile_options compile;
+    bool probe;                 /* --backend=auto. */
+    char *vswitchd;             /* --vswitchd, or NULL for the default. */
 };
 
 struct command {
@@ -119,8 +124,22 @@ usage(void)
            "  --tunnel-port=N      OpenFlow port of the bridge's flow-based "
            "VXLAN port\n"
            "                       (default: %d)\n"
-           "  --pipeline=P        normal (default) or register, as in "
+           "  --pipeline=P         normal (default) or register, as in "
            "tm-compile(7)\n"
+           "  --backend=B          how copies are made: native (default: "
+           "clone, VXLAN\n"
+           "                       port), vxlan-mirror (the patched "
+           "datapath's action)\n"
+           "                       or auto (asks ovs-vswitchd whether "
+           "each hypervisor's\n"
+           "                       bridge has vxlan_mirror, else native)\n"
+           "  --vswitchd=TARGET    auto: the ovs-vswitchd to ask, as "
+           "ovs-appctl -t\n"
+           "                       (default: ovs-vswitchd)\n"
+           "  --router-mac=MAC     vxlan-mirror: the copies' next hop "
+           "when the target\n"
+           "                       is not in the source's subnet\n"
+           "                       (default: %s)\n"
            "  -h, --help           display this help message\n"
            "  -V, --version        display version information\n"
            "\n"
@@ -129,7 +148,8 @@ usage(void)
            "or invalid, 2 if the input could not be used (the message "
            "names the file\n"
            "and line).\n",
-           program_name, program_name, DEFAULT_TUNNEL_PORT);
+           program_name, program_name, DEFAULT_TUNNEL_PORT,
+           DEFAULT_ROUTER_MAC);
     exit(EXIT_SUCCESS);
 }
 
@@ -142,6 +162,9 @@ parse_options(int argc, char *argv[], struct options *options)
         OPT_HYPERVISOR,
         OPT_TUNNEL_PORT,
         OPT_PIPELINE,
+        OPT_BACKEND,
+        OPT_VSWITCHD,
+        OPT_ROUTER_MAC,
     };
     static const struct option long_options[] = {
         {"session", required_argument, NULL, OPT_SESSION},
@@ -149,6 +172,9 @@ parse_options(int argc, char *argv[], struct options *options)
         {"hypervisor", required_argument, NULL, OPT_HYPERVISOR},
         {"tunnel-port", required_argument, NULL, OPT_TUNNEL_PORT},
         {"pipeline", required_argument, NULL, OPT_PIPELINE},
+        {"backend", required_argument, NULL, OPT_BACKEND},
+        {"vswitchd", required_argument, NULL, OPT_VSWITCHD},
+        {"router-mac", required_argument, NULL, OPT_ROUTER_MAC},
         {"output", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -206,6 +232,31 @@ parse_options(int argc, char *argv[], struct options *options)
             } else {
                 bad_usage("--pipeline: \"%s\" is not normal or register",
                           optarg);
+            }
+            break;
+
+        case OPT_BACKEND:
+            options->probe = !strcmp(optarg, "auto");
+            if (!options->probe) {
+                options->compile.backend = tm_backend_find(optarg);
+                if (!options->compile.backend) {
+                    bad_usage("--backend: \"%s\" is not native, "
+                              "vxlan-mirror or auto", optarg);
+                }
+            }
+            break;
+
+        case OPT_VSWITCHD:
+            free(options->vswitchd);
+            options->vswitchd = xstrdup(optarg);
+            break;
+
+        case OPT_ROUTER_MAC:
+            if (!eth_addr_from_string(optarg, &options->compile.router_mac)
+                || eth_addr_is_zero(options->compile.router_mac)
+                || eth_addr_is_multicast(options->compile.router_mac)) {
+                bad_usage("--router-mac: \"%s\" is not a unicast MAC "
+                          "address", optarg);
             }
             break;
 
@@ -350,7 +401,8 @@ hypervisor_flows(const struct sim_topology *topo,
                  const struct sim_hypervisor *hv,
                  const struct sim_report *report,
                  const struct sset *excluded,
-                 const struct tm_compile_options *options, struct ds *out)
+                 const struct tm_compile_options *options, bool probe,
+                 const char *vswitchd, struct ds *out)
 {
     struct tm_eni_location *enis = xcalloc(hv->n_ports + 1, sizeof *enis);
     struct tm_target_address *targets;
@@ -371,17 +423,43 @@ hypervisor_flows(const struct sim_topology *topo,
         }
     }
 
+    /* A load balancer target's node, and the next hop of copies to a
+     * network interface in the source's own subnet: that interface, as for
+     * the source's own traffic (others go through the router). */
     targets = xcalloc(report->n_results + 1, sizeof *targets);
     for (size_t i = 0; i < report->n_results; i++) {
         const struct sim_result *r = &report->results[i];
+        const struct sim_mirror_session *session = r->session;
+        const struct sim_eni *target_eni = session->target->eni;
+        struct tm_target_address *a;
 
-        if (r->verdict == SIM_REACHABLE && r->session->target->nlb) {
-            targets[n_targets++] = (struct tm_target_address) {
-                .target = r->session->target->id,
-                .session = r->session->id,
-                .ip = r->dst_ip,
-            };
+        if (r->verdict != SIM_REACHABLE) {
+            continue;
         }
+        a = &targets[n_targets];
+        *a = (struct tm_target_address) {
+            .target = session->target->id,
+            .session = session->id,
+        };
+        if (session->target->nlb) {
+            a->ip = r->dst_ip;
+            n_targets++;
+        } else if (target_eni && target_eni->mac
+                   && target_eni->subnet == session->source->subnet) {
+            if (!eth_addr_from_string(target_eni->mac, &a->mac)) {
+                error = xasprintf("%s: network interface %s: \"%s\" is "
+                                  "not a MAC address", topo->file_name,
+                                  target_eni->id, target_eni->mac);
+                free(targets);
+                goto out;
+            }
+            n_targets++;
+        }
+    }
+
+    struct tm_compile_options hv_options = *options;
+    if (probe) {
+        hv_options.backend = tm_backend_probe(vswitchd, hv->bridge);
     }
 
     struct tm_compile_input input = {
@@ -392,8 +470,9 @@ hypervisor_flows(const struct sim_topology *topo,
         .n_targets = n_targets,
         .excluded_sessions = excluded,
     };
-    ds_put_format(out, "# hypervisor %s, bridge %s\n", hv->id, hv->bridge);
-    error = tm_compile_format(&input, options, out);
+    ds_put_format(out, "# hypervisor %s, bridge %s, backend %s\n", hv->id,
+                  hv->bridge, hv_options.backend->name);
+    error = tm_compile_format(&input, &hv_options, out);
     free(targets);
 
 out:
@@ -413,6 +492,9 @@ cmd_flows(const struct options *options, int argc OVS_UNUSED, char *argv[])
 
     if (options->sessions.n || options->format != FORMAT_TEXT) {
         bad_usage("flows: --session and --format are options of check");
+    }
+    if (options->vswitchd && !options->probe) {
+        bad_usage("flows: --vswitchd goes with --backend=auto");
     }
     if (!load_and_check(argv[0], NULL, &topo, &report)) {
         return EXIT_BAD_INPUT;
@@ -447,7 +529,8 @@ cmd_flows(const struct options *options, int argc OVS_UNUSED, char *argv[])
 
         if (!only || hv == only) {
             error = hypervisor_flows(topo, hv, report, &excluded,
-                                     &options->compile, &out);
+                                     &options->compile, options->probe,
+                                     options->vswitchd, &out);
         }
     }
     if (error) {
@@ -504,5 +587,6 @@ main(int argc, char *argv[])
     svec_destroy(&options.sessions);
     free(options.output);
     free(options.hypervisor);
+    free(options.vswitchd);
     return status;
 }

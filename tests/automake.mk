@@ -127,6 +127,11 @@ EXTRA_DIST += tests/tm-demo.sh
 TESTS += tests/dp-action.sh
 EXTRA_DIST += tests/dp-action.sh tests/dp-sandbox.sh
 
+# The datapath support probe behind "tm-sim flows --backend=auto", against
+# a sandboxed ovs-vswitchd with the action turned on and off.
+TESTS += tests/sandbox-probe.sh
+EXTRA_DIST += tests/sandbox-probe.sh tests/tm-check.sh
+
 # Instructions per packet (valgrind's callgrind) of the vxlan_mirror action
 # against the native clone + tunnel push backend, side by side, truncated
 # to 128 bytes and not, for 1500-byte packets.

@@ -10,20 +10,8 @@ topologies=${srcdir:-.}/topologies
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-passed=0
-failed=0
-
-# check NAME COMMAND...: counts COMMAND's success as a pass of NAME.
-check() {
-    name=$1
-    shift
-    if "$@"; then
-        passed=$((passed + 1))
-    else
-        echo "sim-flows.sh: $name failed" >&2
-        failed=$((failed + 1))
-    fi
-}
+me=sim-flows.sh
+. "$(dirname "$0")/tm-check.sh"
 
 # flows FILE [OPTION...]: runs tm-sim flows into $tmp/out and $tmp/err and
 # leaves its exit status in $status.
@@ -98,5 +86,69 @@ check "duplicate ofport: exit status 2" test $status = 2
 check "duplicate ofport: named" \
     grep -q 'port ofport: 1 is already the port of eni-app' "$tmp/err"
 
-echo "sim-flows.sh: $passed passed, $failed failed"
-test $failed = 0
+# The vxlan-mirror backend: the project's action (ovs-plugin/patches), from
+# the source ENI's MAC to the router's, capped by the collector's MTU, in
+# flows that the patched Open vSwitch parses.
+flows "$topologies/default.xml" --backend=vxlan-mirror
+check "vxlan-mirror: exit status 1" test $status = 1
+check "vxlan-mirror: named in the comment" \
+    grep -q '^# hypervisor hv1, bridge br-int, backend vxlan-mirror$' \
+    "$tmp/out"
+check "vxlan-mirror: tms-app's copies" grep -q -F \
+    'clone(vxlan_mirror(vni=100,eth_src=02:00:00:00:01:10,eth_dst=02:00:00:00:00:fe,ipv4_src=10.0.1.10,ipv4_dst=10.2.1.100,mtu=9001),set_field:1->in_port,NORMAL)' \
+    "$tmp/out"
+check "vxlan-mirror: no tunnel port" \
+    sh -c "! grep -q -e tun_dst -e output:100 '$tmp/out'"
+check "vxlan-mirror: flows parse" parses
+
+flows "$topologies/default.xml" --backend=vxlan-mirror --pipeline=register \
+    --router-mac=0a:00:00:00:00:01 --hypervisor=hv1
+check "vxlan-mirror register: marked, on at table 0" grep -q -F \
+    'eth_dst=0a:00:00:00:00:01,ipv4_src=10.0.1.10,ipv4_dst=10.2.1.100,mtu=9001),set_field:1->in_port,load:0x1->NXM_NX_REG7[0],resubmit(,0))' \
+    "$tmp/out"
+check "vxlan-mirror register: a marked copy is not mirrored again" \
+    test "$(grep -c 'priority=200,reg7=0x1/0x1 actions=drop' "$tmp/out")" = 2
+check "vxlan-mirror register: flows parse" parses
+
+# A target in the source's own subnet is its copies' next hop, as for the
+# source's own traffic; one in another subnet is reached through the
+# router.
+sed -e 's|ip="10.0.1.10"|ip="10.0.1.10" mac="02:00:00:00:01:0a"|' \
+    -e 's|ip="10.0.1.11"|ip="10.0.1.11" mac="02:00:00:00:01:0b"|' \
+    -e 's|ip="10.0.1.20"|ip="10.0.1.20" mac="02:00:00:00:01:14"|' \
+    -e 's|ip="10.0.2.10"|ip="10.0.2.10" mac="02:00:00:00:02:0a"|' \
+    -e 's|</topology>|<hypervisor id="hv1" bridge="br-int" underlay-ip="192.168.100.1"><port network-interface="eni-web" name="vif-web"/><port network-interface="eni-web2" name="vif-web2"/></hypervisor></topology>|' \
+    "$topologies/same-vpc.xml" > "$tmp/same-vpc.xml"
+flows "$tmp/same-vpc.xml" --backend=vxlan-mirror
+check "same subnet: to the target's MAC" grep -q -F \
+    'eth_src=02:00:00:00:01:0b,eth_dst=02:00:00:00:01:14,ipv4_src=10.0.1.11,ipv4_dst=10.0.1.20,' \
+    "$tmp/out"
+check "other subnet: to the router's" grep -q -F \
+    'eth_src=02:00:00:00:01:0a,eth_dst=02:00:00:00:00:fe,ipv4_src=10.0.1.10,ipv4_dst=10.0.2.10,' \
+    "$tmp/out"
+check "same subnet: flows parse" parses
+
+# Without MACs in the topology, vxlan-mirror has no outer Ethernet source.
+sed 's|</topology>|<hypervisor id="hv1" bridge="br-int" underlay-ip="192.168.100.1"><port network-interface="eni-web" name="vif-web"/></hypervisor></topology>|' \
+    "$topologies/same-vpc.xml" > "$tmp/no-mac.xml"
+flows "$tmp/no-mac.xml" --backend=vxlan-mirror
+check "no MAC: exit status 2" test $status = 2
+check "no MAC: named" grep -q 'ENI eni-web has no MAC address' "$tmp/err"
+
+# Bad values.
+flows "$topologies/default.xml" --backend=vxlan_mirror
+check "--backend=vxlan_mirror: exit status 2" test $status = 2
+check "--backend=vxlan_mirror: named" grep -q -F -e \
+    '--backend: "vxlan_mirror" is not native, vxlan-mirror or auto' \
+    "$tmp/err"
+flows "$topologies/default.xml" --router-mac=ff:ff:ff:ff:ff:ff
+check "--router-mac broadcast: exit status 2" test $status = 2
+check "--router-mac broadcast: named" grep -q -F -e \
+    '--router-mac: "ff:ff:ff:ff:ff:ff" is not a unicast MAC address' \
+    "$tmp/err"
+flows "$topologies/default.xml" --vswitchd=ovs-vswitchd
+check "--vswitchd without auto: exit status 2" test $status = 2
+check "--vswitchd without auto: named" \
+    grep -q -F -e '--vswitchd goes with --backend=auto' "$tmp/err"
+
+check_summary

@@ -441,8 +441,9 @@ test_text_round_trip(void)
     TM_OK(tm_test_session(ACCT_A, "tms-1", "eni-src", "tmt-1", "tmf-1", 2));
     TM_OK(tm_test_session(ACCT_A, "tms-2", "eni-src", "tmt-1", "tmf-1", 1));
 
-    for (int p = 0; p < 2; p++) {
-        opts.pipeline = p ? TM_PIPELINE_REGISTER : TM_PIPELINE_NORMAL;
+    for (int p = 0; p < 4; p++) {
+        opts.pipeline = p % 2 ? TM_PIPELINE_REGISTER : TM_PIPELINE_NORMAL;
+        opts.backend = p / 2 ? &tm_backend_vxlan_mirror : &tm_backend_native;
         OK_COMPILE();
         CU_ASSERT(flows.n > fixed_flows(1));
         for (size_t i = 0; i < flows.n; i++) {
@@ -608,6 +609,290 @@ test_model_refuses_first(void)
     CU_ASSERT_EQUAL(flows.n_rules, 10);
 }
 
+/* ---- The vxlan_mirror backend. ---- */
+
+/* Compiles with 'input' (eni-src at port 1 if NULL) into 'flows' and
+ * returns their text, or NULL after failing the test. */
+static char *
+compile_text(const struct tm_compile_input *input)
+{
+    struct tm_compile_input src_input = {
+        .model = tm_test_model, .enis = &src_loc, .n_enis = 1,
+    };
+    char *error = tm_compile(input ? input : &src_input, &opts, &flows);
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    if (error) {
+        FAIL_MSG(error);
+        free(error);
+        return NULL;
+    }
+    tm_flows_format(&flows, &s);
+    return ds_steal_cstr(&s);
+}
+
+/* Asserts that 'text' (which it frees) has 'expected' in it. */
+#define ASSERT_HAS(TEXT, EXPECTED)                                      \
+    do {                                                                \
+        char *text_ = (TEXT);                                           \
+        if (!text_ || !strstr(text_, (EXPECTED))) {                     \
+            char *msg_ = xasprintf("\"%s\" not in the flows:\n%s",     \
+                                   (EXPECTED), text_ ? text_ : "");     \
+            FAIL_MSG(msg_);                                             \
+            free(msg_);                                                 \
+        }                                                               \
+        free(text_);                                                    \
+    } while (0)
+
+/* eni-src's one session, egress, accept all IPv4, to 'target'. */
+static void
+vxlan_mirror_world(const char *target, const char *resource,
+                   int64_t packet_length)
+{
+    struct tm_session_spec spec = {
+        .id = "tms-1", .network_interface_id = "eni-src",
+        .target_id = target, .filter_id = "tmf-1", .session_number = 1,
+        .vni = 4242, .packet_length = packet_length,
+    };
+
+    TM_OK(tm_test_target(ACCT_A, target, resource));
+    TM_OK(tm_test_filter(ACCT_A, "tmf-1"));
+    TM_OK(tm_test_rule(ACCT_A, "tmf-1", "egress", 1, "accept", "-1",
+                       "0.0.0.0/0", "0.0.0.0/0", NULL, NULL));
+    TM_OK(tm_create_session(tm_test_model, ACCT_A, &spec, NULL));
+    opts.backend = &tm_backend_vxlan_mirror;
+    opts.tunnel_port = OFPP_NONE;       /* Not needed. */
+}
+
+static void
+test_vxlan_mirror_normal(void)
+{
+    vxlan_mirror_world("tmt-1", "eni-t", 100);
+
+    /* The packet length as max_len and eni-t's MTU as mtu: the datapath
+     * takes the smaller of the two and the MTU's room. */
+    ASSERT_HAS(compile_text(NULL), "priority=32766,ip,in_port=1 actions="
+               "clone(vxlan_mirror(vni=4242,eth_src=02:00:00:00:00:01,"
+               "eth_dst=02:00:00:00:00:fe,ipv4_src=10.0.1.10,ipv4_dst="
+               "10.0.2.20,max_len=100,mtu=1500),set_field:1->in_port,"
+               "NORMAL)\n");
+    /* NORMAL pipelines need no copy mark: the copy never meets
+     * ovs-tmirror's tables again. */
+    CU_ASSERT_EQUAL(count_flows(200, 200), 0);
+    CU_ASSERT_EQUAL(count_flows(205, 200), 0);
+    CU_ASSERT_EQUAL(flows.n, fixed_flows(1) + 2 + 1);
+
+    /* Without a packet length: only the MTU. */
+    TM_OK(tm_modify_session(tm_test_model, ACCT_A, "tms-1", &(struct
+          tm_session_spec) { .vni = TM_UNSET, .packet_length = TM_UNSET,
+                             .session_number = TM_UNSET },
+                            TM_REMOVE_PACKET_LENGTH));
+    ASSERT_HAS(compile_text(NULL), "ipv4_dst=10.0.2.20,mtu=1500),"
+               "set_field:1->in_port,NORMAL)\n");
+
+    /* Another router MAC, and eni-big (MTU 9001). */
+    opts.router_mac = (struct eth_addr) { .ea = { 0x0a, 0, 0, 0, 0, 1 } };
+    TM_OK(tm_test_target(ACCT_A, "tmt-big", "eni-big"));
+    TM_OK(tm_modify_session(tm_test_model, ACCT_A, "tms-1", &(struct
+          tm_session_spec) { .target_id = "tmt-big", .vni = TM_UNSET,
+                             .packet_length = TM_UNSET,
+                             .session_number = TM_UNSET }, 0));
+    ASSERT_HAS(compile_text(NULL), "eth_dst=0a:00:00:00:00:01,ipv4_src="
+               "10.0.1.10,ipv4_dst=10.0.2.30,mtu=9001)");
+
+    /* A target's own MAC (same subnet) wins over the router's; its
+     * address stays the target's own when none is given. */
+    struct tm_target_address next_hop = {
+        .target = "tmt-big",
+        .mac = { .ea = { 0x02, 0, 0, 0, 0x02, 0x30 } },
+    };
+    struct tm_compile_input input = {
+        .model = tm_test_model, .enis = &src_loc, .n_enis = 1,
+        .targets = &next_hop, .n_targets = 1,
+    };
+    ASSERT_HAS(compile_text(&input), "eth_dst=02:00:00:00:02:30,ipv4_src="
+               "10.0.1.10,ipv4_dst=10.0.2.30,mtu=9001)");
+}
+
+static void
+test_vxlan_mirror_nlb(void)
+{
+    /* A load balancer is not capped by an MTU (as tm_carried_length()
+     * decides): no mtu, and with a packet length only max_len. */
+    struct tm_target_address nlb = { .target = "tmt-n" };
+    struct tm_compile_input input = {
+        .model = tm_test_model, .enis = &src_loc, .n_enis = 1,
+        .targets = &nlb, .n_targets = 1,
+    };
+
+    in6_addr_set_mapped_ipv4(&nlb.ip, htonl(0x0a00031e));
+    vxlan_mirror_world("tmt-n", "nlb-1", TM_UNSET);
+    ASSERT_HAS(compile_text(&input), "ipv4_dst=10.0.3.30),set_field:1->"
+               "in_port,NORMAL)\n");
+    TM_OK(tm_modify_session(tm_test_model, ACCT_A, "tms-1", &(struct
+          tm_session_spec) { .vni = TM_UNSET, .packet_length = 8500,
+                             .session_number = TM_UNSET }, 0));
+    ASSERT_HAS(compile_text(&input), "ipv4_dst=10.0.3.30,max_len=8500),"
+               "set_field:1->in_port,NORMAL)\n");
+}
+
+static void
+test_vxlan_mirror_register(void)
+{
+    vxlan_mirror_world("tmt-1", "eni-t", 128);
+    opts.pipeline = TM_PIPELINE_REGISTER;
+
+    /* The copy goes on at table 0, marked with reg7[0]; the egress and
+     * ingress stages stop a marked packet before anything else. */
+    char *text = compile_text(NULL);
+    ASSERT_HAS(text ? xstrdup(text) : NULL, "max_len=128,mtu=1500),"
+               "set_field:1->in_port,load:0x1->NXM_NX_REG7[0],"
+               "resubmit(,0))\n");
+    ASSERT_HAS(text ? xstrdup(text) : NULL, "table=200, cookie="
+               "0x746d697200000000, priority=200,reg7=0x1/0x1 actions="
+               "drop\n");
+    ASSERT_HAS(text, "table=205, cookie=0x746d697200000000, priority=200,"
+               "reg7=0x1/0x1 actions=drop\n");
+    CU_ASSERT_EQUAL(count_flows(200, 200), 1);
+    CU_ASSERT_EQUAL(count_flows(205, 200), 1);
+
+    /* The native backend needs no mark: two flows fewer. */
+    size_t n_vxlan = flows.n;
+    opts.backend = &tm_backend_native;
+    opts.tunnel_port = OFP_PORT_C(100);
+    free(compile_text(NULL));
+    CU_ASSERT_EQUAL(flows.n + 2, n_vxlan);
+    CU_ASSERT_EQUAL(count_flows(200, 200), 0);
+
+    /* Another mark and continue table. */
+    opts.backend = &tm_backend_vxlan_mirror;
+    opts.copy_mark_reg = 12;
+    opts.copy_mark_bit = 31;
+    opts.continue_table = 17;
+    text = compile_text(NULL);
+    ASSERT_HAS(text ? xstrdup(text) : NULL,
+               "set_field:1->in_port,load:0x1->NXM_NX_REG12[31],"
+               "resubmit(,17))\n");
+    ASSERT_HAS(text, "priority=200,reg12=0x80000000/0x80000000 "
+               "actions=drop\n");
+}
+
+static void
+test_vxlan_mirror_ipv6(void)
+{
+    struct tm_eni_location loc6 = src_loc;
+    struct tm_compile_input input = {
+        .model = tm_test_model, .enis = &loc6, .n_enis = 1,
+    };
+
+    /* eni-src copies from an IPv6 address of its own to eni-t6: 1500
+     * less the 74 bytes of IPv6 encapsulation is the datapath's to take. */
+    ovs_assert(ipv6_parse("2001:db8::10", &loc6.ip));
+    vxlan_mirror_world("tmt-6", "eni-t6", 8500);
+    ASSERT_HAS(compile_text(&input), "clone(vxlan_mirror(vni=4242,"
+               "eth_src=02:00:00:00:00:01,eth_dst=02:00:00:00:00:fe,"
+               "ipv6_src=2001:db8::10,ipv6_dst=2001:db8::20,max_len=8500,"
+               "mtu=1500),set_field:1->in_port,NORMAL)\n");
+}
+
+static void
+test_vxlan_mirror_errors(void)
+{
+    vxlan_mirror_world("tmt-1", "eni-t", TM_UNSET);
+    OK_COMPILE();
+
+    /* No MAC for the source ENI, or for the next hop. */
+    src_loc.mac = eth_addr_zero;
+    assert_compile_error("session tms-1: ENI eni-src has no MAC address");
+    src_loc.mac = (struct eth_addr) { .ea = { 0x02, 0, 0, 0, 0, 0x01 } };
+    opts.router_mac = eth_addr_zero;
+    assert_compile_error("session tms-1: no next-hop MAC address for "
+                         "target tmt-1");
+    opts.router_mac = TM_ROUTER_MAC_DEFAULT;
+    OK_COMPILE();
+
+    /* The copy mark, and where the copy goes on (REGISTER pipelines). */
+    opts.pipeline = TM_PIPELINE_REGISTER;
+    opts.copy_mark_reg = 6;
+    assert_compile_error("copy mark register reg6: not a register (0 to "
+                         "15) other than the output register reg6");
+    opts.copy_mark_reg = 16;
+    assert_compile_error("copy mark register reg16");
+    opts.copy_mark_reg = 7;
+    opts.copy_mark_bit = 32;
+    assert_compile_error("copy mark bit 32");
+    opts.copy_mark_bit = 0;
+    opts.continue_table = 205;
+    assert_compile_error("continue table 205 is one of ovs-tmirror's "
+                         "tables (200 to 208)");
+    opts.continue_table = 0;
+    OK_COMPILE();
+
+    /* The native backend ignores all of that. */
+    opts.backend = &tm_backend_native;
+    opts.tunnel_port = OFP_PORT_C(100);
+    opts.copy_mark_reg = 6;
+    opts.continue_table = 205;
+    OK_COMPILE();
+}
+
+/* An IPv6 target whose MTU leaves no room for the 74 bytes of
+ * encapsulation: nothing can be carried, for either backend (the native
+ * one used to read the carried length of 0 as "all of it"). */
+static void
+test_mtu_without_room(void)
+{
+    struct tm_eni_spec tiny = {
+        .id = "eni-tiny", .owner = ACCT_A, .ip = "2001:db8::74",
+        .mtu = 70,
+    };
+    struct tm_eni_location loc6 = src_loc;
+    struct tm_compile_input input = {
+        .model = tm_test_model, .enis = &loc6, .n_enis = 1,
+    };
+
+    ovs_assert(ipv6_parse("2001:db8::10", &loc6.ip));
+    TM_OK(tm_model_add_eni(tm_test_model, &tiny));
+    vxlan_mirror_world("tmt-tiny", "eni-tiny", TM_UNSET);
+    for (int i = 0; i < 2; i++) {
+        char *error;
+
+        opts.backend = i ? &tm_backend_native : &tm_backend_vxlan_mirror;
+        opts.tunnel_port = OFP_PORT_C(100);
+        error = tm_compile(&input, &opts, &flows);
+        CU_ASSERT(error && strstr(error, "session tms-1: the MTU 70 of "
+                                  "target tmt-tiny leaves no room for the "
+                                  "74 bytes of VXLAN encapsulation"));
+        free(error);
+        CU_ASSERT_EQUAL(flows.n, 0);
+    }
+}
+
+static void
+test_backend_find(void)
+{
+    CU_ASSERT_PTR_EQUAL(tm_backend_find("native"), &tm_backend_native);
+    CU_ASSERT_PTR_EQUAL(tm_backend_find("vxlan-mirror"),
+                        &tm_backend_vxlan_mirror);
+    CU_ASSERT_PTR_NULL(tm_backend_find("vxlan_mirror"));
+    CU_ASSERT_PTR_NULL(tm_backend_find("auto"));
+    CU_ASSERT(!tm_backend_native.reenters);
+    CU_ASSERT(tm_backend_vxlan_mirror.reenters);
+}
+
+/* The probe, where no ovs-vswitchd is: false, with the reason. */
+static void
+test_probe_unreachable(void)
+{
+    static const char socket[] = "/nonexistent/ovs-vswitchd.ctl";
+    char *why;
+
+    CU_ASSERT(!tm_probe_vxlan_mirror(socket, "br-int", &why));
+    CU_ASSERT(why && strstr(why, "cannot connect to "
+                            "/nonexistent/ovs-vswitchd.ctl"));
+    free(why);
+}
+
 static CU_TestInfo range_tests[] = {
     TEST(test_range_exhaustive),
     TEST(test_range_16bit),
@@ -623,6 +908,14 @@ static CU_TestInfo compile_tests[] = {
     TEST(test_text_round_trip),
     TEST(test_compile_errors),
     TEST(test_model_refuses_first),
+    TEST(test_vxlan_mirror_normal),
+    TEST(test_vxlan_mirror_nlb),
+    TEST(test_vxlan_mirror_register),
+    TEST(test_vxlan_mirror_ipv6),
+    TEST(test_vxlan_mirror_errors),
+    TEST(test_mtu_without_room),
+    TEST(test_backend_find),
+    TEST(test_probe_unreachable),
     CU_TEST_INFO_NULL,
 };
 

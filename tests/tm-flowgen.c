@@ -864,6 +864,10 @@ usage(void)
            "  --seed=N             seed of the random model and packets\n"
            "  --packets=N          random packets (default %d)\n"
            "  --pipeline=normal|register\n"
+           "  --backend=native|vxlan-mirror\n"
+           "                       how the copies are made (the "
+           "vxlan_mirror copies go\n"
+           "                       to the peer's MAC, the router)\n"
            "  --tunnel-port=N      OpenFlow port of the VXLAN port\n"
            "  -h, --help           display this help message\n",
            program_name, program_name, n_packets);
@@ -890,6 +894,7 @@ main(int argc, char *argv[])
         {"packets", required_argument, NULL, 'n'},
         {"pipeline", required_argument, NULL, 'p'},
         {"tunnel-port", required_argument, NULL, 't'},
+        {"backend", required_argument, NULL, 'b'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -898,6 +903,7 @@ main(int argc, char *argv[])
     set_program_name(argv[0]);
     tm_compile_options_init(&options);
     options.tunnel_port = u16_to_ofp(100);
+    options.router_mac = peer_mac;
     for (;;) {
         int c = getopt_long(argc, argv, short_options, long_options, NULL);
         if (c == -1) {
@@ -918,6 +924,13 @@ main(int argc, char *argv[])
             } else {
                 ovs_fatal(0, "--pipeline: \"%s\" is neither normal nor "
                           "register", optarg);
+            }
+            break;
+        case 'b':
+            options.backend = tm_backend_find(optarg);
+            if (!options.backend) {
+                ovs_fatal(0, "--backend: \"%s\" is neither native nor "
+                          "vxlan-mirror", optarg);
             }
             break;
         case 't':

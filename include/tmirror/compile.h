@@ -25,9 +25,13 @@
  * ovs-plugin/tm-compile.c and in tm-compile(7).
  *
  * The copy itself is made by a backend: tm_backend_native (stock Open
- * vSwitch: clone() with a flow-based VXLAN port and output(max_len=...))
- * is the only one today; a datapath action of the project's own will be a
- * second one behind the same compiler. */
+ * vSwitch: clone() with a flow-based VXLAN port and output(max_len=...)),
+ * or tm_backend_vxlan_mirror (the vxlan_mirror action that
+ * ovs-plugin/patches adds to the userspace datapath: the copy is
+ * encapsulated inside clone() and goes on through the bridge's pipeline,
+ * routed like production traffic from the source ENI).
+ * tm_backend_probe() asks a running ovs-vswitchd which of the two a bridge
+ * can use. */
 
 #include <netinet/in.h>
 #include <stdbool.h>
@@ -51,6 +55,22 @@ struct tm_session;
  * carries the output port into the output stage. */
 #define TM_TABLE_BASE_DEFAULT 200
 #define TM_OUTPUT_REG_DEFAULT 6
+
+/* Backends whose copy goes on through the bridge's pipeline (vxlan_mirror):
+ * the default bit, reg7[0], that marks a copy so that ovs-tmirror's tables
+ * never mirror it again (AWS never mirrors a mirrored copy), and the
+ * default table of a REGISTER pipeline where a copy goes on, as if the
+ * source ENI had just sent it. */
+#define TM_COPY_MARK_REG_DEFAULT 7
+#define TM_COPY_MARK_BIT_DEFAULT 0
+#define TM_CONTINUE_TABLE_DEFAULT 0
+
+/* Default outer Ethernet destination of a vxlan_mirror copy whose target
+ * has no next-hop MAC of its own: the MAC of the router that the bridge's
+ * pipeline forwards routed traffic to (02:00:00:00:00:fe, as in the
+ * project's sandboxes). */
+#define TM_ROUTER_MAC_DEFAULT \
+    ((struct eth_addr) { .ea = { 0x02, 0x00, 0x00, 0x00, 0x00, 0xfe } })
 
 /* ovs-tmirror's tables, as offsets from 'table_base'. */
 enum tm_table {
@@ -91,6 +111,14 @@ struct tm_compile_options {
     ofp_port_t tunnel_port;     /* Flow-based VXLAN port (native). */
     uint64_t cookie;
     const struct tm_backend *backend;
+
+    /* Backends whose copy goes on through the pipeline (vxlan_mirror). */
+    struct eth_addr router_mac; /* Outer Ethernet destination of a copy
+                                 * whose target address has no MAC. */
+    unsigned int copy_mark_reg; /* 0-15: NXM_NX_REG<n>, not 'output_reg'. */
+    unsigned int copy_mark_bit; /* 0-31: the bit of it set in a copy. */
+    uint8_t continue_table;     /* REGISTER pipelines: where a copy goes
+                                 * on, as sent by the source ENI. */
 };
 
 void tm_compile_options_init(struct tm_compile_options *);
@@ -99,7 +127,8 @@ void tm_compile_options_init(struct tm_compile_options *);
 struct tm_eni_location {
     const char *eni;            /* ENI id, as in the model. */
     ofp_port_t ofport;          /* Its OpenFlow port on the bridge. */
-    struct eth_addr mac;        /* Its MAC (NORMAL pipelines). */
+    struct eth_addr mac;        /* Its MAC (NORMAL pipelines, and the outer
+                                 * Ethernet source of vxlan_mirror copies). */
     struct in6_addr ip;         /* Outer source of its copies (IPv4 as
                                  * IPv4-mapped); all-zeros: the model's. */
 };
@@ -107,11 +136,18 @@ struct tm_eni_location {
 /* The outer destination of a target's copies.  Needed for load balancer
  * targets; a network interface target defaults to the interface's IP.  A
  * load balancer's node depends on the source's zone, so an address may be
- * given for one session: it then wins over one for all of the target's. */
+ * given for one session: it then wins over one for all of the target's.
+ *
+ * 'mac' is the next hop of the copies for the vxlan_mirror backend (their
+ * outer Ethernet destination): the target's own MAC when the source's
+ * traffic reaches it without a router (same subnet), otherwise leave it
+ * all-zeros for the options' 'router_mac'. */
 struct tm_target_address {
     const char *target;         /* Target id. */
     const char *session;        /* Session id, or NULL for every session. */
-    struct in6_addr ip;         /* IPv4 as IPv4-mapped. */
+    struct in6_addr ip;         /* IPv4 as IPv4-mapped; all-zeros: the
+                                 * network interface target's own IP. */
+    struct eth_addr mac;        /* Next hop; all-zeros: 'router_mac'. */
 };
 
 struct tm_compile_input {
@@ -154,23 +190,62 @@ char *tm_compile_format(const struct tm_compile_input *,
 /* The copy that a session makes of a packet, as a backend sees it. */
 struct tm_copy {
     const struct tm_session *session;
+    const char *eni;            /* The source ENI's id. */
+    ofp_port_t ofport;          /* The source ENI's port. */
     uint32_t vni;
     struct in6_addr src;        /* Outer source: the source ENI's IP. */
     struct in6_addr dst;        /* Outer destination: the target's IP. */
-    uint32_t max_len;           /* Bytes of the frame carried; 0: all. */
+    uint32_t max_len;           /* Bytes of the frame carried, the
+                                 * target's MTU counted; 0: all. */
+
+    /* The parts of 'max_len', for a backend that caps by itself. */
+    uint32_t packet_length;     /* The session's packet length; 0: all. */
+    unsigned int mtu;           /* A network interface target's MTU; 0 for
+                                 * a load balancer (not capped). */
+
+    struct eth_addr eth_src;    /* The source ENI's MAC, or all-zeros. */
+    struct eth_addr eth_dst;    /* The next hop's MAC. */
 };
 
 /* A way of making the copy: appends to 'ofpacts' the actions that send it,
  * without changing the packet that the actions after them see.  Returns
- * NULL, or a malloc()'d error if it cannot make this copy. */
+ * NULL, or a malloc()'d error if it cannot make this copy.
+ *
+ * A backend whose copy goes on through the bridge's OpenFlow pipeline
+ * ('reenters') marks it with the options' copy mark (REGISTER pipelines),
+ * and the compiler then adds the flows that keep ovs-tmirror's tables from
+ * mirroring a marked packet. */
 struct tm_backend {
     const char *name;
+    bool reenters;
     char *(*put_copy)(const struct tm_copy *,
                       const struct tm_compile_options *,
                       struct ofpbuf *ofpacts);
 };
 
 extern const struct tm_backend tm_backend_native;
+extern const struct tm_backend tm_backend_vxlan_mirror;
+
+const struct tm_backend *tm_backend_find(const char *name);
+
+/* Which backend the bridge named 'bridge' of the ovs-vswitchd at 'target'
+ * (as "ovs-appctl -t" takes it: a daemon name, whose pidfile is looked up
+ * in the run directory, or a control socket's path; NULL for
+ * "ovs-vswitchd") can use: tm_backend_vxlan_mirror when its datapath has
+ * the vxlan_mirror action ("ovs-appctl dpif/show-dp-features BRIDGE" says
+ * "VXLAN mirror action: Yes") and it is not turned off at run time
+ * ("dpif/set-dp-features BRIDGE vxlan_mirror false"), otherwise
+ * tm_backend_native, after logging one line that names the bridge and the
+ * reason. */
+const struct tm_backend *tm_backend_probe(const char *target,
+                                          const char *bridge);
+
+/* The probe itself: returns true if the datapath of 'bridge' has the
+ * vxlan_mirror action; otherwise stores in '*why' a malloc()'d sentence
+ * saying why it cannot be used (ovs-vswitchd cannot be reached, has no
+ * such bridge, or its datapath lacks the action) and returns false. */
+bool tm_probe_vxlan_mirror(const char *target, const char *bridge,
+                           char **why);
 
 /* Port ranges as masked matches: the fewest value/mask prefixes whose
  * union is exactly [from, to] of a 'width'-bit field (1 to 32 bits).
