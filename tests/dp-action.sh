@@ -14,7 +14,9 @@
 # session's packet length and to the target's MTU (less 54 or 74 bytes),
 # inner bytes equal to the first bytes sent, and originals delivered
 # unchanged.  tshark's VXLAN dissector checks the same copies when tshark is
-# installed.
+# installed.  Each flow's action has its own id, whose counters, as
+# "ovs-ofctl dump-vxlan-mirror-stats" reads them, must hold the packets sent
+# through it and their bytes.
 #
 # Environment: OVS_BUILDDIR, the built Open vSwitch tree (default: the one
 # named in ./Makefile); DP_ACTION_KEEP=1 keeps the sandbox folder.
@@ -48,9 +50,9 @@ src_mac=02:00:00:00:00:01
 gw_mac=02:00:00:00:00:fe
 common="eth_src=$src_mac,eth_dst=$gw_mac"
 cat > "$dir/flows" <<EOF
-table=0,priority=10,in_port=1,ip,nw_dst=192.168.0.1,actions=clone(vxlan_mirror(vni=4242,$common,ipv4_src=10.0.1.10,ipv4_dst=10.0.2.20,max_len=128,mtu=9001),resubmit(,1)),output:2
-table=0,priority=10,in_port=1,ip,nw_dst=192.168.0.2,actions=clone(vxlan_mirror(vni=7,$common,ipv4_src=10.0.1.10,ipv4_dst=10.0.2.20,mtu=1500),resubmit(,1)),output:2
-table=0,priority=10,in_port=1,ip,nw_dst=192.168.0.3,actions=clone(vxlan_mirror(vni=16777215,$common,ipv6_src=2001:db8::10,ipv6_dst=2001:db8::20,mtu=1500),resubmit(,1)),output:2
+table=0,priority=10,in_port=1,ip,nw_dst=192.168.0.1,actions=clone(vxlan_mirror(vni=4242,$common,ipv4_src=10.0.1.10,ipv4_dst=10.0.2.20,max_len=128,mtu=9001,id=1),resubmit(,1)),output:2
+table=0,priority=10,in_port=1,ip,nw_dst=192.168.0.2,actions=clone(vxlan_mirror(vni=7,$common,ipv4_src=10.0.1.10,ipv4_dst=10.0.2.20,mtu=1500,id=2),resubmit(,1)),output:2
+table=0,priority=10,in_port=1,ip,nw_dst=192.168.0.3,actions=clone(vxlan_mirror(vni=16777215,$common,ipv6_src=2001:db8::10,ipv6_dst=2001:db8::20,mtu=1500,id=3),resubmit(,1)),output:2
 table=1,udp,nw_src=10.0.1.10,nw_dst=10.0.2.20,tp_dst=4789,actions=output:3
 table=1,udp6,ipv6_dst=2001:db8::20,tp_dst=4789,actions=output:3
 EOF
@@ -58,7 +60,7 @@ $ofctl add-flows br0 "$dir/flows"
 
 # ovs-ofctl prints the action back as it was written.
 $ofctl dump-flows --no-stats br0 table=0 > "$dir/dump"
-grep -q "vxlan_mirror(vni=4242,$common,ipv4_src=10.0.1.10,ipv4_dst=10.0.2.20,max_len=128,mtu=9001)" "$dir/dump" \
+grep -q "vxlan_mirror(vni=4242,$common,ipv4_src=10.0.1.10,ipv4_dst=10.0.2.20,max_len=128,mtu=9001,id=1)" "$dir/dump" \
     || fail "ovs-ofctl dump-flows does not print the action as installed"
 
 # ofproto/trace shows the datapath action with the carried length: the
@@ -126,8 +128,10 @@ cases = [
 out = []
 for i, (dst, size, vni, family, carried) in enumerate(cases):
     pkt = frame([192, 168, 0, dst], size, i + 1)
+    # Each flow's action counts under the id that is its destination's
+    # last byte.
     out.append({"hex": pkt.hex(), "vni": vni, "family": family,
-                "carried": carried})
+                "carried": carried, "id": dst})
 json.dump(out, open(sys.argv[1] + "/cases.json", "w"))
 EOF
 
@@ -287,6 +291,26 @@ if command -v tshark > /dev/null 2>&1; then
 else
     echo "$me: tshark not installed, its decoding was not checked" >&2
 fi
+
+# The counters: once the revalidators have credited the datapath flows'
+# statistics, each id holds the packets sent through its flow and their
+# bytes as sent (not as encapsulated).
+$appctl revalidator/purge > /dev/null
+$ofctl dump-vxlan-mirror-stats br0 | sed -n 's/^ id=/id=/p' > "$dir/counters"
+$PYTHON - "$dir/cases.json" > "$dir/counters.expected" <<'EOF'
+import json
+import sys
+
+counters = {}
+for case in json.load(open(sys.argv[1])):
+    packets, octets = counters.get(case["id"], (0, 0))
+    counters[case["id"]] = (packets + 1, octets + len(case["hex"]) // 2)
+for i, (packets, octets) in sorted(counters.items()):
+    print("id=%d,flow_count=1,packet_count=%d,byte_count=%d"
+          % (i, packets, octets))
+EOF
+diff -u "$dir/counters.expected" "$dir/counters" >&2 \
+    || fail "ovs-ofctl dump-vxlan-mirror-stats: other counters than sent"
 
 # A datapath without the action (as the kernel datapath is) drops the copy
 # and still forwards the original.
