@@ -75,6 +75,8 @@
 #include <string.h>
 
 #include "flow.h"
+#include "hash.h"
+#include "openvswitch/hmap.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/match.h"
 #include "openvswitch/meta-flow.h"
@@ -173,6 +175,10 @@ tm_flows_clear(struct tm_flows *flows)
     flows->n_sessions = 0;
     flows->n_rules = 0;
     flows->next_conj_id = 1;
+    for (size_t i = 0; i < flows->n_counters; i++) {
+        free(flows->counters[i].session);
+    }
+    flows->n_counters = 0;
 }
 
 void
@@ -183,6 +189,9 @@ tm_flows_destroy(struct tm_flows *flows)
         free(flows->fms);
         flows->fms = NULL;
         flows->allocated = 0;
+        free(flows->counters);
+        flows->counters = NULL;
+        flows->allocated_counters = 0;
     }
 }
 
@@ -192,7 +201,55 @@ struct compiler {
     const struct tm_compile_options *options;
     struct tm_flows *flows;
     struct ofpbuf ofpacts;
+    struct hmap counter_ids;    /* Contains "struct counter_id"s. */
 };
+
+/* A counter id given to a session, in struct compiler's 'counter_ids'. */
+struct counter_id {
+    struct hmap_node node;      /* Hashed on 'id'. */
+    uint32_t id;
+};
+
+static bool
+counter_id_is_used(const struct compiler *c, uint32_t id)
+{
+    const struct counter_id *cid;
+
+    HMAP_FOR_EACH_WITH_HASH (cid, node, hash_int(id, 0), &c->counter_ids) {
+        if (cid->id == id) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Gives 'session' its counters' id (see struct tm_counter): the hash of its
+ * id, or the next value that is free and not 0.  Returns the id. */
+static uint32_t
+assign_counter_id(struct compiler *c, const struct tm_session *session)
+{
+    struct tm_flows *flows = c->flows;
+    uint32_t id = hash_string(session->id, 0);
+    struct counter_id *cid;
+
+    while (!id || counter_id_is_used(c, id)) {
+        id++;
+    }
+    cid = xmalloc(sizeof *cid);
+    cid->id = id;
+    hmap_insert(&c->counter_ids, &cid->node, hash_int(id, 0));
+
+    if (flows->n_counters >= flows->allocated_counters) {
+        flows->counters = x2nrealloc(flows->counters,
+                                     &flows->allocated_counters,
+                                     sizeof *flows->counters);
+    }
+    flows->counters[flows->n_counters++] = (struct tm_counter) {
+        .session = xstrdup(session->id),
+        .id = id,
+    };
+    return id;
+}
 
 static const struct mf_field *
 output_reg_field(const struct compiler *c)
@@ -430,6 +487,7 @@ struct slot {
     struct in6_addr src;        /* Outer source. */
     struct in6_addr dst;        /* Outer destination. */
     struct eth_addr eth_dst;    /* Next hop (vxlan_mirror). */
+    uint32_t counter_id;        /* 0 if the backend does not count. */
     struct ofpact *copy;        /* The backend's actions, made once. */
     size_t copy_len;
 };
@@ -490,6 +548,7 @@ put_copy(struct compiler *c, const struct slot *s)
         .mtu = target ? target->mtu : 0,
         .eth_src = s->loc->mac,
         .eth_dst = s->eth_dst,
+        .counter_id = s->counter_id,
     };
 
     if (!carried) {
@@ -757,6 +816,9 @@ collect_slots(struct compiler *c, const struct tm_eni_location *loc,
             return error;
         }
 
+        s->counter_id = (c->options->backend->counts
+                         ? assign_counter_id(c, session) : 0);
+
         /* The copy, made once for all of the session's flows, and even if
          * no rule accepts anything, so that a copy that the backend cannot
          * make is always an error. */
@@ -957,6 +1019,7 @@ tm_compile(const struct tm_compile_input *input,
         .input = input,
         .options = options,
         .flows = flows,
+        .counter_ids = HMAP_INITIALIZER(&c.counter_ids),
     };
     ofpbuf_init(&c.ofpacts, 256);
     sources = xmalloc(MAX(input->n_enis, 1) * sizeof *sources);
@@ -1005,6 +1068,12 @@ out:
     }
     free(sources);
     ofpbuf_uninit(&c.ofpacts);
+
+    struct counter_id *cid;
+    HMAP_FOR_EACH_POP (cid, node, &c.counter_ids) {
+        free(cid);
+    }
+    hmap_destroy(&c.counter_ids);
     return error;
 }
 
@@ -1027,10 +1096,15 @@ tm_flow_format(const struct ofputil_flow_mod *fm, struct ds *s)
     }
 }
 
-/* Appends 'flows' to 's', one a line, as for "ovs-ofctl add-flows". */
+/* Appends 'flows' to 's', one a line, as for "ovs-ofctl add-flows", after
+ * a comment line for each session's counters, if the backend counts. */
 void
 tm_flows_format(const struct tm_flows *flows, struct ds *s)
 {
+    for (size_t i = 0; i < flows->n_counters; i++) {
+        ds_put_format(s, "# session %s: counters id=%"PRIu32"\n",
+                      flows->counters[i].session, flows->counters[i].id);
+    }
     for (size_t i = 0; i < flows->n; i++) {
         tm_flow_format(&flows->fms[i], s);
         ds_put_char(s, '\n');
@@ -1172,6 +1246,7 @@ vxlan_mirror_put_copy(const struct tm_copy *copy,
 
     ofpact_put_CLONE(ofpacts);
     struct ofpact_vxlan_mirror *vm = ofpact_put_VXLAN_MIRROR(ofpacts);
+    vm->id = copy->counter_id;
     vm->vni = copy->vni;
     vm->max_len = copy->packet_length;
     vm->mtu = copy->mtu;
@@ -1203,6 +1278,7 @@ vxlan_mirror_put_copy(const struct tm_copy *copy,
 const struct tm_backend tm_backend_vxlan_mirror = {
     .name = "vxlan-mirror",
     .reenters = true,
+    .counts = true,
     .put_copy = vxlan_mirror_put_copy,
 };
 

@@ -38,6 +38,8 @@ check "default: tms-app's copies (VNI 100, to eni-collector)" grep -q -F \
     "$tmp/out"
 check "default: nothing for tms-web (VNI 200)" \
     sh -c "! grep -q -e '0xc8->tun_id' -e '10.1.1.20->tun_src' '$tmp/out'"
+check "default: no counters with the native backend" \
+    sh -c "! grep -q '^# session' '$tmp/out'"
 check "default: one block per hypervisor" \
     test "$(grep -c '^# hypervisor' "$tmp/out")" = 2
 check "default: flows parse" parses
@@ -95,8 +97,10 @@ check "vxlan-mirror: named in the comment" \
     grep -q '^# hypervisor hv1, bridge br-int, backend vxlan-mirror$' \
     "$tmp/out"
 check "vxlan-mirror: tms-app's copies" grep -q -F \
-    'clone(vxlan_mirror(vni=100,eth_src=02:00:00:00:01:10,eth_dst=02:00:00:00:00:fe,ipv4_src=10.0.1.10,ipv4_dst=10.2.1.100,mtu=9001),set_field:1->in_port,NORMAL)' \
+    'clone(vxlan_mirror(vni=100,eth_src=02:00:00:00:01:10,eth_dst=02:00:00:00:00:fe,ipv4_src=10.0.1.10,ipv4_dst=10.2.1.100,mtu=9001,id=1845359494),set_field:1->in_port,NORMAL)' \
     "$tmp/out"
+check "vxlan-mirror: tms-app's counters, from the hash of its id" \
+    grep -q '^# session tms-app: counters id=1845359494$' "$tmp/out"
 check "vxlan-mirror: no tunnel port" \
     sh -c "! grep -q -e tun_dst -e output:100 '$tmp/out'"
 check "vxlan-mirror: flows parse" parses
@@ -104,7 +108,7 @@ check "vxlan-mirror: flows parse" parses
 flows "$topologies/default.xml" --backend=vxlan-mirror --pipeline=register \
     --router-mac=0a:00:00:00:00:01 --hypervisor=hv1
 check "vxlan-mirror register: marked, on at table 0" grep -q -F \
-    'eth_dst=0a:00:00:00:00:01,ipv4_src=10.0.1.10,ipv4_dst=10.2.1.100,mtu=9001),set_field:1->in_port,load:0x1->NXM_NX_REG7[0],resubmit(,0))' \
+    'eth_dst=0a:00:00:00:00:01,ipv4_src=10.0.1.10,ipv4_dst=10.2.1.100,mtu=9001,id=1845359494),set_field:1->in_port,load:0x1->NXM_NX_REG7[0],resubmit(,0))' \
     "$tmp/out"
 check "vxlan-mirror register: a marked copy is not mirrored again" \
     test "$(grep -c 'priority=200,reg7=0x1/0x1 actions=drop' "$tmp/out")" = 2

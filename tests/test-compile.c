@@ -674,8 +674,8 @@ test_vxlan_mirror_normal(void)
     ASSERT_HAS(compile_text(NULL), "priority=32766,ip,in_port=1 actions="
                "clone(vxlan_mirror(vni=4242,eth_src=02:00:00:00:00:01,"
                "eth_dst=02:00:00:00:00:fe,ipv4_src=10.0.1.10,ipv4_dst="
-               "10.0.2.20,max_len=100,mtu=1500),set_field:1->in_port,"
-               "NORMAL)\n");
+               "10.0.2.20,max_len=100,mtu=1500,id=1597301361),"
+               "set_field:1->in_port,NORMAL)\n");
     /* NORMAL pipelines need no copy mark: the copy never meets
      * ovs-tmirror's tables again. */
     CU_ASSERT_EQUAL(count_flows(200, 200), 0);
@@ -687,8 +687,8 @@ test_vxlan_mirror_normal(void)
           tm_session_spec) { .vni = TM_UNSET, .packet_length = TM_UNSET,
                              .session_number = TM_UNSET },
                             TM_REMOVE_PACKET_LENGTH));
-    ASSERT_HAS(compile_text(NULL), "ipv4_dst=10.0.2.20,mtu=1500),"
-               "set_field:1->in_port,NORMAL)\n");
+    ASSERT_HAS(compile_text(NULL), "ipv4_dst=10.0.2.20,mtu=1500,"
+               "id=1597301361),set_field:1->in_port,NORMAL)\n");
 
     /* Another router MAC, and eni-big (MTU 9001). */
     opts.router_mac = (struct eth_addr) { .ea = { 0x0a, 0, 0, 0, 0, 1 } };
@@ -698,7 +698,7 @@ test_vxlan_mirror_normal(void)
                              .packet_length = TM_UNSET,
                              .session_number = TM_UNSET }, 0));
     ASSERT_HAS(compile_text(NULL), "eth_dst=0a:00:00:00:00:01,ipv4_src="
-               "10.0.1.10,ipv4_dst=10.0.2.30,mtu=9001)");
+               "10.0.1.10,ipv4_dst=10.0.2.30,mtu=9001,id=1597301361)");
 
     /* A target's own MAC (same subnet) wins over the router's; its
      * address stays the target's own when none is given. */
@@ -711,7 +711,7 @@ test_vxlan_mirror_normal(void)
         .targets = &next_hop, .n_targets = 1,
     };
     ASSERT_HAS(compile_text(&input), "eth_dst=02:00:00:00:02:30,ipv4_src="
-               "10.0.1.10,ipv4_dst=10.0.2.30,mtu=9001)");
+               "10.0.1.10,ipv4_dst=10.0.2.30,mtu=9001,id=1597301361)");
 }
 
 static void
@@ -727,13 +727,13 @@ test_vxlan_mirror_nlb(void)
 
     in6_addr_set_mapped_ipv4(&nlb.ip, htonl(0x0a00031e));
     vxlan_mirror_world("tmt-n", "nlb-1", TM_UNSET);
-    ASSERT_HAS(compile_text(&input), "ipv4_dst=10.0.3.30),set_field:1->"
-               "in_port,NORMAL)\n");
+    ASSERT_HAS(compile_text(&input), "ipv4_dst=10.0.3.30,id=1597301361),"
+               "set_field:1->in_port,NORMAL)\n");
     TM_OK(tm_modify_session(tm_test_model, ACCT_A, "tms-1", &(struct
           tm_session_spec) { .vni = TM_UNSET, .packet_length = 8500,
                              .session_number = TM_UNSET }, 0));
-    ASSERT_HAS(compile_text(&input), "ipv4_dst=10.0.3.30,max_len=8500),"
-               "set_field:1->in_port,NORMAL)\n");
+    ASSERT_HAS(compile_text(&input), "ipv4_dst=10.0.3.30,max_len=8500,"
+               "id=1597301361),set_field:1->in_port,NORMAL)\n");
 }
 
 static void
@@ -745,8 +745,9 @@ test_vxlan_mirror_register(void)
     /* The copy goes on at table 0, marked with reg7[0]; the egress and
      * ingress stages stop a marked packet before anything else. */
     char *text = compile_text(NULL);
-    ASSERT_HAS(text ? xstrdup(text) : NULL, "max_len=128,mtu=1500),"
-               "set_field:1->in_port,load:0x1->NXM_NX_REG7[0],"
+    ASSERT_HAS(text ? xstrdup(text) : NULL, "max_len=128,mtu=1500,"
+               "id=1597301361),set_field:1->in_port,"
+               "load:0x1->NXM_NX_REG7[0],"
                "resubmit(,0))\n");
     ASSERT_HAS(text ? xstrdup(text) : NULL, "table=200, cookie="
                "0x746d697200000000, priority=200,reg7=0x1/0x1 actions="
@@ -792,7 +793,62 @@ test_vxlan_mirror_ipv6(void)
     ASSERT_HAS(compile_text(&input), "clone(vxlan_mirror(vni=4242,"
                "eth_src=02:00:00:00:00:01,eth_dst=02:00:00:00:00:fe,"
                "ipv6_src=2001:db8::10,ipv6_dst=2001:db8::20,max_len=8500,"
-               "mtu=1500),set_field:1->in_port,NORMAL)\n");
+               "mtu=1500,id=1597301361),set_field:1->in_port,NORMAL)\n");
+}
+
+/* Each session's copies count under an id derived from its session's id
+ * (hash_string()), the same from one compilation to the next; colliding
+ * hashes take the next free value. */
+static void
+test_vxlan_mirror_counters(void)
+{
+    struct tm_session_spec spec = {
+        .network_interface_id = "eni-src", .target_id = "tmt-1",
+        .filter_id = "tmf-1", .vni = 7, .packet_length = TM_UNSET,
+    };
+
+    vxlan_mirror_world("tmt-1", "eni-t", TM_UNSET);
+    spec.id = "tms-2";
+    spec.session_number = 2;
+    TM_OK(tm_create_session(tm_test_model, ACCT_A, &spec, NULL));
+
+    for (int i = 0; i < 2; i++) {
+        char *text = compile_text(NULL);
+
+        CU_ASSERT_EQUAL_FATAL(flows.n_counters, 2);
+        CU_ASSERT_STRING_EQUAL(flows.counters[0].session, "tms-1");
+        CU_ASSERT_EQUAL(flows.counters[0].id, 1597301361);
+        CU_ASSERT_STRING_EQUAL(flows.counters[1].session, "tms-2");
+        CU_ASSERT_EQUAL(flows.counters[1].id, 4104191257);
+        ASSERT_HAS(text ? xstrdup(text) : NULL,
+                   "# session tms-1: counters id=1597301361\n"
+                   "# session tms-2: counters id=4104191257\n");
+        ASSERT_HAS(text, "vni=7,eth_src=02:00:00:00:00:01,eth_dst="
+                   "02:00:00:00:00:fe,ipv4_src=10.0.1.10,ipv4_dst="
+                   "10.0.2.20,mtu=1500,id=4104191257)");
+    }
+
+    /* "tms-808" and "tms-61671" have the same hash, 387317056: the
+     * session compiled second (by session number) takes 387317057. */
+    TM_OK(tm_delete_session(tm_test_model, ACCT_A, "tms-1"));
+    TM_OK(tm_delete_session(tm_test_model, ACCT_A, "tms-2"));
+    spec.id = "tms-61671";
+    spec.session_number = 1;
+    TM_OK(tm_create_session(tm_test_model, ACCT_A, &spec, NULL));
+    spec.id = "tms-808";
+    spec.session_number = 2;
+    TM_OK(tm_create_session(tm_test_model, ACCT_A, &spec, NULL));
+    ASSERT_HAS(compile_text(NULL),
+               "# session tms-61671: counters id=387317056\n"
+               "# session tms-808: counters id=387317057\n");
+
+    /* The native backend has no counters. */
+    opts.backend = &tm_backend_native;
+    opts.tunnel_port = OFP_PORT_C(100);
+    char *text = compile_text(NULL);
+    CU_ASSERT_EQUAL(flows.n_counters, 0);
+    CU_ASSERT_PTR_NULL(text ? strstr(text, "# session") : "compiled");
+    free(text);
 }
 
 static void
@@ -912,6 +968,7 @@ static CU_TestInfo compile_tests[] = {
     TEST(test_vxlan_mirror_nlb),
     TEST(test_vxlan_mirror_register),
     TEST(test_vxlan_mirror_ipv6),
+    TEST(test_vxlan_mirror_counters),
     TEST(test_vxlan_mirror_errors),
     TEST(test_mtu_without_room),
     TEST(test_backend_find),

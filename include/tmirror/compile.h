@@ -171,6 +171,21 @@ struct tm_flows {
     size_t n_sessions;
     size_t n_rules;
     uint32_t next_conj_id;
+
+    /* The counters of the compiled sessions' copies, in the order their
+     * sessions were compiled; only for a backend that counts. */
+    struct tm_counter *counters;
+    size_t n_counters, allocated_counters;
+};
+
+/* A session's counters: the vxlan_mirror action's "id", whose packets and
+ * bytes "ovs-ofctl dump-vxlan-mirror-stats BRIDGE ID" reads.  The id is
+ * derived from the session's id (a hash), so it stays the same from one
+ * compilation to the next; two sessions whose hashes collide get the next
+ * free values, in the order they are compiled. */
+struct tm_counter {
+    char *session;              /* Session id. */
+    uint32_t id;                /* Never 0. */
 };
 
 void tm_flows_init(struct tm_flows *);
@@ -205,6 +220,9 @@ struct tm_copy {
 
     struct eth_addr eth_src;    /* The source ENI's MAC, or all-zeros. */
     struct eth_addr eth_dst;    /* The next hop's MAC. */
+    uint32_t counter_id;        /* The session's counters (see struct
+                                 * tm_counter), for a backend that counts;
+                                 * otherwise 0. */
 };
 
 /* A way of making the copy: appends to 'ofpacts' the actions that send it,
@@ -218,6 +236,7 @@ struct tm_copy {
 struct tm_backend {
     const char *name;
     bool reenters;
+    bool counts;                /* Uses tm_copy's 'counter_id'. */
     char *(*put_copy)(const struct tm_copy *,
                       const struct tm_compile_options *,
                       struct ofpbuf *ofpacts);
