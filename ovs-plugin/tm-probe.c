@@ -29,14 +29,25 @@
 #include "daemon.h"
 #include "dirs.h"
 #include "jsonrpc.h"
+#include "openvswitch/json.h"
+#include "openvswitch/poll-loop.h"
 #include "openvswitch/util.h"
 #include "openvswitch/vlog.h"
 #include "socket-util.h"
 #include "stream.h"
-#include "unixctl.h"
+#include "timeval.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(tm_probe);
+
+/* How long the probe waits for ovs-vswitchd, in milliseconds. */
+static long long int probe_timeout = TM_PROBE_TIMEOUT_DEFAULT;
+
+void
+tm_probe_set_timeout(long long int ms)
+{
+    probe_timeout = ms > 0 ? ms : TM_PROBE_TIMEOUT_DEFAULT;
+}
 
 /* The line of "dpif/show-dp-features" that tells, as the patch series
  * prints it. */
@@ -80,8 +91,8 @@ connect_control_socket(const char *socket, struct jsonrpc **client)
     struct stream *stream;
     int error;
 
-    error = stream_open_block(stream_open(name, &stream, DSCP_DEFAULT), -1,
-                              &stream);
+    error = stream_open_block(stream_open(name, &stream, DSCP_DEFAULT),
+                              probe_timeout, &stream);
     *client = error ? NULL : jsonrpc_open(stream);
     free(name);
     free(abs_path);
@@ -108,19 +119,87 @@ find_feature(const char *features)
     return NULL;
 }
 
+/* Sends 'request' on 'client' and waits, until 'deadline' (in msec, as
+ * time_msec()), for its reply, which it stores in '*replyp'.  Returns 0 or
+ * a positive errno value (ETIMEDOUT past the deadline): as
+ * jsonrpc_transact_block() does, but a hung ovs-vswitchd cannot block the
+ * caller for ever. */
+static int
+transact_until(struct jsonrpc *client, struct jsonrpc_msg *request,
+               long long int deadline, struct jsonrpc_msg **replyp)
+{
+    struct json *id = json_clone(request->id);
+    int error = jsonrpc_send(client, request);
+
+    *replyp = NULL;
+    while (!error) {
+        struct jsonrpc_msg *msg;
+
+        jsonrpc_run(client);
+        error = jsonrpc_recv(client, &msg);
+        if (!error) {
+            if (msg->type == JSONRPC_REPLY || msg->type == JSONRPC_ERROR) {
+                if (json_equal(msg->id, id)) {
+                    *replyp = msg;
+                    break;
+                }
+            }
+            jsonrpc_msg_destroy(msg);
+        } else if (error == EAGAIN) {
+            if (time_msec() >= deadline) {
+                error = ETIMEDOUT;
+                break;
+            }
+            error = 0;
+            jsonrpc_wait(client);
+            jsonrpc_recv_wait(client);
+            poll_timer_wait_until(deadline);
+            poll_block();
+        }
+    }
+    json_destroy(id);
+    return error;
+}
+
 /* Runs 'command' with the 'argc' arguments in 'argv' on 'client' (of
- * 'target') and returns its output, or NULL after storing a malloc()'d
+ * 'target'), as unixctl_client_transact() does but for at most the probe's
+ * timeout, and returns its output, or NULL after storing a malloc()'d
  * reason in '*why'. */
 static char *
 transact(struct jsonrpc *client, const char *target, const char *command,
          int argc, char *argv[], char **why)
 {
+    struct json **args = xmalloc(MAX(argc, 1) * sizeof *args);
     char *result = NULL, *error = NULL;
+    struct jsonrpc_msg *reply;
     int retval;
 
-    retval = unixctl_client_transact(client, command, argc, argv, &result,
-                                     &error);
-    if (retval) {
+    for (int i = 0; i < argc; i++) {
+        args[i] = json_string_create(argv[i]);
+    }
+    retval = transact_until(client,
+                            jsonrpc_create_request(
+                                command, json_array_create(args, argc),
+                                NULL),
+                            time_msec() + probe_timeout, &reply);
+    if (!retval) {
+        const struct json *value = reply->error ? reply->error
+                                   : reply->result;
+
+        if (value && value->type != JSON_STRING) {
+            retval = EPROTO;
+        } else if (reply->error) {
+            error = xstrdup(json_string(value));
+        } else if (value) {
+            result = xstrdup(json_string(value));
+        }
+        jsonrpc_msg_destroy(reply);
+    }
+
+    if (retval == ETIMEDOUT) {
+        *why = xasprintf("%s did not answer %s within %lld ms", target,
+                         command, probe_timeout);
+    } else if (retval) {
         *why = xasprintf("%s did not answer %s (%s)", target, command,
                          ovs_strerror(retval));
     } else if (error) {

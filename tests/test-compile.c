@@ -23,6 +23,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "flow.h"
 #include "openvswitch/dynamic-string.h"
@@ -32,6 +33,9 @@
 #include "openvswitch/ofp-protocol.h"
 #include "openvswitch/util.h"
 #include "random.h"
+#include "socket-util.h"
+#include "stream.h"
+#include "timeval.h"
 #include "tm-test.h"
 #include "tm-test-compile.h"
 #include "tmirror/compile.h"
@@ -949,6 +953,38 @@ test_probe_unreachable(void)
     free(why);
 }
 
+/* A daemon that takes the connection but never answers: the probe gives
+ * up after its timeout and says so. */
+static void
+test_probe_timeout(void)
+{
+    const char *tmpdir = getenv("TMPDIR");
+    char *dir = xasprintf("%s/tm-probe.XXXXXX", tmpdir ? tmpdir : "/tmp");
+    struct pstream *listener;
+    char *socket, *why;
+
+    CU_ASSERT_FATAL(mkdtemp(dir) != NULL);
+    socket = xasprintf("%s/hung.ctl", dir);
+    char *name = xasprintf("punix:%s", socket);
+    CU_ASSERT_EQUAL_FATAL(pstream_open(name, &listener, DSCP_DEFAULT), 0);
+
+    long long int start = time_msec();
+    tm_probe_set_timeout(200);
+    CU_ASSERT(!tm_probe_vxlan_mirror(socket, "br-int", &why));
+    tm_probe_set_timeout(0);
+    CU_ASSERT(time_msec() - start >= 200);
+    CU_ASSERT(why && strstr(why, "did not answer dpif/show-dp-features "
+                            "within 200 ms"));
+
+    free(why);
+    pstream_close(listener);
+    unlink(socket);
+    rmdir(dir);
+    free(name);
+    free(socket);
+    free(dir);
+}
+
 static CU_TestInfo range_tests[] = {
     TEST(test_range_exhaustive),
     TEST(test_range_16bit),
@@ -973,6 +1009,7 @@ static CU_TestInfo compile_tests[] = {
     TEST(test_mtu_without_room),
     TEST(test_backend_find),
     TEST(test_probe_unreachable),
+    TEST(test_probe_timeout),
     CU_TEST_INFO_NULL,
 };
 

@@ -266,6 +266,13 @@ const struct tm_backend *tm_backend_probe(const char *target,
 bool tm_probe_vxlan_mirror(const char *target, const char *bridge,
                            char **why);
 
+/* How long the probe waits for ovs-vswitchd to connect and to answer each
+ * request: TM_PROBE_TIMEOUT_DEFAULT milliseconds unless set (0 or less
+ * restores the default).  A daemon that does not answer in time is one
+ * that cannot be used. */
+#define TM_PROBE_TIMEOUT_DEFAULT 5000
+void tm_probe_set_timeout(long long int ms);
+
 /* Port ranges as masked matches: the fewest value/mask prefixes whose
  * union is exactly [from, to] of a 'width'-bit field (1 to 32 bits).
  * 'prefixes' must have room for TM_MAX_PREFIXES(width).  Returns their
