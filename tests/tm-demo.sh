@@ -7,7 +7,13 @@
 # outer addresses, UDP port, the inner packet), or "not mirrored".  Every
 # daemon is stopped at the end.
 #
-# Run from the build folder: OVS_BUILDDIR=... tests/tm-demo.sh [EXAMPLE...]
+# With --backend=vxlan-mirror the flows use the project's vxlan_mirror
+# action instead of the native tunnel port: the copies go on through br-int
+# to the router (the "peer" port), and each session's counters are shown,
+# as "ovs-ofctl dump-vxlan-mirror-stats" reads them.
+#
+# Run from the build folder:
+#   OVS_BUILDDIR=... tests/tm-demo.sh [--backend=BACKEND] [EXAMPLE...]
 
 srcdir=${srcdir:-$(dirname "$0")/..}
 . "$srcdir/tests/tm-sandbox.sh"
@@ -16,7 +22,24 @@ flowgen=${TM_FLOWGEN:-tests/tm-flowgen}
 command -v tshark > /dev/null || tm_fail "tshark is not installed"
 command -v text2pcap > /dev/null || tm_fail "text2pcap is not installed"
 
+backend=native
+case $1 in
+    --backend=native|--backend=vxlan-mirror) backend=${1#--backend=}; shift ;;
+    --backend=*) tm_fail "$1: the backend is native or vxlan-mirror" ;;
+esac
 test $# -gt 0 || set -- inbound-tcp tcp-udp non-local
+if test $backend = native; then
+    copies=p-phy.pcap
+    where="the underlay port"
+else
+    copies=peer.pcap
+    where="the router's port"
+fi
+
+# copies_in PCAP: the VXLAN frames in PCAP, one a line.
+copies_in() {
+    tshark -r "$1" -Y 'udp.dstport == 4789' 2>/dev/null | wc -l
+}
 
 # hex_to_text2pcap: one frame in hex on stdin, as text2pcap reads it.
 hex_to_text2pcap() {
@@ -29,22 +52,31 @@ demo() {
     work=$(mktemp -d "${TMPDIR:-/tmp}/tm-demo.XXXXXX")
     TM_CLEANUP='rm -rf "$work"'
     trap "$TM_CLEANUP" EXIT
-    $flowgen ports "$model" > "$work/ports" || exit 1
-    $flowgen flows "$model" > "$work/flows" || exit 1
-    $flowgen packets "$model" > "$work/packets" || exit 1
+    gen="$flowgen --backend=$backend"
+    $gen ports "$model" > "$work/ports" || exit 1
+    $gen flows "$model" > "$work/flows" || exit 1
+    $gen packets "$model" > "$work/packets" || exit 1
 
-    echo "==> $model: $(wc -l < "$work/flows") flows on br-int" \
-         "(NORMAL pipeline), $(wc -l < "$work/packets") packets"
+    echo "==> $model: $(grep -vc '^#' "$work/flows") flows on br-int" \
+         "(NORMAL pipeline, $backend backend), $(wc -l < "$work/packets")" \
+         "packets; copies captured at $where"
     tm_sandbox_start $(awk '$4 != "-" { print $4 }' "$work/ports")
     tm_sandbox_bridges "$work/ports"
     "$OVS_OFCTL" mod-port br-int tm-vxlan no-flood || exit 1
+    if test $backend = vxlan-mirror; then
+        # The router takes jumbo frames, and NORMAL knows where it is.
+        "$OVS_VSCTL" set interface peer mtu_request=9216 || exit 1
+        "$OVS_APPCTL" fdb/add br-int peer 0 \
+            "$(awk '$1 == "peer" { print $3 }' "$work/ports")" > /dev/null \
+            || exit 1
+    fi
     tm_install "$work/flows"
 
     n=0
     while read -r in_port hex expect what; do
         n=$((n + 1))
         port=$(tm_port_name "$work/ports" "$in_port")
-        before=$(tshark -r "$TM_SANDBOX/p-phy.pcap" 2>/dev/null | wc -l)
+        before=$(copies_in "$TM_SANDBOX/$copies")
         "$OVS_APPCTL" netdev-dummy/receive "$port" "$hex" > /dev/null \
             || tm_fail "netdev-dummy/receive $port failed"
         printf '%s' "$hex" | hex_to_text2pcap > "$work/sent.txt"
@@ -55,8 +87,8 @@ demo() {
             -E separator=' ' -e frame.len -e _ws.col.Protocol \
             -e _ws.col.Source -e _ws.col.Destination -e _ws.col.Info \
             2>/dev/null | sed 's/^\([0-9]*\) \([^ ]*\) \([^ ]*\) \([^ ]*\)/\1 bytes, \2 \3 -> \4:/')"
-        tshark -r "$TM_SANDBOX/p-phy.pcap" -T fields -E separator=' ' \
-            -e frame.len -e vxlan.vni -e ip.src -e ip.dst -e udp.dstport \
+        tshark -r "$TM_SANDBOX/$copies" -Y 'udp.dstport == 4789' \
+            -T fields -E separator=' ' -e frame.len -e vxlan.vni -e ip.src -e ip.dst -e udp.dstport \
             -e _ws.col.Protocol -e _ws.col.Source -e _ws.col.Destination \
             -e _ws.col.Info 2>/dev/null | sed -n "$((before + 1)),\$p" \
         | while read -r len vni src dst udp proto isrc idst info; do
@@ -64,13 +96,31 @@ demo() {
                  "UDP ${udp%%,*}, carrying $((len - 50)) bytes: $proto" \
                  "$isrc -> $idst: $info"
         done
-        if test "$(tshark -r "$TM_SANDBOX/p-phy.pcap" 2>/dev/null | wc -l)" \
-                = "$before"; then
+        if test "$(copies_in "$TM_SANDBOX/$copies")" = "$before"; then
             echo "    not mirrored"
         fi
         echo "    reference evaluator: $expect"
     done < "$work/packets"
     echo
+    if test $backend = vxlan-mirror; then
+        # The datapath flows' statistics reach the counters when the
+        # revalidators run; purge makes that now.
+        "$OVS_APPCTL" revalidator/purge > /dev/null
+        echo "Each session's counters (ovs-ofctl dump-vxlan-mirror-stats" \
+             "br-int):"
+        "$OVS_OFCTL" dump-vxlan-mirror-stats br-int > "$work/counters" \
+            || exit 1
+        sed -n 's/^# session \([^:]*\): counters id=\([0-9]*\)$/\2 \1/p' \
+            "$work/flows" | while read -r id session; do
+            sed -n "s/^ id=$id,.*packet_count=\([0-9]*\),byte_count=\([0-9]*\)\$/\1 \2/p" \
+                "$work/counters" | {
+                read -r packets bytes || { packets=0; bytes=0; }
+                echo "    session $session (counters id $id):" \
+                     "packet_count=$packets, byte_count=$bytes"
+            }
+        done
+        echo
+    fi
     ) || exit 1
 }
 
