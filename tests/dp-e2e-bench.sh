@@ -167,12 +167,7 @@ stop_gen() {
         kill -INT "$pid" 2>/dev/null || true
     done
     for pid in $gen_children $gen_pid; do
-        n=0
-        while kill -0 "$pid" 2>/dev/null && test $n -lt 50; do
-            sleep 0.1
-            n=$((n + 1))
-        done
-        kill -9 "$pid" 2>/dev/null || true
+        dp_sandbox_reap "$pid" 50
     done
     wait "$gen_pid" 2>/dev/null || true
     gen_pid=
@@ -186,16 +181,7 @@ e2e_cleanup() {
     set +e
     trap '' HUP INT PIPE TERM
     stop_gen
-    if test -f "$dir/ovs-vswitchd.pid"; then
-        pid=$(cat "$dir/ovs-vswitchd.pid")
-        kill "$pid" 2>/dev/null || true
-        n=0
-        while kill -0 "$pid" 2>/dev/null && test $n -lt 100; do
-            sleep 0.1
-            n=$((n + 1))
-        done
-        kill -9 "$pid" 2>/dev/null || true
-    fi
+    dp_sandbox_stop ovs-vswitchd
     for pid in $dst_holder $col_holder; do
         kill "$pid" 2>/dev/null || true
         wait "$pid" 2>/dev/null || true

@@ -24,19 +24,31 @@ dir=$(mktemp -d "${TMPDIR:-/tmp}/$me.XXXXXX")
 OVS_RUNDIR=$dir OVS_DBDIR=$dir OVS_LOGDIR=$dir OVS_SYSCONFDIR=$dir
 export OVS_RUNDIR OVS_DBDIR OVS_LOGDIR OVS_SYSCONFDIR
 
+# dp_sandbox_reap PID TENTHS: waits up to TENTHS tenths of a second for
+# process PID to exit, then kills it.
+dp_sandbox_reap() {
+    n=0
+    while kill -0 "$1" 2>/dev/null && test $n -lt "$2"; do
+        sleep 0.1
+        n=$((n + 1))
+    done
+    kill -9 "$1" 2>/dev/null || true
+}
+
+# dp_sandbox_stop DAEMON: stops DAEMON by its pidfile in $dir, if it has
+# one: TERM, up to 10 s to exit, then KILL.
+dp_sandbox_stop() {
+    test -f "$dir/$1.pid" || return 0
+    pid=$(cat "$dir/$1.pid")
+    kill "$pid" 2>/dev/null || true
+    dp_sandbox_reap "$pid" 100
+}
+
 # Stops the daemons started here, by their pidfiles, whatever happened.
 dp_sandbox_cleanup() {
     status=$?
     for daemon in ovs-vswitchd ovsdb-server; do
-        test -f "$dir/$daemon.pid" || continue
-        pid=$(cat "$dir/$daemon.pid")
-        kill "$pid" 2>/dev/null || true
-        n=0
-        while kill -0 "$pid" 2>/dev/null && test $n -lt 100; do
-            sleep 0.1
-            n=$((n + 1))
-        done
-        kill -9 "$pid" 2>/dev/null || true
+        dp_sandbox_stop $daemon
     done
     if test $status != 0; then
         echo "$me: FAILED; the logs:" >&2
