@@ -86,11 +86,9 @@ check_trace 192.168.0.3 1426 16777215
 
 # The packets: IPv4/UDP frames from p1 with seeded random payloads, each
 # with the carried length and outer headers that its copy must have.
-$PYTHON - "$dir" <<'EOF'
-import json
-import random
+# The Internet checksum (RFC 1071), for both scripts below.
+cat > "$dir/inet.py" <<'EOF'
 import struct
-import sys
 
 
 def checksum(data):
@@ -100,6 +98,15 @@ def checksum(data):
     while s >> 16:
         s = (s & 0xffff) + (s >> 16)
     return ~s & 0xffff
+EOF
+
+PYTHONPATH=$dir $PYTHON - "$dir" <<'EOF'
+import json
+import random
+import struct
+import sys
+
+from inet import checksum
 
 
 def frame(dst_ip, size, seed):
@@ -163,10 +170,12 @@ sleep 0.2
 test "$(count "$dir/p3.pcap")" = $sent || fail "p3: more copies than packets"
 
 # Every byte of every copy, and the originals.
-$PYTHON - "$dir" "$src_mac" "$gw_mac" <<'EOF'
+PYTHONPATH=$dir $PYTHON - "$dir" "$src_mac" "$gw_mac" <<'EOF'
 import json
 import struct
 import sys
+
+from inet import checksum
 
 d, src_mac, gw_mac = sys.argv[1:4]
 errors = []
@@ -188,15 +197,6 @@ def read_pcap(name):
         check(incl == orig, "%s: a record is cut short" % name)
         pos += 16 + incl
     return pkts
-
-
-def checksum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
 
 
 def mac(b):
