@@ -49,9 +49,6 @@
 /* "flows": the OpenFlow port of the flow-based VXLAN port, by default. */
 #define DEFAULT_TUNNEL_PORT 100
 
-/* "flows": TM_ROUTER_MAC_DEFAULT, for --help. */
-#define DEFAULT_ROUTER_MAC "02:00:00:00:00:fe"
-
 enum output_format {
     FORMAT_TEXT,
     FORMAT_JSON,
@@ -139,7 +136,7 @@ usage(void)
            "  --router-mac=MAC     vxlan-mirror: the copies' next hop "
            "when the target\n"
            "                       is not in the source's subnet\n"
-           "                       (default: %s)\n"
+           "                       (default: "ETH_ADDR_FMT")\n"
            "  -h, --help           display this help message\n"
            "  -V, --version        display version information\n"
            "\n"
@@ -149,7 +146,7 @@ usage(void)
            "names the file\n"
            "and line).\n",
            program_name, program_name, DEFAULT_TUNNEL_PORT,
-           DEFAULT_ROUTER_MAC);
+           ETH_ADDR_ARGS(TM_ROUTER_MAC_DEFAULT));
     exit(EXIT_SUCCESS);
 }
 
