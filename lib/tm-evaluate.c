@@ -31,11 +31,12 @@ static const char *const reason_strings[] = {
 #undef TM_REASON
 };
 
-/* Link-local addresses of AWS services (shared/semantics.md, "Evaluation",
- * item 1, and amazon-dns), in host byte order.  Each also has an IPv6
- * address fd00:ec2::N on Nitro instances, with N the same digits as the
- * last IPv4 byte (fd00:ec2::254 for metadata); treating those alike is a
- * choice, since AWS documents them for the services, not for mirroring. */
+/* Link-local addresses of AWS services (Documentation/semantics.rst,
+ * "Traffic never mirrored" and amazon-dns), in host byte order.  Each also
+ * has an IPv6 address fd00:ec2::N on Nitro instances, with N the same
+ * digits as the last IPv4 byte (fd00:ec2::254 for metadata); treating those
+ * alike is a choice, since AWS documents them for the services, not for
+ * mirroring. */
 #define METADATA_IPV4 0xa9fea9fe    /* 169.254.169.254 */
 #define NTP_IPV4 0xa9fea97b         /* 169.254.169.123 */
 #define KMS1_IPV4 0xa9fea9fa        /* 169.254.169.250 */
@@ -209,11 +210,12 @@ tm_carried_length(const struct tm_model *model,
 }
 
 /* Decides which session of source ENI 'eni' mirrors 'packet', following
- * shared/semantics.md, "Evaluation": never-mirrored types and packets
- * dropped at the source first; then the active sessions in ascending
- * session number, each with its network services and then its rules of the
- * packet's direction in ascending rule number, the first match deciding;
- * the first session that accepts mirrors the packet and no other does. */
+ * Documentation/semantics.rst, "The decision for each packet":
+ * never-mirrored types and packets dropped at the source first; then the
+ * active sessions in ascending session number, each with its network
+ * services and then its rules of the packet's direction in ascending rule
+ * number, the first match deciding; the first session that accepts mirrors
+ * the packet and no other does. */
 void
 tm_evaluate(const struct tm_model *model, const char *eni_id,
             const struct tm_packet *packet, struct tm_decision *decision)

@@ -379,7 +379,7 @@ cidr_mask(const struct tm_cidr *cidr)
             : ipv6_create_mask(cidr->plen));
 }
 
-/* ---- Never-mirrored traffic (shared/semantics.md, item 1). ---- */
+/* ---- Never-mirrored traffic (Documentation/semantics.rst). ---- */
 
 static struct in6_addr
 aws_ipv6(uint16_t suffix)

@@ -14,7 +14,7 @@
  * limitations under the License.
  */
 
-/* The reachability check (shared/semantics.md, "Connectivity").
+/* The reachability check (Documentation/semantics.rst, "Connectivity").
  *
  * The mirrored copy is a UDP packet to port 4789 from the source network
  * interface's primary IP to the target's address: the target interface's

@@ -14,9 +14,9 @@
  * limitations under the License.
  */
 
-/* The reports of tm-sim check: JSON (the contract of shared/design.md),
- * text for a person at a terminal, and HTML with the path drawn as inline
- * SVG. */
+/* The reports of tm-sim check: JSON (the contract of
+ * Documentation/contracts.rst), text for a person at a terminal, and HTML
+ * with the path drawn as inline SVG. */
 
 #include <config.h>
 
@@ -62,8 +62,8 @@ explanation_to_json(const struct sim_explanation *e)
     return json;
 }
 
-/* Returns the JSON form of 'report' (shared/design.md, "tm-sim"), which
- * the caller must free with json_destroy(). */
+/* Returns the JSON form of 'report' (Documentation/contracts.rst,
+ * "The JSON report"), which the caller must free with json_destroy(). */
 struct json *
 sim_report_to_json(const struct sim_report *report)
 {

@@ -41,7 +41,7 @@
 #include "tmirror/topology.h"
 #include "util.h"
 
-/* Exit statuses (shared/design.md, "tm-sim"). */
+/* Exit statuses (Documentation/contracts.rst, "tm-sim"). */
 #define EXIT_REACHABLE 0        /* Every checked session is reachable. */
 #define EXIT_BLOCKED 1          /* Some session is blocked or invalid. */
 #define EXIT_BAD_INPUT 2        /* Bad usage or unusable input. */

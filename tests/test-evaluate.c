@@ -14,8 +14,9 @@
  * limitations under the License.
  */
 
-/* Unit tests of the reference evaluator (shared/semantics.md,
- * "Evaluation") and of the user guide's three worked examples. */
+/* Unit tests of the reference evaluator (Documentation/semantics.rst,
+ * "The decision for each packet") and of the user guide's three worked
+ * examples. */
 
 #include <config.h>
 

@@ -15,7 +15,7 @@
  */
 
 /* Unit tests of the model: values, objects, validation and quotas
- * (shared/semantics.md, "Objects" and "Quotas"). */
+ * (Documentation/semantics.rst, "Objects"). */
 
 #include <config.h>
 

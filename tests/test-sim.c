@@ -14,9 +14,9 @@
  * limitations under the License.
  */
 
-/* Unit tests of the simulator: one or more per rule of shared/semantics.md,
- * "Connectivity", the model's refusals as invalid sessions, the loader's
- * errors, and the JSON report's shape. */
+/* Unit tests of the simulator: one or more per rule of
+ * Documentation/semantics.rst, "Connectivity", the model's refusals as
+ * invalid sessions, the loader's errors, and the JSON report's shape. */
 
 #include <config.h>
 

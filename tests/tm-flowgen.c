@@ -316,13 +316,13 @@ add_session(struct tm_model *model, const char *id, const char *eni,
     check(tm_create_session(model, ACCOUNT, &session, NULL));
 }
 
-/* The fixed cases of shared/semantics.md, "Evaluation": eni-s1 (port 1)
- * has session 3 (amazon-dns; ingress: reject TCP to port 22 at rule 10,
- * accept TCP from ports 1000-2000 to 3000-4000 at rule 20; egress: accept
- * UDP at 10) to tmt-1 (MTU 1500), and session 9 (ingress: accept all IPv4;
- * egress: accept all IPv6) to tmt-2 (MTU 576); eni-s2 (port 2) has
- * session 1 (egress: reject 10.0.0.0/16, accept all IPv4; 100 bytes) to
- * tmt-1. */
+/* The fixed cases of Documentation/semantics.rst, "The decision for each
+ * packet": eni-s1 (port 1) has session 3 (amazon-dns; ingress: reject TCP
+ * to port 22 at rule 10, accept TCP from ports 1000-2000 to 3000-4000 at
+ * rule 20; egress: accept UDP at 10) to tmt-1 (MTU 1500), and session 9
+ * (ingress: accept all IPv4; egress: accept all IPv6) to tmt-2 (MTU 576);
+ * eni-s2 (port 2) has session 1 (egress: reject 10.0.0.0/16, accept all
+ * IPv4; 100 bytes) to tmt-1. */
 static void
 build_evaluation(struct world *w)
 {

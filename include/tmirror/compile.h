@@ -19,7 +19,7 @@
 
 /* The flow compiler: the mirror sessions of the network interfaces (ENIs)
  * that live on one Open vSwitch bridge, compiled into OpenFlow flows that
- * decide exactly as tm_evaluate() does (shared/semantics.md, "Evaluation").
+ * decide exactly as tm_evaluate() does (Documentation/semantics.rst).
  *
  * The table layout and the pipeline contract are described at the top of
  * ovs-plugin/tm-compile.c and in tm-compile(7).

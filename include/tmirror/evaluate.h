@@ -18,7 +18,7 @@
 #define TMIRROR_EVALUATE_H 1
 
 /* The reference evaluator: which session, if any, mirrors a packet seen at
- * a source network interface, and why (shared/semantics.md, "Evaluation").
+ * a source network interface, and why (Documentation/semantics.rst).
  *
  * It is written for clarity, not speed, and is the oracle that the flows
  * compiled for Open vSwitch are tested against. */

@@ -18,7 +18,7 @@
 #define TMIRROR_EXAMPLES_H 1
 
 /* The three worked examples of the AWS Traffic Mirroring user guide
- * (shared/seeds/, "Traffic Mirroring examples"), built through the model's
+ * ("Traffic Mirroring examples"), built through the model's
  * public API, each with packets that show what it mirrors.  tm-examples(1)
  * prints them; the unit tests check them. */
 

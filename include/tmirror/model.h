@@ -18,7 +18,8 @@
 #define TMIRROR_MODEL_H 1
 
 /* The traffic mirroring model: targets, filters, filter rules and sessions
- * with the semantics of Amazon VPC Traffic Mirroring (shared/semantics.md).
+ * with the semantics of Amazon VPC Traffic Mirroring
+ * (Documentation/semantics.rst).
  *
  * A model also holds the little it must know about the network to apply
  * AWS's rules: accounts and their organizations, network interfaces (ENIs)
@@ -45,7 +46,7 @@
 
 struct ds;
 
-/* Ranges and quotas (shared/semantics.md, "Objects" and "Quotas"). */
+/* Ranges and quotas (Documentation/semantics.rst, "Objects"). */
 #define TM_RULE_NUMBER_MIN 1
 #define TM_RULE_NUMBER_MAX 32766
 #define TM_SESSION_NUMBER_MIN 1

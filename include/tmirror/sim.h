@@ -22,7 +22,7 @@
  * For a traffic mirror session of a loaded topology (tmirror/topology.h),
  * the check follows the mirrored copy, a UDP packet to port 4789 from the
  * source network interface's primary IP to the target, hop by hop, and
- * collects every reason it is blocked (shared/semantics.md,
+ * collects every reason it is blocked (Documentation/semantics.rst,
  * "Connectivity"), each with an explanation code in the style of the AWS
  * Reachability Analyzer and the setting that would fix it.  The mirroring
  * model's refusals of the session, its target or its filter make the

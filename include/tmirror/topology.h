@@ -19,7 +19,7 @@
 
 /* The cloud network that the simulator reasons about, and its loader.
  *
- * A topology is what a topology file (shared/design.md, "Topology files")
+ * A topology is what a topology file (Documentation/topology-format.rst)
  * describes: accounts, VPCs with their subnets, route tables, network ACLs,
  * security groups, network interfaces and load balancers, peering
  * connections, transit gateways and resource shares; and the traffic mirror
