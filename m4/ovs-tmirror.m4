@@ -53,9 +53,12 @@ AC_DEFUN([TM_CHECK_OVS], [
        || test ! -f "$OVS_BUILDDIR/lib/libopenvswitch.la"; then
       AC_MSG_ERROR([no built Open vSwitch in ${with_ovs_build:-$with_ovs_source} (need config.h and lib/libopenvswitch.la): build it first, or configure without --with-ovs-source])
     fi
-    dnl The newest part of ovs-plugin/patches that the project uses: the
-    dnl vxlan_mirror action's counters (0004).
-    if test ! -f "$OVS_SRCDIR/include/openvswitch/ofp-vxlan-mirror.h"; then
+    dnl The newest parts of ovs-plugin/patches that the project uses: the
+    dnl vxlan_mirror counters' messages (0004) and their xlate cache entry
+    dnl (0006).
+    if test ! -f "$OVS_SRCDIR/include/openvswitch/ofp-vxlan-mirror.h" \
+       || ! grep -q XC_VXLAN_MIRROR \
+            "$OVS_SRCDIR/ofproto/ofproto-dpif-xlate-cache.h"; then
       AC_MSG_ERROR([$OVS_SRCDIR lacks the vxlan_mirror action and its counters: apply ovs-plugin/patches/*.patch to it (patch -p1, in name order) and rebuild it, or configure without --with-ovs-source])
     fi
     OVS_TARBALL=

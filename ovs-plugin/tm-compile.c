@@ -544,8 +544,6 @@ put_copy(struct compiler *c, const struct slot *s)
         .src = s->src,
         .dst = s->dst,
         .max_len = carried == UINT32_MAX ? 0 : carried,
-        .packet_length = session->packet_length,
-        .mtu = target ? target->mtu : 0,
         .eth_src = s->loc->mac,
         .eth_dst = s->eth_dst,
         .counter_id = s->counter_id,
@@ -557,7 +555,8 @@ put_copy(struct compiler *c, const struct slot *s)
          * backends would read a length of 0 as "all of it". */
         return xasprintf("session %s: the MTU %u of target %s leaves no "
                          "room for the %d bytes of VXLAN encapsulation",
-                         session->id, copy.mtu, session->target_id,
+                         session->id, target ? target->mtu : 0,
+                         session->target_id,
                          (IN6_IS_ADDR_V4MAPPED(&s->dst)
                           ? TM_VXLAN_OVERHEAD_IPV4
                           : TM_VXLAN_OVERHEAD_IPV6));
@@ -1200,8 +1199,7 @@ const struct tm_backend tm_backend_native = {
 /* ---- The vxlan_mirror backend: the project's datapath action. ---- */
 
 /* clone(vxlan_mirror(vni=VNI,eth_src=ENI-MAC,eth_dst=NEXT-HOP,
- *                    ipv4_src=ENI-IP,ipv4_dst=TARGET-IP,
- *                    max_len=PACKET-LENGTH,mtu=TARGET-MTU),
+ *                    ipv4_src=ENI-IP,ipv4_dst=TARGET-IP,max_len=N),
  *       set_field:P->in_port,
  *       NORMAL                                            (NORMAL pipelines)
  *       | load:1->MARK,resubmit(,CONTINUE))             (REGISTER pipelines)
@@ -1209,16 +1207,15 @@ const struct tm_backend tm_backend_native = {
  * The copy leaves as if the source ENI (port P) had sent it, whichever
  * direction was mirrored, so that it is forwarded like the ENI's own
  * traffic (and a NORMAL bridge does not learn the ENI's MAC on the port
- * that an ingress packet came from).  The datapath caps it to the target's
- * MTU less the encapsulation by itself. */
+ * that an ingress packet came from).  N is the carried length that
+ * tm_carried_length() decides, AWS's MTU cap included, as for the native
+ * backend; the action's own 'mtu', which counts only the headers that the
+ * action builds, is not used. */
 static char *
 vxlan_mirror_put_copy(const struct tm_copy *copy,
                       const struct tm_compile_options *options,
                       struct ofpbuf *ofpacts)
 {
-    bool ipv4 = IN6_IS_ADDR_V4MAPPED(&copy->dst);
-    unsigned int overhead = (ipv4 ? VXLAN_MIRROR_IPV4_OVERHEAD
-                             : VXLAN_MIRROR_IPV6_OVERHEAD);
     size_t ofs = ofpacts->size;
 
     if (eth_addr_is_zero(copy->eth_src)) {
@@ -1231,25 +1228,17 @@ vxlan_mirror_put_copy(const struct tm_copy *copy,
                          "%s (give the target's or the router's MAC)",
                          copy->session->id, copy->session->target_id);
     }
-    if (copy->packet_length > UINT16_MAX || copy->mtu > UINT16_MAX) {
-        return xasprintf("session %s: packet length %"PRIu32" or MTU %u "
-                         "beyond the 65535 of the vxlan_mirror action",
-                         copy->session->id, copy->packet_length,
-                         copy->mtu);
-    }
-    if (copy->mtu && copy->mtu <= overhead) {
-        return xasprintf("session %s: the MTU %u of target %s leaves no "
-                         "room for the %u bytes of VXLAN encapsulation",
-                         copy->session->id, copy->mtu,
-                         copy->session->target_id, overhead);
+    if (copy->max_len > UINT16_MAX) {
+        return xasprintf("session %s: carries %"PRIu32" bytes, beyond the "
+                         "65535 of the vxlan_mirror action",
+                         copy->session->id, copy->max_len);
     }
 
     ofpact_put_CLONE(ofpacts);
     struct ofpact_vxlan_mirror *vm = ofpact_put_VXLAN_MIRROR(ofpacts);
     vm->id = copy->counter_id;
     vm->vni = copy->vni;
-    vm->max_len = copy->packet_length;
-    vm->mtu = copy->mtu;
+    vm->max_len = copy->max_len;
     vm->eth_src = copy->eth_src;
     vm->eth_dst = copy->eth_dst;
     vm->ip_src = copy->src;

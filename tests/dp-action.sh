@@ -11,7 +11,8 @@
 # captured with tx_pcap, then every byte is checked: the outer Ethernet,
 # IPv4 or IPv6, UDP and VXLAN headers (addresses, TTL, DF, lengths, IPv4
 # checksum, IPv6 UDP checksum, port 4789, I flag, VNI), truncation to the
-# session's packet length and to the target's MTU (less 54 or 74 bytes),
+# session's packet length and to the collector's IP MTU (less the 36 or 56
+# bytes of outer IP, UDP and VXLAN headers),
 # inner bytes equal to the first bytes sent, and originals delivered
 # unchanged.  tshark's VXLAN dissector checks the same copies when tshark is
 # installed.  Each flow's action has its own id, whose counters, as
@@ -64,7 +65,7 @@ grep -q "vxlan_mirror(vni=4242,$common,ipv4_src=10.0.1.10,ipv4_dst=10.0.2.20,max
     || fail "ovs-ofctl dump-flows does not print the action as installed"
 
 # ofproto/trace shows the datapath action with the carried length: the
-# smaller of max_len and the MTU less 54 (IPv4) or 74 (IPv6) bytes.
+# smaller of max_len and the MTU less 36 (IPv4) or 56 (IPv6) bytes.
 trace() {
     $appctl ofproto/trace br0 \
         "in_port=1,udp,nw_src=192.168.0.100,nw_dst=$1,udp_src=1000,udp_dst=2000" \
@@ -81,8 +82,8 @@ check_trace() {
     esac
 }
 check_trace 192.168.0.1 128 4242
-check_trace 192.168.0.2 1446 7
-check_trace 192.168.0.3 1426 16777215
+check_trace 192.168.0.2 1464 7
+check_trace 192.168.0.3 1444 16777215
 
 # The packets: IPv4/UDP frames from p1 with seeded random payloads, each
 # with the carried length and outer headers that its copy must have.
@@ -125,12 +126,13 @@ cases = [
     (1, 1514, 4242, "ipv4", 128),
     (1, 200, 4242, "ipv4", 128),
     (1, 60, 4242, "ipv4", 60),
-    # No packet length: a 1500-byte IP packet is cut to 1500 - 54 = 1446
-    # bytes, so that the 1496-byte copy fits the collectors' MTU.
-    (2, 1514, 7, "ipv4", 1446),
+    # No packet length: a 1514-byte frame is cut to 1500 - 36 = 1464
+    # bytes, so that the 1500-byte outer IPv4 packet fits the collectors'
+    # MTU exactly.
+    (2, 1514, 7, "ipv4", 1464),
     (2, 1000, 7, "ipv4", 1000),
-    # IPv6 outer headers: 1500 - 74 = 1426 bytes.
-    (3, 1514, 16777215, "ipv6", 1426),
+    # IPv6 outer headers: 1500 - 56 = 1444 bytes.
+    (3, 1514, 16777215, "ipv6", 1444),
 ]
 out = []
 for i, (dst, size, vni, family, carried) in enumerate(cases):

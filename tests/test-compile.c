@@ -673,12 +673,12 @@ test_vxlan_mirror_normal(void)
 {
     vxlan_mirror_world("tmt-1", "eni-t", 100);
 
-    /* The packet length as max_len and eni-t's MTU as mtu: the datapath
-     * takes the smaller of the two and the MTU's room. */
+    /* The carried length as max_len: the packet length, below the cap of
+     * eni-t's MTU. */
     ASSERT_HAS(compile_text(NULL), "priority=32766,ip,in_port=1 actions="
                "clone(vxlan_mirror(vni=4242,eth_src=02:00:00:00:00:01,"
                "eth_dst=02:00:00:00:00:fe,ipv4_src=10.0.1.10,ipv4_dst="
-               "10.0.2.20,max_len=100,mtu=1500,id=1597301361),"
+               "10.0.2.20,max_len=100,id=1597301361),"
                "set_field:1->in_port,NORMAL)\n");
     /* NORMAL pipelines need no copy mark: the copy never meets
      * ovs-tmirror's tables again. */
@@ -686,12 +686,12 @@ test_vxlan_mirror_normal(void)
     CU_ASSERT_EQUAL(count_flows(205, 200), 0);
     CU_ASSERT_EQUAL(flows.n, fixed_flows(1) + 2 + 1);
 
-    /* Without a packet length: only the MTU. */
+    /* Without a packet length: the MTU's cap, 1500 less 54. */
     TM_OK(tm_modify_session(tm_test_model, ACCT_A, "tms-1", &(struct
           tm_session_spec) { .vni = TM_UNSET, .packet_length = TM_UNSET,
                              .session_number = TM_UNSET },
                             TM_REMOVE_PACKET_LENGTH));
-    ASSERT_HAS(compile_text(NULL), "ipv4_dst=10.0.2.20,mtu=1500,"
+    ASSERT_HAS(compile_text(NULL), "ipv4_dst=10.0.2.20,max_len=1446,"
                "id=1597301361),set_field:1->in_port,NORMAL)\n");
 
     /* Another router MAC, and eni-big (MTU 9001). */
@@ -702,7 +702,7 @@ test_vxlan_mirror_normal(void)
                              .packet_length = TM_UNSET,
                              .session_number = TM_UNSET }, 0));
     ASSERT_HAS(compile_text(NULL), "eth_dst=0a:00:00:00:00:01,ipv4_src="
-               "10.0.1.10,ipv4_dst=10.0.2.30,mtu=9001,id=1597301361)");
+               "10.0.1.10,ipv4_dst=10.0.2.30,max_len=8947,id=1597301361)");
 
     /* A target's own MAC (same subnet) wins over the router's; its
      * address stays the target's own when none is given. */
@@ -715,14 +715,14 @@ test_vxlan_mirror_normal(void)
         .targets = &next_hop, .n_targets = 1,
     };
     ASSERT_HAS(compile_text(&input), "eth_dst=02:00:00:00:02:30,ipv4_src="
-               "10.0.1.10,ipv4_dst=10.0.2.30,mtu=9001,id=1597301361)");
+               "10.0.1.10,ipv4_dst=10.0.2.30,max_len=8947,id=1597301361)");
 }
 
 static void
 test_vxlan_mirror_nlb(void)
 {
     /* A load balancer is not capped by an MTU (as tm_carried_length()
-     * decides): no mtu, and with a packet length only max_len. */
+     * decides): no max_len, and with a packet length that one. */
     struct tm_target_address nlb = { .target = "tmt-n" };
     struct tm_compile_input input = {
         .model = tm_test_model, .enis = &src_loc, .n_enis = 1,
@@ -749,7 +749,7 @@ test_vxlan_mirror_register(void)
     /* The copy goes on at table 0, marked with reg7[0]; the egress and
      * ingress stages stop a marked packet before anything else. */
     char *text = compile_text(NULL);
-    ASSERT_HAS(text ? xstrdup(text) : NULL, "max_len=128,mtu=1500,"
+    ASSERT_HAS(text ? xstrdup(text) : NULL, "max_len=128,"
                "id=1597301361),set_field:1->in_port,"
                "load:0x1->NXM_NX_REG7[0],"
                "resubmit(,0))\n");
@@ -791,13 +791,14 @@ test_vxlan_mirror_ipv6(void)
     };
 
     /* eni-src copies from an IPv6 address of its own to eni-t6: 1500
-     * less the 74 bytes of IPv6 encapsulation is the datapath's to take. */
+     * less the 74 bytes of IPv6 encapsulation is below the packet
+     * length. */
     ovs_assert(ipv6_parse("2001:db8::10", &loc6.ip));
     vxlan_mirror_world("tmt-6", "eni-t6", 8500);
     ASSERT_HAS(compile_text(&input), "clone(vxlan_mirror(vni=4242,"
                "eth_src=02:00:00:00:00:01,eth_dst=02:00:00:00:00:fe,"
-               "ipv6_src=2001:db8::10,ipv6_dst=2001:db8::20,max_len=8500,"
-               "mtu=1500,id=1597301361),set_field:1->in_port,NORMAL)\n");
+               "ipv6_src=2001:db8::10,ipv6_dst=2001:db8::20,max_len=1426,"
+               "id=1597301361),set_field:1->in_port,NORMAL)\n");
 }
 
 /* Each session's copies count under an id derived from its session's id
@@ -829,7 +830,7 @@ test_vxlan_mirror_counters(void)
                    "# session tms-2: counters id=4104191257\n");
         ASSERT_HAS(text, "vni=7,eth_src=02:00:00:00:00:01,eth_dst="
                    "02:00:00:00:00:fe,ipv4_src=10.0.1.10,ipv4_dst="
-                   "10.0.2.20,mtu=1500,id=4104191257)");
+                   "10.0.2.20,max_len=1446,id=4104191257)");
     }
 
     /* "tms-808" and "tms-61671" have the same hash, 387317056: the

@@ -213,11 +213,6 @@ struct tm_copy {
     uint32_t max_len;           /* Bytes of the frame carried, the
                                  * target's MTU counted; 0: all. */
 
-    /* The parts of 'max_len', for a backend that caps by itself. */
-    uint32_t packet_length;     /* The session's packet length; 0: all. */
-    unsigned int mtu;           /* A network interface target's MTU; 0 for
-                                 * a load balancer (not capped). */
-
     struct eth_addr eth_src;    /* The source ENI's MAC, or all-zeros. */
     struct eth_addr eth_dst;    /* The next hop's MAC. */
     uint32_t counter_id;        /* The session's counters (see struct
