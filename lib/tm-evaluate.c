@@ -178,11 +178,12 @@ tm_is_amazon_dns(const struct tm_eni *eni, const struct tm_packet *packet)
     return to || from;
 }
 
-/* Returns how many bytes of a 'length'-byte packet 'session' carries after
- * the VXLAN header: the whole packet, or its packet length when it has
- * one, and never more than fits the MTU of a network interface target less
- * AWS's encapsulation overhead (54 bytes when the target's address is IPv4,
- * 74 when it is IPv6).  Load balancer targets are not capped (AWS truncates
+/* Returns how many bytes of a 'length'-byte frame 'session' carries after
+ * the VXLAN header: the whole frame, or its packet length when it has one,
+ * and, for a network interface target, no more than an inner IP packet of
+ * the target's MTU less AWS's encapsulation overhead (54 bytes when the
+ * target's address is IPv4, 74 when it is IPv6) behind its 14-byte
+ * Ethernet header.  Load balancer targets are not capped (AWS truncates
  * only for standalone instances). */
 uint32_t
 tm_carried_length(const struct tm_model *model,
@@ -201,8 +202,8 @@ tm_carried_length(const struct tm_model *model,
             uint32_t overhead = (IN6_IS_ADDR_V4MAPPED(&target->ip)
                                  ? TM_VXLAN_OVERHEAD_IPV4
                                  : TM_VXLAN_OVERHEAD_IPV6);
-            uint32_t room = target->mtu > overhead ? target->mtu - overhead
-                            : 0;
+            uint32_t frame_mtu = target->mtu + ETH_HEADER_LEN;
+            uint32_t room = frame_mtu > overhead ? frame_mtu - overhead : 0;
             carried = MIN(carried, room);
         }
     }

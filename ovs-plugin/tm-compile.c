@@ -532,10 +532,6 @@ put_copy(struct compiler *c, const struct slot *s)
     const struct tm_model *model = c->input->model;
     const struct tm_session *session = s->session;
     uint32_t carried = tm_carried_length(model, session, UINT32_MAX);
-    const struct tm_eni *target = (session->target->type == TM_TARGET_ENI
-                                   ? tm_model_find_eni(
-                                       model, session->target->resource)
-                                   : NULL);
     struct tm_copy copy = {
         .session = session,
         .eni = s->loc->eni,
@@ -549,18 +545,10 @@ put_copy(struct compiler *c, const struct slot *s)
         .counter_id = s->counter_id,
     };
 
-    if (!carried) {
-        /* The target's MTU leaves no room for the encapsulation (an IPv6
-         * target of MTU 74 or less): nothing can be carried, and both
-         * backends would read a length of 0 as "all of it". */
-        return xasprintf("session %s: the MTU %u of target %s leaves no "
-                         "room for the %d bytes of VXLAN encapsulation",
-                         session->id, target ? target->mtu : 0,
-                         session->target_id,
-                         (IN6_IS_ADDR_V4MAPPED(&s->dst)
-                          ? TM_VXLAN_OVERHEAD_IPV4
-                          : TM_VXLAN_OVERHEAD_IPV6));
-    }
+    /* The model's smallest MTU, 68, leaves room for 8 bytes of the frame
+     * with IPv6 outer headers: a copy never carries 0 bytes, which both
+     * backends would read as "all of it". */
+    ovs_assert(carried);
     return c->options->backend->put_copy(&copy, c->options, &c->ofpacts);
 }
 

@@ -97,7 +97,7 @@ check "vxlan-mirror: named in the comment" \
     grep -q '^# hypervisor hv1, bridge br-int, backend vxlan-mirror$' \
     "$tmp/out"
 check "vxlan-mirror: tms-app's copies" grep -q -F \
-    'clone(vxlan_mirror(vni=100,eth_src=02:00:00:00:01:10,eth_dst=02:00:00:00:00:fe,ipv4_src=10.0.1.10,ipv4_dst=10.2.1.100,max_len=8947,id=1845359494),set_field:1->in_port,NORMAL)' \
+    'clone(vxlan_mirror(vni=100,eth_src=02:00:00:00:01:10,eth_dst=02:00:00:00:00:fe,ipv4_src=10.0.1.10,ipv4_dst=10.2.1.100,max_len=8961,id=1845359494),set_field:1->in_port,NORMAL)' \
     "$tmp/out"
 check "vxlan-mirror: tms-app's counters, from the hash of its id" \
     grep -q '^# session tms-app: counters id=1845359494$' "$tmp/out"
@@ -108,7 +108,7 @@ check "vxlan-mirror: flows parse" parses
 flows "$topologies/default.xml" --backend=vxlan-mirror --pipeline=register \
     --router-mac=0a:00:00:00:00:01 --hypervisor=hv1
 check "vxlan-mirror register: marked, on at table 0" grep -q -F \
-    'eth_dst=0a:00:00:00:00:01,ipv4_src=10.0.1.10,ipv4_dst=10.2.1.100,max_len=8947,id=1845359494),set_field:1->in_port,load:0x1->NXM_NX_REG7[0],resubmit(,0))' \
+    'eth_dst=0a:00:00:00:00:01,ipv4_src=10.0.1.10,ipv4_dst=10.2.1.100,max_len=8961,id=1845359494),set_field:1->in_port,load:0x1->NXM_NX_REG7[0],resubmit(,0))' \
     "$tmp/out"
 check "vxlan-mirror register: a marked copy is not mirrored again" \
     test "$(grep -c 'priority=200,reg7=0x1/0x1 actions=drop' "$tmp/out")" = 2

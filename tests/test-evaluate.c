@@ -477,8 +477,9 @@ test_vni_and_length(void)
                         "len 60");
     CU_ASSERT_EQUAL(D.carried_length, 60);
 
-    /* No packet length: whole, up to what the target's MTU (9001) allows:
-     * 9001 - 54 = 8947 bytes. */
+    /* No packet length: whole, up to what the target's MTU (9001) allows,
+     * the user guide's figures: an IP packet of 9001 - 54 = 8947 bytes is
+     * carried whole, in its frame of 8961 bytes; one byte more is cut. */
     struct tm_session_spec change = {
         .session_number = TM_UNSET, .vni = TM_UNSET,
         .packet_length = TM_UNSET,
@@ -486,16 +487,21 @@ test_vni_and_length(void)
     TM_OK(tm_modify_session(M, ACCT_A, "tms-1", &change,
                             TM_REMOVE_PACKET_LENGTH));
     tm_test_mirrored_by("eni-src", "ingress tcp 1.1.1.1:1 > 10.0.1.10:2 "
-                        "len 8947");
-    CU_ASSERT_EQUAL(D.carried_length, 8947);
+                        "len 8961");
+    CU_ASSERT_EQUAL(D.carried_length, 8961);
+    tm_test_mirrored_by("eni-src", "ingress tcp 1.1.1.1:1 > 10.0.1.10:2 "
+                        "len 8962");
+    CU_ASSERT_EQUAL(D.carried_length, 8961);
     tm_test_mirrored_by("eni-src", "ingress tcp 1.1.1.1:1 > 10.0.1.10:2 "
                         "len 9014");
-    CU_ASSERT_EQUAL(D.carried_length, 8947);
+    CU_ASSERT_EQUAL(D.carried_length, 8961);
 }
 
 /* A copy larger than an ENI target's MTU is truncated: 54 bytes of
- * overhead for an IPv4 target, 74 for an IPv6 one; a load balancer target
- * is not capped. */
+ * overhead for an IPv4 target, 74 for an IPv6 one, counted from the inner
+ * IP packet, so that the frame carried is 14 bytes longer; a load balancer
+ * target is not capped.  At the edge: a frame of exactly the limit is
+ * carried whole, one byte more is cut. */
 static void
 test_mtu_truncation(void)
 {
@@ -512,13 +518,22 @@ test_mtu_truncation(void)
 
     tm_test_mirrored_by("eni-src", "ingress udp 1.1.1.1:1 > 10.0.1.10:2 "
                         "len 1514");
-    CU_ASSERT_EQUAL(D.carried_length, 1500 - 54);
+    CU_ASSERT_EQUAL(D.carried_length, 1500 - 54 + 14);
     tm_test_mirrored_by("eni-src", "ingress udp 1.1.1.1:1 > 10.0.1.10:2 "
-                        "len 1446");
-    CU_ASSERT_EQUAL(D.carried_length, 1446);
+                        "len 1460");
+    CU_ASSERT_EQUAL(D.carried_length, 1460);
+    tm_test_mirrored_by("eni-src", "ingress udp 1.1.1.1:1 > 10.0.1.10:2 "
+                        "len 1461");
+    CU_ASSERT_EQUAL(D.carried_length, 1460);
     tm_test_mirrored_by("eni-src2", "ingress udp 1.1.1.1:1 > 10.0.1.11:2 "
                         "len 1514");
-    CU_ASSERT_EQUAL(D.carried_length, 1500 - 74);
+    CU_ASSERT_EQUAL(D.carried_length, 1500 - 74 + 14);
+    tm_test_mirrored_by("eni-src2", "ingress udp 1.1.1.1:1 > 10.0.1.11:2 "
+                        "len 1440");
+    CU_ASSERT_EQUAL(D.carried_length, 1440);
+    tm_test_mirrored_by("eni-src2", "ingress udp 1.1.1.1:1 > 10.0.1.11:2 "
+                        "len 1441");
+    CU_ASSERT_EQUAL(D.carried_length, 1440);
     tm_test_mirrored_by("eni-src3", "ingress udp 1.1.1.1:1 > 10.0.1.12:2 "
                         "len 9000");
     CU_ASSERT_EQUAL(D.carried_length, 9000);

@@ -634,10 +634,10 @@ static const struct {
     { ">1", "ingress tcp 192.0.2.1:1500 > 10.0.1.11:22",
       "SSH: session 3 rejects at rule 10, session 9 accepts" },
     { ">1", "ingress tcp 192.0.2.1:1500 > 10.0.1.11:3500 len 1514",
-      "both ranges match: session 3 accepts (MTU 1500: 1446 bytes)" },
+      "both ranges match: session 3 accepts (MTU 1500: 1460 bytes)" },
     { ">1", "ingress tcp 192.0.2.1:999 > 10.0.1.11:3500 len 1514",
       "source port out of range: no match in session 3; session 9, "
-      "capped by the MTU of 576 to 522 bytes" },
+      "capped by the MTU of 576 to 536 bytes" },
     { ">1", "ingress icmp 192.0.2.1 > 10.0.1.11",
       "ICMP: no rule of session 3; session 9 accepts" },
     { "1>", "egress tcp [2001:db8::11]:1 > [2001:db8::7]:2 len 400",

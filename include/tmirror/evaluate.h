@@ -102,7 +102,11 @@ void tm_packet_format(const struct tm_packet *, struct ds *);
 char *tm_packet_parse(const char *, struct tm_packet *)
     OVS_WARN_UNUSED_RESULT;
 
-/* Encapsulation overhead that AWS subtracts from the target's MTU. */
+/* Encapsulation overhead that AWS subtracts from the target's MTU to find
+ * the longest inner IP packet that a copy carries whole: with a 9001-byte
+ * MTU, an 8947-byte IPv4 packet (an 8961-byte frame) is not truncated.  It
+ * is counted from the inner IP packet, so a copy carries at most the MTU
+ * less this plus the inner Ethernet header (14 bytes) of the frame. */
 #define TM_VXLAN_OVERHEAD_IPV4 54
 #define TM_VXLAN_OVERHEAD_IPV6 74
 
