@@ -37,6 +37,7 @@
 #include "svec.h"
 #include "tmirror/compile.h"
 #include "tmirror/model.h"
+#include "tmirror/output.h"
 #include "tmirror/sim.h"
 #include "tmirror/topology.h"
 #include "util.h"
@@ -288,18 +289,11 @@ parse_options(int argc, char *argv[], struct options *options)
 static int
 write_output(const struct options *options, const char *text)
 {
-    FILE *file = options->output ? fopen(options->output, "w") : stdout;
+    char *error = tm_write_output(options->output, text, strlen(text));
 
-    if (!file) {
-        fprintf(stderr, "%s: %s: cannot open for writing: %s\n",
-                program_name, options->output, ovs_strerror(errno));
-        return EXIT_BAD_INPUT;
-    }
-    fputs(text, file);
-    if (options->output ? fclose(file) : fflush(file)) {
-        fprintf(stderr, "%s: %s: write error: %s\n", program_name,
-                options->output ? options->output : "standard output",
-                ovs_strerror(errno));
+    if (error) {
+        fprintf(stderr, "%s: %s\n", program_name, error);
+        free(error);
         return EXIT_BAD_INPUT;
     }
     return 0;
@@ -558,6 +552,7 @@ main(int argc, char *argv[])
     int status;
 
     set_program_name(argv[0]);
+    tm_check_stdout_at_exit();
     svec_init(&options.sessions);
     tm_compile_options_init(&options.compile);
     options.compile.tunnel_port = u16_to_ofp(DEFAULT_TUNNEL_PORT);

@@ -50,6 +50,10 @@ TESTS += tests/sim-golden.sh tests/sim-bad-input.sh tests/sim-flows.sh
 EXTRA_DIST += tests/sim-golden.sh tests/sim-bad-input.sh tests/sim-flows.sh \
 	$(wildcard $(srcdir)/tests/golden/*.json)
 
+# Hostile and sloppy input: nothing forged, misread or lost.
+TESTS += tests/sim-hostile.sh
+EXTRA_DIST += tests/sim-hostile.sh
+
 # The simulator's benchmark, part of "make bench".
 noinst_PROGRAMS += tests/tm-sim-bench
 tests_tm_sim_bench_SOURCES = tests/tm-sim-bench.c
