@@ -27,6 +27,56 @@ fails() {
     check "$1: says \"$2\"" test "$(grep -c -F -e "$2" "$tmp/err")" = 1
 }
 
+# A small topology that every case below edits: one VPC (IPv4 and IPv6),
+# a source and two targets, one session, one hypervisor.  It is reachable.
+cat > "$tmp/base.xml" <<'END'
+<?xml version="1.0" encoding="UTF-8"?>
+<topology xmlns="urn:ovs-tmirror:topology:1">
+  <account id="111111111111">
+    <vpc id="vpc-a" cidr="10.0.0.0/16">
+      <cidr-block cidr="2001:db8::/56"/>
+      <subnet id="subnet-a" cidr="10.0.1.0/24"/>
+      <subnet id="subnet-v6" cidr="2001:db8::/64"/>
+      <security-group id="sg-t">
+        <rule direction="ingress" protocol="-1" cidr="0.0.0.0/0"/>
+        <rule direction="ingress" protocol="-1" cidr="::/0"/>
+      </security-group>
+      <network-interface id="eni-src" subnet="subnet-a" ip="10.0.1.10"
+                         mac="02:00:00:00:00:01"/>
+      <network-interface id="eni-src6" subnet="subnet-v6" ip="2001:db8::10"
+                         mac="02:00:00:00:00:04"/>
+      <network-interface id="eni-dst" subnet="subnet-a" ip="10.0.1.20"
+                         mac="02:00:00:00:00:02" security-groups="sg-t"/>
+      <network-interface id="eni-v6" subnet="subnet-v6" ip="2001:db8::20"
+                         mac="02:00:00:00:00:03" security-groups="sg-t"/>
+    </vpc>
+    <traffic-mirror-target id="tmt-1" network-interface="eni-dst"/>
+    <traffic-mirror-target id="tmt-v6" network-interface="eni-v6"/>
+    <traffic-mirror-filter id="tmf-1">
+      <rule direction="ingress" rule-number="10" rule-action="accept"
+            source-cidr="0.0.0.0/0" destination-cidr="0.0.0.0/0"/>
+    </traffic-mirror-filter>
+    <traffic-mirror-session id="tms-1" network-interface="eni-src"
+                            traffic-mirror-target="tmt-1"
+                            traffic-mirror-filter="tmf-1"
+                            session-number="1"/>
+  </account>
+  <hypervisor id="hv1" bridge="br-int" underlay-ip="192.168.100.1">
+    <port network-interface="eni-src" name="vif-src"/>
+    <port network-interface="eni-src6" name="vif-src6"/>
+  </hypervisor>
+</topology>
+END
+
+# edit NAME SED-SCRIPT: makes $tmp/NAME.xml from the base topology.
+edit() {
+    sed "$2" "$tmp/base.xml" > "$tmp/$1.xml"
+    if cmp -s "$tmp/base.xml" "$tmp/$1.xml"; then
+        echo "$me: $1: the edit changed nothing" >&2
+        failed=$((failed + 1))
+    fi
+}
+
 # ---- Write errors: every writer checks its flush and close. ----
 
 # Small reports fail only at the last flush or close, large ones (html,
@@ -58,5 +108,49 @@ status=0
 fails "tm-examples > /dev/full" "standard output: write error"
 run "$tmsim" check "$topologies/default.xml" -o "$tmp/no/such/dir/r.txt"
 fails "check -o into a missing folder" "r.txt: cannot open for writing"
+
+# ---- "check" and "flows" agree: what cannot be compiled is invalid. ----
+
+# agree NAME CODE: check finds session tms-1 of $tmp/NAME.xml invalid with
+# CODE and says how to fix it, and flows, with either backend, leaves it out
+# for that reason (exit status 1) rather than finding one of its own.
+agree() {
+    run "$tmsim" check "$tmp/$1.xml" --format=json
+    check "$1: check exits 1 (got $status)" test $status = 1
+    check "$1: invalid" grep -q '"verdict": "invalid"' "$tmp/out"
+    check "$1: $2" grep -q "\"code\": \"$2\"" "$tmp/out"
+    check "$1: a fix" grep -q '"fix": "[a-z]' "$tmp/out"
+    for backend in native vxlan-mirror; do
+        run "$tmsim" flows "$tmp/$1.xml" --backend=$backend
+        check "$1: flows --backend=$backend exits 1 (got $status)" \
+            test $status = 1
+        check "$1: flows --backend=$backend names $2" grep -q -F \
+            "session tms-1 left out of the flows: invalid: $2" "$tmp/err"
+    done
+}
+edit plen1 's/session-number="1"/& packet-length="1"/'
+agree plen1 COPY_TOO_SHORT
+edit plen13 's/session-number="1"/& packet-length="13"/'
+agree plen13 COPY_TOO_SHORT
+edit family 's/traffic-mirror-target="tmt-1"/traffic-mirror-target="tmt-v6"/'
+agree family COPY_FAMILY_MISMATCH
+edit mtu-v6 's/ip="2001:db8::20"/& mtu="87"/
+             s/network-interface="eni-src"$/network-interface="eni-src6"/
+             s/traffic-mirror-target="tmt-1"/traffic-mirror-target="tmt-v6"/'
+agree mtu-v6 COPY_TOO_SHORT
+
+# Just within: 14 bytes, and an IPv6 target of MTU 88.
+edit plen14 's/session-number="1"/& packet-length="14"/'
+edit mtu-v6-88 's/ip="2001:db8::20"/& mtu="88"/
+                s/network-interface="eni-src"$/network-interface="eni-src6"/
+                s/traffic-mirror-target="tmt-1"/traffic-mirror-target="tmt-v6"/'
+for t in base plen14 mtu-v6-88; do
+    run "$tmsim" check "$tmp/$t.xml"
+    check "$t: reachable (got $status)" test $status = 0
+    for backend in native vxlan-mirror; do
+        run "$tmsim" flows "$tmp/$t.xml" --backend=$backend
+        check "$t: flows --backend=$backend (got $status)" test $status = 0
+    done
+done
 
 check_summary
