@@ -314,6 +314,16 @@ char *sim_topology_load_memory(const char *file_name, const char *buffer,
     OVS_WARN_UNUSED_RESULT;
 void sim_topology_destroy(struct sim_topology *);
 
+/* Building a topology, for loaders: sim_topology_create() returns an empty
+ * one, and sim_topology_add_TYPE() appends an object of a kind, which the
+ * topology owns from then on, to its array and its index by id. */
+struct sim_topology *sim_topology_create(const char *file_name);
+#define SIM_KIND(TYPE, NAME)                                            \
+    void sim_topology_add_##TYPE(struct sim_topology *,                 \
+                                 struct sim_##TYPE *);
+SIM_KINDS
+#undef SIM_KIND
+
 const struct sim_vpc *sim_eni_vpc(const struct sim_eni *);
 
 #endif /* tmirror/topology.h */
