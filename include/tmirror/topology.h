@@ -324,6 +324,13 @@ struct sim_topology *sim_topology_create(const char *file_name);
 SIM_KINDS
 #undef SIM_KIND
 
+/* Queries. */
 const struct sim_vpc *sim_eni_vpc(const struct sim_eni *);
+const struct tm_cidr *sim_vpc_cidr_of(const struct sim_vpc *,
+                                      const struct in6_addr *);
+bool sim_vpc_usable_by(const struct sim_topology *, const struct sim_vpc *,
+                       const struct sim_account *);
+const struct sim_tgw_attachment *sim_tgw_attachment_of(
+    const struct sim_tgw *, const struct sim_vpc *);
 
 #endif /* tmirror/topology.h */
