@@ -108,6 +108,23 @@ parse_ip_attr(const struct loader *l, const xmlNode *node, const char *name,
     return NULL;
 }
 
+/* Parses the MAC address in attribute 'name' of 'node', which must be a
+ * unicast one, into '*mac' if 'node' has it; otherwise leaves '*mac' as it
+ * is. */
+static char *
+parse_mac_attr(const struct loader *l, const xmlNode *node, const char *name,
+               struct eth_addr *mac)
+{
+    const char *s = attr(node, name);
+
+    if (s && (!eth_addr_from_string(s, mac) || eth_addr_is_zero(*mac)
+              || eth_addr_is_multicast(*mac))) {
+        return ERROR_AT_NODE(l, node, "%s %s: \"%s\" is not a unicast MAC "
+                             "address", (const char *) node->name, name, s);
+    }
+    return NULL;
+}
+
 /* Parses the integer attribute 'name' (which the schema has checked is an
  * integer) into '*value' if 'node' has it; otherwise leaves '*value' as it
  * is. */
@@ -805,7 +822,10 @@ resolve_eni(struct loader *l, const xmlNode *node)
                              "in subnet %s (%s)", eni->id, attr(node, "ip"),
                              subnet->id, attr(node, "subnet"));
     }
-    eni->mac = nullable_xstrdup(attr(node, "mac"));
+    error = parse_mac_attr(l, node, "mac", &eni->mac);
+    if (error) {
+        return error;
+    }
     eni->instance_type = nullable_xstrdup(attr(node, "instance-type"));
     error = parse_int_attr(l, node, "mtu", &mtu);
     if (!error && (mtu < 68 || mtu > 9001)) {

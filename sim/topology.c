@@ -112,7 +112,6 @@ sim_topology_destroy(struct sim_topology *topo)
     }
     for (size_t i = 0; i < topo->n_enis; i++) {
         free(topo->enis[i]->id);
-        free(topo->enis[i]->mac);
         free(topo->enis[i]->groups);
         free(topo->enis[i]->instance_type);
         free(topo->enis[i]);

@@ -26,6 +26,7 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
 #include "openvswitch/util.h"
+#include "packets.h"
 #include "tm-sim-test.h"
 #include "tmirror/sim.h"
 #include "tmirror/topology.h"
@@ -1263,6 +1264,44 @@ test_load_defaults(void)
 }
 
 static void
+test_load_malformed_mac(void)
+{
+    /* A MAC address is read where it is written, and must be unicast. */
+    static const char *bad[] = {
+        "02:00:00:00:00", "02:00:00:00:00:01:02", "01:00:5e:00:00:01",
+        "00:00:00:00:00:00", "mac",
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+        char *xml = xasprintf(T(VPC_OPEN SUBNET RTB
+                                "<network-interface id=\"e\" subnet=\"s1\" "
+                                "ip=\"10.0.1.5\" mac=\"%s\"/>\n</vpc>\n"),
+                              bad[i]);
+        char *text = xasprintf("network-interface mac: \"%s\" is not a "
+                               "unicast MAC address", bad[i]);
+
+        EXPECT_LOAD_ERROR(xml, "t.xml:6: ", text);
+        free(text);
+        free(xml);
+    }
+
+    static const char xml[] = T(VPC_OPEN SUBNET RTB
+                                "<network-interface id=\"e\" subnet=\"s1\" "
+                                "ip=\"10.0.1.5\" mac=\"02:00:00:0A:0b:0c\"/>"
+                                "<network-interface id=\"f\" subnet=\"s1\" "
+                                "ip=\"10.0.1.6\"/>\n</vpc>\n");
+    struct eth_addr want = { .ea = { 0x02, 0, 0, 0x0a, 0x0b, 0x0c } };
+    struct sim_topology *topo;
+    char *error = sim_topology_load_memory("t.xml", xml, strlen(xml), &topo);
+
+    CU_ASSERT_PTR_NULL(error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(topo);
+    CU_ASSERT(eth_addr_equals(topo->enis[0]->mac, want));
+    CU_ASSERT(eth_addr_is_zero(topo->enis[1]->mac));
+    sim_topology_destroy(topo);
+}
+
+static void
 test_load_ok(void)
 {
     static const char xml[] = T(VPC_OPEN SUBNET RTB "</vpc>\n");
@@ -1524,6 +1563,7 @@ tm_test_add_sim_suites(void)
         TEST(test_load_duplicate_id),
         TEST(test_load_malformed_cidr),
         TEST(test_load_malformed_ip),
+        TEST(test_load_malformed_mac),
         TEST(test_load_sharing),
         TEST(test_load_defaults),
         TEST(test_load_ok),

@@ -37,6 +37,7 @@
 
 #include "openvswitch/compiler.h"
 #include "openvswitch/shash.h"
+#include "openvswitch/types.h"
 #include "sset.h"
 #include "tmirror/model.h"
 
@@ -131,7 +132,8 @@ struct sim_eni {
     const struct sim_account *owner;
     const struct sim_subnet *subnet;
     struct in6_addr ip;         /* Primary IP, IPv4-mapped for IPv4. */
-    char *mac;                  /* NULL if not given. */
+    struct eth_addr mac;        /* A unicast MAC, or all-zeros if not
+                                 * given. */
     const struct sim_security_group **groups;
     size_t n_groups;
     char *instance_type;        /* NULL if not given. */
