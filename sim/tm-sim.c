@@ -406,12 +406,7 @@ hypervisor_flows(const struct sim_topology *topo,
         enis[i].eni = eni->id;
         enis[i].ofport = u16_to_ofp(hv->ports[i].ofport);
         enis[i].ip = eni->ip;
-        if (eni->mac && !eth_addr_from_string(eni->mac, &enis[i].mac)) {
-            error = xasprintf("%s: network interface %s: \"%s\" is not a "
-                              "MAC address", topo->file_name, eni->id,
-                              eni->mac);
-            goto out;
-        }
+        enis[i].mac = eni->mac;
     }
 
     /* A load balancer target's node, and the next hop of copies to a
@@ -435,15 +430,9 @@ hypervisor_flows(const struct sim_topology *topo,
         if (session->target->nlb) {
             a->ip = r->dst_ip;
             n_targets++;
-        } else if (target_eni && target_eni->mac
+        } else if (target_eni && !eth_addr_is_zero(target_eni->mac)
                    && target_eni->subnet == session->source->subnet) {
-            if (!eth_addr_from_string(target_eni->mac, &a->mac)) {
-                error = xasprintf("%s: network interface %s: \"%s\" is "
-                                  "not a MAC address", topo->file_name,
-                                  target_eni->id, target_eni->mac);
-                free(targets);
-                goto out;
-            }
+            a->mac = target_eni->mac;
             n_targets++;
         }
     }
@@ -465,8 +454,6 @@ hypervisor_flows(const struct sim_topology *topo,
                   hv->bridge, hv_options.backend->name);
     error = tm_compile_format(&input, &hv_options, out);
     free(targets);
-
-out:
     free(enis);
     return error;
 }
