@@ -109,6 +109,61 @@ fails "tm-examples > /dev/full" "standard output: write error"
 run "$tmsim" check "$topologies/default.xml" -o "$tmp/no/such/dir/r.txt"
 fails "check -o into a missing folder" "r.txt: cannot open for writing"
 
+# ---- A document type could change how values read: refused. ----
+
+# doctype NAME LINE DOCTYPE [SED-SCRIPT]: the base topology with DOCTYPE
+# after its first line (and SED-SCRIPT applied) is refused at line LINE.
+doctype() {
+    { sed -n 1p "$tmp/base.xml"; printf '%s\n' "$3"
+      sed -n '2,$p' "$tmp/base.xml"; } | sed "${4:-s/x/x/}" > "$tmp/$1.xml"
+    run "$tmsim" check "$tmp/$1.xml"
+    fails "$1" "$1.xml:$2: DOCTYPE: a topology file takes no document type"
+}
+doctype doctype-entity 2 '<!DOCTYPE topology [ <!ENTITY x "789"> ]>' \
+    's/protocol="-1" cidr="0.0.0.0\/0"/protocol="17" from-port="4\&x;" to-port="4\&x;" cidr="0.0.0.0\/0"/'
+doctype doctype-attlist 2 '<!DOCTYPE topology [
+<!ATTLIST traffic-mirror-session packet-length CDATA "20"> ]>'
+doctype doctype-system 2 '<!DOCTYPE topology SYSTEM "topology.dtd">'
+doctype doctype-bare 2 '<!DOCTYPE topology>'
+
+# Without a document type, only XML's own entities and character
+# references exist, and they read whole: the same verdict however a value
+# is spelled.
+edit spelled-plain 's/protocol="-1" cidr="0.0.0.0\/0"/protocol="17" from-port="4789" to-port="4789" cidr="0.0.0.0\/0"/'
+edit spelled-refs 's/protocol="-1" cidr="0.0.0.0\/0"/protocol="1\&#55;" from-port="4\&#x37;89" to-port="\&#52;789" cidr="0.0.0.0\/0"/'
+run "$tmsim" check "$tmp/spelled-plain.xml" --format=json
+sed 's/spelled-plain/spelled/' "$tmp/out" > "$tmp/plain.json"
+run "$tmsim" check "$tmp/spelled-refs.xml" --format=json
+sed 's/spelled-refs/spelled/' "$tmp/out" > "$tmp/refs.json"
+check "character references: reachable (got $status)" test $status = 0
+check "character references: the same report" \
+    cmp -s "$tmp/plain.json" "$tmp/refs.json"
+edit undeclared 's/session-number="1"/session-number="\&one;"/'
+run "$tmsim" check "$tmp/undeclared.xml"
+fails "undeclared entity" "undeclared.xml:30: not well-formed XML: Entity 'one' not defined"
+
+# ---- Standard input and pipes: read, up to a size. ----
+
+status=0
+"$tmsim" check - < "$tmp/base.xml" > "$tmp/out" 2> "$tmp/err" || status=$?
+check "check - < file (got $status)" test $status = 0
+check "check - < file: named" grep -q '^standard input: 1 session' \
+    "$tmp/out"
+status=0
+cat "$tmp/base.xml" | "$tmsim" check /dev/stdin > /dev/null 2>&1 \
+    || status=$?
+check "a pipe (got $status)" test $status = 0
+status=0
+head -c 65M /dev/zero | "$tmsim" check - > /dev/null 2> "$tmp/err" \
+    || status=$?
+fails "65 MiB on standard input" "standard input: more than the 64 MiB"
+status=0
+yes '<!-- -->' | "$tmsim" check /dev/stdin > /dev/null 2> "$tmp/err" \
+    || status=$?
+fails "an endless pipe" "/dev/stdin: more than the 64 MiB"
+run "$tmsim" check "$tmp"
+fails "a folder" "read error: Is a directory"
+
 # ---- "check" and "flows" agree: what cannot be compiled is invalid. ----
 
 # agree NAME CODE: check finds session tms-1 of $tmp/NAME.xml invalid with

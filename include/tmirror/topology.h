@@ -309,6 +309,10 @@ struct sim_topology {
                                      * knows them. */
 };
 
+/* The most that sim_topology_load() reads from standard input ("-") or
+ * from any other file that is not a regular file (a pipe, a device). */
+#define SIM_TOPOLOGY_STREAM_MAX (64 * 1024 * 1024)
+
 char *sim_topology_load(const char *file_name, struct sim_topology **)
     OVS_WARN_UNUSED_RESULT;
 char *sim_topology_load_memory(const char *file_name, const char *buffer,
