@@ -299,6 +299,9 @@ declare_vpc(struct loader *l, const xmlNode *node,
             error = DECLARE(l, c, route_table, &rtb);
             if (!error) {
                 rtb->vpc = vpc;
+                if (!vpc->main_route_table) {
+                    vpc->main_route_table = rtb;
+                }
             }
         } else if (is_element(c, "network-acl")) {
             struct sim_network_acl *acl;
@@ -522,13 +525,7 @@ static const struct sim_route_table *
 main_route_table(struct loader *l, struct sim_vpc *vpc)
 {
     if (!vpc->main_route_table) {
-        for (size_t i = 0; i < l->topo->n_route_tables; i++) {
-            if (l->topo->route_tables[i]->vpc == vpc) {
-                vpc->main_route_table = l->topo->route_tables[i];
-                return vpc->main_route_table;
-            }
-        }
-
+        /* declare_vpc() has noted the first route table, if any. */
         struct sim_route_table *rtb = xzalloc(sizeof *rtb);
         rtb->id = xasprintf("%s/main", vpc->id);
         for (int i = 2; shash_find(&l->ids, rtb->id); i++) {

@@ -42,7 +42,7 @@ bad() {
 bad not-well-formed 's|</route-table>|</route-tables>|' \
     '</route-tables>' 'not well-formed'
 bad unknown-element 's|<route-table id="rtb-web">|&<router/>|' \
-    '<router/>' 'got router'
+    '<router/>' 'element router'
 bad unknown-attribute 's|<route-table id="rtb-web">|<route-table id="rtb-web" color="red">|' \
     'color="red"' 'color'
 bad missing-attribute 's|<route-table id="rtb-web">|<route-table>|' \

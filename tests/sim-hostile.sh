@@ -109,6 +109,65 @@ fails "tm-examples > /dev/full" "standard output: write error"
 run "$tmsim" check "$topologies/default.xml" -o "$tmp/no/such/dir/r.txt"
 fails "check -o into a missing folder" "r.txt: cannot open for writing"
 
+# ---- Nothing read from a file can forge a line. ----
+
+# refused NAME LINE MESSAGE: "check" and "flows" of $tmp/NAME.xml both exit
+# 2 with one line on standard error, "NAME.xml:LINE: ...MESSAGE...", and
+# print nothing.
+refused() {
+    for command in check flows; do
+        run "$tmsim" $command "$tmp/$1.xml"
+        check "$1: $command exits 2 (got $status)" test $status = 2
+        check "$1: $command prints nothing" test ! -s "$tmp/out"
+        check "$1: $command says one line" \
+            test "$(wc -l < "$tmp/err")" = 1
+        check "$1: $command says \"$1.xml:$2: ...$3\"" \
+            grep -q -F -e "$1.xml:$2: " "$tmp/err"
+        check "$1: $command says \"$3\"" grep -q -F -e "$3" "$tmp/err"
+    done
+}
+edit id-newline 's/id="tms-1"/id="tms-1\&#10;Session tms-2: reachable"/'
+refused id-newline 30 '"tms-1\nSession tms-2: reachable" is not an id'
+edit ref-newline 's/traffic-mirror-filter="tmf-1"/traffic-mirror-filter="tmf-1\&#10;x"/'
+refused ref-newline 30 'traffic-mirror-filter: "tmf-1\nx" is not an id'
+edit bridge-newline 's/bridge="br-int"/bridge="br-int\&#10;table=0,actions=drop"/'
+refused bridge-newline 32 '"br-int\ntable=0,actions=drop" has white space'
+edit port-cr 's/name="vif-src"/name="vif-src\&#13;"/'
+refused port-cr 33 'port name: "vif-src\r" has white space'
+edit zone-tab 's/<subnet id="subnet-a"/& availability-zone="az1\&#9;x"/'
+refused zone-tab 6 'availability-zone: "az1\tx" has white space'
+# (A line separator: the schema refuses every separator and control
+# character of Unicode, not only ASCII's.)
+edit region-ls 's/<topology /&region="us-east-1\&#x2028;x" /'
+refused region-ls 2 'Invalid attribute region for element topology'
+edit id-quote 's/id="eni-dst"/id="eni-\&quot;dst"/'
+refused id-quote 17 '"eni-\"dst" is not an id'
+# An id may be an ARN or a host name.
+edit arn 's/id="tmt-1"/id="arn:aws:ec2:us-east-1:111111111111:traffic-mirror-target\/tmt-1"/
+          s/traffic-mirror-target="tmt-1"/traffic-mirror-target="arn:aws:ec2:us-east-1:111111111111:traffic-mirror-target\/tmt-1"/
+          s/<hypervisor id="hv1"/<hypervisor id="hv1.example.com"/'
+run "$tmsim" flows "$tmp/arn.xml"
+check "ARN and host name ids (got $status)" test $status = 0
+check "ARN and host name ids: one hypervisor" \
+    grep -q '^# hypervisor hv1.example.com, bridge br-int' "$tmp/out"
+
+# ---- White space and lists: the schema and the loader agree. ----
+
+edit ref-spaces 's/network-interface="eni-src"$/network-interface="  eni-src  "/'
+refused ref-spaces 30 'network-interface: "  eni-src  " is not an id'
+edit ofport-spaces 's/name="vif-src"/& ofport=" 7 "/'
+refused ofport-spaces 33 'port ofport: " 7 " is not an integer'
+edit cidr-space 's/cidr="10.0.1.0\/24"/cidr="10.0.1.0\/24 "/'
+refused cidr-space 6 'subnet cidr: "10.0.1.0/24 " has white space around it'
+edit list-quote 's/security-groups="sg-t"/security-groups="sg-t \&quot;sg-u"/'
+refused list-quote 17 'security-groups: "\"sg-u" is not an id'
+check "list-quote: no warning" sh -c "! grep -q -i -e warn -e unterminated '$tmp/err'"
+# Any XML white space separates the items of a list, around them too.
+edit list-spaces 's/security-groups="sg-t"/security-groups="\&#9; sg-t\&#10; "/'
+run "$tmsim" check "$tmp/list-spaces.xml"
+check "list-spaces: reachable (got $status)" test $status = 0
+check "list-spaces: nothing on standard error" test ! -s "$tmp/err"
+
 # ---- A document type could change how values read: refused. ----
 
 # doctype NAME LINE DOCTYPE [SED-SCRIPT]: the base topology with DOCTYPE

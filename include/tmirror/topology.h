@@ -55,8 +55,11 @@ struct sim_vpc {
     struct tm_cidr *cidrs;      /* The first is the primary CIDR. */
     size_t n_cidrs;
     struct sim_route_table *main_route_table;   /* For subnets that name
-                                                 * none; NULL until one
-                                                 * needs it. */
+                                                 * none: its first route
+                                                 * table, or one with only
+                                                 * the local routes made
+                                                 * when a subnet needs it;
+                                                 * else NULL. */
     int line;
 };
 
