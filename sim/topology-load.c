@@ -828,9 +828,10 @@ resolve_eni(struct loader *l, const xmlNode *node)
     }
     eni->instance_type = nullable_xstrdup(attr(node, "instance-type"));
     error = parse_int_attr(l, node, "mtu", &mtu);
-    if (!error && (mtu < 68 || mtu > 9001)) {
+    if (!error && (mtu < TM_MTU_MIN || mtu > TM_MTU_MAX)) {
         error = ERROR_AT_NODE(l, node, "network-interface %s: mtu %"PRId64
-                              " is not within 68-9001", eni->id, mtu);
+                              " is not within %d-%d", eni->id, mtu,
+                              TM_MTU_MIN, TM_MTU_MAX);
     }
     if (error) {
         return error;
@@ -1587,24 +1588,16 @@ fill_model(struct loader *l)
     for (size_t i = 0; i < topo->n_enis; i++) {
         const struct sim_eni *eni = topo->enis[i];
         const struct sim_vpc *vpc = sim_eni_vpc(eni);
-        struct ds ip = DS_EMPTY_INITIALIZER;
-        struct ds cidr = DS_EMPTY_INITIALIZER;
-
-        tm_ip_format(&eni->ip, &ip);
-        tm_cidr_format(&vpc->cidrs[0], &cidr);
-
         struct tm_eni_spec spec = {
             .id = eni->id,
             .owner = eni->owner->id,
             .subnet_owner = vpc->owner->id,
-            .ip = ds_cstr(&ip),
-            .vpc_cidr = ds_cstr(&cidr),
             .instance_type = eni->instance_type,
             .mtu = eni->mtu,
         };
-        e = tm_model_add_eni(topo->model, &spec);
-        ds_destroy(&ip);
-        ds_destroy(&cidr);
+
+        e = tm_model_add_eni_parsed(topo->model, &spec, &eni->ip,
+                                    &vpc->cidrs[0]);
         if (e) {
             return model_error(l, eni->line, "network-interface", e);
         }
