@@ -55,7 +55,6 @@
 #include "tmirror/topology.h"
 #include "util.h"
 
-#define UDP 17
 
 static const char *const code_names[] = {
 #define SIM_EXPLANATION(NAME, SUMMARY) #NAME,
@@ -435,7 +434,7 @@ acl_evaluate(const struct sim_network_acl *acl, bool egress,
         const struct sim_acl_entry *e = &acl->entries[i];
 
         if (e->egress == egress
-            && (e->protocol == TM_PROTO_ALL || e->protocol == UDP)
+            && (e->protocol == TM_PROTO_ALL || e->protocol == IPPROTO_UDP)
             && ports_match(e->protocol, e->has_ports, &e->ports)
             && tm_cidr_contains(&e->cidr, peer)) {
             return e;
@@ -463,10 +462,10 @@ check_acl(struct sim_result *r, const struct sim_subnet *subnet,
     if (e) {
         fix = xasprintf("add to network ACL %s an %s entry numbered below "
                         "%"PRId64": <entry rule-number=\"N\" direction=\"%s\" "
-                        "rule-action=\"allow\" protocol=\"17\" cidr=\"%s\" "
+                        "rule-action=\"allow\" protocol=\"%d\" cidr=\"%s\" "
                         "from-port=\"%d\" to-port=\"%d\"/>", acl->id, dir,
-                        e->rule_number, dir, peer_cidr, SIM_VXLAN_PORT,
-                        SIM_VXLAN_PORT);
+                        e->rule_number, dir, IPPROTO_UDP, peer_cidr,
+                        SIM_VXLAN_PORT, SIM_VXLAN_PORT);
         explain(r, SIM_EXPL_SUBNET_ACL_RESTRICTION, acl->id, dir, fix,
                 "%s entry %"PRId64" of network ACL %s (subnet %s, line %d) "
                 "denies UDP %d %s %s", dir, e->rule_number, acl->id,
@@ -475,9 +474,9 @@ check_acl(struct sim_result *r, const struct sim_subnet *subnet,
     } else {
         fix = xasprintf("add to network ACL %s: <entry rule-number=\"N\" "
                         "direction=\"%s\" rule-action=\"allow\" "
-                        "protocol=\"17\" cidr=\"%s\" from-port=\"%d\" "
-                        "to-port=\"%d\"/>", acl->id, dir, peer_cidr,
-                        SIM_VXLAN_PORT, SIM_VXLAN_PORT);
+                        "protocol=\"%d\" cidr=\"%s\" from-port=\"%d\" "
+                        "to-port=\"%d\"/>", acl->id, dir, IPPROTO_UDP,
+                        peer_cidr, SIM_VXLAN_PORT, SIM_VXLAN_PORT);
         explain(r, SIM_EXPL_SUBNET_ACL_RESTRICTION, acl->id, dir, fix,
                 "no %s entry of network ACL %s (subnet %s) allows UDP %d "
                 "%s %s, so the implicit final deny drops it", dir, acl->id,
@@ -506,7 +505,7 @@ sg_rule_allows(const struct sim_topology *topo, const struct sim_sg_rule *rule,
                const struct sim_eni *source, const struct sim_eni *target)
 {
     if (rule->egress
-        || (rule->protocol != TM_PROTO_ALL && rule->protocol != UDP)
+        || (rule->protocol != TM_PROTO_ALL && rule->protocol != IPPROTO_UDP)
         || !ports_match(rule->protocol, rule->has_ports, &rule->ports)) {
         return false;
     }
@@ -552,8 +551,8 @@ check_security_groups(const struct sim_topology *topo, struct sim_result *r,
             n_ingress += !sg->rules[j].egress;
         }
         fix = xasprintf("add to security group %s: <rule direction="
-                        "\"ingress\" protocol=\"17\" from-port=\"%d\" "
-                        "to-port=\"%d\" cidr=\"%s\"/>", sg->id,
+                        "\"ingress\" protocol=\"%d\" from-port=\"%d\" "
+                        "to-port=\"%d\" cidr=\"%s\"/>", sg->id, IPPROTO_UDP,
                         SIM_VXLAN_PORT, SIM_VXLAN_PORT, src_cidr);
         if (!n_ingress) {
             explain(r, SIM_EXPL_SG_HAS_NO_RULES, sg->id, "ingress", fix,
