@@ -225,55 +225,14 @@ sim_result_find(const struct sim_result *r, const char *code)
     return NULL;
 }
 
-/* ---- Formatting helpers. ----
- *
- * The check formats addresses for every session it follows, so IPv4 is
- * formatted here without going through inet_ntop(), which costs several
- * times more; IPv6 goes the usual way. */
-
-static void
-put_ip(struct ds *s, const struct in6_addr *ip)
-{
-    if (IN6_IS_ADDR_V4MAPPED(ip)) {
-        for (int i = 12; i < 16; i++) {
-            unsigned int octet = ip->s6_addr[i];
-
-            if (i > 12) {
-                ds_put_char(s, '.');
-            }
-            if (octet >= 100) {
-                ds_put_char(s, '0' + octet / 100);
-            }
-            if (octet >= 10) {
-                ds_put_char(s, '0' + octet / 10 % 10);
-            }
-            ds_put_char(s, '0' + octet % 10);
-        }
-    } else {
-        tm_ip_format(ip, s);
-    }
-}
-
-static void
-put_cidr(struct ds *s, const struct tm_cidr *cidr)
-{
-    put_ip(s, &cidr->addr);
-    ds_put_char(s, '/');
-    if (cidr->plen >= 100) {
-        ds_put_char(s, '0' + cidr->plen / 100);
-    }
-    if (cidr->plen >= 10) {
-        ds_put_char(s, '0' + cidr->plen / 10 % 10);
-    }
-    ds_put_char(s, '0' + cidr->plen % 10);
-}
+/* ---- Formatting helpers. ---- */
 
 static char *
 ip_to_string(const struct in6_addr *ip)
 {
     struct ds s = DS_EMPTY_INITIALIZER;
 
-    put_ip(&s, ip);
+    tm_ip_format(ip, &s);
     return ds_steal_cstr(&s);
 }
 
@@ -282,7 +241,7 @@ cidr_to_string(const struct tm_cidr *cidr)
 {
     struct ds s = DS_EMPTY_INITIALIZER;
 
-    put_cidr(&s, cidr);
+    tm_cidr_format(cidr, &s);
     return ds_steal_cstr(&s);
 }
 
@@ -361,7 +320,7 @@ vpc_route_lookup(const struct sim_route_table *rtb,
 static void
 format_vpc_route(const struct vpc_route *route, struct ds *s)
 {
-    put_cidr(s, route->destination);
+    tm_cidr_format(route->destination, s);
     ds_put_format(s, " -> %s", (route->local ? "local"
                                 : route->target ? route->target
                                 : "blackhole"));
@@ -737,7 +696,7 @@ tgw_route_lookup(const struct sim_tgw_route_table *rtb,
 static void
 format_tgw_route(const struct tgw_route *route, struct ds *s)
 {
-    put_cidr(s, route->destination);
+    tm_cidr_format(route->destination, s);
     ds_put_format(s, " -> %s (%s)",
                   route->attachment ? route->attachment->id : "blackhole",
                   route->propagated ? "propagated" : "static");
@@ -836,7 +795,7 @@ route_tgw(const struct sim_topology *topo, struct sim_result *r,
         if (vpc_route_lookup(out_rtb, &dst->ip, &route) && route.local) {
             struct ds s = DS_EMPTY_INITIALIZER;
 
-            put_cidr(&s, route.destination);
+            tm_cidr_format(route.destination, &s);
             smap_add(&hop->attrs, "route", ds_cstr(&s));
             smap_add(&hop->attrs, "target", "local");
             ds_destroy(&s);
