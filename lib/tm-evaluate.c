@@ -23,6 +23,7 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/util.h"
 #include "packets.h"
+#include "socket-util.h"
 #include "util.h"
 
 static const char *const reason_strings[] = {
@@ -368,25 +369,10 @@ parse_endpoint(const char *s, struct in6_addr *addr, bool *ipv4,
                uint16_t *port)
 {
     char *copy = xstrdup(s);
-    char *addr_s = copy;
-    char *port_s = NULL;
+    char *addr_s, *port_s;
     char *error;
 
-    if (copy[0] == '[') {
-        char *close = strchr(copy, ']');
-
-        if (!close || (close[1] && close[1] != ':')) {
-            free(copy);
-            return xasprintf("\"%s\": expected [IPV6]:PORT", s);
-        }
-        *close = '\0';
-        addr_s = copy + 1;
-        port_s = close[1] ? close + 2 : NULL;
-    } else if (strchr(copy, '.') && strchr(copy, ':')) {
-        port_s = strchr(copy, ':');
-        *port_s++ = '\0';
-    }
-
+    inet_parse_host_port_tokens(copy, &addr_s, &port_s);
     error = tm_parse_ip(addr_s, addr, ipv4);
     if (!error && port_s) {
         int value;

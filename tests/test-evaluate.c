@@ -96,6 +96,9 @@ test_packet_parse(void)
     CU_ASSERT_EQUAL(p.eth_type, ETH_TYPE_ARP);
     CU_ASSERT_PTR_NULL(tm_packet_parse("ingress icmp 10.0.0.1 > 10.0.0.2",
                                        &p));
+    CU_ASSERT_PTR_NULL(tm_packet_parse("ingress icmpv6 2001:db8::1 > "
+                                       "[2001:db8::2]", &p));
+    CU_ASSERT_EQUAL(p.eth_type, ETH_TYPE_IPV6);
 
     static const char *bad[] = {
         "sideways tcp 1.1.1.1:1 > 2.2.2.2:2",
@@ -103,6 +106,8 @@ test_packet_parse(void)
         "ingress tcp 1.1.1.1:1 2.2.2.2:2",
         "ingress tcp 1.1.1.1:1 > [2001:db8::1]:2",
         "ingress tcp 1.1.1.1:99999 > 2.2.2.2:2",
+        "ingress tcp 1.1.1.1:x > 2.2.2.2:2",
+        "ingress tcp [2001:db8::1]x > [2001:db8::2]:2",
         "ingress tcp 1.1.1.1:1 > 2.2.2.2:2 len 0",
         "ingress tcp 1.1.1.1:1 > 2.2.2.2:2 sideways",
         "ingress",
