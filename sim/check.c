@@ -705,9 +705,8 @@ format_tgw_route(const struct tgw_route *route, struct ds *s)
 /* Follows the copy from the transit gateway 'tgw', which it entered from
  * 'vpc'.  Returns true if it reaches the destination. */
 static bool
-route_tgw(const struct sim_topology *topo, struct sim_result *r,
-          const struct sim_tgw *tgw, const struct sim_vpc *vpc,
-          const struct destination *dst)
+route_tgw(struct sim_result *r, const struct sim_tgw *tgw,
+          const struct sim_vpc *vpc, const struct destination *dst)
 {
     const struct sim_tgw_attachment *att = sim_tgw_attachment_of(tgw, vpc);
     const struct sim_vpc *dst_vpc = dst->subnet->vpc;
@@ -949,7 +948,7 @@ route(const struct sim_topology *topo, struct sim_result *r,
                                                     best.target);
 
         add_hop(r, tgw->id, "transit-gateway");
-        ok = route_tgw(topo, r, tgw, vpc, dst);
+        ok = route_tgw(r, tgw, vpc, dst);
     } else if (shash_find(&topo->enis_by_id, best.target)) {
         const struct sim_eni *eni = shash_find_data(&topo->enis_by_id,
                                                     best.target);
