@@ -4,3 +4,6 @@ noinst_HEADERS += \
 	include/tmirror/examples.h \
 	include/tmirror/model.h \
 	include/tmirror/output.h
+
+# Every public header, whichever automake.mk lists it, is in this folder.
+STYLE_FILES += $(filter include/%,$(noinst_HEADERS))

@@ -4,9 +4,11 @@ tests_tm_unit_SOURCES = \
 	tests/tm-test.c \
 	tests/tm-test.h \
 	tests/tm-unit.c \
+	tests/test-compile.c \
 	tests/test-evaluate.c \
-	tests/test-model.c
-tests_tm_unit_LDADD = $(TM_LIBS) $(CUNIT_LIBS)
+	tests/test-model.c \
+	tests/tm-test-compile.h
+tests_tm_unit_LDADD = $(TM_OVS_LIBS) $(CUNIT_LIBS)
 TESTS += tests/tm-unit
 
 # The examples of the user guide must decide as the guide says.
@@ -16,7 +18,7 @@ EXTRA_DIST += tests/tm-examples.sh
 # Benchmarks: "make bench" prints a table of side-by-side ratios.
 noinst_PROGRAMS += tests/tm-bench
 tests_tm_bench_SOURCES = tests/tm-bench.c
-tests_tm_bench_LDADD = $(TM_LIBS)
+tests_tm_bench_LDADD = $(TM_OVS_LIBS)
 
 # Its parts are prerequisites of "bench", run in the order they are added:
 # this one, the model's and the compiler's table, comes first.
@@ -25,14 +27,8 @@ bench: bench-model
 bench-model: tests/tm-bench
 	$(AM_V_at)tests/tm-bench
 
-# Coding style: Open vSwitch's own checkpatch.py over every C file.
-STYLE_FILES += $(filter %.c %.h,$(lib_libtmirror_la_SOURCES) \
-	$(noinst_HEADERS) $(tests_tm_unit_SOURCES) $(tests_tm_bench_SOURCES) \
-	$(utilities_tm_examples_SOURCES))
-.PHONY: check-style
-check-style:
-	$(AM_V_at)cd $(srcdir) && $(PYTHON3) \
-	    '$(OVS_SRCDIR)/utilities/checkpatch.py' -q -f $(sort $(STYLE_FILES))
+STYLE_FILES += $(filter %.c %.h,$(tests_tm_unit_SOURCES) \
+	$(tests_tm_bench_SOURCES))
 
 # The simulator's unit tests (CUnit), golden reports and bad input.
 check_PROGRAMS += tests/tm-sim-unit
@@ -41,8 +37,10 @@ tests_tm_sim_unit_SOURCES = \
 	tests/tm-sim-unit.c \
 	tests/tm-test.c \
 	tests/tm-test.h \
+	tests/test-compile-topology.c \
 	tests/test-sim.c
-tests_tm_sim_unit_LDADD = $(TM_SIM_LIBS) $(CUNIT_LIBS)
+tests_tm_sim_unit_LDADD = ovs-plugin/libtmirror-ovs.la $(TM_SIM_LIBS) \
+	$(CUNIT_LIBS)
 TESTS += tests/tm-sim-unit
 STYLE_FILES += $(filter %.c %.h,$(tests_tm_sim_unit_SOURCES))
 
@@ -68,7 +66,8 @@ bench-sim: tests/tm-sim-bench
 # "make fuzz" (not by "make" or "make check") for FUZZ_SECONDS, from the
 # shipped topologies as seed corpus, with a dictionary of the vocabulary.
 # The simulator's and the model's sources are compiled into it so that
-# the fuzzer sees their coverage.
+# the fuzzer sees their coverage; libtool links it with what Open vSwitch's
+# library says it needs.
 FUZZ_CC = clang
 FUZZ_SECONDS = 60
 FUZZ_SRCS = tests/fuzz-topology.c $(sim_libtmsim_la_SOURCES) \
@@ -79,11 +78,10 @@ EXTRA_DIST += tests/fuzz-topology.c tests/fuzz-topology.dict
 STYLE_FILES += tests/fuzz-topology.c
 CLEANFILES += tests/fuzz-topology
 tests/fuzz-topology: $(FUZZ_SRCS) sim/topology-rng.c
-	$(AM_V_CCLD)$(FUZZ_CC) $(FUZZ_FLAGS) $(AM_CPPFLAGS) $(LIBXML2_CFLAGS) \
+	$(AM_V_CCLD)$(LIBTOOL) $(AM_V_lt) --tag=CC --mode=link $(FUZZ_CC) \
+	    $(FUZZ_FLAGS) $(AM_CPPFLAGS) $(LIBXML2_CFLAGS) \
 	    $(addprefix $(srcdir)/,$(FUZZ_SRCS)) sim/topology-rng.c \
-	    $(OVS_BUILDDIR)/lib/.libs/libopenvswitch.a \
-	    $(OVS_BUILDDIR)/lib/.libs/libopenvswitchavx512.a \
-	    $(LIBXML2_LIBS) -lssl -lcrypto -lcap-ng -latomic -lm -o $@
+	    $(OVS_LIBOPENVSWITCH) $(LIBXML2_LIBS) -o $@
 .PHONY: fuzz
 fuzz: tests/fuzz-topology
 	$(AM_V_at)rm -rf tests/fuzz-corpus && $(MKDIR_P) tests/fuzz-corpus && \
@@ -99,18 +97,11 @@ tests_tm_flowgen_SOURCES = tests/tm-flowgen.c
 tests_tm_flowgen_LDADD = $(TM_OVS_LIBS)
 STYLE_FILES += $(tests_tm_flowgen_SOURCES)
 
-# The flow compiler's CUnit suites.
-tests_tm_unit_SOURCES += tests/test-compile.c tests/tm-test-compile.h
-tests_tm_unit_LDADD += ovs-plugin/libtmirror-ovs.la
-
 # The sandbox tests run the Open vSwitch that the project builds against.
 AM_TESTS_ENVIRONMENT = OVS_BUILDDIR='$(OVS_BUILDDIR)'; export OVS_BUILDDIR;
 TESTS += tests/sandbox-pcap.sh tests/sandbox-differential.sh
 EXTRA_DIST += tests/sandbox-pcap.sh tests/sandbox-differential.sh \
 	tests/tm-sandbox.sh
-
-# The flow compiler's benchmark rows.
-tests_tm_bench_LDADD += ovs-plugin/libtmirror-ovs.la
 
 # What mirroring costs the datapath's classifier (a sandbox), in
 # "make bench".
