@@ -8,6 +8,7 @@ TESTSUITE_AT = \
 	tests/testsuite.at \
 	tests/tm-macros.at \
 	tests/examples.at \
+	tests/sim.at \
 	tests/probe.at
 OVS_MACROS_AT = \
 	$(OVS_SRCDIR)/tests/ovs-macros.at \
@@ -84,7 +85,8 @@ check-style:
 	$(AM_V_at)cd $(srcdir) && $(PYTHON3) \
 	    '$(OVS_SRCDIR)/utilities/checkpatch.py' -q -f $(sort $(STYLE_FILES))
 
-# The simulator's unit tests (CUnit), golden reports and bad input.
+# The simulator's unit tests (CUnit); its golden reports (tests/golden),
+# bad input and "tm-sim flows" are in tests/sim.at.
 check_PROGRAMS += tests/tm-sim-unit
 tests_tm_sim_unit_SOURCES = \
 	tests/tm-sim-test.h \
@@ -96,9 +98,7 @@ tests_tm_sim_unit_LDADD = $(TM_SIM_LIBS) $(CUNIT_LIBS)
 TESTS += tests/tm-sim-unit
 STYLE_FILES += $(filter %.c %.h,$(tests_tm_sim_unit_SOURCES))
 
-TESTS += tests/sim-golden.sh tests/sim-bad-input.sh tests/sim-flows.sh
-EXTRA_DIST += tests/sim-golden.sh tests/sim-bad-input.sh tests/sim-flows.sh \
-	$(wildcard $(srcdir)/tests/golden/*.json)
+EXTRA_DIST += $(wildcard $(srcdir)/tests/golden/*.json)
 
 # The simulator's benchmark, part of "make bench".
 noinst_PROGRAMS += tests/tm-sim-bench
@@ -177,7 +177,6 @@ EXTRA_DIST += tests/tm-demo.sh
 TESTS += tests/dp-action.sh
 EXTRA_DIST += tests/dp-action.sh tests/dp-sandbox.sh
 
-EXTRA_DIST += tests/tm-check.sh
 
 # Instructions per packet (valgrind's callgrind) of the vxlan_mirror action
 # against the native clone + tunnel push backend, side by side, truncated
