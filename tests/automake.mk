@@ -9,7 +9,8 @@ TESTSUITE_AT = \
 	tests/tm-macros.at \
 	tests/examples.at \
 	tests/sim.at \
-	tests/probe.at
+	tests/probe.at \
+	tests/dp-action.at
 OVS_MACROS_AT = \
 	$(OVS_SRCDIR)/tests/ovs-macros.at \
 	$(OVS_SRCDIR)/tests/ovsdb-macros.at \
@@ -174,8 +175,8 @@ EXTRA_DIST += tests/tm-demo.sh
 # The vxlan_mirror action that ovs-plugin/patches adds to Open vSwitch, end
 # to end in a sandbox of the patched ovs-vswitchd (dummy datapath, private
 # folders): the bytes of the mirrored copies, checked one by one.
-TESTS += tests/dp-action.sh
-EXTRA_DIST += tests/dp-action.sh tests/dp-sandbox.sh
+# Its tests are in tests/dp-action.at, with tests/dp-action.py.
+EXTRA_DIST += tests/dp-action.py tests/dp-sandbox.sh
 
 
 # Instructions per packet (valgrind's callgrind) of the vxlan_mirror action
