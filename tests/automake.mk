@@ -10,7 +10,9 @@ TESTSUITE_AT = \
 	tests/examples.at \
 	tests/sim.at \
 	tests/probe.at \
-	tests/dp-action.at
+	tests/dp-action.at \
+	tests/sandbox-pcap.at \
+	tests/sandbox-differential.at
 OVS_MACROS_AT = \
 	$(OVS_SRCDIR)/tests/ovs-macros.at \
 	$(OVS_SRCDIR)/tests/ovsdb-macros.at \
@@ -140,7 +142,7 @@ fuzz: tests/fuzz-topology
 
 # The flow compiler, proven in Open vSwitch sandboxes (dummy datapath,
 # private folders, no root): tm-flowgen prints models, flows and packets
-# with the reference evaluator's expectations for the shell tests.
+# with the reference evaluator's expectations for the sandbox tests.
 noinst_PROGRAMS += tests/tm-flowgen
 tests_tm_flowgen_SOURCES = tests/tm-flowgen.c
 tests_tm_flowgen_LDADD = $(TM_OVS_LIBS)
@@ -150,11 +152,10 @@ STYLE_FILES += $(tests_tm_flowgen_SOURCES)
 tests_tm_unit_SOURCES += tests/test-compile.c tests/tm-test-compile.h
 tests_tm_unit_LDADD += ovs-plugin/libtmirror-ovs.la
 
-# The sandbox tests run the Open vSwitch that the project builds against.
-AM_TESTS_ENVIRONMENT = OVS_BUILDDIR='$(OVS_BUILDDIR)'; export OVS_BUILDDIR;
-TESTS += tests/sandbox-pcap.sh tests/sandbox-differential.sh
-EXTRA_DIST += tests/sandbox-pcap.sh tests/sandbox-differential.sh \
-	tests/tm-sandbox.sh
+# The sandbox tests (tests/sandbox-pcap.at, tests/sandbox-differential.at)
+# and what they read.
+EXTRA_DIST += tests/pcap-expect.awk tests/pcap-copies.awk \
+	tests/pcap-counters.awk tests/trace-copies.awk tests/tm-sandbox.sh
 
 # The flow compiler's benchmark rows.
 tests_tm_bench_LDADD += ovs-plugin/libtmirror-ovs.la
