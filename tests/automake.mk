@@ -42,7 +42,8 @@ tests/package.m4: $(top_srcdir)/configure.ac
 	  echo 'm4_define([AT_PACKAGE_BUGREPORT], [$(PACKAGE_BUGREPORT)])'; \
 	} > $@.tmp && mv $@.tmp $@
 
-check-local: $(TESTSUITE) tests/atlocal
+# After the CUnit programs (check-TESTS), so that their results come first.
+check-local: check-TESTS $(TESTSUITE) tests/atlocal
 	$(AM_V_at)set $(SHELL) '$(TESTSUITE)' -C tests \
 	    AUTOTEST_PATH='$(AUTOTEST_PATH)'; \
 	"$$@" $(TESTSUITEFLAGS) || \
