@@ -25,7 +25,7 @@ CLEANFILES += $(TESTSUITE) tests/package.m4
 
 # The programs of the tests: Open vSwitch's daemons and utilities, then the
 # project's (a relative folder is looked for in the build and the source).
-AUTOTEST_PATH = $(OVS_BUILDDIR)/utilities:$(OVS_BUILDDIR)/vswitchd:$(OVS_BUILDDIR)/ovsdb:sim:utilities:ovs-plugin:tests
+AUTOTEST_PATH = $(OVS_BUILDDIR)/utilities:$(OVS_BUILDDIR)/vswitchd:$(OVS_BUILDDIR)/ovsdb:utilities:ovs-plugin:tests
 
 AUTOTEST = $(AUTOM4TE) --language=autotest
 $(TESTSUITE): tests/package.m4 $(TESTSUITE_AT) $(OVS_MACROS_AT)
