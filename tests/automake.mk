@@ -26,7 +26,7 @@ CLEANFILES += $(TESTSUITE) tests/package.m4
 
 # The programs of the tests: Open vSwitch's daemons and utilities, then the
 # project's (a relative folder is looked for in the build and the source).
-AUTOTEST_PATH = $(OVS_BUILDDIR)/utilities:$(OVS_BUILDDIR)/vswitchd:$(OVS_BUILDDIR)/ovsdb:sim:utilities:ovs-plugin:tests
+AUTOTEST_PATH = $(OVS_BUILDDIR)/utilities:$(OVS_BUILDDIR)/vswitchd:$(OVS_BUILDDIR)/ovsdb:utilities:ovs-plugin:tests
 
 AUTOTEST = $(AUTOM4TE) --language=autotest
 $(TESTSUITE): tests/package.m4 $(TESTSUITE_AT) $(OVS_MACROS_AT)
@@ -70,7 +70,6 @@ tests_tm_unit_SOURCES = \
 tests_tm_unit_LDADD = $(TM_OVS_LIBS) $(CUNIT_LIBS)
 TESTS += tests/tm-unit
 
-
 # Benchmarks: "make bench" prints a table of side-by-side ratios.
 noinst_PROGRAMS += tests/tm-bench
 tests_tm_bench_SOURCES = tests/tm-bench.c
@@ -83,6 +82,7 @@ bench: bench-model
 bench-model: tests/tm-bench
 	$(AM_V_at)tests/tm-bench
 
+# Coding style (make check-style): the CUnit suites and the benchmark.
 STYLE_FILES += $(filter %.c %.h,$(tests_tm_unit_SOURCES) \
 	$(tests_tm_bench_SOURCES))
 
