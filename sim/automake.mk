@@ -3,6 +3,7 @@
 noinst_LTLIBRARIES += sim/libtmsim.la
 sim_libtmsim_la_SOURCES = \
 	sim/check.c \
+	sim/import.c \
 	sim/report.c \
 	sim/topology.c
 nodist_sim_libtmsim_la_SOURCES = sim/topology-rng.c
@@ -10,6 +11,7 @@ sim_libtmsim_la_CPPFLAGS = $(AM_CPPFLAGS) $(LIBXML2_CFLAGS)
 sim_libtmsim_la_LIBADD = lib/libtmirror.la $(OVS_LIBOPENVSWITCH) \
 	$(LIBXML2_LIBS)
 noinst_HEADERS += \
+	include/tmirror/import.h \
 	include/tmirror/sim.h \
 	include/tmirror/topology.h
 
@@ -32,4 +34,5 @@ sim_tm_sim_LDADD = ovs-plugin/libtmirror-ovs.la $(TM_SIM_LIBS)
 dist_man_MANS += sim/tm-sim.1
 
 STYLE_FILES += $(sim_libtmsim_la_SOURCES) $(sim_tm_sim_SOURCES) \
-	include/tmirror/sim.h include/tmirror/topology.h
+	include/tmirror/import.h include/tmirror/sim.h \
+	include/tmirror/topology.h

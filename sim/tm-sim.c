@@ -36,6 +36,7 @@
 #include "sset.h"
 #include "svec.h"
 #include "tmirror/compile.h"
+#include "tmirror/import.h"
 #include "tmirror/model.h"
 #include "tmirror/sim.h"
 #include "tmirror/topology.h"
@@ -137,6 +138,14 @@ usage(void)
            "when the target\n"
            "                       is not in the source's subnet\n"
            "                       (default: "ETH_ADDR_FMT")\n"
+           "  import DIR           write the topology of the AWS account "
+           "whose describe\n"
+           "                       output (aws ... --output json, one "
+           "file per call)\n"
+           "                       is in DIR, with a warning for what the "
+           "model cannot\n"
+           "                       hold (-o: to a file)\n"
+           "\n"
            "  -h, --help           display this help message\n"
            "  -V, --version        display version information\n"
            "\n"
@@ -545,9 +554,45 @@ cmd_flows(const struct options *options, int argc OVS_UNUSED, char *argv[])
     return status;
 }
 
+/* "import": an AWS account's describe output to a topology, which must
+ * load before it is written. */
+static int
+cmd_import(const struct options *options, int argc OVS_UNUSED, char *argv[])
+{
+    struct sim_topology *topo = NULL;
+    struct sim_import import;
+    int status = EXIT_BAD_INPUT;
+    char *error;
+
+    if (options->sessions.n || options->format != FORMAT_TEXT
+        || options->hypervisor) {
+        bad_usage("import: only -o goes with import");
+    }
+    sim_import_init(&import);
+    error = sim_import_dir(argv[0], &import);
+    if (!error) {
+        for (size_t i = 0; i < import.warnings.n; i++) {
+            fprintf(stderr, "%s: warning: %s\n", program_name,
+                    import.warnings.names[i]);
+        }
+        error = sim_topology_load_memory(argv[0], ds_cstr(&import.xml),
+                                         import.xml.length, &topo);
+    }
+    if (error) {
+        fprintf(stderr, "%s: %s\n", program_name, error);
+        free(error);
+    } else {
+        status = write_output(options, ds_cstr(&import.xml));
+    }
+    sim_topology_destroy(topo);
+    sim_import_destroy(&import);
+    return status;
+}
+
 static const struct command commands[] = {
     { "check", "TOPOLOGY.xml", 1, 1, cmd_check },
     { "flows", "TOPOLOGY.xml", 1, 1, cmd_flows },
+    { "import", "DIR", 1, 1, cmd_import },
 };
 
 int
