@@ -1675,9 +1675,8 @@ put_sg_rules(struct importer *imp, const struct res *sg, bool egress,
         }
         const char *protocol = sg_protocol(proto);
         if (!protocol) {
-            warn(imp, "%s: %s rule %"PRIuSIZE" ignored: protocol \"%s\" "
-                 "unknown", sg->id, egress ? "egress" : "ingress", i,
-                 proto);
+            warn(imp, "%s: %s[%"PRIuSIZE"] ignored: protocol \"%s\" "
+                 "unknown", sg->id, key, i, proto);
             continue;
         }
         get_int(imp, &c, perm, "FromPort", &from);
@@ -1689,10 +1688,9 @@ put_sg_rules(struct importer *imp, const struct res *sg, bool egress,
             put_int_attr(&head, "to-port", to);
         } else if (!strcmp(protocol, "1") || !strcmp(protocol, "58")) {
             if (from != -1 || to != -1) {
-                warn(imp, "%s: %s rule %"PRIuSIZE": ICMP type %"PRId64
-                     " and code %"PRId64" ignored (the model matches ICMP "
-                     "by protocol)", sg->id, egress ? "egress" : "ingress",
-                     i, from, to);
+                warn(imp, "%s: %s[%"PRIuSIZE"]: ICMP type %"PRId64" and "
+                     "code %"PRId64" ignored (the model matches ICMP by "
+                     "protocol)", sg->id, key, i, from, to);
             }
         }
 
@@ -1740,10 +1738,9 @@ put_sg_rules(struct importer *imp, const struct res *sg, bool egress,
                          get_str(imp, &pc, o, "Description", false));
                 ds_put_cstr(s, "/>\n");
             } else {
-                warn(imp, "%s: %s rule %"PRIuSIZE" ignored: it refers to "
-                     "security group %s of account %s, which is not "
-                     "imported", sg->id, egress ? "egress" : "ingress", i,
-                     group ? group : "?", user ? user : "?");
+                warn(imp, "%s: %s[%"PRIuSIZE"]: the source security group "
+                     "%s of account %s ignored: not imported", sg->id, key,
+                     i, group ? group : "?", user ? user : "?");
             }
         }
 
@@ -1756,9 +1753,8 @@ put_sg_rules(struct importer *imp, const struct res *sg, bool egress,
             const char *pl = o ? get_str(imp, &pc, o, "PrefixListId", false)
                                : NULL;
             if (o) {
-                warn(imp, "%s: %s rule %"PRIuSIZE" ignored: it refers to "
-                     "prefix list %s (the model has no prefix lists)",
-                     sg->id, egress ? "egress" : "ingress", i,
+                warn(imp, "%s: %s[%"PRIuSIZE"]: prefix list %s ignored "
+                     "(the model has no prefix lists)", sg->id, key, i,
                      pl ? pl : "?");
             }
         }
