@@ -2194,6 +2194,18 @@ emit_enis(struct importer *imp)
     }
 }
 
+/* Returns true if some described account made 'call'. */
+static bool
+call_made(const struct importer *imp, enum call call)
+{
+    for (size_t i = 0; i < imp->n_described; i++) {
+        if (imp->described[i]->files[call]) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Finds the output of keyed call 'call' for resource 'key' in any described
  * account. */
 static const struct json *
@@ -2398,7 +2410,7 @@ emit_nlbs(struct importer *imp)
                                                   "TargetHealthDescriptions")
                                               : NULL);
 
-            if (!health && imp->n_described) {
+            if (!health && call_made(imp, CALL_HEALTH)) {
                 warn(imp, "%s: the targets of target group %s are unknown "
                      "(not in elbv2-describe-target-health.json)", lb->id,
                      tg);
@@ -2547,7 +2559,7 @@ emit_tgws(struct importer *imp)
                                                &c)
                                   : NULL);
 
-        if (rtb->ok && !out) {
+        if (rtb->ok && !out && call_made(imp, CALL_TGW_ROUTES)) {
             warn(imp, "%s: routes unknown (not in "
                  "ec2-search-transit-gateway-routes.json)", rtb->id);
         } else if (out) {
