@@ -203,3 +203,18 @@ bench: bench-e2e
 bench-e2e:
 	$(AM_V_at)OVS_BUILDDIR='$(OVS_BUILDDIR)' $(SHELL) \
 	    $(srcdir)/tests/dp-e2e-bench.sh || test $$? = 77
+
+# The import's benchmark, part of "make bench": importing a generated
+# account of 1,000 VPCs and 100,000 network interfaces against loading the
+# topology it produces.
+noinst_PROGRAMS += tests/tm-import-bench
+tests_tm_import_bench_SOURCES = tests/tm-import-bench.c
+tests_tm_import_bench_LDADD = $(TM_SIM_LIBS)
+STYLE_FILES += $(tests_tm_import_bench_SOURCES)
+.PHONY: bench-import
+bench: bench-import
+bench-import: tests/tm-import-bench
+	$(AM_V_at)tests/tm-import-bench
+
+# The import's fixtures, reference topologies and test helpers.
+EXTRA_DIST += tests/import
