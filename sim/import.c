@@ -576,7 +576,8 @@ find_accounts(struct importer *imp, const char *dir)
         return;
     }
     svec_init(&subdirs);
-    for (struct dirent *de; (de = readdir(d)) != NULL; ) {
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
         if (is_account_id(de->d_name)) {
             struct stat st;
             char *path = xasprintf("%s/%s", dir, de->d_name);
@@ -2374,7 +2375,8 @@ emit_nlbs(struct importer *imp)
                                    : NULL;
                 const char *v = kv ? get_str(imp, &ac, kv, "Value", false)
                                    : NULL;
-                if (k && v && !strcmp(k, "load_balancing.cross_zone.enabled")) {
+                if (k && v
+                    && !strcmp(k, "load_balancing.cross_zone.enabled")) {
                     cross_zone = !strcmp(v, "true");
                 }
             }

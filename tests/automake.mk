@@ -113,6 +113,18 @@ bench: bench-sim
 bench-sim: tests/tm-sim-bench
 	$(AM_V_at)tests/tm-sim-bench
 
+# The import's benchmark, part of "make bench": importing a generated
+# account of 1,000 VPCs and 100,000 network interfaces against loading the
+# topology it produces.
+noinst_PROGRAMS += tests/tm-import-bench
+tests_tm_import_bench_SOURCES = tests/tm-import-bench.c
+tests_tm_import_bench_LDADD = $(TM_SIM_LIBS)
+STYLE_FILES += $(tests_tm_import_bench_SOURCES)
+.PHONY: bench-import
+bench: bench-import
+bench-import: tests/tm-import-bench
+	$(AM_V_at)tests/tm-import-bench
+
 # A libFuzzer target for the topology loader, built with clang and run by
 # "make fuzz" (not by "make" or "make check") for FUZZ_SECONDS, from the
 # shipped topologies as seed corpus, with a dictionary of the vocabulary.
@@ -203,18 +215,6 @@ bench: bench-e2e
 bench-e2e:
 	$(AM_V_at)OVS_BUILDDIR='$(OVS_BUILDDIR)' $(SHELL) \
 	    $(srcdir)/tests/dp-e2e-bench.sh || test $$? = 77
-
-# The import's benchmark, part of "make bench": importing a generated
-# account of 1,000 VPCs and 100,000 network interfaces against loading the
-# topology it produces.
-noinst_PROGRAMS += tests/tm-import-bench
-tests_tm_import_bench_SOURCES = tests/tm-import-bench.c
-tests_tm_import_bench_LDADD = $(TM_SIM_LIBS)
-STYLE_FILES += $(tests_tm_import_bench_SOURCES)
-.PHONY: bench-import
-bench: bench-import
-bench-import: tests/tm-import-bench
-	$(AM_V_at)tests/tm-import-bench
 
 # The import's fixtures, reference topologies and test helpers.
 EXTRA_DIST += tests/import

@@ -96,7 +96,7 @@ static void
 usage(void)
 {
     printf("%s: traffic mirroring simulator (dry run)\n"
-           "usage: %s COMMAND TOPOLOGY.xml [OPTIONS]\n"
+           "usage: %s COMMAND TOPOLOGY.xml|DIR [OPTIONS]\n"
            "\n"
            "Commands:\n"
            "  check TOPOLOGY.xml   check that each mirror session's copies "
