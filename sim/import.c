@@ -609,9 +609,7 @@ find_accounts(struct importer *imp, const char *dir)
                  "its owner");
         }
         a->id = xstrdup(id ? id : "");
-        if (!imp->error) {
-            shash_add(&imp->accounts, a->id, a);
-        }
+        shash_add(&imp->accounts, a->id, a);
     } else {
         imp->described = xcalloc(subdirs.n, sizeof *imp->described);
         for (size_t i = 0; i < subdirs.n && !imp->error; i++) {

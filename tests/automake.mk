@@ -93,6 +93,7 @@ tests_tm_sim_unit_SOURCES = \
 	tests/tm-test.c \
 	tests/tm-test.h \
 	tests/test-compile-topology.c \
+	tests/test-import.c \
 	tests/test-sim.c
 tests_tm_sim_unit_LDADD = ovs-plugin/libtmirror-ovs.la $(TM_SIM_LIBS) \
 	$(CUNIT_LIBS)
