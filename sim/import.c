@@ -43,6 +43,7 @@
 #include "openvswitch/shash.h"
 #include "openvswitch/util.h"
 #include "sset.h"
+#include "tmirror/topology.h"
 #include "util.h"
 
 /* The calls, in the order the import reads them. */
@@ -1881,21 +1882,6 @@ emit_vpcs_cidrs(struct importer *imp)
     }
 }
 
-static bool
-is_gateway(const char *id)
-{
-    static const char *const prefixes[] = {
-        "igw-", "eigw-", "nat-", "vgw-", "cagw-", "lgw-", "vpce-",
-    };
-
-    for (size_t i = 0; i < ARRAY_SIZE(prefixes); i++) {
-        if (!strncmp(id, prefixes[i], strlen(prefixes[i]))) {
-            return true;
-        }
-    }
-    return false;
-}
-
 /* Returns true if transit gateway 'tgw' has an imported attachment to
  * 'vpc_id'. */
 static bool
@@ -1987,7 +1973,7 @@ put_route(struct importer *imp, const struct res *rtb, const char *vpc_id,
         why = "the model has no Cloud WAN core networks";
     } else if (!strcmp(key, "InstanceId")) {
         why = "an instance without its network interface";
-    } else if (!is_gateway(target)) {
+    } else if (!sim_is_gateway_id(target)) {
         why = "a gateway of a kind the model does not know";
     }
     if (why) {

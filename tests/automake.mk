@@ -106,7 +106,7 @@ EXTRA_DIST += tests/sim-golden.sh tests/sim-bad-input.sh tests/sim-flows.sh \
 
 # The simulator's benchmark, part of "make bench".
 noinst_PROGRAMS += tests/tm-sim-bench
-tests_tm_sim_bench_SOURCES = tests/tm-sim-bench.c
+tests_tm_sim_bench_SOURCES = tests/tm-bench-util.h tests/tm-sim-bench.c
 tests_tm_sim_bench_LDADD = $(TM_SIM_LIBS)
 STYLE_FILES += $(tests_tm_sim_bench_SOURCES)
 .PHONY: bench-sim
@@ -118,7 +118,7 @@ bench-sim: tests/tm-sim-bench
 # account of 1,000 VPCs and 100,000 network interfaces against loading the
 # topology it produces.
 noinst_PROGRAMS += tests/tm-import-bench
-tests_tm_import_bench_SOURCES = tests/tm-import-bench.c
+tests_tm_import_bench_SOURCES = tests/tm-bench-util.h tests/tm-import-bench.c
 tests_tm_import_bench_LDADD = $(TM_SIM_LIBS)
 STYLE_FILES += $(tests_tm_import_bench_SOURCES)
 .PHONY: bench-import

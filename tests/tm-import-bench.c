@@ -38,6 +38,7 @@
 #include "command-line.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/util.h"
+#include "tm-bench-util.h"
 #include "tmirror/import.h"
 #include "tmirror/topology.h"
 #include "util.h"
@@ -46,24 +47,7 @@
 #define SUBNETS_PER_VPC 4
 #define TARGETS 100
 
-static double
-now(void)
-{
-    struct timespec ts;
 
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* VPC 'vpc' has 10.0.0.0/8 + vpc * 4096, a /20; its subnets are /22s. */
-static void
-put_ip(struct ds *s, int vpc, int offset)
-{
-    uint32_t ip = (10u << 24) + vpc * 4096u + offset;
-
-    ds_put_format(s, "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 0xff,
-                  (ip >> 8) & 0xff, ip & 0xff);
-}
 
 static void
 write_file(const char *dir, const char *call, struct ds *s)
@@ -126,14 +110,14 @@ generate(const char *dir, int n_vpcs, int enis_per_vpc, int n_sessions)
     for (int v = 0; v < n_vpcs; v++) {
         ds_put_format(&s, "%s        {\n            \"CidrBlock\": \"",
                       v ? ",\n" : "");
-        put_ip(&s, v, 0);
+        tm_bench_put_ip(&s, v, 0);
         ds_put_format(&s, "/20\",\n            \"State\": \"available\",\n"
                       "            \"VpcId\": \"vpc-%05d\",\n"
                       "            \"OwnerId\": \""ACCOUNT"\",\n"
                       "            \"CidrBlockAssociationSet\": [\n"
                       "                {\n                    \"CidrBlock\": "
                       "\"", v);
-        put_ip(&s, v, 0);
+        tm_bench_put_ip(&s, v, 0);
         ds_put_cstr(&s, "/20\",\n                    \"CidrBlockState\": "
                     "{\"State\": \"associated\"}\n                }\n"
                     "            ],\n            \"IsDefault\": false\n"
@@ -148,7 +132,7 @@ generate(const char *dir, int n_vpcs, int enis_per_vpc, int n_sessions)
             ds_put_format(&s, "%s        {\n            \"AvailabilityZone\": "
                           "\"us-east-1%c\",\n            \"CidrBlock\": \"",
                           v || k ? ",\n" : "", 'a' + k);
-            put_ip(&s, v, k * eni_bytes);
+            tm_bench_put_ip(&s, v, k * eni_bytes);
             ds_put_format(&s, "/22\",\n            \"State\": \"available\","
                           "\n            \"SubnetId\": \"subnet-%05d-%d\",\n"
                           "            \"VpcId\": \"vpc-%05d\",\n"
@@ -171,7 +155,7 @@ generate(const char *dir, int n_vpcs, int enis_per_vpc, int n_sessions)
                       "            \"Routes\": [\n"
                       "                {\"DestinationCidrBlock\": \"",
                       v ? ",\n" : "", v, v);
-        put_ip(&s, v, 0);
+        tm_bench_put_ip(&s, v, 0);
         ds_put_format(&s, "/20\", \"GatewayId\": \"local\", \"State\": "
                       "\"active\"},\n                {\"DestinationCidrBlock"
                       "\": \"0.0.0.0/0\", \"GatewayId\": \"igw-%05d\", "
@@ -275,7 +259,7 @@ generate(const char *dir, int n_vpcs, int enis_per_vpc, int n_sessions)
                           "            \"PrivateIpAddress\": \"",
                           sep, v, e, 'a' + k, v, v, v >> 8, v & 0xff,
                           e >> 8, e & 0xff, v, e);
-            put_ip(&s, v, k * eni_bytes + 10 + e / SUBNETS_PER_VPC);
+            tm_bench_put_ip(&s, v, k * eni_bytes + 10 + e / SUBNETS_PER_VPC);
             ds_put_format(&s, "\",\n            \"Status\": \"in-use\",\n"
                           "            \"SubnetId\": \"subnet-%05d-%d\",\n"
                           "            \"VpcId\": \"vpc-%05d\"\n        }",
@@ -393,9 +377,9 @@ main(int argc, char *argv[])
     if (!mkdtemp(dir)) {
         ovs_fatal(errno, "mkdtemp");
     }
-    double t0 = now();
+    double t0 = tm_bench_now();
     generate(dir, n_vpcs, enis_per_vpc, 1000);
-    double t_generate = now() - t0;
+    double t_generate = tm_bench_now() - t0;
 
     double *t_import = xcalloc(runs, sizeof *t_import);
     double *t_load = xcalloc(runs, sizeof *t_load);
@@ -407,18 +391,18 @@ main(int argc, char *argv[])
         struct sim_topology *topo;
         char *error;
 
-        t0 = now();
+        t0 = tm_bench_now();
         error = sim_import_dir(dir, &import);
-        t_import[r] = now() - t0;
+        t_import[r] = tm_bench_now() - t0;
         if (error) {
             ovs_fatal(0, "%s", error);
         }
 
-        t0 = now();
+        t0 = tm_bench_now();
         error = sim_topology_load_memory("imported.xml",
                                          ds_cstr(&import.xml),
                                          import.xml.length, &topo);
-        t_load[r] = now() - t0;
+        t_load[r] = tm_bench_now() - t0;
         if (error) {
             ovs_fatal(0, "%s", error);
         }
