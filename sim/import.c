@@ -577,8 +577,16 @@ find_accounts(struct importer *imp, const char *dir)
         return;
     }
     svec_init(&subdirs);
+    struct svec top_files;
     struct dirent *de;
+
+    svec_init(&top_files);
     while ((de = readdir(d)) != NULL) {
+        size_t len = strlen(de->d_name);
+
+        if (len > 5 && !strcmp(de->d_name + len - 5, ".json")) {
+            svec_add(&top_files, de->d_name);
+        }
         if (is_account_id(de->d_name)) {
             struct stat st;
             char *path = xasprintf("%s/%s", dir, de->d_name);
@@ -591,6 +599,12 @@ find_accounts(struct importer *imp, const char *dir)
     }
     closedir(d);
     svec_sort(&subdirs);
+    svec_sort(&top_files);
+    for (size_t i = 0; subdirs.n && i < top_files.n; i++) {
+        warn(imp, "%s/%s ignored: with account subfolders, each account's "
+             "files are in its own", dir, top_files.names[i]);
+    }
+    svec_destroy(&top_files);
 
     if (!subdirs.n) {
         struct account *a = xzalloc(sizeof *a);

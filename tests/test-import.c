@@ -290,7 +290,8 @@ test_import_shares(void)
         { "222222222222/ram-get-resource-share-invitations",
           "{\"resourceShareInvitations\": [{\"resourceShareArn\": "
           "\"arn:rs\", \"receiverAccountId\": \"" B "\", \"status\": "
-          "\"PENDING\"}]}" });
+          "\"PENDING\"}]}"  },
+        { "ec2-describe-vpcs", "{\"Vpcs\": []}" });
     CU_ASSERT_PTR_NULL(import_error);
     CU_ASSERT(xml_has("<resource-share id=\"arn:rs\" resources=\"tmt-1\" "
                       "principals=\"o-1\" status=\"accepted\"/>"));
@@ -300,6 +301,8 @@ test_import_shares(void)
     CU_ASSERT(has_warning("principal arn:aws:organizations::" A
                           ":ou/o-1/ou-x ignored"));
     CU_ASSERT(xml_has("<account id=\"" B "\">"));
+    CU_ASSERT(has_warning("/ec2-describe-vpcs.json ignored: with account "
+                          "subfolders"));
 }
 
 static void
