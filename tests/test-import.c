@@ -301,7 +301,7 @@ test_import_shares(void)
     CU_ASSERT(has_warning("principal arn:aws:organizations::" A
                           ":ou/o-1/ou-x ignored"));
     CU_ASSERT(xml_has("<account id=\"" B "\">"));
-    CU_ASSERT(has_warning("/ec2-describe-vpcs.json ignored: with account "
+    CU_ASSERT(has_warning("ec2-describe-vpcs.json ignored: with account "
                           "subfolders"));
 }
 
