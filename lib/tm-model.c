@@ -1290,7 +1290,7 @@ rule_from_spec(const struct tm_rule_spec *spec, const struct tm_rule *base,
         return error;
     }
     if ((rule->has_src_ports || rule->has_dst_ports)
-        && rule->protocol != 6 && rule->protocol != 17) {
+        && rule->protocol != IPPROTO_TCP && rule->protocol != IPPROTO_UDP) {
         struct ds s = DS_EMPTY_INITIALIZER;
 
         tm_protocol_format(rule->protocol, &s);
