@@ -9,7 +9,11 @@ TESTSUITE_AT = \
 	tests/tm-macros.at \
 	tests/examples.at \
 	tests/import.at \
-	tests/probe.at
+	tests/sim.at \
+	tests/probe.at \
+	tests/dp-action.at \
+	tests/sandbox-pcap.at \
+	tests/sandbox-differential.at
 OVS_MACROS_AT = \
 	$(OVS_SRCDIR)/tests/ovs-macros.at \
 	$(OVS_SRCDIR)/tests/ovsdb-macros.at \
@@ -85,7 +89,8 @@ check-style:
 	$(AM_V_at)cd $(srcdir) && $(PYTHON3) \
 	    '$(OVS_SRCDIR)/utilities/checkpatch.py' -q -f $(sort $(STYLE_FILES))
 
-# The simulator's unit tests (CUnit), golden reports and bad input.
+# The simulator's unit tests (CUnit); its golden reports (tests/golden),
+# bad input and "tm-sim flows" are in tests/sim.at.
 check_PROGRAMS += tests/tm-sim-unit
 tests_tm_sim_unit_SOURCES = \
 	tests/tm-sim-test.h \
@@ -100,9 +105,7 @@ tests_tm_sim_unit_LDADD = ovs-plugin/libtmirror-ovs.la $(TM_SIM_LIBS) \
 TESTS += tests/tm-sim-unit
 STYLE_FILES += $(filter %.c %.h,$(tests_tm_sim_unit_SOURCES))
 
-TESTS += tests/sim-golden.sh tests/sim-bad-input.sh tests/sim-flows.sh
-EXTRA_DIST += tests/sim-golden.sh tests/sim-bad-input.sh tests/sim-flows.sh \
-	$(wildcard $(srcdir)/tests/golden/*.json)
+EXTRA_DIST += $(wildcard $(srcdir)/tests/golden/*.json)
 
 # The simulator's benchmark, part of "make bench".
 noinst_PROGRAMS += tests/tm-sim-bench
@@ -155,7 +158,7 @@ fuzz: tests/fuzz-topology
 
 # The flow compiler, proven in Open vSwitch sandboxes (dummy datapath,
 # private folders, no root): tm-flowgen prints models, flows and packets
-# with the reference evaluator's expectations for the shell tests.
+# with the reference evaluator's expectations for the sandbox tests.
 noinst_PROGRAMS += tests/tm-flowgen
 tests_tm_flowgen_SOURCES = tests/tm-flowgen.c
 tests_tm_flowgen_LDADD = $(TM_OVS_LIBS)
@@ -165,11 +168,10 @@ STYLE_FILES += $(tests_tm_flowgen_SOURCES)
 tests_tm_unit_SOURCES += tests/test-compile.c tests/tm-test-compile.h
 tests_tm_unit_LDADD += ovs-plugin/libtmirror-ovs.la
 
-# The sandbox tests run the Open vSwitch that the project builds against.
-AM_TESTS_ENVIRONMENT = OVS_BUILDDIR='$(OVS_BUILDDIR)'; export OVS_BUILDDIR;
-TESTS += tests/sandbox-pcap.sh tests/sandbox-differential.sh
-EXTRA_DIST += tests/sandbox-pcap.sh tests/sandbox-differential.sh \
-	tests/tm-sandbox.sh
+# The sandbox tests (tests/sandbox-pcap.at, tests/sandbox-differential.at)
+# and what they read.
+EXTRA_DIST += tests/pcap-expect.awk tests/pcap-copies.awk \
+	tests/pcap-counters.awk tests/trace-copies.awk tests/tm-sandbox.sh
 
 # The flow compiler's benchmark rows.
 tests_tm_bench_LDADD += ovs-plugin/libtmirror-ovs.la
@@ -190,10 +192,9 @@ EXTRA_DIST += tests/tm-demo.sh
 # The vxlan_mirror action that ovs-plugin/patches adds to Open vSwitch, end
 # to end in a sandbox of the patched ovs-vswitchd (dummy datapath, private
 # folders): the bytes of the mirrored copies, checked one by one.
-TESTS += tests/dp-action.sh
-EXTRA_DIST += tests/dp-action.sh tests/dp-sandbox.sh
+# Its tests are in tests/dp-action.at, with tests/dp-action.py.
+EXTRA_DIST += tests/dp-action.py tests/dp-sandbox.sh
 
-EXTRA_DIST += tests/tm-check.sh
 
 # Instructions per packet (valgrind's callgrind) of the vxlan_mirror action
 # against the native clone + tunnel push backend, side by side, truncated
