@@ -501,14 +501,13 @@ cmd_import(const struct options *options, int argc OVS_UNUSED, char *argv[])
     error = sim_import_dir(argv[0], &import);
     if (!error) {
         for (size_t i = 0; i < import.warnings.n; i++) {
-            fprintf(stderr, "%s: warning: %s\n", program_name,
-                    import.warnings.names[i]);
+            ovs_error(0, "warning: %s", import.warnings.names[i]);
         }
         error = sim_topology_load_memory(argv[0], ds_cstr(&import.xml),
                                          import.xml.length, &topo);
     }
     if (error) {
-        fprintf(stderr, "%s: %s\n", program_name, error);
+        ovs_error(0, "%s", error);
         free(error);
     } else {
         status = write_output(options, ds_cstr(&import.xml));
