@@ -503,8 +503,12 @@ cmd_import(const struct options *options, int argc OVS_UNUSED, char *argv[])
         for (size_t i = 0; i < import.warnings.n; i++) {
             ovs_error(0, "warning: %s", import.warnings.names[i]);
         }
-        error = sim_topology_load_memory(argv[0], ds_cstr(&import.xml),
+        /* A topology that does not load is the import's fault: its
+         * messages name the line of the topology it wrote. */
+        char *name = xasprintf("%s (imported)", argv[0]);
+        error = sim_topology_load_memory(name, ds_cstr(&import.xml),
                                          import.xml.length, &topo);
+        free(name);
     }
     if (error) {
         ovs_error(0, "%s", error);
