@@ -215,6 +215,7 @@ struct importer {
     struct shash instance_types;    /* Instance id -> type. */
     struct shash primary_enis;      /* Instance id -> ENI id. */
     struct shash lb_nodes;          /* "net/NAME/ID SUBNET" -> IP. */
+    struct shash enis_by_ip;        /* "VPC IP" and "IP" -> ENI id. */
     struct shash tgw_subnets;       /* Attachment id -> struct json *. */
     char *region;
 };
@@ -1053,6 +1054,20 @@ decide_enis(struct importer *imp)
                 free(key);
             }
             continue;
+        }
+        if (ip) {
+            const char *vpc_id = get_str(imp, ctx, eni->json, "VpcId",
+                                         false);
+            char *key = xasprintf("%s %s", vpc_id ? vpc_id : "", ip);
+
+            if (!shash_find(&imp->enis_by_ip, key)) {
+                shash_add_nocopy(&imp->enis_by_ip, key, eni->id);
+            } else {
+                free(key);
+            }
+            if (!shash_find(&imp->enis_by_ip, ip)) {
+                shash_add(&imp->enis_by_ip, ip, eni->id);
+            }
         }
         if (att) {
             const char *instance = get_str(imp, ctx, att, "InstanceId",
@@ -2319,27 +2334,20 @@ index_target_group(struct importer *imp, struct account *a OVS_UNUSED,
     }
 }
 
-/* Returns the network interface of target 'id' (an instance id or an
- * address in 'vpc_id'). */
+/* Returns the network interface of target 'id': an instance's primary
+ * interface, or the one with address 'id' in 'vpc_id' or else in any
+ * VPC (an address target may be in a peered VPC). */
 static const char *
 target_eni(const struct importer *imp, const char *id, const char *vpc_id)
 {
     if (!strncmp(id, "i-", 2)) {
         return shash_find_data(&imp->primary_enis, id);
     }
-    for (size_t i = 0; i < imp->enis.n; i++) {
-        const struct res *eni = imp->enis.all[i];
-        const struct shash *o = json_object(eni->json);
-        const struct json *ip = shash_find_data(o, "PrivateIpAddress");
-        const struct json *vpc = shash_find_data(o, "VpcId");
 
-        if (ip && ip->type == JSON_STRING && !strcmp(json_string(ip), id)
-            && (!vpc_id || (vpc && vpc->type == JSON_STRING
-                            && !strcmp(json_string(vpc), vpc_id)))) {
-            return eni->id;
-        }
-    }
-    return NULL;
+    char *key = xasprintf("%s %s", vpc_id, id);
+    const char *eni = shash_find_data(&imp->enis_by_ip, key);
+    free(key);
+    return eni ? eni : shash_find_data(&imp->enis_by_ip, id);
 }
 
 static void
@@ -2833,6 +2841,7 @@ importer_init(struct importer *imp, struct svec *warnings)
     shash_init(&imp->instance_types);
     shash_init(&imp->primary_enis);
     shash_init(&imp->lb_nodes);
+    shash_init(&imp->enis_by_ip);
     shash_init(&imp->tgw_subnets);
 }
 
@@ -2847,6 +2856,7 @@ importer_destroy(struct importer *imp)
     shash_destroy(&imp->instance_types);
     shash_destroy(&imp->primary_enis);
     shash_destroy(&imp->lb_nodes);
+    shash_destroy(&imp->enis_by_ip);
     shash_destroy(&imp->tgw_subnets);
     SHASH_FOR_EACH (node, &imp->accounts) {
         struct account *a = node->data;
