@@ -1315,6 +1315,24 @@ decide_tgws(struct importer *imp)
     }
 }
 
+/* Returns why resource 'id' of 'kind', which a resource of account 'owner'
+ * (NULL if unknown) refers to, is not imported. */
+static const char *
+why_missing(const struct importer *imp, const struct kind *kind,
+            const char *id, const char *owner)
+{
+    const struct account *a = owner ? shash_find_data(&imp->accounts, owner)
+                                    : NULL;
+
+    return (shash_find(&kind->by_id, id) ? "is not imported"
+            : owner && (!a || !a->dir)
+            ? "is not described: its account is not (describe each account "
+              "in a folder of its own)"
+            : owner ? "is not described"
+            : "is not described (if it is another account's, describe that "
+              "account too)");
+}
+
 static void
 decide_mirroring(struct importer *imp)
 {
@@ -1332,36 +1350,35 @@ decide_mirroring(struct importer *imp)
                  "model has network interface and network load balancer "
                  "targets only)", gwlbe);
         } else if (eni && !find_ok(&imp->enis, eni)) {
-            drop(imp, t, "its network interface %s is not imported", eni);
+            drop(imp, t, "its network interface %s %s", eni,
+                 why_missing(imp, &imp->enis, eni, t->owner));
         } else if (!eni && !find_ok(&imp->nlbs, nlb)) {
-            drop(imp, t, "its load balancer %s is not imported",
-                 nlb ? nlb : "(none)");
+            drop(imp, t, "its load balancer %s %s", nlb ? nlb : "(none)",
+                 nlb ? why_missing(imp, &imp->nlbs, nlb, t->owner)
+                     : "is not named");
         }
     }
 
     for (size_t i = 0; i < imp->sessions.n && !imp->error; i++) {
         struct res *s = imp->sessions.all[i];
-        static const struct {
+        const struct {
             const char *key;
-            size_t offset;
+            const struct kind *kind;
             const char *what;
         } refs[] = {
-            { "NetworkInterfaceId", offsetof(struct importer, enis),
-              "source network interface" },
-            { "TrafficMirrorTargetId", offsetof(struct importer, targets),
-              "target" },
-            { "TrafficMirrorFilterId", offsetof(struct importer, filters),
-              "filter" },
+            { "NetworkInterfaceId", &imp->enis, "source network interface" },
+            { "TrafficMirrorTargetId", &imp->targets, "target" },
+            { "TrafficMirrorFilterId", &imp->filters, "filter" },
         };
 
         for (size_t j = 0; j < ARRAY_SIZE(refs) && s->ok; j++) {
             const char *id = get_str(imp, &s->ctx, s->json, refs[j].key,
                                      true);
-            const struct kind *kind = (const struct kind *)
-                ((const char *) imp + refs[j].offset);
-            if (id && !find_ok(kind, id)) {
-                drop(imp, s, "its %s %s is not imported (or not described)",
-                     refs[j].what, id);
+            if (id && !find_ok(refs[j].kind, id)) {
+                drop(imp, s, "its %s %s %s", refs[j].what, id,
+                     why_missing(imp, refs[j].kind, id,
+                                 refs[j].kind == &imp->targets
+                                 ? NULL : s->owner));
             }
         }
     }
