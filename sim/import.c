@@ -636,6 +636,13 @@ find_accounts(struct importer *imp, const char *dir)
             for (enum call c = 0; c < N_CALLS && !imp->error; c++) {
                 read_call(imp, a, c);
             }
+
+            const char *id = imp->error ? NULL : guess_account(imp, a);
+            if (a->files[CALL_IDENTITY] && id && strcmp(id, a->id)) {
+                struct ctx c = { .file = a->file_names[CALL_IDENTITY] };
+                fail(imp, &c, "the folder of account %s holds the output "
+                     "of account %s", a->id, id);
+            }
         }
     }
     svec_destroy(&subdirs);
@@ -722,11 +729,11 @@ index_subnet(struct importer *imp, struct account *a, const struct ctx *ctx,
 {
     const char *owner = get_str(imp, ctx, o, "OwnerId", false);
     const char *id = get_str(imp, ctx, o, "SubnetId", true);
-    struct res *r = add_res(imp, &imp->subnets, ctx, o, "SubnetId", owner,
-                            a);
+
+    add_res(imp, &imp->subnets, ctx, o, "SubnetId", owner, a);
 
     /* A subnet that an account sees but does not own is shared with it. */
-    r = id ? shash_find_data(&imp->subnets.by_id, id) : NULL;
+    struct res *r = id ? shash_find_data(&imp->subnets.by_id, id) : NULL;
     if (r && strcmp(r->owner, a->id)) {
         sset_add(&r->shared_with, a->id);
     }
