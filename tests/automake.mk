@@ -43,7 +43,8 @@ tests/package.m4: $(top_srcdir)/configure.ac
 	  echo 'm4_define([AT_PACKAGE_BUGREPORT], [$(PACKAGE_BUGREPORT)])'; \
 	} > $@.tmp && mv $@.tmp $@
 
-check-local: $(TESTSUITE) tests/atlocal
+# After the CUnit programs (check-TESTS), so that their results come first.
+check-local: check-TESTS $(TESTSUITE) tests/atlocal
 	$(AM_V_at)set $(SHELL) '$(TESTSUITE)' -C tests \
 	    AUTOTEST_PATH='$(AUTOTEST_PATH)'; \
 	"$$@" $(TESTSUITEFLAGS) || \
@@ -171,7 +172,7 @@ tests_tm_unit_LDADD += ovs-plugin/libtmirror-ovs.la
 # The sandbox tests (tests/sandbox-pcap.at, tests/sandbox-differential.at)
 # and what they read.
 EXTRA_DIST += tests/pcap-expect.awk tests/pcap-copies.awk \
-	tests/pcap-counters.awk tests/trace-copies.awk tests/tm-sandbox.sh
+	tests/pcap-counters.awk tests/trace-copies.awk
 
 # The flow compiler's benchmark rows.
 tests_tm_bench_LDADD += ovs-plugin/libtmirror-ovs.la
@@ -189,12 +190,14 @@ EXTRA_DIST += tests/tm-bench-megaflows.sh
 # packets injected, the copies decoded by tshark next to what was sent.
 EXTRA_DIST += tests/tm-demo.sh
 
-# The vxlan_mirror action that ovs-plugin/patches adds to Open vSwitch, end
-# to end in a sandbox of the patched ovs-vswitchd (dummy datapath, private
-# folders): the bytes of the mirrored copies, checked one by one.
-# Its tests are in tests/dp-action.at, with tests/dp-action.py.
-EXTRA_DIST += tests/dp-action.py tests/dp-sandbox.sh
+# The private Open vSwitch of the scripts that are not tests (the demo and
+# the benchmarks); the tests have theirs in tests/tm-macros.at.
+EXTRA_DIST += tests/sandbox.sh
 
+# The vxlan_mirror action that ovs-plugin/patches adds to Open vSwitch, end
+# to end in a sandbox of the patched ovs-vswitchd (tests/dp-action.at): the
+# bytes of the mirrored copies, checked one by one by tests/dp-action.py.
+EXTRA_DIST += tests/dp-action.py
 
 # Instructions per packet (valgrind's callgrind) of the vxlan_mirror action
 # against the native clone + tunnel push backend, side by side, truncated
