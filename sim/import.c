@@ -1628,7 +1628,7 @@ import_shares(struct importer *imp, bool subnets)
                 const struct svec *list = pending ? &p.pending : &p.accepted;
                 if (list->n) {
                     ds_put_format(s, "    <resource-share id=\"%s%s\"",
-                                  share->id, pending ? "#pending" : "");
+                                  share->id, pending ? "/pending" : "");
                     put_list(s, "resources", &targets);
                     put_list(s, "principals", list);
                     ds_put_format(s, " status=\"%s\"/>\n",

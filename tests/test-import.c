@@ -295,7 +295,7 @@ test_import_shares(void)
     CU_ASSERT_PTR_NULL(import_error);
     CU_ASSERT(xml_has("<resource-share id=\"arn:rs\" resources=\"tmt-1\" "
                       "principals=\"o-1\" status=\"accepted\"/>"));
-    CU_ASSERT(xml_has("<resource-share id=\"arn:rs#pending\" "
+    CU_ASSERT(xml_has("<resource-share id=\"arn:rs/pending\" "
                       "resources=\"tmt-1\" principals=\"" B "\" "
                       "status=\"pending\"/>"));
     CU_ASSERT(has_warning("principal arn:aws:organizations::" A
