@@ -113,8 +113,9 @@ char *tm_packet_parse(const char *, struct tm_packet *)
  * IPv6 address fd00:ec2::N on Nitro instances, with N the same digits as
  * the last IPv4 byte, given here as the address's last 16 bits
  * (tm_aws_ipv6() makes the address); treating those alike is a choice,
- * since AWS documents them for the services, not for mirroring.  Windows activation (KMS) has two
- * addresses, TM_AWS_KMS_IPV4 and the next one, and no IPv6 address. */
+ * since AWS documents them for the services, not for mirroring.  Windows
+ * activation (KMS) has two addresses, TM_AWS_KMS_IPV4 and the next one,
+ * and no IPv6 address. */
 #define TM_AWS_METADATA_IPV4 0xa9fea9fe     /* 169.254.169.254 */
 #define TM_AWS_METADATA_IPV6 0x0254         /* fd00:ec2::254 */
 #define TM_AWS_NTP_IPV4 0xa9fea97b          /* 169.254.169.123 */
