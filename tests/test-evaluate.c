@@ -560,27 +560,25 @@ test_mtu_truncation(void)
     TM_OK(tm_test_session(ACCT_A, "tms-n", "eni-src3", "tmt-nlb", "tmf-1",
                           1));
 
-    tm_test_mirrored_by("eni-src", "ingress udp 1.1.1.1:1 > 10.0.1.10:2 "
-                        "len 1514");
-    CU_ASSERT_EQUAL(D.carried_length, 1500 - 54 + 14);
-    tm_test_mirrored_by("eni-src", "ingress udp 1.1.1.1:1 > 10.0.1.10:2 "
-                        "len 1460");
-    CU_ASSERT_EQUAL(D.carried_length, 1460);
-    tm_test_mirrored_by("eni-src", "ingress udp 1.1.1.1:1 > 10.0.1.10:2 "
-                        "len 1461");
-    CU_ASSERT_EQUAL(D.carried_length, 1460);
-    tm_test_mirrored_by("eni-src2", "ingress udp 1.1.1.1:1 > 10.0.1.11:2 "
-                        "len 1514");
-    CU_ASSERT_EQUAL(D.carried_length, 1500 - 74 + 14);
-    tm_test_mirrored_by("eni-src2", "ingress udp 1.1.1.1:1 > 10.0.1.11:2 "
-                        "len 1440");
-    CU_ASSERT_EQUAL(D.carried_length, 1440);
-    tm_test_mirrored_by("eni-src2", "ingress udp 1.1.1.1:1 > 10.0.1.11:2 "
-                        "len 1441");
-    CU_ASSERT_EQUAL(D.carried_length, 1440);
-    tm_test_mirrored_by("eni-src3", "ingress udp 1.1.1.1:1 > 10.0.1.12:2 "
-                        "len 9000");
-    CU_ASSERT_EQUAL(D.carried_length, 9000);
+    /* eni-t is at 1500 (IPv4, 1500 - 54 + 14 = 1460), eni-t6 at 1500
+     * (IPv6, 1500 - 74 + 14 = 1440). */
+    static const struct {
+        const char *eni;
+        const char *packet;
+        uint32_t carried;
+    } cases[] = {
+        { "eni-src", "ingress udp 1.1.1.1:1 > 10.0.1.10:2 len 1514", 1460 },
+        { "eni-src", "ingress udp 1.1.1.1:1 > 10.0.1.10:2 len 1460", 1460 },
+        { "eni-src", "ingress udp 1.1.1.1:1 > 10.0.1.10:2 len 1461", 1460 },
+        { "eni-src2", "ingress udp 1.1.1.1:1 > 10.0.1.11:2 len 1514", 1440 },
+        { "eni-src2", "ingress udp 1.1.1.1:1 > 10.0.1.11:2 len 1440", 1440 },
+        { "eni-src2", "ingress udp 1.1.1.1:1 > 10.0.1.11:2 len 1441", 1440 },
+        { "eni-src3", "ingress udp 1.1.1.1:1 > 10.0.1.12:2 len 9000", 9000 },
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        tm_test_mirrored_by(cases[i].eni, cases[i].packet);
+        CU_ASSERT_EQUAL(D.carried_length, cases[i].carried);
+    }
 
     /* A packet length below the MTU cap wins. */
     struct tm_session_spec change = {
