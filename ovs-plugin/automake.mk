@@ -82,6 +82,7 @@ bin_PROGRAMS += ovs-plugin/ovs-tmctl
 ovs_plugin_ovs_tmctl_SOURCES = ovs-plugin/ovs-tmctl.c
 ovs_plugin_ovs_tmctl_CPPFLAGS = $(TM_DB_CPPFLAGS)
 ovs_plugin_ovs_tmctl_LDADD = $(TM_DB_LIBS)
+dist_man_MANS += ovs-plugin/ovs-tmctl.8
 STYLE_FILES += $(ovs_plugin_ovs_tmctl_SOURCES)
 
 # What a program of the OVS side links.

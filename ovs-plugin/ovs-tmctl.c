@@ -2022,20 +2022,18 @@ exit:
 
 /* ---- Filter rules. ---- */
 
-static const struct aws_option rule_options[] = {
-    {"traffic-mirror-filter-id", AWS_VALUE},
-    {"traffic-mirror-filter-rule-id", AWS_VALUE},
-    {"traffic-direction", AWS_VALUE},
-    {"rule-number", AWS_VALUE},
-    {"rule-action", AWS_VALUE},
-    {"protocol", AWS_VALUE},
-    {"source-port-range", AWS_VALUE},
-    {"destination-port-range", AWS_VALUE},
-    {"source-cidr-block", AWS_VALUE},
-    {"destination-cidr-block", AWS_VALUE},
-    {"description", AWS_VALUE},
-    {"remove-fields", AWS_LIST},
-};
+/* The options of create-traffic-mirror-filter-rule; modify takes these
+ * and the two that follow them. */
+#define RULE_OPTIONS                            \
+    {"traffic-direction", AWS_VALUE},           \
+    {"rule-number", AWS_VALUE},                 \
+    {"rule-action", AWS_VALUE},                 \
+    {"protocol", AWS_VALUE},                    \
+    {"source-port-range", AWS_VALUE},           \
+    {"destination-port-range", AWS_VALUE},      \
+    {"source-cidr-block", AWS_VALUE},           \
+    {"destination-cidr-block", AWS_VALUE},      \
+    {"description", AWS_VALUE}
 
 static char * OVS_WARN_UNUSED_RESULT
 parse_rule_spec(const struct aws_args *args, struct tm_rule_spec *spec)
@@ -2078,12 +2076,16 @@ cmd_create_rule(struct ctl_context *base)
         "traffic-mirror-filter-id", "traffic-direction", "rule-number",
         "rule-action", "source-cidr-block", "destination-cidr-block", NULL,
     };
+    static const struct aws_option options[] = {
+        {"traffic-mirror-filter-id", AWS_VALUE},
+        RULE_OPTIONS,
+    };
     struct tmctl_context *ctx = tmctl_context_cast(base);
     struct tm_rule_spec spec;
     struct aws_args args;
 
-    if (!tmctl_parse_args(ctx, rule_options, ARRAY_SIZE(rule_options) - 2,
-                          required, &args)) {
+    if (!tmctl_parse_args(ctx, options, ARRAY_SIZE(options), required,
+                          &args)) {
         return;
     }
     char *error = parse_rule_spec(&args, &spec);
@@ -2166,12 +2168,17 @@ cmd_modify_rule(struct ctl_context *base)
     static const char *const required[] = {
         "traffic-mirror-filter-rule-id", NULL,
     };
+    static const struct aws_option options[] = {
+        {"traffic-mirror-filter-rule-id", AWS_VALUE},
+        {"remove-fields", AWS_LIST},
+        RULE_OPTIONS,
+    };
     struct tmctl_context *ctx = tmctl_context_cast(base);
     struct tm_rule_spec spec;
     struct aws_args args;
 
-    if (!tmctl_parse_args(ctx, rule_options + 1,
-                          ARRAY_SIZE(rule_options) - 1, required, &args)) {
+    if (!tmctl_parse_args(ctx, options, ARRAY_SIZE(options), required,
+                          &args)) {
         return;
     }
     char *error = parse_rule_spec(&args, &spec);
@@ -2276,20 +2283,6 @@ exit:
 
 /* ---- Sessions. ---- */
 
-static const struct aws_option session_options[] = {
-    {"network-interface-id", AWS_VALUE},
-    {"traffic-mirror-session-id", AWS_VALUE},
-    {"traffic-mirror-target-id", AWS_VALUE},
-    {"traffic-mirror-filter-id", AWS_VALUE},
-    {"session-number", AWS_VALUE},
-    {"virtual-network-id", AWS_VALUE},
-    {"packet-length", AWS_VALUE},
-    {"description", AWS_VALUE},
-    {"remove-fields", AWS_LIST},
-    {"tag", AWS_REPEAT},
-    {"tag-specifications", AWS_REPEAT},
-};
-
 static char * OVS_WARN_UNUSED_RESULT
 parse_session_spec(const struct aws_args *args, struct tm_session_spec *spec)
 {
@@ -2386,12 +2379,21 @@ cmd_modify_session(struct ctl_context *base)
     static const char *const required[] = {
         "traffic-mirror-session-id", NULL,
     };
+    static const struct aws_option options[] = {
+        {"traffic-mirror-session-id", AWS_VALUE},
+        {"traffic-mirror-target-id", AWS_VALUE},
+        {"traffic-mirror-filter-id", AWS_VALUE},
+        {"session-number", AWS_VALUE},
+        {"virtual-network-id", AWS_VALUE},
+        {"packet-length", AWS_VALUE},
+        {"description", AWS_VALUE},
+        {"remove-fields", AWS_LIST},
+    };
     struct tmctl_context *ctx = tmctl_context_cast(base);
     struct tm_session_spec spec;
     struct aws_args args;
 
-    if (!tmctl_parse_args(ctx, session_options + 1,
-                          ARRAY_SIZE(session_options) - 3, required,
+    if (!tmctl_parse_args(ctx, options, ARRAY_SIZE(options), required,
                           &args)) {
         return;
     }
