@@ -1161,32 +1161,38 @@ session_to_json(const struct tmrec_traffic_mirror_session *s)
     put_string(j, "Description", s->description);
     json_object_put(j, "Tags", tags_to_json(&s->tags));
 
-    /* Beyond the AWS API: what ovs-tmd found. */
+    /* Beyond the AWS API: what ovs-tmd found, if anything. */
     if (s->status) {
         put_string(j, "Status", s->status);
     }
-    struct json *explanations = json_array_create_empty();
-    for (size_t i = 0; i < s->n_explanations; i++) {
-        const struct tmrec_traffic_mirror_explanation *e
-            = s->explanations[i];
-        struct json *x = json_object_create();
+    if (s->n_explanations) {
+        struct json *explanations = json_array_create_empty();
 
-        put_string(x, "Code", e->code);
-        put_string(x, "Component", e->component);
-        if (e->direction) {
-            put_string(x, "Direction", e->direction);
+        for (size_t i = 0; i < s->n_explanations; i++) {
+            const struct tmrec_traffic_mirror_explanation *e
+                = s->explanations[i];
+            struct json *x = json_object_create();
+
+            put_string(x, "Code", e->code);
+            put_string(x, "Component", e->component);
+            if (e->direction) {
+                put_string(x, "Direction", e->direction);
+            }
+            put_string(x, "Detail", e->detail);
+            put_string(x, "Fix", e->fix);
+            json_array_add(explanations, x);
         }
-        put_string(x, "Detail", e->detail);
-        put_string(x, "Fix", e->fix);
-        json_array_add(explanations, x);
+        json_object_put(j, "Explanations", explanations);
     }
-    json_object_put(j, "Explanations", explanations);
-    struct json *statistics = json_object_create();
-    for (size_t i = 0; i < s->n_statistics; i++) {
-        json_object_put(statistics, s->key_statistics[i],
-                        json_integer_create(s->value_statistics[i]));
+    if (s->n_statistics) {
+        struct json *statistics = json_object_create();
+
+        for (size_t i = 0; i < s->n_statistics; i++) {
+            json_object_put(statistics, s->key_statistics[i],
+                            json_integer_create(s->value_statistics[i]));
+        }
+        json_object_put(j, "Statistics", statistics);
     }
-    json_object_put(j, "Statistics", statistics);
     return j;
 }
 
@@ -1267,7 +1273,9 @@ describe_query_parse(const struct aws_args *args, const char *ids_option,
     const struct svec *filters = aws_get_list(args, "filters");
 
     sset_init(&q->ids);
-    q->filters = NULL;
+    /* Allocated once: an sset cannot move. */
+    q->filters = xcalloc(filters && filters->n ? filters->n : 1,
+                         sizeof *q->filters);
     q->n_filters = 0;
     for (size_t i = 0; ids && i < ids->n; i++) {
         sset_add(&q->ids, ids->names[i]);
@@ -1297,8 +1305,6 @@ describe_query_parse(const struct aws_args *args, const char *ids_option,
             return error;
         }
 
-        q->filters = xrealloc(q->filters,
-                              (q->n_filters + 1) * sizeof *q->filters);
         struct describe_filter *f = &q->filters[q->n_filters++];
         f->name = name;
         sset_init(&f->values);
