@@ -1871,6 +1871,21 @@ cmd_delete_target(struct ctl_context *base)
             sset_add(&ctx->touched, s->traffic_mirror_session_id);
         }
     }
+    /* Its resource shares share it no more. */
+    const struct tmrec_resource_share *share;
+    TMREC_RESOURCE_SHARE_FOR_EACH_SAFE (share, base->idl) {
+        for (size_t i = 0; i < share->n_resources; i++) {
+            if (!strcmp(share->resources[i], id)) {
+                if (share->n_resources == 1) {
+                    tmrec_resource_share_delete(share);
+                } else {
+                    tmrec_resource_share_update_resources_delvalue(share,
+                                                                   id);
+                }
+                break;
+            }
+        }
+    }
     tmrec_traffic_mirror_target_delete(row);
     output_deleted(ctx, "TrafficMirrorTargetId", id);
 

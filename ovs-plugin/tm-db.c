@@ -26,6 +26,8 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/util.h"
 #include "ovs-plugin/traffic-mirror-idl.h"
+#include "sset.h"
+#include "svec.h"
 #include "tmirror/topology.h"
 #include "util.h"
 
@@ -142,24 +144,47 @@ static char * OVS_WARN_UNUSED_RESULT
 add_rows(const struct ovsdb_idl *idl_, xmlNode *root)
 {
     struct ovsdb_idl *idl = CONST_CAST(struct ovsdb_idl *, idl_);
-    xmlNode *node;
+    xmlNode *node = NULL;
     char *error;
 
+    /* A share's resources are traffic mirror targets; one whose target was
+     * deleted shares nothing more. */
+    struct sset targets = SSET_INITIALIZER(&targets);
+    const struct tmrec_traffic_mirror_target *target;
+    TMREC_TRAFFIC_MIRROR_TARGET_FOR_EACH (target, idl) {
+        sset_add(&targets, target->traffic_mirror_target_id);
+    }
     const struct tmrec_resource_share *share;
     TMREC_RESOURCE_SHARE_FOR_EACH (share, idl) {
-        error = add_object(root, share->owner_id, "resource-share",
-                           share->resource_share_id, &node);
+        struct svec resources = SVEC_EMPTY_INITIALIZER;
+
+        for (size_t i = 0; i < share->n_resources; i++) {
+            if (sset_contains(&targets, share->resources[i])) {
+                svec_add(&resources, share->resources[i]);
+            }
+        }
+        error = (resources.n
+                 ? add_object(root, share->owner_id, "resource-share",
+                              share->resource_share_id, &node)
+                 : NULL);
+        if (resources.n && !error) {
+            set_list_attr(node, "resources", resources.names, resources.n);
+        }
+        svec_destroy(&resources);
         if (error) {
+            sset_destroy(&targets);
             return error;
         }
-        set_list_attr(node, "resources", share->resources,
-                      share->n_resources);
+        if (!node) {
+            continue;
+        }
         set_list_attr(node, "principals", share->principals,
                       share->n_principals);
         set_attr(node, "status", share->status);
+        node = NULL;
     }
+    sset_destroy(&targets);
 
-    const struct tmrec_traffic_mirror_target *target;
     TMREC_TRAFFIC_MIRROR_TARGET_FOR_EACH (target, idl) {
         error = add_object(root, target->owner_id, "traffic-mirror-target",
                            target->traffic_mirror_target_id, &node);
