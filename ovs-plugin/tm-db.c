@@ -140,125 +140,235 @@ set_port_range_attr(xmlNode *node, const char *name,
     }
 }
 
-static char * OVS_WARN_UNUSED_RESULT
-add_rows(const struct ovsdb_idl *idl_, xmlNode *root)
+struct keyed_row {
+    const char *id;
+    const struct ovsdb_idl_row *row;
+};
+
+static int
+compare_keyed_rows(const void *a_, const void *b_)
 {
-    struct ovsdb_idl *idl = CONST_CAST(struct ovsdb_idl *, idl_);
-    xmlNode *node = NULL;
+    const struct keyed_row *a = a_;
+    const struct keyed_row *b = b_;
+
+    return strcmp(a->id, b->id);
+}
+
+/* Returns the rows of 'table' in 'idl' in a new array, sorted by their
+ * string column 'id', and their number in '*n': documents made from one
+ * database are the same whatever order the IDL keeps the rows in. */
+static const void **
+sorted_rows(struct ovsdb_idl *idl, const struct ovsdb_idl_table_class *table,
+            const struct ovsdb_idl_column *id, size_t *n)
+{
+    struct keyed_row *keyed = NULL;
+    size_t allocated = 0;
+
+    *n = 0;
+    for (const struct ovsdb_idl_row *row = ovsdb_idl_first_row(idl, table);
+         row; row = ovsdb_idl_next_row(row)) {
+        if (*n >= allocated) {
+            keyed = x2nrealloc(keyed, &allocated, sizeof *keyed);
+        }
+        keyed[*n].id = ovsdb_idl_read(row, id)->keys[0].s->string;
+        keyed[*n].row = row;
+        (*n)++;
+    }
+    if (*n) {
+        qsort(keyed, *n, sizeof *keyed, compare_keyed_rows);
+    }
+
+    const void **rows = xmalloc((*n ? *n : 1) * sizeof *rows);
+    for (size_t i = 0; i < *n; i++) {
+        rows[i] = keyed[i].row;
+    }
+    free(keyed);
+    return rows;
+}
+
+static char * OVS_WARN_UNUSED_RESULT
+add_share(xmlNode *root, const struct sset *targets, const void *row_)
+{
+    const struct tmrec_resource_share *share = row_;
+    struct svec resources = SVEC_EMPTY_INITIALIZER;
+    xmlNode *node;
     char *error;
 
-    /* A share's resources are traffic mirror targets; one whose target was
-     * deleted shares nothing more. */
-    struct sset targets = SSET_INITIALIZER(&targets);
-    const struct tmrec_traffic_mirror_target *target;
-    TMREC_TRAFFIC_MIRROR_TARGET_FOR_EACH (target, idl) {
-        sset_add(&targets, target->traffic_mirror_target_id);
+    /* A share's resources are traffic mirror targets; one whose target
+     * was deleted shares nothing more. */
+    for (size_t i = 0; i < share->n_resources; i++) {
+        if (sset_contains(targets, share->resources[i])) {
+            svec_add(&resources, share->resources[i]);
+        }
     }
-    const struct tmrec_resource_share *share;
-    TMREC_RESOURCE_SHARE_FOR_EACH (share, idl) {
-        struct svec resources = SVEC_EMPTY_INITIALIZER;
+    if (!resources.n) {
+        return NULL;
+    }
 
-        for (size_t i = 0; i < share->n_resources; i++) {
-            if (sset_contains(&targets, share->resources[i])) {
-                svec_add(&resources, share->resources[i]);
-            }
-        }
-        error = (resources.n
-                 ? add_object(root, share->owner_id, "resource-share",
-                              share->resource_share_id, &node)
-                 : NULL);
-        if (resources.n && !error) {
-            set_list_attr(node, "resources", resources.names, resources.n);
-        }
-        svec_destroy(&resources);
-        if (error) {
-            sset_destroy(&targets);
-            return error;
-        }
-        if (!node) {
-            continue;
-        }
+    error = add_object(root, share->owner_id, "resource-share",
+                       share->resource_share_id, &node);
+    if (!error) {
+        set_list_attr(node, "resources", resources.names, resources.n);
         set_list_attr(node, "principals", share->principals,
                       share->n_principals);
         set_attr(node, "status", share->status);
-        node = NULL;
     }
-    sset_destroy(&targets);
+    svec_destroy(&resources);
+    return error;
+}
 
-    TMREC_TRAFFIC_MIRROR_TARGET_FOR_EACH (target, idl) {
-        error = add_object(root, target->owner_id, "traffic-mirror-target",
-                           target->traffic_mirror_target_id, &node);
-        if (error) {
-            return error;
-        }
+static char * OVS_WARN_UNUSED_RESULT
+add_target(xmlNode *root, const struct sset *targets OVS_UNUSED,
+           const void *row_)
+{
+    const struct tmrec_traffic_mirror_target *target = row_;
+    xmlNode *node;
+    char *error;
+
+    error = add_object(root, target->owner_id, "traffic-mirror-target",
+                       target->traffic_mirror_target_id, &node);
+    if (!error) {
         set_attr(node, "network-interface", target->network_interface_id);
         set_attr(node, "network-load-balancer",
                  target->network_load_balancer_arn);
         set_attr(node, "description", target->description);
     }
+    return error;
+}
 
-    const struct tmrec_traffic_mirror_filter *filter;
-    TMREC_TRAFFIC_MIRROR_FILTER_FOR_EACH (filter, idl) {
-        error = add_object(root, filter->owner_id, "traffic-mirror-filter",
-                           filter->traffic_mirror_filter_id, &node);
-        if (error) {
-            return error;
-        }
-        set_attr(node, "network-services", filter->network_services);
-        set_attr(node, "description", filter->description);
-        for (size_t i = 0; i < filter->n_rules; i++) {
-            const struct tmrec_traffic_mirror_filter_rule *r
-                = filter->rules[i];
-            xmlNode *rule = xmlNewChild(node, node->ns, BAD_CAST "rule",
-                                        NULL);
+static int
+compare_rules(const void *a_, const void *b_)
+{
+    const struct tmrec_traffic_mirror_filter_rule *const *a = a_;
+    const struct tmrec_traffic_mirror_filter_rule *const *b = b_;
+    int d = strcmp((*a)->traffic_direction, (*b)->traffic_direction);
 
-            set_attr(rule, "direction", r->traffic_direction);
-            set_int_attr(rule, "rule-number", r->rule_number);
-            set_attr(rule, "rule-action", r->rule_action);
-            if (r->n_protocol) {
-                set_int_attr(rule, "protocol", *r->protocol);
-            }
-            set_attr(rule, "source-cidr", r->source_cidr_block);
-            set_attr(rule, "destination-cidr", r->destination_cidr_block);
-            set_port_range_attr(rule, "source-port-range",
-                                r->source_from_port, r->n_source_from_port,
-                                r->source_to_port, r->n_source_to_port);
-            set_port_range_attr(rule, "destination-port-range",
-                                r->destination_from_port,
-                                r->n_destination_from_port,
-                                r->destination_to_port,
-                                r->n_destination_to_port);
-            set_attr(rule, "description", r->description);
-        }
+    return (d ? -d              /* "ingress" first. */
+            : (*a)->rule_number < (*b)->rule_number ? -1
+            : (*a)->rule_number > (*b)->rule_number);
+}
+
+static char * OVS_WARN_UNUSED_RESULT
+add_filter(xmlNode *root, const struct sset *targets OVS_UNUSED,
+           const void *row_)
+{
+    const struct tmrec_traffic_mirror_filter *filter = row_;
+    xmlNode *node;
+    char *error;
+
+    error = add_object(root, filter->owner_id, "traffic-mirror-filter",
+                       filter->traffic_mirror_filter_id, &node);
+    if (error) {
+        return error;
     }
+    set_attr(node, "network-services", filter->network_services);
+    set_attr(node, "description", filter->description);
 
-    const struct tmrec_traffic_mirror_session *session;
-    TMREC_TRAFFIC_MIRROR_SESSION_FOR_EACH (session, idl) {
-        if (!session->traffic_mirror_target) {
-            /* Inactive: its shared target was deleted. */
-            continue;
-        }
-        error = add_object(root, session->owner_id, "traffic-mirror-session",
-                           session->traffic_mirror_session_id, &node);
-        if (error) {
-            return error;
-        }
-        set_attr(node, "network-interface", session->network_interface_id);
-        set_attr(node, "traffic-mirror-target",
-                 session->traffic_mirror_target->traffic_mirror_target_id);
-        set_attr(node, "traffic-mirror-filter",
-                 session->traffic_mirror_filter
-                 ? session->traffic_mirror_filter->traffic_mirror_filter_id
-                 : "");
-        set_int_attr(node, "session-number", session->session_number);
-        set_int_attr(node, "virtual-network-id",
-                     session->virtual_network_id);
-        if (session->n_packet_length) {
-            set_int_attr(node, "packet-length", *session->packet_length);
-        }
-        set_attr(node, "description", session->description);
+    struct tmrec_traffic_mirror_filter_rule **rules
+        = xmalloc((filter->n_rules ? filter->n_rules : 1) * sizeof *rules);
+    if (filter->n_rules) {
+        memcpy(rules, filter->rules, filter->n_rules * sizeof *rules);
+        qsort(rules, filter->n_rules, sizeof *rules, compare_rules);
     }
+    for (size_t i = 0; i < filter->n_rules; i++) {
+        const struct tmrec_traffic_mirror_filter_rule *r = rules[i];
+        xmlNode *rule = xmlNewChild(node, node->ns, BAD_CAST "rule", NULL);
+
+        set_attr(rule, "direction", r->traffic_direction);
+        set_int_attr(rule, "rule-number", r->rule_number);
+        set_attr(rule, "rule-action", r->rule_action);
+        if (r->n_protocol) {
+            set_int_attr(rule, "protocol", *r->protocol);
+        }
+        set_attr(rule, "source-cidr", r->source_cidr_block);
+        set_attr(rule, "destination-cidr", r->destination_cidr_block);
+        set_port_range_attr(rule, "source-port-range",
+                            r->source_from_port, r->n_source_from_port,
+                            r->source_to_port, r->n_source_to_port);
+        set_port_range_attr(rule, "destination-port-range",
+                            r->destination_from_port,
+                            r->n_destination_from_port,
+                            r->destination_to_port,
+                            r->n_destination_to_port);
+        set_attr(rule, "description", r->description);
+    }
+    free(rules);
     return NULL;
+}
+
+static char * OVS_WARN_UNUSED_RESULT
+add_session(xmlNode *root, const struct sset *targets OVS_UNUSED,
+            const void *row_)
+{
+    const struct tmrec_traffic_mirror_session *session = row_;
+    xmlNode *node;
+    char *error;
+
+    if (!session->traffic_mirror_target) {
+        /* Inactive: its shared target was deleted. */
+        return NULL;
+    }
+    error = add_object(root, session->owner_id, "traffic-mirror-session",
+                       session->traffic_mirror_session_id, &node);
+    if (error) {
+        return error;
+    }
+    set_attr(node, "network-interface", session->network_interface_id);
+    set_attr(node, "traffic-mirror-target",
+             session->traffic_mirror_target->traffic_mirror_target_id);
+    set_attr(node, "traffic-mirror-filter",
+             session->traffic_mirror_filter->traffic_mirror_filter_id);
+    set_int_attr(node, "session-number", session->session_number);
+    set_int_attr(node, "virtual-network-id", session->virtual_network_id);
+    if (session->n_packet_length) {
+        set_int_attr(node, "packet-length", *session->packet_length);
+    }
+    set_attr(node, "description", session->description);
+    return NULL;
+}
+
+/* Adds to 'root' the rows of the database's tables, in order of id. */
+static char * OVS_WARN_UNUSED_RESULT
+add_rows(const struct ovsdb_idl *idl_, xmlNode *root)
+{
+    struct ovsdb_idl *idl = CONST_CAST(struct ovsdb_idl *, idl_);
+    static const struct {
+        const struct ovsdb_idl_table_class *table;
+        const struct ovsdb_idl_column *id;
+        char *(*add)(xmlNode *root, const struct sset *targets,
+                     const void *row);
+    } kinds[] = {
+        {&tmrec_table_resource_share,
+         &tmrec_resource_share_col_resource_share_id, add_share},
+        {&tmrec_table_traffic_mirror_target,
+         &tmrec_traffic_mirror_target_col_traffic_mirror_target_id,
+         add_target},
+        {&tmrec_table_traffic_mirror_filter,
+         &tmrec_traffic_mirror_filter_col_traffic_mirror_filter_id,
+         add_filter},
+        {&tmrec_table_traffic_mirror_session,
+         &tmrec_traffic_mirror_session_col_traffic_mirror_session_id,
+         add_session},
+    };
+    struct sset targets = SSET_INITIALIZER(&targets);
+    char *error = NULL;
+
+    const struct tmrec_traffic_mirror_target *target;
+    TMREC_TRAFFIC_MIRROR_TARGET_FOR_EACH (target, idl) {
+        sset_add(&targets, target->traffic_mirror_target_id);
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(kinds) && !error; i++) {
+        size_t n;
+        const void **rows = sorted_rows(idl, kinds[i].table, kinds[i].id,
+                                        &n);
+
+        for (size_t j = 0; j < n && !error; j++) {
+            error = kinds[i].add(root, &targets, rows[j]);
+        }
+        free(rows);
+    }
+    sset_destroy(&targets);
+    return error;
 }
 
 /* Puts into 'xml' the topology document that 'idl' describes: the network
