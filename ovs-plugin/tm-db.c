@@ -170,9 +170,10 @@ sorted_rows(struct ovsdb_idl *idl, const struct ovsdb_idl_table_class *table,
         if (*n >= allocated) {
             keyed = x2nrealloc(keyed, &allocated, sizeof *keyed);
         }
-        keyed[*n].id = ovsdb_idl_read(row, id)->keys[0].s->string;
-        keyed[*n].row = row;
-        (*n)++;
+        struct keyed_row *k = &keyed[(*n)++];
+
+        k->id = ovsdb_idl_read(row, id)->keys[0].s->string;
+        k->row = row;
     }
     if (*n) {
         qsort(keyed, *n, sizeof *keyed, compare_keyed_rows);
