@@ -910,81 +910,6 @@ touch_sessions_of(struct tmctl_context *ctx, const char *target_id,
     }
 }
 
-static void
-set_optional_int(const struct ovsdb_idl_row *row,
-                 const struct ovsdb_idl_column *column, bool set,
-                 int64_t value)
-{
-    struct ovsdb_datum datum;
-
-    if (set) {
-        ovsdb_datum_init_empty(&datum);
-        datum.n = 1;
-        datum.keys = xmalloc(sizeof *datum.keys);
-        datum.keys[0].integer = value;
-    } else {
-        ovsdb_datum_init_empty(&datum);
-    }
-    ovsdb_idl_txn_write_clone(row, column, &datum);
-    ovsdb_datum_destroy(&datum, &column->type);
-}
-
-/* Writes the model's 'rule' into the database's 'row'. */
-static void
-rule_to_row(const struct tm_rule *rule,
-            const struct tmrec_traffic_mirror_filter_rule *row)
-{
-    struct ds s = DS_EMPTY_INITIALIZER;
-
-    tmrec_traffic_mirror_filter_rule_set_traffic_direction(
-        row, tm_direction_to_string(rule->direction));
-    tmrec_traffic_mirror_filter_rule_set_rule_number(row, rule->number);
-    tmrec_traffic_mirror_filter_rule_set_rule_action(
-        row, tm_rule_action_to_string(rule->action));
-    set_optional_int(&row->header_,
-                     &tmrec_traffic_mirror_filter_rule_col_protocol,
-                     rule->protocol != TM_PROTO_ALL, rule->protocol);
-    set_optional_int(&row->header_,
-                     &tmrec_traffic_mirror_filter_rule_col_source_from_port,
-                     rule->has_src_ports, rule->src_ports.from);
-    set_optional_int(&row->header_,
-                     &tmrec_traffic_mirror_filter_rule_col_source_to_port,
-                     rule->has_src_ports, rule->src_ports.to);
-    set_optional_int(
-        &row->header_,
-        &tmrec_traffic_mirror_filter_rule_col_destination_from_port,
-        rule->has_dst_ports, rule->dst_ports.from);
-    set_optional_int(
-        &row->header_,
-        &tmrec_traffic_mirror_filter_rule_col_destination_to_port,
-        rule->has_dst_ports, rule->dst_ports.to);
-    tm_cidr_format(&rule->src, &s);
-    tmrec_traffic_mirror_filter_rule_set_source_cidr_block(row, ds_cstr(&s));
-    ds_clear(&s);
-    tm_cidr_format(&rule->dst, &s);
-    tmrec_traffic_mirror_filter_rule_set_destination_cidr_block(row,
-                                                                ds_cstr(&s));
-    tmrec_traffic_mirror_filter_rule_set_description(row, rule->description);
-    ds_destroy(&s);
-}
-
-/* Writes the model's 'session' into the database's 'row'. */
-static void
-session_to_row(struct ovsdb_idl *idl, const struct tm_session *session,
-               const struct tmrec_traffic_mirror_session *row)
-{
-    tmrec_traffic_mirror_session_set_traffic_mirror_target(
-        row, find_traffic_mirror_target(idl, session->target_id));
-    tmrec_traffic_mirror_session_set_traffic_mirror_filter(
-        row, find_traffic_mirror_filter(idl, session->filter->id));
-    tmrec_traffic_mirror_session_set_session_number(row, session->number);
-    tmrec_traffic_mirror_session_set_virtual_network_id(row, session->vni);
-    set_optional_int(&row->header_,
-                     &tmrec_traffic_mirror_session_col_packet_length,
-                     session->packet_length != 0, session->packet_length);
-    tmrec_traffic_mirror_session_set_description(row, session->description);
-}
-
 /* ---- Output. ---- */
 
 static struct json *
@@ -2137,7 +2062,7 @@ cmd_create_rule(struct ctl_context *base)
         = tmrec_traffic_mirror_filter_rule_insert(base->txn);
     tmrec_traffic_mirror_filter_rule_set_traffic_mirror_filter_rule_id(
         row, rule->id);
-    rule_to_row(rule, row);
+    tm_db_write_rule(rule, row);
 
     /* The whole set, not a mutation, so that later commands and --dry-run
      * see it. */
@@ -2231,7 +2156,7 @@ cmd_modify_rule(struct ctl_context *base)
     char *model_id = xstrdup(rule->id);
     e = tm_modify_rule(ctx->topo->model, account, model_id, &spec, remove);
     if (!e) {
-        rule_to_row(tm_model_find_rule(ctx->topo->model, model_id), row);
+        tm_db_write_rule(tm_model_find_rule(ctx->topo->model, model_id), row);
         touch_sessions_of(ctx, NULL, filter->traffic_mirror_filter_id);
         output_object(ctx, "TrafficMirrorFilterRule",
                       row->traffic_mirror_filter_rule_id,
@@ -2383,7 +2308,7 @@ cmd_create_session(struct ctl_context *base)
     tmrec_traffic_mirror_session_set_owner_id(row, account);
     tmrec_traffic_mirror_session_set_network_interface_id(row,
                                                           session->eni);
-    session_to_row(base->idl, session, row);
+    tm_db_write_session(base->idl, session, row);
     tmrec_traffic_mirror_session_set_tags(row, &tags);
     sset_add(&ctx->touched, session->id);
     output_object(ctx, "TrafficMirrorSession", session->id,
@@ -2446,7 +2371,7 @@ cmd_modify_session(struct ctl_context *base)
     const char *id = aws_get(&args, "traffic-mirror-session-id");
     const struct tmrec_traffic_mirror_session *row
         = find_traffic_mirror_session(base->idl, id);
-    session_to_row(base->idl, tm_model_find_session(ctx->topo->model, id),
+    tm_db_write_session(base->idl, tm_model_find_session(ctx->topo->model, id),
                    row);
     sset_add(&ctx->touched, id);
     output_object(ctx, "TrafficMirrorSession", id, session_to_json(row),
@@ -2509,6 +2434,17 @@ exit:
 
 /* ---- The network. ---- */
 
+/* Returns true if 'idl' holds a traffic mirror object or resource
+ * share. */
+static bool
+tmctl_db_has_mirror_objects(struct ovsdb_idl *idl)
+{
+    return (tmrec_traffic_mirror_target_first(idl)
+            || tmrec_traffic_mirror_filter_first(idl)
+            || tmrec_traffic_mirror_session_first(idl)
+            || tmrec_resource_share_first(idl));
+}
+
 /* Returns the ids of the sessions that 'topo' checks as 'verdict'. */
 static void
 sessions_with_verdict(const struct sim_topology *topo,
@@ -2537,31 +2473,6 @@ cmd_load_topology(struct ctl_context *base)
     struct sim_topology *topo;
     char *error;
 
-    /* The same loader as tm-sim's: well formed, valid, no dangling
-     * reference. */
-    error = sim_topology_load(file_name, &topo);
-    if (error) {
-        tmctl_error(ctx, EXIT_BAD_INPUT, error);
-        return;
-    }
-    size_t n_mirror = topo->n_targets + topo->n_filters + topo->n_sessions;
-    char *first = nullable_xstrdup(
-        topo->n_targets ? topo->targets[0]->id
-        : topo->n_filters ? topo->filters[0]->id
-        : topo->n_sessions ? topo->sessions[0]->id : NULL);
-    sim_topology_destroy(topo);
-    if (n_mirror) {
-        tmctl_error(ctx, EXIT_BAD_INPUT,
-                    xasprintf("%s: holds %"PRIuSIZE" traffic mirror "
-                              "objects (%s, ...): the database keeps the "
-                              "network only; create the mirror objects with "
-                              "the create-traffic-mirror-* commands",
-                              file_name, n_mirror, first));
-        free(first);
-        return;
-    }
-    free(first);
-
     struct ds text = DS_EMPTY_INITIALIZER;
     FILE *stream = fopen(file_name, "r");
     if (stream) {
@@ -2585,8 +2496,30 @@ cmd_load_topology(struct ctl_context *base)
         return;
     }
 
+    /* The same loader as tm-sim's: well formed, valid, no dangling
+     * reference. */
+    error = sim_topology_load_memory(file_name, text.string, text.length,
+                                     &topo);
+    if (error) {
+        tmctl_error(ctx, EXIT_BAD_INPUT, error);
+        ds_destroy(&text);
+        return;
+    }
+    size_t n_mirror = topo->n_targets + topo->n_filters + topo->n_sessions;
+    if (n_mirror && tmctl_db_has_mirror_objects(base->idl)) {
+        tmctl_error(ctx, EXIT_REFUSED,
+                    xasprintf("%s: holds traffic mirror objects, and so "
+                              "does the database: delete the database's "
+                              "first, or load a file without any",
+                              file_name));
+        sim_topology_destroy(topo);
+        ds_destroy(&text);
+        return;
+    }
+
     if (!tmctl_load(ctx)) {
         ds_destroy(&text);
+        sim_topology_destroy(topo);
         return;
     }
     struct sset blocked_before = SSET_INITIALIZER(&blocked_before);
@@ -2594,10 +2527,21 @@ cmd_load_topology(struct ctl_context *base)
     sessions_with_verdict(ctx->topo, SIM_BLOCKED, &blocked_before);
     sessions_with_verdict(ctx->topo, SIM_INVALID, &invalid_before);
 
-    const struct tmrec_global *global = ctx->global;
-    tmrec_global_set_topology(global, ds_cstr(&text));
-    tmrec_global_set_topology_name(global, file_name);
+    if (n_mirror) {
+        /* The network, and the file's mirror objects and shares as rows
+         * with the file's ids. */
+        error = tm_db_import_topology(base->idl, base->txn, file_name,
+                                      ds_cstr(&text), topo);
+    } else {
+        tmrec_global_set_topology(ctx->global, ds_cstr(&text));
+        tmrec_global_set_topology_name(ctx->global, file_name);
+    }
     ds_destroy(&text);
+    sim_topology_destroy(topo);
+    if (error) {
+        tmctl_error(ctx, EXIT_REFUSED, error);
+        goto exit;
+    }
 
     /* The database's mirror objects must still load against the new
      * network: a session whose source disappears would be a dangling

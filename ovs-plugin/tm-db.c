@@ -28,6 +28,7 @@
 #include "ovs-plugin/traffic-mirror-idl.h"
 #include "sset.h"
 #include "svec.h"
+#include "tmirror/model.h"
 #include "tmirror/topology.h"
 #include "util.h"
 
@@ -430,4 +431,307 @@ tm_db_load_topology(const struct ovsdb_idl *idl, struct sim_topology **topop)
     }
     ds_destroy(&xml);
     return error;
+}
+
+/* ---- Writing rows. ---- */
+
+static const struct tmrec_traffic_mirror_target *
+find_target(struct ovsdb_idl *idl, const char *id)
+{
+    const struct tmrec_traffic_mirror_target *row;
+
+    TMREC_TRAFFIC_MIRROR_TARGET_FOR_EACH (row, idl) {
+        if (!strcmp(row->traffic_mirror_target_id, id)) {
+            return row;
+        }
+    }
+    return NULL;
+}
+
+static const struct tmrec_traffic_mirror_filter *
+find_filter(struct ovsdb_idl *idl, const char *id)
+{
+    const struct tmrec_traffic_mirror_filter *row;
+
+    TMREC_TRAFFIC_MIRROR_FILTER_FOR_EACH (row, idl) {
+        if (!strcmp(row->traffic_mirror_filter_id, id)) {
+            return row;
+        }
+    }
+    return NULL;
+}
+
+/* Writes the model's 'rule' into the database's 'row' (all but its id). */
+void
+tm_db_write_rule(const struct tm_rule *rule,
+                 const struct tmrec_traffic_mirror_filter_rule *row)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    int64_t protocol = rule->protocol;
+    int64_t src[2] = { rule->src_ports.from, rule->src_ports.to };
+    int64_t dst[2] = { rule->dst_ports.from, rule->dst_ports.to };
+
+    tmrec_traffic_mirror_filter_rule_set_traffic_direction(
+        row, tm_direction_to_string(rule->direction));
+    tmrec_traffic_mirror_filter_rule_set_rule_number(row, rule->number);
+    tmrec_traffic_mirror_filter_rule_set_rule_action(
+        row, tm_rule_action_to_string(rule->action));
+    tmrec_traffic_mirror_filter_rule_set_protocol(
+        row, &protocol, rule->protocol != TM_PROTO_ALL);
+    tmrec_traffic_mirror_filter_rule_set_source_from_port(
+        row, &src[0], rule->has_src_ports);
+    tmrec_traffic_mirror_filter_rule_set_source_to_port(
+        row, &src[1], rule->has_src_ports);
+    tmrec_traffic_mirror_filter_rule_set_destination_from_port(
+        row, &dst[0], rule->has_dst_ports);
+    tmrec_traffic_mirror_filter_rule_set_destination_to_port(
+        row, &dst[1], rule->has_dst_ports);
+    tm_cidr_format(&rule->src, &s);
+    tmrec_traffic_mirror_filter_rule_set_source_cidr_block(row, ds_cstr(&s));
+    ds_clear(&s);
+    tm_cidr_format(&rule->dst, &s);
+    tmrec_traffic_mirror_filter_rule_set_destination_cidr_block(row,
+                                                                ds_cstr(&s));
+    tmrec_traffic_mirror_filter_rule_set_description(row, rule->description);
+    ds_destroy(&s);
+}
+
+/* Writes the model's 'session' into the database's 'row': its target and
+ * filter (rows of 'idl' found by id), numbers and description. */
+void
+tm_db_write_session(struct ovsdb_idl *idl, const struct tm_session *session,
+                    const struct tmrec_traffic_mirror_session *row)
+{
+    int64_t length = session->packet_length;
+
+    tmrec_traffic_mirror_session_set_traffic_mirror_target(
+        row, find_target(idl, session->target_id));
+    tmrec_traffic_mirror_session_set_traffic_mirror_filter(
+        row, find_filter(idl, session->filter->id));
+    tmrec_traffic_mirror_session_set_session_number(row, session->number);
+    tmrec_traffic_mirror_session_set_virtual_network_id(row, session->vni);
+    tmrec_traffic_mirror_session_set_packet_length(
+        row, &length, session->packet_length != 0);
+    tmrec_traffic_mirror_session_set_description(row, session->description);
+}
+
+/* ---- Importing a topology file. ---- */
+
+static bool
+is_mirror_element(const xmlNode *node)
+{
+    static const char *const names[] = {
+        "resource-share", "traffic-mirror-target", "traffic-mirror-filter",
+        "traffic-mirror-session",
+    };
+
+    if (node->type != XML_ELEMENT_NODE) {
+        return false;
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+        if (!xmlStrcmp(node->name, BAD_CAST names[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Adds to 'txn' a Resource_Share row for 'node', a resource-share element
+ * of 'account'. */
+static void
+import_share(struct ovsdb_idl_txn *txn, const char *account,
+             const xmlNode *node)
+{
+    const struct tmrec_resource_share *row
+        = tmrec_resource_share_insert(txn);
+    xmlChar *id = xmlGetProp(node, BAD_CAST "id");
+    xmlChar *status = xmlGetProp(node, BAD_CAST "status");
+    static const char *const lists[] = { "resources", "principals" };
+
+    tmrec_resource_share_set_resource_share_id(row, (const char *) id);
+    tmrec_resource_share_set_owner_id(row, account);
+    tmrec_resource_share_set_status(row, (const char *) status);
+    for (size_t i = 0; i < ARRAY_SIZE(lists); i++) {
+        xmlChar *list = xmlGetProp(node, BAD_CAST lists[i]);
+        struct svec words = SVEC_EMPTY_INITIALIZER;
+
+        svec_parse_words(&words, (const char *) list);
+        if (i == 0) {
+            tmrec_resource_share_set_resources(
+                row, (const char **) words.names, words.n);
+        } else {
+            tmrec_resource_share_set_principals(
+                row, (const char **) words.names, words.n);
+        }
+        svec_destroy(&words);
+        xmlFree(list);
+    }
+    xmlFree(id);
+    xmlFree(status);
+}
+
+/* Returns an error naming the object 'id' of 'kind' on 'line' of
+ * 'file_name' with its first refusal among 'errors', or NULL if there is
+ * none. */
+static char *
+refusal(const char *file_name, const char *kind, const char *id,
+        struct tm_error **errors, size_t n_errors, int line)
+{
+    if (!n_errors) {
+        return NULL;
+    }
+
+    char *s = tm_error_to_string(errors[0]);
+    char *error = xasprintf("%s:%d: %s %s: %s", file_name, line, kind, id,
+                            s);
+    free(s);
+    return error;
+}
+
+/* Returns an error naming the first traffic mirror object of 'topo' that
+ * the mirroring model refused, or NULL. */
+static char *
+first_refusal(const char *file_name, const struct sim_topology *topo)
+{
+    char *error = NULL;
+
+    for (size_t i = 0; !error && i < topo->n_targets; i++) {
+        const struct sim_mirror_target *t = topo->targets[i];
+        error = refusal(file_name, "traffic-mirror-target", t->id,
+                        t->errors, t->n_errors, t->line);
+    }
+    for (size_t i = 0; !error && i < topo->n_filters; i++) {
+        const struct sim_mirror_filter *f = topo->filters[i];
+        error = refusal(file_name, "traffic-mirror-filter", f->id,
+                        f->errors, f->n_errors, f->line);
+    }
+    for (size_t i = 0; !error && i < topo->n_sessions; i++) {
+        const struct sim_mirror_session *s = topo->sessions[i];
+        error = refusal(file_name, "traffic-mirror-session", s->id,
+                        s->errors, s->n_errors, s->line);
+    }
+    return error;
+}
+
+static struct tmrec_traffic_mirror_filter_rule *
+insert_rule(struct ovsdb_idl_txn *txn, const struct tm_rule *rule)
+{
+    struct tmrec_traffic_mirror_filter_rule *row
+        = tmrec_traffic_mirror_filter_rule_insert(txn);
+
+    tmrec_traffic_mirror_filter_rule_set_traffic_mirror_filter_rule_id(
+        row, rule->id);
+    tm_db_write_rule(rule, row);
+    return row;
+}
+
+/* Adds to 'txn' what the topology file 'file_name', whose text is 'text'
+ * and which 'topo' is loaded from, describes: its network, without traffic
+ * mirror objects and resource shares, as the topology of the Global row
+ * (which must exist), and those objects and shares as rows, with the
+ * file's ids.  Returns NULL, or an error if the mirroring model refused
+ * any of them (then the caller must abort 'txn'). */
+char *
+tm_db_import_topology(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
+                      const char *file_name, const char *text,
+                      const struct sim_topology *topo)
+{
+    char *error = first_refusal(file_name, topo);
+    if (error) {
+        return error;
+    }
+
+    xmlDoc *doc = xmlReadMemory(text, strlen(text), file_name, NULL,
+                                XML_PARSE_NONET | XML_PARSE_NOERROR
+                                | XML_PARSE_NOWARNING);
+    xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
+    if (!root) {
+        xmlFreeDoc(doc);
+        return xasprintf("%s: not well formed", file_name);
+    }
+
+    /* The network, and the shares. */
+    for (xmlNode *account = root->children; account;
+         account = account->next) {
+        if (account->type != XML_ELEMENT_NODE
+            || xmlStrcmp(account->name, BAD_CAST "account")) {
+            continue;
+        }
+
+        xmlChar *account_id = xmlGetProp(account, BAD_CAST "id");
+        xmlNode *next;
+        for (xmlNode *c = account->children; c; c = next) {
+            next = c->next;
+            if (is_mirror_element(c)) {
+                if (!xmlStrcmp(c->name, BAD_CAST "resource-share")) {
+                    import_share(txn, (const char *) account_id, c);
+                }
+                xmlUnlinkNode(c);
+                xmlFreeNode(c);
+            }
+        }
+        xmlFree(account_id);
+    }
+    xmlChar *buf;
+    int size;
+    xmlDocDumpMemory(doc, &buf, &size);
+    const struct tmrec_global *global = tmrec_global_first(idl);
+    tmrec_global_set_topology(global, (const char *) buf);
+    tmrec_global_set_topology_name(global, file_name);
+    xmlFree(buf);
+    xmlFreeDoc(doc);
+
+    /* The mirror objects, as the model holds them. */
+    const struct tm_model *model = topo->model;
+    for (size_t i = 0; i < topo->n_targets; i++) {
+        const struct tm_target *t = tm_model_find_target(
+            model, topo->targets[i]->id);
+        const struct tmrec_traffic_mirror_target *row
+            = tmrec_traffic_mirror_target_insert(txn);
+
+        tmrec_traffic_mirror_target_set_traffic_mirror_target_id(row, t->id);
+        tmrec_traffic_mirror_target_set_owner_id(row, t->owner);
+        if (t->type == TM_TARGET_ENI) {
+            tmrec_traffic_mirror_target_set_network_interface_id(
+                row, t->resource);
+        } else {
+            tmrec_traffic_mirror_target_set_network_load_balancer_arn(
+                row, t->resource);
+        }
+        tmrec_traffic_mirror_target_set_description(row, t->description);
+    }
+    for (size_t i = 0; i < topo->n_filters; i++) {
+        const struct tm_filter *f = tm_model_find_filter(
+            model, topo->filters[i]->id);
+        const struct tmrec_traffic_mirror_filter *row
+            = tmrec_traffic_mirror_filter_insert(txn);
+        struct tmrec_traffic_mirror_filter_rule *rules[
+            TM_N_DIRECTIONS * TM_MAX_RULES_PER_FILTER];
+        size_t n_rules = 0;
+
+        tmrec_traffic_mirror_filter_set_traffic_mirror_filter_id(row, f->id);
+        tmrec_traffic_mirror_filter_set_owner_id(row, f->owner);
+        tmrec_traffic_mirror_filter_set_description(row, f->description);
+        tmrec_traffic_mirror_filter_set_network_services(
+            row, f->amazon_dns ? "amazon-dns" : NULL);
+        for (int d = 0; d < TM_N_DIRECTIONS; d++) {
+            for (size_t j = 0; j < f->n_rules[d]; j++) {
+                rules[n_rules++] = insert_rule(txn, f->rules[d][j]);
+            }
+        }
+        tmrec_traffic_mirror_filter_set_rules(row, rules, n_rules);
+    }
+    for (size_t i = 0; i < topo->n_sessions; i++) {
+        const struct tm_session *s = tm_model_find_session(
+            model, topo->sessions[i]->id);
+        const struct tmrec_traffic_mirror_session *row
+            = tmrec_traffic_mirror_session_insert(txn);
+
+        tmrec_traffic_mirror_session_set_traffic_mirror_session_id(row,
+                                                                   s->id);
+        tmrec_traffic_mirror_session_set_owner_id(row, s->owner);
+        tmrec_traffic_mirror_session_set_network_interface_id(row, s->eni);
+        tm_db_write_session(idl, s, row);
+    }
+    return NULL;
 }

@@ -34,7 +34,12 @@
 
 struct ds;
 struct ovsdb_idl;
+struct ovsdb_idl_txn;
 struct sim_topology;
+struct tm_rule;
+struct tm_session;
+struct tmrec_traffic_mirror_filter_rule;
+struct tmrec_traffic_mirror_session;
 
 /* The name that documents made from a database without a topology, or
  * whose topology has no name, are given in messages. */
@@ -45,5 +50,15 @@ char *tm_db_topology_document(const struct ovsdb_idl *, struct ds *xml)
 char *tm_db_load_topology(const struct ovsdb_idl *, struct sim_topology **)
     OVS_WARN_UNUSED_RESULT;
 const char *tm_db_topology_name(const struct ovsdb_idl *);
+
+char *tm_db_import_topology(struct ovsdb_idl *, struct ovsdb_idl_txn *,
+                            const char *file_name, const char *text,
+                            const struct sim_topology *)
+    OVS_WARN_UNUSED_RESULT;
+
+void tm_db_write_rule(const struct tm_rule *,
+                      const struct tmrec_traffic_mirror_filter_rule *);
+void tm_db_write_session(struct ovsdb_idl *, const struct tm_session *,
+                         const struct tmrec_traffic_mirror_session *);
 
 #endif /* tmirror/db.h */
