@@ -376,6 +376,10 @@ usage(void)
     "      [--remove-fields destination-port-range|source-port-range|\n"
     "                       protocol|description...]\n"
     "  delete-traffic-mirror-filter-rule --traffic-mirror-filter-rule-id R\n"
+    "  describe-traffic-mirror-filter-rules\n"
+    "      [--traffic-mirror-filter-rule-ids R...]\n"
+    "      [--traffic-mirror-filter-id F]\n"
+    "      [--filters Name=N,Values=V[,V]...]...\n"
     "\n"
     "Traffic mirror sessions:\n"
     "  create-traffic-mirror-session --network-interface-id ENI\n"
@@ -1378,10 +1382,11 @@ exit:
 }
 
 static void
-format_rule_text(const struct tmrec_traffic_mirror_filter_rule *r,
+format_rule_text(const char *prefix,
+                 const struct tmrec_traffic_mirror_filter_rule *r,
                  struct ds *s)
 {
-    ds_put_format(s, "  %s\t%s\t%"PRId64"\t%s\t",
+    ds_put_format(s, "%s%s\t%s\t%"PRId64"\t%s\t", prefix,
                   r->traffic_mirror_filter_rule_id, r->traffic_direction,
                   r->rule_number, r->rule_action);
     if (r->n_protocol) {
@@ -1488,7 +1493,7 @@ cmd_describe_filters(struct ctl_context *base)
                           f->traffic_mirror_filter_id, services,
                           f->owner_id, f->description);
             for (size_t j = 0; j < f->n_rules; j++) {
-                format_rule_text(rules[j], &base->output);
+                format_rule_text("  ", rules[j], &base->output);
             }
             free(rules);
         }
@@ -1501,6 +1506,107 @@ cmd_describe_filters(struct ctl_context *base)
     } else {
         json_destroy(array);
         base->table = table;
+    }
+
+exit:
+    describe_query_destroy(&q);
+    aws_args_destroy(&args);
+}
+
+static void
+cmd_describe_rules(struct ctl_context *base)
+{
+    static const struct aws_option options[] = {
+        {"traffic-mirror-filter-rule-ids", AWS_LIST},
+        {"traffic-mirror-filter-id", AWS_VALUE},
+        {"filters", AWS_REPEAT},
+        {"max-results", AWS_VALUE},
+        {"next-token", AWS_VALUE},
+    };
+    static const char *const names[] = {
+        "traffic-mirror-filter-rule-id", "traffic-mirror-filter-id",
+        "traffic-direction", "rule-number", "rule-action", "protocol",
+        "source-cidr-block", "destination-cidr-block", "description", NULL,
+    };
+    struct tmctl_context *ctx = tmctl_context_cast(base);
+    struct describe_query q;
+    struct aws_args args;
+
+    if (!tmctl_parse_args(ctx, options, ARRAY_SIZE(options), NULL, &args)) {
+        return;
+    }
+    char *error = describe_query_parse(&args,
+                                       "traffic-mirror-filter-rule-ids",
+                                       names, &q);
+    if (error) {
+        tmctl_error(ctx, EXIT_BAD_INPUT, error);
+        goto exit;
+    }
+    if (!tmctl_load(ctx)) {
+        goto exit;
+    }
+    const char *account = (aws_get(&args, "account") ? aws_get(&args,
+                                                               "account")
+                           : default_account);
+    const char *filter_id = aws_get(&args, "traffic-mirror-filter-id");
+
+    /* The rules of the caller's filters, filter by filter. */
+    size_t n;
+    const struct tm_filter **visible = tm_model_describe_filters(
+        ctx->topo->model, account, &n);
+    struct json *array = json_array_create_empty();
+    for (size_t i = 0; i < n; i++) {
+        const struct tmrec_traffic_mirror_filter *f
+            = find_traffic_mirror_filter(base->idl, visible[i]->id);
+        if (!f || (filter_id && strcmp(filter_id,
+                                       f->traffic_mirror_filter_id))) {
+            continue;
+        }
+
+        struct tmrec_traffic_mirror_filter_rule **rules = sorted_rules(f);
+        for (size_t j = 0; j < f->n_rules; j++) {
+            const struct tmrec_traffic_mirror_filter_rule *r = rules[j];
+            struct smap fields = SMAP_INITIALIZER(&fields);
+
+            smap_add(&fields, "traffic-mirror-filter-rule-id",
+                     r->traffic_mirror_filter_rule_id);
+            smap_add(&fields, "traffic-mirror-filter-id",
+                     f->traffic_mirror_filter_id);
+            smap_add(&fields, "traffic-direction", r->traffic_direction);
+            smap_add_int(&fields, "rule-number", r->rule_number);
+            smap_add(&fields, "rule-action", r->rule_action);
+            if (r->n_protocol) {
+                smap_add_int(&fields, "protocol", *r->protocol);
+            }
+            smap_add(&fields, "source-cidr-block", r->source_cidr_block);
+            smap_add(&fields, "destination-cidr-block",
+                     r->destination_cidr_block);
+            smap_add(&fields, "description", r->description);
+            bool match = describe_match(&q, r->traffic_mirror_filter_rule_id,
+                                        &fields);
+            smap_destroy(&fields);
+            if (!match) {
+                continue;
+            }
+
+            if (output_format == OUTPUT_JSON) {
+                json_array_add(array, rule_to_json(f, r));
+            } else {
+                char *prefix = xasprintf("%s\t",
+                                         f->traffic_mirror_filter_id);
+                format_rule_text(prefix, r, &base->output);
+                free(prefix);
+            }
+        }
+        free(rules);
+    }
+    free(visible);
+    if (output_format == OUTPUT_JSON) {
+        struct json *answer = json_object_create();
+        json_object_put(answer, "TrafficMirrorFilterRules", array);
+        output_json(ctx, answer);
+    } else {
+        json_destroy(array);
     }
 
 exit:
@@ -2887,6 +2993,8 @@ static const struct ctl_command_syntax tmctl_commands[] = {
     AWS_COMMAND("create-traffic-mirror-filter", cmd_create_filter, RW),
     AWS_COMMAND("delete-traffic-mirror-filter", cmd_delete_filter, RW),
     AWS_COMMAND("describe-traffic-mirror-filters", cmd_describe_filters, RO),
+    AWS_COMMAND("describe-traffic-mirror-filter-rules", cmd_describe_rules,
+                RO),
     AWS_COMMAND("modify-traffic-mirror-filter-network-services",
                 cmd_modify_filter_network_services, RW),
     AWS_COMMAND("create-traffic-mirror-filter-rule", cmd_create_rule, RW),
