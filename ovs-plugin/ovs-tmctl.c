@@ -832,6 +832,39 @@ tmctl_account(struct tmctl_context *ctx, const struct aws_args *args)
     return account;
 }
 
+/* Starts a traffic mirror command: parses its arguments into 'args' (see
+ * tmctl_parse_args()), loads the database, and stores the caller's account
+ * in '*accountp' (for a describe, NULL when none is given).  Returns false,
+ * with an error reported and 'args' freed, if the command cannot go on. */
+static bool
+tmctl_begin(struct tmctl_context *ctx, const struct aws_option *options,
+            size_t n_options, const char *const *required,
+            bool is_describe, struct aws_args *args,
+            const char **accountp)
+{
+    *accountp = NULL;
+    if (!tmctl_parse_args(ctx, options, n_options, required, args)) {
+        return false;
+    }
+    if (!tmctl_load(ctx)) {
+        aws_args_destroy(args);
+        return false;
+    }
+    if (is_describe) {
+        *accountp = aws_get(args, "account");
+        if (!*accountp) {
+            *accountp = default_account;
+        }
+    } else {
+        *accountp = tmctl_account(ctx, args);
+        if (!*accountp) {
+            aws_args_destroy(args);
+            return false;
+        }
+    }
+    return true;
+}
+
 /* ---- Rows. ---- */
 
 #define FIND_ROW(TYPE, TABLE, COLUMN)                                   \
@@ -1009,33 +1042,6 @@ rule_to_json(const struct tmrec_traffic_mirror_filter *filter,
     return j;
 }
 
-static int
-compare_rules(const void *a_, const void *b_)
-{
-    const struct tmrec_traffic_mirror_filter_rule *const *a = a_;
-    const struct tmrec_traffic_mirror_filter_rule *const *b = b_;
-    int d = strcmp((*a)->traffic_direction, (*b)->traffic_direction);
-
-    return (d ? -d              /* "ingress" first. */
-            : (*a)->rule_number < (*b)->rule_number ? -1
-            : (*a)->rule_number > (*b)->rule_number);
-}
-
-/* Returns the rules of 'f' in a new array, ingress first, each direction in
- * ascending rule number. */
-static struct tmrec_traffic_mirror_filter_rule **
-sorted_rules(const struct tmrec_traffic_mirror_filter *f)
-{
-    struct tmrec_traffic_mirror_filter_rule **rules
-        = xmalloc((f->n_rules ? f->n_rules : 1) * sizeof *rules);
-
-    if (f->n_rules) {
-        memcpy(rules, f->rules, f->n_rules * sizeof *rules);
-    }
-    qsort(rules, f->n_rules, sizeof *rules, compare_rules);
-    return rules;
-}
-
 static struct json *
 filter_to_json(const struct tmrec_traffic_mirror_filter *f)
 {
@@ -1043,7 +1049,7 @@ filter_to_json(const struct tmrec_traffic_mirror_filter *f)
     struct json *ingress = json_array_create_empty();
     struct json *egress = json_array_create_empty();
     struct json *services = json_array_create_empty();
-    struct tmrec_traffic_mirror_filter_rule **rules = sorted_rules(f);
+    struct tmrec_traffic_mirror_filter_rule **rules = tm_db_sorted_rules(f);
 
     for (size_t i = 0; i < f->n_rules; i++) {
         json_array_add(!strcmp(rules[i]->traffic_direction, "ingress")
@@ -1290,7 +1296,9 @@ cmd_describe_targets(struct ctl_context *base)
     struct describe_query q;
     struct aws_args args;
 
-    if (!tmctl_parse_args(ctx, options, ARRAY_SIZE(options), NULL, &args)) {
+    const char *account;
+    if (!tmctl_begin(ctx, options, ARRAY_SIZE(options), NULL, true, &args,
+                     &account)) {
         return;
     }
     char *error = describe_query_parse(&args, "traffic-mirror-target-ids",
@@ -1299,12 +1307,6 @@ cmd_describe_targets(struct ctl_context *base)
         tmctl_error(ctx, EXIT_BAD_INPUT, error);
         goto exit;
     }
-    if (!tmctl_load(ctx)) {
-        goto exit;
-    }
-    const char *account = (aws_get(&args, "account") ? aws_get(&args,
-                                                               "account")
-                           : default_account);
 
     size_t n;
     const struct tm_target **visible = tm_model_describe_targets(
@@ -1423,7 +1425,9 @@ cmd_describe_filters(struct ctl_context *base)
     struct describe_query q;
     struct aws_args args;
 
-    if (!tmctl_parse_args(ctx, options, ARRAY_SIZE(options), NULL, &args)) {
+    const char *account;
+    if (!tmctl_begin(ctx, options, ARRAY_SIZE(options), NULL, true, &args,
+                     &account)) {
         return;
     }
     char *error = describe_query_parse(&args, "traffic-mirror-filter-ids",
@@ -1432,12 +1436,6 @@ cmd_describe_filters(struct ctl_context *base)
         tmctl_error(ctx, EXIT_BAD_INPUT, error);
         goto exit;
     }
-    if (!tmctl_load(ctx)) {
-        goto exit;
-    }
-    const char *account = (aws_get(&args, "account") ? aws_get(&args,
-                                                               "account")
-                           : default_account);
 
     size_t n;
     const struct tm_filter **visible = tm_model_describe_filters(
@@ -1487,7 +1485,7 @@ cmd_describe_filters(struct ctl_context *base)
             table_add_cell(table)->text = xstrdup(f->description);
         } else {
             struct tmrec_traffic_mirror_filter_rule **rules
-                = sorted_rules(f);
+                = tm_db_sorted_rules(f);
 
             ds_put_format(&base->output, "%s\t%s\t%s\t%s\n",
                           f->traffic_mirror_filter_id, services,
@@ -1532,7 +1530,9 @@ cmd_describe_rules(struct ctl_context *base)
     struct describe_query q;
     struct aws_args args;
 
-    if (!tmctl_parse_args(ctx, options, ARRAY_SIZE(options), NULL, &args)) {
+    const char *account;
+    if (!tmctl_begin(ctx, options, ARRAY_SIZE(options), NULL, true, &args,
+                     &account)) {
         return;
     }
     char *error = describe_query_parse(&args,
@@ -1542,12 +1542,6 @@ cmd_describe_rules(struct ctl_context *base)
         tmctl_error(ctx, EXIT_BAD_INPUT, error);
         goto exit;
     }
-    if (!tmctl_load(ctx)) {
-        goto exit;
-    }
-    const char *account = (aws_get(&args, "account") ? aws_get(&args,
-                                                               "account")
-                           : default_account);
     const char *filter_id = aws_get(&args, "traffic-mirror-filter-id");
 
     /* The rules of the caller's filters, filter by filter. */
@@ -1563,7 +1557,8 @@ cmd_describe_rules(struct ctl_context *base)
             continue;
         }
 
-        struct tmrec_traffic_mirror_filter_rule **rules = sorted_rules(f);
+        struct tmrec_traffic_mirror_filter_rule **rules
+            = tm_db_sorted_rules(f);
         for (size_t j = 0; j < f->n_rules; j++) {
             const struct tmrec_traffic_mirror_filter_rule *r = rules[j];
             struct smap fields = SMAP_INITIALIZER(&fields);
@@ -1643,7 +1638,9 @@ cmd_describe_sessions(struct ctl_context *base)
     struct describe_query q;
     struct aws_args args;
 
-    if (!tmctl_parse_args(ctx, options, ARRAY_SIZE(options), NULL, &args)) {
+    const char *account;
+    if (!tmctl_begin(ctx, options, ARRAY_SIZE(options), NULL, true, &args,
+                     &account)) {
         return;
     }
     char *error = describe_query_parse(&args, "traffic-mirror-session-ids",
@@ -1652,12 +1649,6 @@ cmd_describe_sessions(struct ctl_context *base)
         tmctl_error(ctx, EXIT_BAD_INPUT, error);
         goto exit;
     }
-    if (!tmctl_load(ctx)) {
-        goto exit;
-    }
-    const char *account = (aws_get(&args, "account") ? aws_get(&args,
-                                                               "account")
-                           : default_account);
 
     /* Sessions are the caller's own; inactive ones are not in the model. */
     const struct tmrec_traffic_mirror_session **rows = NULL;
@@ -1803,7 +1794,9 @@ cmd_create_target(struct ctl_context *base)
     struct smap tags = SMAP_INITIALIZER(&tags);
     struct aws_args args;
 
-    if (!tmctl_parse_args(ctx, options, ARRAY_SIZE(options), NULL, &args)) {
+    const char *account;
+    if (!tmctl_begin(ctx, options, ARRAY_SIZE(options), NULL, false, &args,
+                     &account)) {
         return;
     }
     char *error = aws_get_tags(&args, &tags);
@@ -1813,13 +1806,6 @@ cmd_create_target(struct ctl_context *base)
     }
     if (error) {
         tmctl_error(ctx, EXIT_BAD_INPUT, error);
-        goto exit;
-    }
-    if (!tmctl_load(ctx)) {
-        goto exit;
-    }
-    const char *account = tmctl_account(ctx, &args);
-    if (!account) {
         goto exit;
     }
 
@@ -1839,19 +1825,7 @@ cmd_create_target(struct ctl_context *base)
     }
 
     const struct tmrec_traffic_mirror_target *row
-        = tmrec_traffic_mirror_target_insert(base->txn);
-    tmrec_traffic_mirror_target_set_traffic_mirror_target_id(row,
-                                                             target->id);
-    tmrec_traffic_mirror_target_set_owner_id(row, account);
-    if (target->type == TM_TARGET_ENI) {
-        tmrec_traffic_mirror_target_set_network_interface_id(
-            row, target->resource);
-    } else {
-        tmrec_traffic_mirror_target_set_network_load_balancer_arn(
-            row, target->resource);
-    }
-    tmrec_traffic_mirror_target_set_description(row, target->description);
-    tmrec_traffic_mirror_target_set_tags(row, &tags);
+        = tm_db_insert_target(base->txn, target);
     output_object(ctx, "TrafficMirrorTarget", target->id,
                   target_to_json(row), &args);
 
@@ -1870,16 +1844,10 @@ cmd_delete_target(struct ctl_context *base)
     struct tmctl_context *ctx = tmctl_context_cast(base);
     struct aws_args args;
 
-    if (!tmctl_parse_args(ctx, options, ARRAY_SIZE(options), required,
-                          &args)) {
+    const char *account;
+    if (!tmctl_begin(ctx, options, ARRAY_SIZE(options), required, false, &args,
+                     &account)) {
         return;
-    }
-    if (!tmctl_load(ctx)) {
-        goto exit;
-    }
-    const char *account = tmctl_account(ctx, &args);
-    if (!account) {
-        goto exit;
     }
 
     const char *id = aws_get(&args, "traffic-mirror-target-id");
@@ -1938,19 +1906,14 @@ cmd_create_filter(struct ctl_context *base)
     struct smap tags = SMAP_INITIALIZER(&tags);
     struct aws_args args;
 
-    if (!tmctl_parse_args(ctx, options, ARRAY_SIZE(options), NULL, &args)) {
+    const char *account;
+    if (!tmctl_begin(ctx, options, ARRAY_SIZE(options), NULL, false, &args,
+                     &account)) {
         return;
     }
     char *error = aws_get_tags(&args, &tags);
     if (error) {
         tmctl_error(ctx, EXIT_BAD_INPUT, error);
-        goto exit;
-    }
-    if (!tmctl_load(ctx)) {
-        goto exit;
-    }
-    const char *account = tmctl_account(ctx, &args);
-    if (!account) {
         goto exit;
     }
 
@@ -1967,12 +1930,7 @@ cmd_create_filter(struct ctl_context *base)
     }
 
     const struct tmrec_traffic_mirror_filter *row
-        = tmrec_traffic_mirror_filter_insert(base->txn);
-    tmrec_traffic_mirror_filter_set_traffic_mirror_filter_id(row,
-                                                             filter->id);
-    tmrec_traffic_mirror_filter_set_owner_id(row, account);
-    tmrec_traffic_mirror_filter_set_description(row, filter->description);
-    tmrec_traffic_mirror_filter_set_tags(row, &tags);
+        = tm_db_insert_filter(base->txn, filter);
     output_object(ctx, "TrafficMirrorFilter", filter->id,
                   filter_to_json(row), &args);
 
@@ -1991,16 +1949,10 @@ cmd_delete_filter(struct ctl_context *base)
     struct tmctl_context *ctx = tmctl_context_cast(base);
     struct aws_args args;
 
-    if (!tmctl_parse_args(ctx, options, ARRAY_SIZE(options), required,
-                          &args)) {
+    const char *account;
+    if (!tmctl_begin(ctx, options, ARRAY_SIZE(options), required, false, &args,
+                     &account)) {
         return;
-    }
-    if (!tmctl_load(ctx)) {
-        goto exit;
-    }
-    const char *account = tmctl_account(ctx, &args);
-    if (!account) {
-        goto exit;
     }
 
     const char *id = aws_get(&args, "traffic-mirror-filter-id");
@@ -2031,16 +1983,10 @@ cmd_modify_filter_network_services(struct ctl_context *base)
     struct tmctl_context *ctx = tmctl_context_cast(base);
     struct aws_args args;
 
-    if (!tmctl_parse_args(ctx, options, ARRAY_SIZE(options), required,
-                          &args)) {
+    const char *account;
+    if (!tmctl_begin(ctx, options, ARRAY_SIZE(options), required, false, &args,
+                     &account)) {
         return;
-    }
-    if (!tmctl_load(ctx)) {
-        goto exit;
-    }
-    const char *account = tmctl_account(ctx, &args);
-    if (!account) {
-        goto exit;
     }
 
     const char *id = aws_get(&args, "traffic-mirror-filter-id");
@@ -2136,20 +2082,14 @@ cmd_create_rule(struct ctl_context *base)
     struct tm_rule_spec spec;
     struct aws_args args;
 
-    if (!tmctl_parse_args(ctx, options, ARRAY_SIZE(options), required,
-                          &args)) {
+    const char *account;
+    if (!tmctl_begin(ctx, options, ARRAY_SIZE(options), required, false, &args,
+                     &account)) {
         return;
     }
     char *error = parse_rule_spec(&args, &spec);
     if (error) {
         tmctl_error(ctx, EXIT_BAD_INPUT, error);
-        goto exit;
-    }
-    if (!tmctl_load(ctx)) {
-        goto exit;
-    }
-    const char *account = tmctl_account(ctx, &args);
-    if (!account) {
         goto exit;
     }
 
@@ -2165,10 +2105,7 @@ cmd_create_rule(struct ctl_context *base)
     const struct tmrec_traffic_mirror_filter *filter
         = find_traffic_mirror_filter(base->idl, filter_id);
     const struct tmrec_traffic_mirror_filter_rule *row
-        = tmrec_traffic_mirror_filter_rule_insert(base->txn);
-    tmrec_traffic_mirror_filter_rule_set_traffic_mirror_filter_rule_id(
-        row, rule->id);
-    tm_db_write_rule(rule, row);
+        = tm_db_insert_rule(base->txn, rule);
 
     /* The whole set, not a mutation, so that later commands and --dry-run
      * see it. */
@@ -2229,20 +2166,14 @@ cmd_modify_rule(struct ctl_context *base)
     struct tm_rule_spec spec;
     struct aws_args args;
 
-    if (!tmctl_parse_args(ctx, options, ARRAY_SIZE(options), required,
-                          &args)) {
+    const char *account;
+    if (!tmctl_begin(ctx, options, ARRAY_SIZE(options), required, false, &args,
+                     &account)) {
         return;
     }
     char *error = parse_rule_spec(&args, &spec);
     if (error) {
         tmctl_error(ctx, EXIT_BAD_INPUT, error);
-        goto exit;
-    }
-    if (!tmctl_load(ctx)) {
-        goto exit;
-    }
-    const char *account = tmctl_account(ctx, &args);
-    if (!account) {
         goto exit;
     }
 
@@ -2288,16 +2219,10 @@ cmd_delete_rule(struct ctl_context *base)
     struct tmctl_context *ctx = tmctl_context_cast(base);
     struct aws_args args;
 
-    if (!tmctl_parse_args(ctx, options, ARRAY_SIZE(options), required,
-                          &args)) {
+    const char *account;
+    if (!tmctl_begin(ctx, options, ARRAY_SIZE(options), required, false, &args,
+                     &account)) {
         return;
-    }
-    if (!tmctl_load(ctx)) {
-        goto exit;
-    }
-    const char *account = tmctl_account(ctx, &args);
-    if (!account) {
-        goto exit;
     }
 
     const struct tmrec_traffic_mirror_filter_rule *row;
@@ -2378,8 +2303,9 @@ cmd_create_session(struct ctl_context *base)
     struct tm_session_spec spec;
     struct aws_args args;
 
-    if (!tmctl_parse_args(ctx, options, ARRAY_SIZE(options), required,
-                          &args)) {
+    const char *account;
+    if (!tmctl_begin(ctx, options, ARRAY_SIZE(options), required, false, &args,
+                     &account)) {
         return;
     }
     char *error = parse_session_spec(&args, &spec);
@@ -2388,13 +2314,6 @@ cmd_create_session(struct ctl_context *base)
     }
     if (error) {
         tmctl_error(ctx, EXIT_BAD_INPUT, error);
-        goto exit;
-    }
-    if (!tmctl_load(ctx)) {
-        goto exit;
-    }
-    const char *account = tmctl_account(ctx, &args);
-    if (!account) {
         goto exit;
     }
 
@@ -2408,14 +2327,7 @@ cmd_create_session(struct ctl_context *base)
     }
 
     const struct tmrec_traffic_mirror_session *row
-        = tmrec_traffic_mirror_session_insert(base->txn);
-    tmrec_traffic_mirror_session_set_traffic_mirror_session_id(row,
-                                                               session->id);
-    tmrec_traffic_mirror_session_set_owner_id(row, account);
-    tmrec_traffic_mirror_session_set_network_interface_id(row,
-                                                          session->eni);
-    tm_db_write_session(base->idl, session, row);
-    tmrec_traffic_mirror_session_set_tags(row, &tags);
+        = tm_db_insert_session(base->idl, base->txn, session);
     sset_add(&ctx->touched, session->id);
     output_object(ctx, "TrafficMirrorSession", session->id,
                   session_to_json(row), &args);
@@ -2445,20 +2357,14 @@ cmd_modify_session(struct ctl_context *base)
     struct tm_session_spec spec;
     struct aws_args args;
 
-    if (!tmctl_parse_args(ctx, options, ARRAY_SIZE(options), required,
-                          &args)) {
+    const char *account;
+    if (!tmctl_begin(ctx, options, ARRAY_SIZE(options), required, false, &args,
+                     &account)) {
         return;
     }
     char *error = parse_session_spec(&args, &spec);
     if (error) {
         tmctl_error(ctx, EXIT_BAD_INPUT, error);
-        goto exit;
-    }
-    if (!tmctl_load(ctx)) {
-        goto exit;
-    }
-    const char *account = tmctl_account(ctx, &args);
-    if (!account) {
         goto exit;
     }
 
@@ -2499,16 +2405,10 @@ cmd_delete_session(struct ctl_context *base)
     struct tmctl_context *ctx = tmctl_context_cast(base);
     struct aws_args args;
 
-    if (!tmctl_parse_args(ctx, options, ARRAY_SIZE(options), required,
-                          &args)) {
+    const char *account;
+    if (!tmctl_begin(ctx, options, ARRAY_SIZE(options), required, false, &args,
+                     &account)) {
         return;
-    }
-    if (!tmctl_load(ctx)) {
-        goto exit;
-    }
-    const char *account = tmctl_account(ctx, &args);
-    if (!account) {
-        goto exit;
     }
 
     const char *id = aws_get(&args, "traffic-mirror-session-id");

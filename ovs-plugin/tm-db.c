@@ -250,6 +250,21 @@ compare_rules(const void *a_, const void *b_)
             : (*a)->rule_number > (*b)->rule_number);
 }
 
+/* Returns the rules of 'filter' in a new array, ingress first, each
+ * direction in ascending rule number.  The caller frees the array. */
+struct tmrec_traffic_mirror_filter_rule **
+tm_db_sorted_rules(const struct tmrec_traffic_mirror_filter *filter)
+{
+    struct tmrec_traffic_mirror_filter_rule **rules
+        = xmalloc((filter->n_rules ? filter->n_rules : 1) * sizeof *rules);
+
+    if (filter->n_rules) {
+        memcpy(rules, filter->rules, filter->n_rules * sizeof *rules);
+        qsort(rules, filter->n_rules, sizeof *rules, compare_rules);
+    }
+    return rules;
+}
+
 static char * OVS_WARN_UNUSED_RESULT
 add_filter(xmlNode *root, const struct sset *targets OVS_UNUSED,
            const void *row_)
@@ -267,11 +282,7 @@ add_filter(xmlNode *root, const struct sset *targets OVS_UNUSED,
     set_attr(node, "description", filter->description);
 
     struct tmrec_traffic_mirror_filter_rule **rules
-        = xmalloc((filter->n_rules ? filter->n_rules : 1) * sizeof *rules);
-    if (filter->n_rules) {
-        memcpy(rules, filter->rules, filter->n_rules * sizeof *rules);
-        qsort(rules, filter->n_rules, sizeof *rules, compare_rules);
-    }
+        = tm_db_sorted_rules(filter);
     for (size_t i = 0; i < filter->n_rules; i++) {
         const struct tmrec_traffic_mirror_filter_rule *r = rules[i];
         xmlNode *rule = xmlNewChild(node, node->ns, BAD_CAST "rule", NULL);
@@ -515,6 +526,76 @@ tm_db_write_session(struct ovsdb_idl *idl, const struct tm_session *session,
     tmrec_traffic_mirror_session_set_description(row, session->description);
 }
 
+/* Inserts into 'txn' a row for the model's 'target', owned by its owner,
+ * and returns it. */
+const struct tmrec_traffic_mirror_target *
+tm_db_insert_target(struct ovsdb_idl_txn *txn, const struct tm_target *t)
+{
+    const struct tmrec_traffic_mirror_target *row
+        = tmrec_traffic_mirror_target_insert(txn);
+
+    tmrec_traffic_mirror_target_set_traffic_mirror_target_id(row, t->id);
+    tmrec_traffic_mirror_target_set_owner_id(row, t->owner);
+    if (t->type == TM_TARGET_ENI) {
+        tmrec_traffic_mirror_target_set_network_interface_id(row,
+                                                             t->resource);
+    } else {
+        tmrec_traffic_mirror_target_set_network_load_balancer_arn(
+            row, t->resource);
+    }
+    tmrec_traffic_mirror_target_set_description(row, t->description);
+    tmrec_traffic_mirror_target_set_tags(row, &t->tags);
+    return row;
+}
+
+/* Inserts into 'txn' a row for the model's 'filter', without its rules,
+ * and returns it. */
+const struct tmrec_traffic_mirror_filter *
+tm_db_insert_filter(struct ovsdb_idl_txn *txn, const struct tm_filter *f)
+{
+    const struct tmrec_traffic_mirror_filter *row
+        = tmrec_traffic_mirror_filter_insert(txn);
+
+    tmrec_traffic_mirror_filter_set_traffic_mirror_filter_id(row, f->id);
+    tmrec_traffic_mirror_filter_set_owner_id(row, f->owner);
+    tmrec_traffic_mirror_filter_set_description(row, f->description);
+    tmrec_traffic_mirror_filter_set_network_services(
+        row, f->amazon_dns ? "amazon-dns" : NULL);
+    tmrec_traffic_mirror_filter_set_tags(row, &f->tags);
+    return row;
+}
+
+/* Inserts into 'txn' a row for the model's 'rule' and returns it; the
+ * caller adds it to its filter's row. */
+struct tmrec_traffic_mirror_filter_rule *
+tm_db_insert_rule(struct ovsdb_idl_txn *txn, const struct tm_rule *rule)
+{
+    struct tmrec_traffic_mirror_filter_rule *row
+        = tmrec_traffic_mirror_filter_rule_insert(txn);
+
+    tmrec_traffic_mirror_filter_rule_set_traffic_mirror_filter_rule_id(
+        row, rule->id);
+    tm_db_write_rule(rule, row);
+    return row;
+}
+
+/* Inserts into 'txn' a row for the model's 'session', whose target and
+ * filter have rows in 'idl', and returns it. */
+const struct tmrec_traffic_mirror_session *
+tm_db_insert_session(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
+                     const struct tm_session *s)
+{
+    const struct tmrec_traffic_mirror_session *row
+        = tmrec_traffic_mirror_session_insert(txn);
+
+    tmrec_traffic_mirror_session_set_traffic_mirror_session_id(row, s->id);
+    tmrec_traffic_mirror_session_set_owner_id(row, s->owner);
+    tmrec_traffic_mirror_session_set_network_interface_id(row, s->eni);
+    tmrec_traffic_mirror_session_set_tags(row, &s->tags);
+    tm_db_write_session(idl, s, row);
+    return row;
+}
+
 /* ---- Importing a topology file. ---- */
 
 static bool
@@ -613,18 +694,6 @@ first_refusal(const char *file_name, const struct sim_topology *topo)
     return error;
 }
 
-static struct tmrec_traffic_mirror_filter_rule *
-insert_rule(struct ovsdb_idl_txn *txn, const struct tm_rule *rule)
-{
-    struct tmrec_traffic_mirror_filter_rule *row
-        = tmrec_traffic_mirror_filter_rule_insert(txn);
-
-    tmrec_traffic_mirror_filter_rule_set_traffic_mirror_filter_rule_id(
-        row, rule->id);
-    tm_db_write_rule(rule, row);
-    return row;
-}
-
 /* Adds to 'txn' what the topology file 'file_name', whose text is 'text'
  * and which 'topo' is loaded from, describes: its network, without traffic
  * mirror objects and resource shares, as the topology of the Global row
@@ -684,54 +753,28 @@ tm_db_import_topology(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
     /* The mirror objects, as the model holds them. */
     const struct tm_model *model = topo->model;
     for (size_t i = 0; i < topo->n_targets; i++) {
-        const struct tm_target *t = tm_model_find_target(
-            model, topo->targets[i]->id);
-        const struct tmrec_traffic_mirror_target *row
-            = tmrec_traffic_mirror_target_insert(txn);
-
-        tmrec_traffic_mirror_target_set_traffic_mirror_target_id(row, t->id);
-        tmrec_traffic_mirror_target_set_owner_id(row, t->owner);
-        if (t->type == TM_TARGET_ENI) {
-            tmrec_traffic_mirror_target_set_network_interface_id(
-                row, t->resource);
-        } else {
-            tmrec_traffic_mirror_target_set_network_load_balancer_arn(
-                row, t->resource);
-        }
-        tmrec_traffic_mirror_target_set_description(row, t->description);
+        tm_db_insert_target(txn, tm_model_find_target(model,
+                                                      topo->targets[i]->id));
     }
     for (size_t i = 0; i < topo->n_filters; i++) {
         const struct tm_filter *f = tm_model_find_filter(
             model, topo->filters[i]->id);
         const struct tmrec_traffic_mirror_filter *row
-            = tmrec_traffic_mirror_filter_insert(txn);
+            = tm_db_insert_filter(txn, f);
         struct tmrec_traffic_mirror_filter_rule *rules[
             TM_N_DIRECTIONS * TM_MAX_RULES_PER_FILTER];
         size_t n_rules = 0;
 
-        tmrec_traffic_mirror_filter_set_traffic_mirror_filter_id(row, f->id);
-        tmrec_traffic_mirror_filter_set_owner_id(row, f->owner);
-        tmrec_traffic_mirror_filter_set_description(row, f->description);
-        tmrec_traffic_mirror_filter_set_network_services(
-            row, f->amazon_dns ? "amazon-dns" : NULL);
         for (int d = 0; d < TM_N_DIRECTIONS; d++) {
             for (size_t j = 0; j < f->n_rules[d]; j++) {
-                rules[n_rules++] = insert_rule(txn, f->rules[d][j]);
+                rules[n_rules++] = tm_db_insert_rule(txn, f->rules[d][j]);
             }
         }
         tmrec_traffic_mirror_filter_set_rules(row, rules, n_rules);
     }
     for (size_t i = 0; i < topo->n_sessions; i++) {
-        const struct tm_session *s = tm_model_find_session(
-            model, topo->sessions[i]->id);
-        const struct tmrec_traffic_mirror_session *row
-            = tmrec_traffic_mirror_session_insert(txn);
-
-        tmrec_traffic_mirror_session_set_traffic_mirror_session_id(row,
-                                                                   s->id);
-        tmrec_traffic_mirror_session_set_owner_id(row, s->owner);
-        tmrec_traffic_mirror_session_set_network_interface_id(row, s->eni);
-        tm_db_write_session(idl, s, row);
+        tm_db_insert_session(idl, txn, tm_model_find_session(
+                                 model, topo->sessions[i]->id));
     }
     return NULL;
 }
