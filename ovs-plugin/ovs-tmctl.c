@@ -1279,6 +1279,66 @@ smap_add_int(struct smap *smap, const char *key, int64_t value)
     smap_add_format(smap, key, "%"PRId64, value);
 }
 
+/* The start of a describe command: its arguments, the database, and the
+ * query of its first option (--traffic-mirror-*-ids) and of --filters
+ * with the filter names 'names'.  Returns false, with an error reported
+ * and nothing to free, if it cannot go on. */
+static bool
+describe_begin(struct tmctl_context *ctx, const struct aws_option *options,
+               size_t n_options, const char *const *names,
+               struct aws_args *args, struct describe_query *q,
+               const char **accountp)
+{
+    if (!tmctl_begin(ctx, options, n_options, NULL, true, args, accountp)) {
+        return false;
+    }
+
+    char *error = describe_query_parse(args, options[0].name, names, q);
+    if (error) {
+        tmctl_error(ctx, EXIT_BAD_INPUT, error);
+        describe_query_destroy(q);
+        aws_args_destroy(args);
+        return false;
+    }
+    return true;
+}
+
+/* Returns a new table with the columns 'headings' (null-terminated) for
+ * --output table, or NULL for the other formats. */
+static struct table *
+describe_table(const char *const *headings)
+{
+    if (output_format != OUTPUT_TABLE) {
+        return NULL;
+    }
+
+    struct table *table = xmalloc(sizeof *table);
+    table_init(table);
+    for (; *headings; headings++) {
+        table_add_column(table, "%s", *headings);
+    }
+    return table;
+}
+
+/* Ends a describe command: prints '{"NAME": array}' in JSON, or leaves
+ * 'table' to be printed; frees what the command used. */
+static void
+describe_end(struct tmctl_context *ctx, const char *name, struct json *array,
+             struct table *table, struct describe_query *q,
+             struct aws_args *args)
+{
+    if (output_format == OUTPUT_JSON) {
+        struct json *answer = json_object_create();
+        json_object_put(answer, name, array);
+        output_json(ctx, answer);
+    } else {
+        json_destroy(array);
+        ctx->base.table = table;
+    }
+    describe_query_destroy(q);
+    aws_args_destroy(args);
+}
+
 static void
 cmd_describe_targets(struct ctl_context *base)
 {
@@ -1297,31 +1357,20 @@ cmd_describe_targets(struct ctl_context *base)
     struct aws_args args;
 
     const char *account;
-    if (!tmctl_begin(ctx, options, ARRAY_SIZE(options), NULL, true, &args,
-                     &account)) {
+    if (!describe_begin(ctx, options, ARRAY_SIZE(options), names, &args,
+                        &q, &account)) {
         return;
-    }
-    char *error = describe_query_parse(&args, "traffic-mirror-target-ids",
-                                       names, &q);
-    if (error) {
-        tmctl_error(ctx, EXIT_BAD_INPUT, error);
-        goto exit;
     }
 
     size_t n;
     const struct tm_target **visible = tm_model_describe_targets(
         ctx->topo->model, account, &n);
     struct json *array = json_array_create_empty();
-    struct table *table = NULL;
-    if (output_format == OUTPUT_TABLE) {
-        table = xmalloc(sizeof *table);
-        table_init(table);
-        table_add_column(table, "TrafficMirrorTargetId");
-        table_add_column(table, "Type");
-        table_add_column(table, "Resource");
-        table_add_column(table, "OwnerId");
-        table_add_column(table, "Description");
-    }
+    static const char *const headings[] = {
+        "TrafficMirrorTargetId", "Type", "Resource", "OwnerId", "Description",
+        NULL,
+    };
+    struct table *table = describe_table(headings);
     for (size_t i = 0; i < n; i++) {
         const struct tmrec_traffic_mirror_target *t
             = find_traffic_mirror_target(base->idl, visible[i]->id);
@@ -1369,18 +1418,7 @@ cmd_describe_targets(struct ctl_context *base)
         }
     }
     free(visible);
-    if (output_format == OUTPUT_JSON) {
-        struct json *answer = json_object_create();
-        json_object_put(answer, "TrafficMirrorTargets", array);
-        output_json(ctx, answer);
-    } else {
-        json_destroy(array);
-        base->table = table;
-    }
-
-exit:
-    describe_query_destroy(&q);
-    aws_args_destroy(&args);
+    describe_end(ctx, "TrafficMirrorTargets", array, table, &q, &args);
 }
 
 static void
@@ -1426,31 +1464,20 @@ cmd_describe_filters(struct ctl_context *base)
     struct aws_args args;
 
     const char *account;
-    if (!tmctl_begin(ctx, options, ARRAY_SIZE(options), NULL, true, &args,
-                     &account)) {
+    if (!describe_begin(ctx, options, ARRAY_SIZE(options), names, &args,
+                        &q, &account)) {
         return;
-    }
-    char *error = describe_query_parse(&args, "traffic-mirror-filter-ids",
-                                       names, &q);
-    if (error) {
-        tmctl_error(ctx, EXIT_BAD_INPUT, error);
-        goto exit;
     }
 
     size_t n;
     const struct tm_filter **visible = tm_model_describe_filters(
         ctx->topo->model, account, &n);
     struct json *array = json_array_create_empty();
-    struct table *table = NULL;
-    if (output_format == OUTPUT_TABLE) {
-        table = xmalloc(sizeof *table);
-        table_init(table);
-        table_add_column(table, "TrafficMirrorFilterId");
-        table_add_column(table, "NetworkServices");
-        table_add_column(table, "Rules");
-        table_add_column(table, "OwnerId");
-        table_add_column(table, "Description");
-    }
+    static const char *const headings[] = {
+        "TrafficMirrorFilterId", "NetworkServices", "Rules", "OwnerId",
+        "Description", NULL,
+    };
+    struct table *table = describe_table(headings);
     for (size_t i = 0; i < n; i++) {
         const struct tmrec_traffic_mirror_filter *f
             = find_traffic_mirror_filter(base->idl, visible[i]->id);
@@ -1497,18 +1524,7 @@ cmd_describe_filters(struct ctl_context *base)
         }
     }
     free(visible);
-    if (output_format == OUTPUT_JSON) {
-        struct json *answer = json_object_create();
-        json_object_put(answer, "TrafficMirrorFilters", array);
-        output_json(ctx, answer);
-    } else {
-        json_destroy(array);
-        base->table = table;
-    }
-
-exit:
-    describe_query_destroy(&q);
-    aws_args_destroy(&args);
+    describe_end(ctx, "TrafficMirrorFilters", array, table, &q, &args);
 }
 
 static void
@@ -1531,16 +1547,9 @@ cmd_describe_rules(struct ctl_context *base)
     struct aws_args args;
 
     const char *account;
-    if (!tmctl_begin(ctx, options, ARRAY_SIZE(options), NULL, true, &args,
-                     &account)) {
+    if (!describe_begin(ctx, options, ARRAY_SIZE(options), names, &args,
+                        &q, &account)) {
         return;
-    }
-    char *error = describe_query_parse(&args,
-                                       "traffic-mirror-filter-rule-ids",
-                                       names, &q);
-    if (error) {
-        tmctl_error(ctx, EXIT_BAD_INPUT, error);
-        goto exit;
     }
     const char *filter_id = aws_get(&args, "traffic-mirror-filter-id");
 
@@ -1596,17 +1605,7 @@ cmd_describe_rules(struct ctl_context *base)
         free(rules);
     }
     free(visible);
-    if (output_format == OUTPUT_JSON) {
-        struct json *answer = json_object_create();
-        json_object_put(answer, "TrafficMirrorFilterRules", array);
-        output_json(ctx, answer);
-    } else {
-        json_destroy(array);
-    }
-
-exit:
-    describe_query_destroy(&q);
-    aws_args_destroy(&args);
+    describe_end(ctx, "TrafficMirrorFilterRules", array, NULL, &q, &args);
 }
 
 static int
@@ -1639,15 +1638,9 @@ cmd_describe_sessions(struct ctl_context *base)
     struct aws_args args;
 
     const char *account;
-    if (!tmctl_begin(ctx, options, ARRAY_SIZE(options), NULL, true, &args,
-                     &account)) {
+    if (!describe_begin(ctx, options, ARRAY_SIZE(options), names, &args,
+                        &q, &account)) {
         return;
-    }
-    char *error = describe_query_parse(&args, "traffic-mirror-session-ids",
-                                       names, &q);
-    if (error) {
-        tmctl_error(ctx, EXIT_BAD_INPUT, error);
-        goto exit;
     }
 
     /* Sessions are the caller's own; inactive ones are not in the model. */
@@ -1694,19 +1687,12 @@ cmd_describe_sessions(struct ctl_context *base)
     }
 
     struct json *array = json_array_create_empty();
-    struct table *table = NULL;
-    if (output_format == OUTPUT_TABLE) {
-        table = xmalloc(sizeof *table);
-        table_init(table);
-        table_add_column(table, "TrafficMirrorSessionId");
-        table_add_column(table, "NetworkInterfaceId");
-        table_add_column(table, "TrafficMirrorTargetId");
-        table_add_column(table, "TrafficMirrorFilterId");
-        table_add_column(table, "SessionNumber");
-        table_add_column(table, "VirtualNetworkId");
-        table_add_column(table, "PacketLength");
-        table_add_column(table, "Status");
-    }
+    static const char *const headings[] = {
+        "TrafficMirrorSessionId", "NetworkInterfaceId",
+        "TrafficMirrorTargetId", "TrafficMirrorFilterId", "SessionNumber",
+        "VirtualNetworkId", "PacketLength", "Status", NULL,
+    };
+    struct table *table = describe_table(headings);
     for (size_t i = 0; i < n; i++) {
         s = rows[i];
         const char *target = (s->traffic_mirror_target
@@ -1763,18 +1749,7 @@ cmd_describe_sessions(struct ctl_context *base)
         free(length);
     }
     free(rows);
-    if (output_format == OUTPUT_JSON) {
-        struct json *answer = json_object_create();
-        json_object_put(answer, "TrafficMirrorSessions", array);
-        output_json(ctx, answer);
-    } else {
-        json_destroy(array);
-        base->table = table;
-    }
-
-exit:
-    describe_query_destroy(&q);
-    aws_args_destroy(&args);
+    describe_end(ctx, "TrafficMirrorSessions", array, table, &q, &args);
 }
 
 /* ---- Targets. ---- */
