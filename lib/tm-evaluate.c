@@ -23,6 +23,8 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/util.h"
 #include "packets.h"
+#include "socket-util.h"
+#include "tmirror/error.h"
 #include "util.h"
 
 static const char *const reason_strings[] = {
@@ -31,35 +33,40 @@ static const char *const reason_strings[] = {
 #undef TM_REASON
 };
 
-/* Link-local addresses of AWS services (shared/semantics.md, "Evaluation",
- * item 1, and amazon-dns), in host byte order.  Each also has an IPv6
- * address fd00:ec2::N on Nitro instances, with N the same digits as the
- * last IPv4 byte (fd00:ec2::254 for metadata); treating those alike is a
- * choice, since AWS documents them for the services, not for mirroring. */
-#define METADATA_IPV4 0xa9fea9fe    /* 169.254.169.254 */
-#define NTP_IPV4 0xa9fea97b         /* 169.254.169.123 */
-#define KMS1_IPV4 0xa9fea9fa        /* 169.254.169.250 */
-#define KMS2_IPV4 0xa9fea9fb        /* 169.254.169.251 */
-#define DNS_IPV4 0xa9fea9fd         /* 169.254.169.253 */
-#define METADATA_IPV6 0x0254        /* fd00:ec2::254 */
-#define NTP_IPV6 0x0123             /* fd00:ec2::123 */
-#define DNS_IPV6 0x0253             /* fd00:ec2::253 */
-#define KMS_PORT 1688
-#define DNS_PORT 53
+/* Returns the IPv6 address of an AWS service, fd00:ec2::'suffix' (see
+ * TM_AWS_METADATA_IPV6 and the others). */
+struct in6_addr
+tm_aws_ipv6(uint16_t suffix)
+{
+    struct in6_addr addr = { .s6_addr = { 0xfd, 0x00, 0x0e, 0xc2 } };
+
+    addr.s6_addr[14] = suffix >> 8;
+    addr.s6_addr[15] = suffix & 0xff;
+    return addr;
+}
+
+/* Returns the IPv4 address, in host byte order, of the Amazon DNS resolver
+ * in the VPC of 'eni': its VPC's base address plus two, or
+ * TM_AWS_DNS_IPV4 if the model does not know its VPC's IPv4 CIDR. */
+uint32_t
+tm_vpc_resolver_ipv4(const struct tm_eni *eni)
+{
+    return (eni->has_vpc_cidr && eni->vpc_cidr.ipv4
+            ? ntohl(in6_addr_get_mapped_ipv4(&eni->vpc_cidr.addr)) + 2
+            : TM_AWS_DNS_IPV4);
+}
 
 /* Returns true if 'addr' is the IPv4 address 'ip4' (in host byte order) or
- * the IPv6 address fd00:ec2::'ip6' (never, if 'ip6' is 0). */
+ * the IPv6 address tm_aws_ipv6('ip6') (never, if 'ip6' is 0). */
 static bool
 addr_is(const struct in6_addr *addr, uint32_t ip4, uint16_t ip6)
 {
-    static const uint8_t aws_prefix[14] = { 0xfd, 0x00, 0x0e, 0xc2 };
-
     if (IN6_IS_ADDR_V4MAPPED(addr)) {
         return ntohl(in6_addr_get_mapped_ipv4(addr)) == ip4;
     }
-    return (ip6 && !memcmp(addr->s6_addr, aws_prefix, sizeof aws_prefix)
-            && addr->s6_addr[14] == ip6 >> 8
-            && addr->s6_addr[15] == (ip6 & 0xff));
+
+    struct in6_addr aws = tm_aws_ipv6(ip6);
+    return ip6 && ipv6_addr_equals(addr, &aws);
 }
 
 static bool
@@ -104,15 +111,16 @@ tm_never_mirrored(const struct tm_packet *packet, enum tm_reason *reason)
                && (both_ports_in(packet, 67, 68)
                    || both_ports_in(packet, 546, 547))) {
         *reason = TM_REASON_NEVER_DHCP;
-    } else if (either_addr_is(packet, METADATA_IPV4, METADATA_IPV6)) {
+    } else if (either_addr_is(packet, TM_AWS_METADATA_IPV4,
+                              TM_AWS_METADATA_IPV6)) {
         *reason = TM_REASON_NEVER_METADATA;
-    } else if (either_addr_is(packet, NTP_IPV4, NTP_IPV6)) {
+    } else if (either_addr_is(packet, TM_AWS_NTP_IPV4, TM_AWS_NTP_IPV6)) {
         *reason = TM_REASON_NEVER_NTP;
     } else if (packet->ip_proto == IPPROTO_TCP
-               && (packet->src_port == KMS_PORT
-                   || packet->dst_port == KMS_PORT)
-               && (either_addr_is(packet, KMS1_IPV4, 0)
-                   || either_addr_is(packet, KMS2_IPV4, 0))) {
+               && (packet->src_port == TM_AWS_KMS_PORT
+                   || packet->dst_port == TM_AWS_KMS_PORT)
+               && (either_addr_is(packet, TM_AWS_KMS_IPV4, 0)
+                   || either_addr_is(packet, TM_AWS_KMS_IPV4 + 1, 0))) {
         *reason = TM_REASON_NEVER_WINDOWS_ACTIVATION;
     } else {
         return false;
@@ -159,21 +167,18 @@ tm_rule_matches(const struct tm_rule *rule, const struct tm_packet *packet)
 bool
 tm_is_amazon_dns(const struct tm_eni *eni, const struct tm_packet *packet)
 {
-    uint32_t resolver = DNS_IPV4;
+    uint32_t resolver = tm_vpc_resolver_ipv4(eni);
 
     if (!has_ports(packet)) {
         return false;
     }
-    if (eni->has_vpc_cidr && eni->vpc_cidr.ipv4) {
-        resolver = ntohl(in6_addr_get_mapped_ipv4(&eni->vpc_cidr.addr)) + 2;
-    }
 
-    bool to = (packet->dst_port == DNS_PORT
-               && (addr_is(&packet->dst, resolver, DNS_IPV6)
-                   || addr_is(&packet->dst, DNS_IPV4, 0)));
-    bool from = (packet->src_port == DNS_PORT
-                 && (addr_is(&packet->src, resolver, DNS_IPV6)
-                     || addr_is(&packet->src, DNS_IPV4, 0)));
+    bool to = (packet->dst_port == TM_AWS_DNS_PORT
+               && (addr_is(&packet->dst, resolver, TM_AWS_DNS_IPV6)
+                   || addr_is(&packet->dst, TM_AWS_DNS_IPV4, 0)));
+    bool from = (packet->src_port == TM_AWS_DNS_PORT
+                 && (addr_is(&packet->src, resolver, TM_AWS_DNS_IPV6)
+                     || addr_is(&packet->src, TM_AWS_DNS_IPV4, 0)));
     return to || from;
 }
 
@@ -206,6 +211,63 @@ tm_carried_length(const struct tm_model *model,
         }
     }
     return carried;
+}
+
+/* Returns an error if the copies of 'session', from outer address 'src'
+ * (the source's primary IP) to 'dst' (the target's, or its load balancer
+ * node's), cannot be made: addresses of two families, or fewer than
+ * TM_MIN_CARRIED_LENGTH bytes carried (a packet length or a target MTU too
+ * small).  The simulator's check reports this as an invalid session, and
+ * the flow compiler refuses the same sessions for the same reasons: one
+ * rule for both. */
+struct tm_error *
+tm_check_copy(const struct tm_model *model, const struct tm_session *session,
+              const struct in6_addr *src, const struct in6_addr *dst)
+{
+    if (IN6_IS_ADDR_V4MAPPED(src) != IN6_IS_ADDR_V4MAPPED(dst)) {
+        struct ds src_s = DS_EMPTY_INITIALIZER;
+        struct ds dst_s = DS_EMPTY_INITIALIZER;
+        struct tm_error *error;
+
+        tm_ip_format(src, &src_s);
+        tm_ip_format(dst, &dst_s);
+        error = tm_error_create(TM_ERR_COPY_FAMILY_MISMATCH,
+                                "traffic-mirror-target-id",
+                                "the copies would go from %s (the source's "
+                                "address) to %s (the target's), which are "
+                                "not of one address family",
+                                ds_cstr(&src_s), ds_cstr(&dst_s));
+        ds_destroy(&src_s);
+        ds_destroy(&dst_s);
+        return error;
+    }
+
+    uint32_t carried = tm_carried_length(model, session, UINT32_MAX);
+    if (carried < TM_MIN_CARRIED_LENGTH) {
+        if (session->packet_length
+            && session->packet_length < TM_MIN_CARRIED_LENGTH) {
+            return tm_error_create(TM_ERR_COPY_TOO_SHORT, "packet-length",
+                                   "a packet length of %u is less "
+                                   "than the %d bytes that Open vSwitch "
+                                   "carries at least",
+                                   (unsigned int) session->packet_length,
+                                   TM_MIN_CARRIED_LENGTH);
+        }
+        const struct tm_eni *target = tm_model_find_eni(
+            model, session->target->resource);
+        return tm_error_create(TM_ERR_COPY_TOO_SHORT,
+                               "traffic-mirror-target-id",
+                               "the MTU %u of target %s leaves %"PRIu32
+                               " bytes after the %d of VXLAN encapsulation, "
+                               "fewer than the %d that Open vSwitch "
+                               "carries at least", target ? target->mtu : 0,
+                               session->target_id, carried,
+                               (IN6_IS_ADDR_V4MAPPED(dst)
+                                ? TM_VXLAN_OVERHEAD_IPV4
+                                : TM_VXLAN_OVERHEAD_IPV6),
+                               TM_MIN_CARRIED_LENGTH);
+    }
+    return NULL;
 }
 
 /* Decides which session of source ENI 'eni' mirrors 'packet', following
@@ -365,25 +427,10 @@ parse_endpoint(const char *s, struct in6_addr *addr, bool *ipv4,
                uint16_t *port)
 {
     char *copy = xstrdup(s);
-    char *addr_s = copy;
-    char *port_s = NULL;
+    char *addr_s, *port_s;
     char *error;
 
-    if (copy[0] == '[') {
-        char *close = strchr(copy, ']');
-
-        if (!close || (close[1] && close[1] != ':')) {
-            free(copy);
-            return xasprintf("\"%s\": expected [IPV6]:PORT", s);
-        }
-        *close = '\0';
-        addr_s = copy + 1;
-        port_s = close[1] ? close + 2 : NULL;
-    } else if (strchr(copy, '.') && strchr(copy, ':')) {
-        port_s = strchr(copy, ':');
-        *port_s++ = '\0';
-    }
-
+    inet_parse_host_port_tokens(copy, &addr_s, &port_s);
     error = tm_parse_ip(addr_s, addr, ipv4);
     if (!error && port_s) {
         int value;

@@ -24,6 +24,7 @@
 
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/util.h"
+#include "packets.h"
 #include "random.h"
 #include "simap.h"
 #include "tm-test.h"
@@ -108,6 +109,27 @@ test_cidr_contains(void)
     CU_ASSERT(tm_cidr_contains(&odd, &addr));
     CU_ASSERT_PTR_NULL(tm_parse_ip("10.8.0.0", &addr, &ipv4));
     CU_ASSERT(!tm_cidr_contains(&odd, &addr));
+}
+
+static void
+test_cidrs_overlap(void)
+{
+    struct tm_cidr big, small, beside, v6;
+
+    CU_ASSERT_PTR_NULL(tm_parse_cidr("10.0.0.0/16", &big));
+    CU_ASSERT_PTR_NULL(tm_parse_cidr("10.0.128.0/20", &small));
+    CU_ASSERT_PTR_NULL(tm_parse_cidr("10.1.0.0/16", &beside));
+    CU_ASSERT_PTR_NULL(tm_parse_cidr("::/0", &v6));
+
+    CU_ASSERT(tm_cidrs_overlap(&big, &small));
+    CU_ASSERT(tm_cidrs_overlap(&small, &big));
+    CU_ASSERT(tm_cidrs_overlap(&big, &big));
+    CU_ASSERT(!tm_cidrs_overlap(&big, &beside));
+    CU_ASSERT(!tm_cidrs_overlap(&small, &beside));
+
+    /* ::/0 holds every IPv6 address, but no IPv4-mapped one. */
+    CU_ASSERT(!tm_cidrs_overlap(&v6, &big));
+    CU_ASSERT(!tm_cidrs_overlap(&big, &v6));
 }
 
 static void
@@ -1256,6 +1278,64 @@ test_failure_changes_nothing(void)
     free(after);
 }
 
+/* Ids: the project's one character set, for every id of the model (and
+ * of topology files, whose schema says the same). */
+static void
+test_ids(void)
+{
+    static const char *const good[] = {
+        "eni-0123456789abcdef0", "111111111111", "o-a1b2c3d4e5", "hv1",
+        "A", "hv1.example.com", "rtb_a",
+        "arn:aws:elasticloadbalancing:us-east-1:111111111111:"
+        "loadbalancer/net/nlb-1/50dc6c495c0c9188",
+    };
+    static const char *const bad[] = {
+        "", "-eni", ".x", "eni x", " eni", "eni ", "eni\n", "a\nSession x",
+        "eni\t1", "eni\"", "eni'1", "eni,1", "eni;1", "eni#1", "eni\\1",
+        "\xc3\xa9ni", "eni\x7f",
+    };
+    char long_id[TM_ID_MAX_LEN + 2];
+
+    for (size_t i = 0; i < ARRAY_SIZE(good); i++) {
+        CU_ASSERT(tm_id_is_valid(good[i]));
+        CU_ASSERT_PTR_NULL(tm_check_id(good[i]));
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+        char *error = tm_check_id(bad[i]);
+
+        CU_ASSERT(!tm_id_is_valid(bad[i]));
+        CU_ASSERT(error && strstr(error, "is not an id (ids are 1 to 255"));
+        /* The message quotes the id escaped: it is one line. */
+        CU_ASSERT(error && !strchr(error, '\n') && !strchr(error, '\t'));
+        free(error);
+    }
+    CU_ASSERT(!tm_id_is_valid(NULL));
+
+    memset(long_id, 'a', sizeof long_id - 1);
+    long_id[TM_ID_MAX_LEN] = '\0';
+    CU_ASSERT(tm_id_is_valid(long_id));
+    long_id[TM_ID_MAX_LEN] = 'a';
+    long_id[TM_ID_MAX_LEN + 1] = '\0';
+    CU_ASSERT(!tm_id_is_valid(long_id));
+}
+
+/* The model refuses an object whose id breaks the rule. */
+static void
+test_ids_refused(void)
+{
+    struct tm_target_spec target = {
+        .id = "tmt\n1", .network_interface_id = "eni-t",
+    };
+    struct tm_filter_spec filter = { .id = "tmf 1" };
+
+    TM_ERR(tm_model_add_account(M, "2222\n", NULL), INVALID_VALUE,
+           "account");
+    TM_ERR(tm_create_target(M, ACCT_A, &target, NULL), INVALID_VALUE,
+           "traffic-mirror-target-id");
+    TM_ERR(tm_create_filter(M, ACCT_A, &filter, NULL), INVALID_VALUE,
+           "traffic-mirror-filter-id");
+}
+
 static void
 test_inventory_errors(void)
 {
@@ -1283,6 +1363,38 @@ test_inventory_errors(void)
     TM_ERR(tm_model_add_share(M, "rs-1", ACCT_A, "tmt-1", ACCT_B, true),
            DUPLICATE_ID, "resource-share");
     CU_ASSERT_EQUAL(tm_model_find_eni(M, "eni-src")->mtu, 1500);
+}
+
+static void
+test_add_eni_parsed(void)
+{
+    /* The addresses as values, the rest as for tm_model_add_eni(). */
+    struct tm_eni_spec spec = {
+        .id = "eni-v", .owner = ACCT_A, .ip = "not read", .mtu = TM_MTU_MAX,
+    };
+    const struct tm_eni *eni;
+    struct tm_cidr cidr;
+    struct in6_addr ip;
+    bool ipv4;
+
+    CU_ASSERT_PTR_NULL(tm_parse_ip("2001:db8::5", &ip, &ipv4));
+    CU_ASSERT_PTR_NULL(tm_parse_cidr("2001:db8::/56", &cidr));
+    TM_OK(tm_model_add_eni_parsed(M, &spec, &ip, &cidr));
+    eni = tm_model_find_eni(M, "eni-v");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(eni);
+    CU_ASSERT(ipv6_addr_equals(&eni->ip, &ip));
+    CU_ASSERT(eni->has_vpc_cidr && eni->vpc_cidr.plen == 56);
+    CU_ASSERT_EQUAL(eni->mtu, TM_MTU_MAX);
+
+    spec.id = "eni-w";
+    spec.mtu = TM_MTU_MIN - 1;
+    TM_ERR(tm_model_add_eni_parsed(M, &spec, &ip, NULL), VALUE_OUT_OF_RANGE,
+           "mtu");
+    spec.mtu = TM_MTU_MIN;
+    TM_OK(tm_model_add_eni_parsed(M, &spec, &ip, NULL));
+    CU_ASSERT(!tm_model_find_eni(M, "eni-w")->has_vpc_cidr);
+    TM_ERR(tm_model_add_eni_parsed(M, &spec, &ip, NULL), DUPLICATE_ID,
+           "network-interface");
 }
 
 static void
@@ -1316,15 +1428,18 @@ test_describe_visibility(void)
 static CU_TestInfo value_tests[] = {
     TEST(test_parse_cidr),
     TEST(test_cidr_contains),
+    TEST(test_cidrs_overlap),
     TEST(test_parse_port_range),
     TEST(test_parse_protocol),
     TEST(test_instance_types),
     TEST(test_error_codes),
+    TEST(test_ids),
     CU_TEST_INFO_NULL,
 };
 
 static CU_TestInfo object_tests[] = {
     TEST(test_inventory_errors),
+    TEST(test_ids_refused),
     TEST(test_target_eni),
     TEST(test_target_nlb),
     TEST(test_target_owner),
@@ -1354,6 +1469,7 @@ static CU_TestInfo object_tests[] = {
     TEST(test_session_source_and_target),
     TEST(test_session_instance_type),
     TEST(test_failure_changes_nothing),
+    TEST(test_add_eni_parsed),
     TEST(test_describe_visibility),
     CU_TEST_INFO_NULL,
 };

@@ -31,6 +31,7 @@
 #include "tmirror/evaluate.h"
 #include "tmirror/examples.h"
 #include "tmirror/model.h"
+#include "tmirror/output.h"
 #include "util.h"
 
 /* Seed for the VNIs that the model picks, so that the output is the same
@@ -180,6 +181,7 @@ main(int argc, char *argv[])
     int n_wrong = 0;
 
     set_program_name(argv[0]);
+    tm_check_stdout_at_exit();
     for (;;) {
         int c = getopt_long(argc, argv, short_options, long_options, NULL);
         if (c == -1) {
@@ -196,9 +198,8 @@ main(int argc, char *argv[])
 
         case 's':
             if (!str_to_uint(optarg, 10, &seed) || !seed) {
-                fprintf(stderr, "%s: --seed: \"%s\" is not a positive "
-                        "number\n",
-                        program_name, optarg);
+                ovs_error(0, "--seed: \"%s\" is not a positive number",
+                          optarg);
                 free(short_options);
                 exit(2);
             }
@@ -225,8 +226,7 @@ main(int argc, char *argv[])
 
     for (int i = optind; i < argc; i++) {
         if (!tm_example_find(argv[i])) {
-            fprintf(stderr, "%s: no example \"%s\" (try --list)\n",
-                    program_name, argv[i]);
+            ovs_error(0, "no example \"%s\" (try --list)", argv[i]);
             exit(2);
         }
     }

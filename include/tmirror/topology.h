@@ -37,6 +37,7 @@
 
 #include "openvswitch/compiler.h"
 #include "openvswitch/shash.h"
+#include "openvswitch/types.h"
 #include "sset.h"
 #include "tmirror/model.h"
 
@@ -54,8 +55,11 @@ struct sim_vpc {
     struct tm_cidr *cidrs;      /* The first is the primary CIDR. */
     size_t n_cidrs;
     struct sim_route_table *main_route_table;   /* For subnets that name
-                                                 * none; NULL until one
-                                                 * needs it. */
+                                                 * none: its first route
+                                                 * table, or one with only
+                                                 * the local routes made
+                                                 * when a subnet needs it;
+                                                 * else NULL. */
     int line;
 };
 
@@ -131,7 +135,8 @@ struct sim_eni {
     const struct sim_account *owner;
     const struct sim_subnet *subnet;
     struct in6_addr ip;         /* Primary IP, IPv4-mapped for IPv4. */
-    char *mac;                  /* NULL if not given. */
+    struct eth_addr mac;        /* A unicast MAC, or all-zeros if not
+                                 * given. */
     const struct sim_security_group **groups;
     size_t n_groups;
     char *instance_type;        /* NULL if not given. */
@@ -307,6 +312,10 @@ struct sim_topology {
                                      * knows them. */
 };
 
+/* The most that sim_topology_load() reads from standard input ("-") or
+ * from any other file that is not a regular file (a pipe, a device). */
+#define SIM_TOPOLOGY_STREAM_MAX (64 * 1024 * 1024)
+
 char *sim_topology_load(const char *file_name, struct sim_topology **)
     OVS_WARN_UNUSED_RESULT;
 char *sim_topology_load_memory(const char *file_name, const char *buffer,
@@ -314,6 +323,24 @@ char *sim_topology_load_memory(const char *file_name, const char *buffer,
     OVS_WARN_UNUSED_RESULT;
 void sim_topology_destroy(struct sim_topology *);
 
+/* Building a topology, for loaders: sim_topology_create() returns an empty
+ * one, and sim_topology_add_TYPE() appends an object of a kind, which the
+ * topology owns from then on, to its array and its index by id. */
+struct sim_topology *sim_topology_create(const char *file_name);
+#define SIM_KIND(TYPE, NAME)                                            \
+    void sim_topology_add_##TYPE(struct sim_topology *,                 \
+                                 struct sim_##TYPE *);
+SIM_KINDS
+#undef SIM_KIND
+
+/* Queries. */
 const struct sim_vpc *sim_eni_vpc(const struct sim_eni *);
+const struct tm_cidr *sim_vpc_cidr_of(const struct sim_vpc *,
+                                      const struct in6_addr *);
+bool sim_vpc_usable_by(const struct sim_topology *, const struct sim_vpc *,
+                       const struct sim_account *);
+const struct sim_tgw_attachment *sim_tgw_attachment_of(
+    const struct sim_tgw *, const struct sim_vpc *);
+bool sim_is_gateway_id(const char *);
 
 #endif /* tmirror/topology.h */
