@@ -87,7 +87,7 @@ ovs-plugin/traffic-mirror.5: ovs-plugin/traffic-mirror.ovsschema \
 bin_PROGRAMS += ovs-plugin/ovs-tmctl
 ovs_plugin_ovs_tmctl_SOURCES = ovs-plugin/ovs-tmctl.c
 ovs_plugin_ovs_tmctl_CPPFLAGS = $(TM_DB_CPPFLAGS)
-ovs_plugin_ovs_tmctl_LDADD = $(TM_DB_LIBS)
+ovs_plugin_ovs_tmctl_LDADD = $(TM_DB_LIBS) ovs-plugin/libtmirror-ovs.la
 dist_man_MANS += ovs-plugin/ovs-tmctl.8
 STYLE_FILES += $(ovs_plugin_ovs_tmctl_SOURCES)
 

@@ -38,6 +38,7 @@
 #include "command-line.h"
 #include "db-ctl-base.h"
 #include "fatal-signal.h"
+#include "flow.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
 #include "openvswitch/poll-loop.h"
@@ -54,6 +55,8 @@
 #include "svec.h"
 #include "table.h"
 #include "timeval.h"
+#include "tmirror/compile-topology.h"
+#include "tmirror/compile.h"
 #include "tmirror/db.h"
 #include "tmirror/model.h"
 #include "tmirror/sim.h"
@@ -134,6 +137,14 @@ main(int argc, char *argv[])
     }
     VLOG(ctl_might_write_to_db(commands, n_commands) ? VLL_INFO : VLL_DBG,
          "Called as %s", args);
+
+    /* A command's --dry-run, as the AWS CLI takes it, is the whole
+     * transaction's: know it before any command runs. */
+    for (size_t i = 0; i < n_commands; i++) {
+        for (int j = 1; j < commands[i].argc; j++) {
+            dry_run = dry_run || !strcmp(commands[i].argv[j], "--dry-run");
+        }
+    }
 
     ctl_timeout_setup(timeout);
 
@@ -452,6 +463,11 @@ struct tmctl_context {
 
     /* Sessions that the transaction's changes touch, for --dry-run. */
     struct sset touched;
+
+    /* With --dry-run: what the database held before the transaction, for
+     * the flows that the changes add and remove. */
+    struct sim_topology *before;
+    bool before_loaded;         /* 'before' tried already? */
 };
 
 static struct tmctl_context *
@@ -481,6 +497,8 @@ tmctl_context_init(struct tmctl_context *ctx, struct ctl_command *command,
     ctx->topo = NULL;
     ctx->verified = false;
     sset_init(&ctx->touched);
+    ctx->before = NULL;
+    ctx->before_loaded = false;
 }
 
 static void
@@ -490,6 +508,8 @@ tmctl_context_done(struct tmctl_context *ctx, struct ctl_command *command)
     sim_topology_destroy(ctx->topo);
     ctx->topo = NULL;
     sset_destroy(&ctx->touched);
+    sim_topology_destroy(ctx->before);
+    ctx->before = NULL;
 }
 
 /* Reports 'error' (which this function frees) with the exit status
@@ -529,6 +549,14 @@ tmctl_load(struct tmctl_context *ctx)
         tmrec_global_verify_generation(ctx->global);
     }
     ctx->verified = true;
+
+    if (dry_run && !ctx->before_loaded) {
+        /* Loaded before any change: the commands run one after the other
+         * and this is the first that needs the database. */
+        char *error = tm_db_load_topology(ctx->base.idl, &ctx->before);
+        free(error);
+    }
+    ctx->before_loaded = true;
 
     if (!ctx->topo) {
         char *error = tm_db_load_topology(ctx->base.idl, &ctx->topo);
@@ -2602,6 +2630,92 @@ run_prerequisites(struct ctl_command *commands, size_t n_commands,
     }
 }
 
+/* Puts into 'flows' the flows, one a node, that each hypervisor of 'topo'
+ * would get, with the compiler's default options, each prefixed by the
+ * hypervisor's id and a space. */
+static char * OVS_WARN_UNUSED_RESULT
+topology_flows(const struct sim_topology *topo, struct sset *flows)
+{
+    struct sim_report *report;
+    char *error;
+
+    if (!topo) {
+        return NULL;
+    }
+    error = sim_check(topo, NULL, 0, &report);
+    if (error) {
+        return error;
+    }
+
+    struct tm_compile_options options;
+    tm_compile_options_init(&options);
+    options.tunnel_port = u16_to_ofp(TM_TUNNEL_PORT_DEFAULT);
+    for (size_t i = 0; i < topo->n_hypervisors && !error; i++) {
+        const struct sim_hypervisor *hv = topo->hypervisors[i];
+        struct tm_topology_input ti;
+        struct ds out = DS_EMPTY_INITIALIZER;
+
+        tm_topology_input_init(&ti, topo, hv, report);
+        error = tm_compile_format(&ti.input, &options, &out);
+        tm_topology_input_destroy(&ti);
+
+        char *save_ptr = NULL;
+        for (char *line = strtok_r(ds_cstr(&out), "\n", &save_ptr); line;
+             line = strtok_r(NULL, "\n", &save_ptr)) {
+            char *flow = xasprintf("%s %s", hv->id, line);
+            sset_add(flows, flow);
+            free(flow);
+        }
+        ds_destroy(&out);
+    }
+    sim_report_destroy(report);
+    return error;
+}
+
+/* Appends to 'out' the flows that each hypervisor would gain ("+") and
+ * lose ("-") from 'before' to 'after'. */
+static void
+flows_difference(const struct sim_topology *before,
+                 const struct sim_topology *after, struct ds *out)
+{
+    struct sset old = SSET_INITIALIZER(&old);
+    struct sset new = SSET_INITIALIZER(&new);
+    char *error = topology_flows(before, &old);
+
+    if (!error) {
+        error = topology_flows(after, &new);
+    }
+    if (error) {
+        ds_put_format(out, "no flows: %s\n", error);
+        free(error);
+    } else {
+        const char **lines = sset_sort(&old);
+        size_t n_old = sset_count(&old);
+        size_t n_gained = 0, n_lost = 0;
+
+        for (size_t i = 0; i < n_old; i++) {
+            if (!sset_contains(&new, lines[i])) {
+                ds_put_format(out, "- %s\n", lines[i]);
+                n_lost++;
+            }
+        }
+        free(lines);
+        lines = sset_sort(&new);
+        for (size_t i = 0; i < sset_count(&new); i++) {
+            if (!sset_contains(&old, lines[i])) {
+                ds_put_format(out, "+ %s\n", lines[i]);
+                n_gained++;
+            }
+        }
+        free(lines);
+        ds_put_format(out, "flows: %"PRIuSIZE" gained, %"PRIuSIZE" lost "
+                      "(each after its hypervisor; as tm-sim flows gives "
+                      "them)\n", n_gained, n_lost);
+    }
+    sset_destroy(&old);
+    sset_destroy(&new);
+}
+
 /* Appends to 'out' the --dry-run report of the sessions of 'ctx->touched':
  * their reachability, as tm-sim check prints it, in what the transaction
  * would leave in the database. */
@@ -2641,6 +2755,7 @@ dry_run_report(struct tmctl_context *ctx, struct ds *out)
         }
     }
     svec_destroy(&ids);
+    flows_difference(ctx->before, after, out);
     sim_topology_destroy(after);
 }
 
@@ -2694,7 +2809,7 @@ do_tmctl(const char *args, struct ctl_command *commands, size_t n_commands,
             goto try_again;
         }
     }
-    if (dry_run && !sset_is_empty(&ctx.touched)) {
+    if (dry_run && writes && ctx.before_loaded) {
         dry_run_report(&ctx, &report);
     }
     tmctl_context_done(&ctx, NULL);
