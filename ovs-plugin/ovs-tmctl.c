@@ -1373,8 +1373,6 @@ cmd_describe_targets(struct ctl_context *base)
     static const struct aws_option options[] = {
         {"traffic-mirror-target-ids", AWS_LIST},
         {"filters", AWS_REPEAT},
-        {"max-results", AWS_VALUE},
-        {"next-token", AWS_VALUE},
     };
     static const char *const names[] = {
         "traffic-mirror-target-id", "network-interface-id",
@@ -1481,8 +1479,6 @@ cmd_describe_filters(struct ctl_context *base)
     static const struct aws_option options[] = {
         {"traffic-mirror-filter-ids", AWS_LIST},
         {"filters", AWS_REPEAT},
-        {"max-results", AWS_VALUE},
-        {"next-token", AWS_VALUE},
     };
     static const char *const names[] = {
         "traffic-mirror-filter-id", "description", "owner-id", NULL,
@@ -1562,8 +1558,6 @@ cmd_describe_rules(struct ctl_context *base)
         {"traffic-mirror-filter-rule-ids", AWS_LIST},
         {"traffic-mirror-filter-id", AWS_VALUE},
         {"filters", AWS_REPEAT},
-        {"max-results", AWS_VALUE},
-        {"next-token", AWS_VALUE},
     };
     static const char *const names[] = {
         "traffic-mirror-filter-rule-id", "traffic-mirror-filter-id",
@@ -1652,8 +1646,6 @@ cmd_describe_sessions(struct ctl_context *base)
     static const struct aws_option options[] = {
         {"traffic-mirror-session-ids", AWS_LIST},
         {"filters", AWS_REPEAT},
-        {"max-results", AWS_VALUE},
-        {"next-token", AWS_VALUE},
     };
     static const char *const names[] = {
         "traffic-mirror-session-id", "traffic-mirror-target-id",
