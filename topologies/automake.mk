@@ -4,9 +4,11 @@
 TOPOLOGIES = \
 	topologies/cross-account.xml \
 	topologies/default.xml \
+	topologies/nlb-appliance.xml \
 	topologies/nlb.xml \
 	topologies/peering.xml \
 	topologies/same-vpc.xml \
+	topologies/tgw-zones.xml \
 	topologies/transit-gateway.xml \
 	topologies/vpc-sharing.xml
 EXTRA_DIST += topologies/topology.rng $(TOPOLOGIES)
