@@ -244,6 +244,14 @@ tm_cidr_contains(const struct tm_cidr *cidr, const struct in6_addr *addr)
     return true;
 }
 
+/* Returns true if 'a' and 'b' have an address in common: one contains the
+ * other.  Blocks of different families never overlap. */
+bool
+tm_cidrs_overlap(const struct tm_cidr *a, const struct tm_cidr *b)
+{
+    return tm_cidr_contains(a, &b->addr) || tm_cidr_contains(b, &a->addr);
+}
+
 void
 tm_ip_format(const struct in6_addr *addr, struct ds *s)
 {

@@ -249,17 +249,6 @@ host_cidr(const struct in6_addr *ip)
 
 /* ---- Lookups. ---- */
 
-static const struct tm_cidr *
-vpc_cidr_of(const struct sim_vpc *vpc, const struct in6_addr *ip)
-{
-    for (size_t i = 0; i < vpc->n_cidrs; i++) {
-        if (tm_cidr_contains(&vpc->cidrs[i], ip)) {
-            return &vpc->cidrs[i];
-        }
-    }
-    return NULL;
-}
-
 static const struct sim_peering *
 find_active_peering(const struct sim_topology *topo,
                     const struct sim_vpc *a, const struct sim_vpc *b)
@@ -812,17 +801,6 @@ struct destination {
     const struct sim_subnet *subnet;
 };
 
-static const struct sim_tgw_attachment *
-tgw_attachment_of(const struct sim_tgw *tgw, const struct sim_vpc *vpc)
-{
-    for (size_t i = 0; i < tgw->n_attachments; i++) {
-        if (tgw->attachments[i]->vpc == vpc) {
-            return tgw->attachments[i];
-        }
-    }
-    return NULL;
-}
-
 /* A route of a transit gateway route table, static or propagated. */
 struct tgw_route {
     const struct tm_cidr *destination;
@@ -936,7 +914,7 @@ tgw_forward(const struct sim_topology *topo, struct sim_result *r,
     hop = add_hop(r, rtb->id, "transit-gateway-route-table");
     if (!n) {
         const struct sim_tgw_attachment *dst_att
-            = tgw_attachment_of(tgw, dst_vpc);
+            = sim_tgw_attachment_of(tgw, dst_vpc);
 
         if (dst_att) {
             fix = xasprintf("propagate attachment %s into %s "
@@ -1092,7 +1070,7 @@ route_tgw(const struct sim_topology *topo, struct sim_result *r,
           const char *zone, const struct destination *dst,
           struct crossing *c)
 {
-    const struct sim_tgw_attachment *att = tgw_attachment_of(tgw, vpc);
+    const struct sim_tgw_attachment *att = sim_tgw_attachment_of(tgw, vpc);
     struct sim_hop *hop;
     bool ok = true;
     char *fix;
@@ -1143,7 +1121,7 @@ route(const struct sim_topology *topo, struct sim_result *r,
     char *fix;
 
     if (!vpc_route_lookup(rtb, &dst->ip, &best)) {
-        const struct tm_cidr *want = vpc_cidr_of(dst_vpc, &dst->ip);
+        const struct tm_cidr *want = sim_vpc_cidr_of(dst_vpc, &dst->ip);
         char *want_s = want ? cidr_to_string(want) : host_cidr(&dst->ip);
 
         fix = xasprintf("add to route table %s a route to %s (%s) through "
@@ -1204,7 +1182,7 @@ route(const struct sim_topology *topo, struct sim_result *r,
                     "no traffic", pcx->id, pcx->status);
             free(fix);
         }
-        if (!vpc_cidr_of(peer, &dst->ip)) {
+        if (!sim_vpc_cidr_of(peer, &dst->ip)) {
             const struct sim_peering *direct = find_active_peering(topo, vpc,
                                                                    dst_vpc);
             fix = (direct

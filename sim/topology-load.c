@@ -108,6 +108,23 @@ parse_ip_attr(const struct loader *l, const xmlNode *node, const char *name,
     return NULL;
 }
 
+/* Parses the MAC address in attribute 'name' of 'node', which must be a
+ * unicast one, into '*mac' if 'node' has it; otherwise leaves '*mac' as it
+ * is. */
+static char *
+parse_mac_attr(const struct loader *l, const xmlNode *node, const char *name,
+               struct eth_addr *mac)
+{
+    const char *s = attr(node, name);
+
+    if (s && (!eth_addr_from_string(s, mac) || eth_addr_is_zero(*mac)
+              || eth_addr_is_multicast(*mac))) {
+        return ERROR_AT_NODE(l, node, "%s %s: \"%s\" is not a unicast MAC "
+                             "address", (const char *) node->name, name, s);
+    }
+    return NULL;
+}
+
 /* Parses the integer attribute 'name' (which the schema has checked is an
  * integer) into '*value' if 'node' has it; otherwise leaves '*value' as it
  * is. */
@@ -486,8 +503,7 @@ resolve_vpc(struct loader *l, const xmlNode *node)
                 return error;
             }
             for (size_t i = 0; i < vpc->n_cidrs; i++) {
-                if (tm_cidr_contains(&vpc->cidrs[i], &cidr.addr)
-                    || tm_cidr_contains(&cidr, &vpc->cidrs[i].addr)) {
+                if (tm_cidrs_overlap(&vpc->cidrs[i], &cidr)) {
                     return ERROR_AT_NODE(l, c, "cidr-block %s overlaps "
                                          "another CIDR of %s",
                                          attr(c, "cidr"), vpc->id);
@@ -501,19 +517,6 @@ resolve_vpc(struct loader *l, const xmlNode *node)
         }
     }
     return NULL;
-}
-
-static bool
-vpc_contains_cidr(const struct sim_vpc *vpc, const struct tm_cidr *cidr)
-{
-    for (size_t i = 0; i < vpc->n_cidrs; i++) {
-        if (vpc->cidrs[i].ipv4 == cidr->ipv4
-            && vpc->cidrs[i].plen <= cidr->plen
-            && tm_cidr_contains(&vpc->cidrs[i], &cidr->addr)) {
-            return true;
-        }
-    }
-    return false;
 }
 
 /* Returns the main route table of 'vpc', for subnets that name none: its
@@ -557,7 +560,12 @@ resolve_subnet(struct loader *l, const xmlNode *node)
     if (error) {
         return error;
     }
-    if (!vpc_contains_cidr(subnet->vpc, &subnet->cidr)) {
+
+    /* The VPC's CIDRs do not overlap: the one with the subnet's first
+     * address is the only one that can hold it all. */
+    const struct tm_cidr *vpc_cidr = sim_vpc_cidr_of(subnet->vpc,
+                                                     &subnet->cidr.addr);
+    if (!vpc_cidr || vpc_cidr->plen > subnet->cidr.plen) {
         return ERROR_AT_NODE(l, node, "subnet %s: %s is not within the "
                              "CIDRs of %s", subnet->id, attr(node, "cidr"),
                              subnet->vpc->id);
@@ -855,7 +863,10 @@ resolve_eni(struct loader *l, const xmlNode *node)
                              "in subnet %s (%s)", eni->id, attr(node, "ip"),
                              subnet->id, attr(node, "subnet"));
     }
-    eni->mac = nullable_xstrdup(attr(node, "mac"));
+    error = parse_mac_attr(l, node, "mac", &eni->mac);
+    if (error) {
+        return error;
+    }
     eni->instance_type = nullable_xstrdup(attr(node, "instance-type"));
     error = parse_int_attr(l, node, "mtu", &mtu);
     if (!error && (mtu < 68 || mtu > 9001)) {
@@ -1521,44 +1532,6 @@ resolve_all(struct loader *l, const xmlNode *root)
 
 /* ---- Pass 3: cross-checks. ---- */
 
-static bool
-cidrs_overlap(const struct tm_cidr *a, const struct tm_cidr *b)
-{
-    return (a->ipv4 == b->ipv4
-            && (tm_cidr_contains(a, &b->addr)
-                || tm_cidr_contains(b, &a->addr)));
-}
-
-/* Returns true if 'account' may place its own objects in 'vpc': it owns it,
- * or some subnet of 'vpc' is shared with it. */
-static bool
-vpc_usable_by(const struct sim_topology *topo, const struct sim_vpc *vpc,
-              const struct sim_account *account)
-{
-    if (vpc->owner == account) {
-        return true;
-    }
-    for (size_t i = 0; i < topo->n_subnets; i++) {
-        if (topo->subnets[i]->vpc == vpc
-            && sset_contains(&topo->subnets[i]->shared_with, account->id)) {
-            return true;
-        }
-    }
-    return false;
-}
-
-static bool
-vpc_attached_to(const struct sim_topology *topo, const struct sim_vpc *vpc,
-                const struct sim_tgw *tgw)
-{
-    for (size_t i = 0; i < tgw->n_attachments; i++) {
-        if (tgw->attachments[i]->vpc == vpc) {
-            return true;
-        }
-    }
-    return false;
-}
-
 /* Checks that each network interface is in a subnet its account may use,
  * with security groups of its VPC, at an address of its own there. */
 static char *
@@ -1619,7 +1592,7 @@ cross_check(struct loader *l)
     for (size_t i = 0; i < topo->n_groups; i++) {
         const struct sim_security_group *sg = topo->groups[i];
 
-        if (!vpc_usable_by(topo, sg->vpc, sg->owner)) {
+        if (!sim_vpc_usable_by(topo, sg->vpc, sg->owner)) {
             return error_at(l, sg->line, "security-group %s: account %s "
                             "may not create it in %s, which belongs to "
                             "account %s and has no subnet shared with it",
@@ -1654,7 +1627,7 @@ cross_check(struct loader *l)
                                 rtb->vpc->id);
             }
             tgw = shash_find_data(&topo->tgws_by_id, route->target);
-            if (tgw && !vpc_attached_to(topo, rtb->vpc, tgw)) {
+            if (tgw && !sim_tgw_attachment_of(tgw, rtb->vpc)) {
                 return error_at(l, route->line, "route table %s: %s has no "
                                 "attachment to transit gateway %s",
                                 rtb->id, rtb->vpc->id, tgw->id);
@@ -1670,8 +1643,8 @@ cross_check(struct loader *l)
         }
         for (size_t a = 0; a < pcx->requester->n_cidrs; a++) {
             for (size_t b = 0; b < pcx->accepter->n_cidrs; b++) {
-                if (cidrs_overlap(&pcx->requester->cidrs[a],
-                                  &pcx->accepter->cidrs[b])) {
+                if (tm_cidrs_overlap(&pcx->requester->cidrs[a],
+                                     &pcx->accepter->cidrs[b])) {
                     struct ds s = DS_EMPTY_INITIALIZER;
 
                     tm_cidr_format(&pcx->requester->cidrs[a], &s);

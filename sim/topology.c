@@ -15,8 +15,9 @@
  */
 
 
-/* The network model's lifecycle: a topology is created empty, filled by its
- * loader (sim/topology-load.c) and destroyed. */
+/* The network model's lifecycle (a topology is created empty, filled by its
+ * loader, sim/topology-load.c, and destroyed) and the queries over it that
+ * the loader and the check share. */
 
 #include <config.h>
 
@@ -24,6 +25,7 @@
 
 #include <stdlib.h>
 
+#include "sset.h"
 #include "util.h"
 
 #define SIM_KIND(TYPE, NAME)                                            \
@@ -110,7 +112,6 @@ sim_topology_destroy(struct sim_topology *topo)
     }
     for (size_t i = 0; i < topo->n_enis; i++) {
         free(topo->enis[i]->id);
-        free(topo->enis[i]->mac);
         free(topo->enis[i]->groups);
         free(topo->enis[i]->instance_type);
         free(topo->enis[i]);
@@ -195,3 +196,46 @@ sim_eni_vpc(const struct sim_eni *eni)
     return eni->subnet->vpc;
 }
 
+
+/* Returns the CIDR block of 'vpc' that contains 'ip', or NULL if none does.
+ * A VPC's blocks do not overlap, so there is at most one. */
+const struct tm_cidr *
+sim_vpc_cidr_of(const struct sim_vpc *vpc, const struct in6_addr *ip)
+{
+    for (size_t i = 0; i < vpc->n_cidrs; i++) {
+        if (tm_cidr_contains(&vpc->cidrs[i], ip)) {
+            return &vpc->cidrs[i];
+        }
+    }
+    return NULL;
+}
+
+/* Returns true if 'account' may place its own objects in 'vpc': it owns it,
+ * or some subnet of 'vpc' is shared with it. */
+bool
+sim_vpc_usable_by(const struct sim_topology *topo, const struct sim_vpc *vpc,
+                  const struct sim_account *account)
+{
+    if (vpc->owner == account) {
+        return true;
+    }
+    for (size_t i = 0; i < topo->n_subnets; i++) {
+        if (topo->subnets[i]->vpc == vpc
+            && sset_contains(&topo->subnets[i]->shared_with, account->id)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Returns the attachment of 'vpc' to 'tgw', or NULL if it has none. */
+const struct sim_tgw_attachment *
+sim_tgw_attachment_of(const struct sim_tgw *tgw, const struct sim_vpc *vpc)
+{
+    for (size_t i = 0; i < tgw->n_attachments; i++) {
+        if (tgw->attachments[i]->vpc == vpc) {
+            return tgw->attachments[i];
+        }
+    }
+    return NULL;
+}

@@ -13,7 +13,7 @@
 
 set -e
 me=sandbox-probe.sh
-tmsim=$(pwd)/sim/tm-sim
+tmsim=$(pwd)/utilities/tm-sim
 topologies=${srcdir:-.}/topologies
 
 . "$(dirname "$0")/dp-sandbox.sh"

@@ -111,6 +111,27 @@ test_cidr_contains(void)
 }
 
 static void
+test_cidrs_overlap(void)
+{
+    struct tm_cidr big, small, beside, v6;
+
+    CU_ASSERT_PTR_NULL(tm_parse_cidr("10.0.0.0/16", &big));
+    CU_ASSERT_PTR_NULL(tm_parse_cidr("10.0.128.0/20", &small));
+    CU_ASSERT_PTR_NULL(tm_parse_cidr("10.1.0.0/16", &beside));
+    CU_ASSERT_PTR_NULL(tm_parse_cidr("::/0", &v6));
+
+    CU_ASSERT(tm_cidrs_overlap(&big, &small));
+    CU_ASSERT(tm_cidrs_overlap(&small, &big));
+    CU_ASSERT(tm_cidrs_overlap(&big, &big));
+    CU_ASSERT(!tm_cidrs_overlap(&big, &beside));
+    CU_ASSERT(!tm_cidrs_overlap(&small, &beside));
+
+    /* ::/0 holds every IPv6 address, but no IPv4-mapped one. */
+    CU_ASSERT(!tm_cidrs_overlap(&v6, &big));
+    CU_ASSERT(!tm_cidrs_overlap(&big, &v6));
+}
+
+static void
 test_parse_port_range(void)
 {
     struct tm_port_range r;
@@ -1267,6 +1288,7 @@ test_describe_visibility(void)
 static CU_TestInfo value_tests[] = {
     TEST(test_parse_cidr),
     TEST(test_cidr_contains),
+    TEST(test_cidrs_overlap),
     TEST(test_parse_port_range),
     TEST(test_parse_protocol),
     TEST(test_instance_types),

@@ -356,6 +356,7 @@ bool tm_parse_direction(const char *, enum tm_direction *);
 bool tm_parse_rule_action(const char *, enum tm_rule_action *);
 
 bool tm_cidr_contains(const struct tm_cidr *, const struct in6_addr *);
+bool tm_cidrs_overlap(const struct tm_cidr *, const struct tm_cidr *);
 void tm_cidr_format(const struct tm_cidr *, struct ds *);
 void tm_ip_format(const struct in6_addr *, struct ds *);
 const char *tm_direction_to_string(enum tm_direction);
