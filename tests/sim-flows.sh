@@ -44,6 +44,16 @@ check "default: one block per hypervisor" \
     test "$(grep -c '^# hypervisor' "$tmp/out")" = 2
 check "default: flows parse" parses
 
+# --include-blocked: tms-web's copies are compiled too (AWS runs the
+# session; the network drops them), the exit status stays 1.
+flows "$topologies/default.xml" --include-blocked
+check "--include-blocked: exit status 1" test $status = 1
+check "--include-blocked: tms-web not left out" \
+    sh -c "! grep -q 'tms-web left out' '$tmp/err'"
+check "--include-blocked: tms-web's copies (VNI 200)" grep -q -F \
+    'set_field:0xc8->tun_id' "$tmp/out"
+check "--include-blocked: flows parse" parses
+
 flows "$topologies/default.xml" --hypervisor=hv2
 check "hv2: only hv2" test "$(grep -c '^# hypervisor hv2,' "$tmp/out")" = 1
 check "hv2: no copies (no source there)" \
