@@ -155,3 +155,18 @@ bench: bench-e2e
 bench-e2e:
 	$(AM_V_at)OVS_BUILDDIR='$(OVS_BUILDDIR)' $(SHELL) \
 	    $(srcdir)/tests/dp-e2e-bench.sh || test $$? = 77
+
+# The mininet scripts (topologies/tm-mininet): the user guide's examples
+# with real traffic, and a fixed-seed subset of the fidelity run, as root
+# (skipped otherwise).  "make check-fidelity" runs the whole of it:
+# FIDELITY_COUNT random topologies, requiring every connectivity code.
+TESTS += tests/tm-mininet-e2e tests/fidelity-subset.sh
+EXTRA_DIST += tests/tm-mininet-e2e tests/tm-fidelity \
+	tests/fidelity-subset.sh $(wildcard $(srcdir)/tests/fidelity/*.xml)
+FIDELITY_COUNT = 200
+.PHONY: check-fidelity
+check-fidelity: all
+	$(AM_V_at)OVS_BUILDDIR='$(OVS_BUILDDIR)' \
+	TM_SIM='$(abs_builddir)/utilities/tm-sim' \
+	$(srcdir)/tests/tm-fidelity --count=$(FIDELITY_COUNT) \
+	    --require-coverage --keep=$(abs_builddir)/fidelity-disagreements

@@ -57,6 +57,7 @@ What AWS does, each piece by the kernel or Open vSwitch doing it:
 
 Only IPv4 topologies are built."""
 
+import fcntl
 import ipaddress
 import json
 import os
@@ -814,6 +815,15 @@ def install_mirrors(lab):
         with open(fname, 'w') as f:
             f.write('\n'.join(flows) + '\n')
         lab.ovs.ofctl('--bundle', 'replace-flows', bridge, fname)
+
+
+def lock():
+    """Waits until no other lab is up on this machine (they would share
+    node names), then holds that until the returned file is closed or the
+    process ends."""
+    f = open('/tmp/tm-mininet.lock', 'w')
+    fcntl.flock(f, fcntl.LOCK_EX)
+    return f
 
 
 # -- Cleaning up, and looking for what was left. --
