@@ -81,7 +81,7 @@ class Gen(object):
                     host[net] = host.get(net, 9) + 1
                     v['enis'].append({
                         'id': 'eni-%s-%d-%d' % (role, v['k'], i),
-                        'role': role, 'subnet': sn,
+                        'role': role, 'subnet': sn, 'k': v['k'],
                         'ip': '10.%d.%d.%d' % (net[0], net[1], host[net]),
                         'mac': '02:00:%02x:%02x:%02x:%02x' % (
                             v['k'], net[1], host[net], i),
@@ -187,19 +187,23 @@ class Gen(object):
 
     # -- Writing. --
 
-    def group_rules(self, v, allow_nlb_ref=None):
-        """Ingress rules of a target's group, in 'v'."""
+    def group_rules(self, v, allow_nlb_ref=None, eni=None):
+        """Ingress rules of the group of 'eni', a target in 'v'."""
+        # References are mostly to the group of a source that mirrors to
+        # it, so that the way the copy comes decides.
+        refs = [src['k'] for src, (kind, tgt), _, _ in self.sessions
+                if tgt is eni] or [self.pick(self.vpcs)['k']]
         c = self.r.random()
-        if c < 0.35:
+        if c < 0.5:
             rules = [('17', '4789', 'cidr', '10.0.0.0/8')]
-        elif c < 0.5:
+        elif c < 0.6:
             rules = [('-1', None, 'cidr', self.pick(self.vpcs)['cidr'])]
-        elif c < 0.7:
-            ref = 'sg-src-%d' % self.pick(self.vpcs)['k']
-            rules = [('17', '4789', 'group', ref)]
         elif c < 0.8:
+            ref = 'sg-src-%d' % self.pick(refs)
+            rules = [('17', '4789', 'group', ref)]
+        elif c < 0.85:
             rules = [('17', '4790', 'cidr', '0.0.0.0/0')]
-        elif c < 0.9 and allow_nlb_ref:
+        elif c < 0.93 and allow_nlb_ref:
             rules = [('17', '4789', 'group', allow_nlb_ref)]
         else:
             rules = []
@@ -229,7 +233,7 @@ class Gen(object):
                    self.pick(['allow', 'allow', 'deny']), proto,
                    self.pick(cidrs), ports))
         # Mostly, let the rest through.
-        if self.chance(0.6):
+        if self.chance(0.75):
             for d in ('ingress', 'egress'):
                 entries.append('<entry rule-number="1000" direction="%s" '
                                'rule-action="allow" protocol="-1" '
@@ -239,7 +243,7 @@ class Gen(object):
     def routes(self, v):
         out = []
         for o in self.vpcs:
-            if o is v or not self.chance(0.75):
+            if o is v or not self.chance(0.85):
                 continue
             choices = []
             key = tuple(sorted((v['k'], o['k'])))
@@ -251,7 +255,8 @@ class Gen(object):
             other_pcx = [p['id'] for kk, p in self.pcx.items()
                          if v['k'] in kk and kk != key]
             choices += other_pcx
-            choices += ['igw-%d' % v['k'], None]
+            if self.chance(0.3) or not choices:
+                choices += ['igw-%d' % v['k'], None]
             target = self.pick(choices)
             dest = o['cidr'] if self.chance(0.85) else '10.0.0.0/8'
             if any(dest == d for d, _ in out) or dest == v['cidr']:
@@ -277,7 +282,7 @@ class Gen(object):
             acls = ['acl-%d-%d' % (k, i) for i in range(self.r.randint(1, 2))]
             used_acls = set()
             for sn in v['subnets']:
-                acl = self.pick(acls) if self.chance(0.35) else None
+                acl = self.pick(acls) if self.chance(0.25) else None
                 if acl:
                     used_acls.add(acl)
                 x('<subnet id="%s" cidr="%s" availability-zone="%s" '
@@ -306,7 +311,7 @@ class Gen(object):
                     groups = 'sg-src-%d' % k
                 else:
                     groups = 'sg-%s' % e['id']
-                    rules = self.group_rules(v, nlb_group)
+                    rules = self.group_rules(v, nlb_group, e)
                     x('<security-group id="%s">%s</security-group>'
                       % (groups, ''.join(self.rule_xml('ingress', rl)
                                          for rl in rules)))
@@ -321,8 +326,8 @@ class Gen(object):
                                      ('17', '4789', 'group',
                                       'sg-src-%d' % k)])
                     eg = self.pick([('-1', None, 'cidr', '0.0.0.0/0'),
-                                    ('17', '4789', 'cidr', v['cidr']),
-                                    None])
+                                    ('17', '4789', 'cidr', v['cidr'])] * 2
+                                   + [None])
                     x('<security-group id="%s">%s%s</security-group>'
                       % (nlb_group, self.rule_xml('ingress', ing),
                          self.rule_xml('egress', eg) if eg else ''))

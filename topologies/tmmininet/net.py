@@ -527,10 +527,10 @@ class Lab(object):
                 aid = t.subnets[sid].acl
                 if aid:
                     k = acls.index(aid)
-                    jumps += ('    iifname "%s" jump acl%d_e\n'
-                              '    oifname "%s" jump acl%d_i\n'
-                              % (self.subnet_intf[sid], k,
-                                 self.subnet_intf[sid], k))
+                    i = self.subnet_intf[sid]
+                    jumps += ('    iifname "%s" oifname != "%s" jump acl%d_e\n'
+                              '    oifname "%s" iifname != "%s" jump acl%d_i\n'
+                              % (i, i, k, i, i, k))
             self._nft(r, 'table inet tmacl {\n%s  chain forward {\n'
                       '    type filter hook forward priority 0; '
                       'policy accept;\n%s  }\n}\n' % (chains, jumps))
@@ -547,7 +547,7 @@ class Lab(object):
             routes[c] = 'throw %s' % c
         for route in t.route_tables[t.subnets[sid].route_table].routes:
             d = route.destination
-            if d.version != 4:
+            if d.version != 4 or d in vpc.cidrs:
                 continue
             target = route.target
             how = 'blackhole %s' % d
@@ -585,8 +585,12 @@ class Lab(object):
                     for c in t.vpcs[b].cidrs:
                         cmds.append('ip route add %s via %s dev %s table %d'
                                     % (c, hop, out_intf, table))
-                cmds.append('ip rule add pref %d iif %s lookup %d'
-                            % (100 + k, pcx.sides[a][0], table))
+                # Only what comes from the side's own VPC: no edge-to-edge
+                # routing through the peering.
+                for n, c in enumerate(t.vpcs[a].cidrs):
+                    cmds.append('ip rule add pref %d iif %s from %s lookup %d'
+                                % (100 + 10 * k + n, pcx.sides[a][0], c,
+                                   table))
             cmds.append('ip rule add pref 5001 blackhole')
             for c in cmds:
                 out = p.cmd(c + ' 2>&1')
