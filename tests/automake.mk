@@ -1,3 +1,61 @@
+# The autotest suite (tests/testsuite.at, one .at file per area), built
+# with autom4te on Open vSwitch's own test macros, read from the Open
+# vSwitch source tree at build time as OVN's suite reads them.  "make check"
+# runs it after the CUnit programs, with TESTSUITEFLAGS (-j2, -k KEYWORD,
+# --recheck, test numbers: see tests/testsuite.at); RECHECK=yes runs the
+# failed tests once more.
+TESTSUITE_AT = \
+	tests/testsuite.at \
+	tests/tm-macros.at \
+	tests/examples.at \
+	tests/sim.at \
+	tests/probe.at \
+	tests/dp-action.at \
+	tests/sandbox-pcap.at \
+	tests/sandbox-differential.at \
+	tests/mininet.at
+OVS_MACROS_AT = \
+	$(OVS_SRCDIR)/tests/ovs-macros.at \
+	$(OVS_SRCDIR)/tests/ovsdb-macros.at \
+	$(OVS_SRCDIR)/tests/ofproto-macros.at
+EXTRA_DIST += $(TESTSUITE_AT) tests/atlocal.in
+TESTSUITE = tests/testsuite
+TESTSUITE_DIR = $(abs_top_builddir)/tests/testsuite.dir
+DISTCLEANFILES += tests/atconfig tests/atlocal
+CLEANFILES += $(TESTSUITE) tests/package.m4
+
+# The programs of the tests: Open vSwitch's daemons and utilities, then the
+# project's (a relative folder is looked for in the build and the source).
+AUTOTEST_PATH = $(OVS_BUILDDIR)/utilities:$(OVS_BUILDDIR)/vswitchd:$(OVS_BUILDDIR)/ovsdb:sim:utilities:ovs-plugin:tests
+
+AUTOTEST = $(AUTOM4TE) --language=autotest
+$(TESTSUITE): tests/package.m4 $(TESTSUITE_AT) $(OVS_MACROS_AT)
+	$(AM_V_GEN)$(AUTOTEST) -I tests -I '$(srcdir)' -I '$(OVS_SRCDIR)' \
+	    -o $@.tmp $(srcdir)/tests/testsuite.at && mv $@.tmp $@
+
+tests/package.m4: $(top_srcdir)/configure.ac
+	$(AM_V_GEN)$(MKDIR_P) tests && { \
+	  echo '# Signature of the current package.' && \
+	  echo 'm4_define([AT_PACKAGE_NAME],      [$(PACKAGE_NAME)])' && \
+	  echo 'm4_define([AT_PACKAGE_TARNAME],   [$(PACKAGE_TARNAME)])' && \
+	  echo 'm4_define([AT_PACKAGE_VERSION],   [$(PACKAGE_VERSION)])' && \
+	  echo 'm4_define([AT_PACKAGE_STRING],    [$(PACKAGE_STRING)])' && \
+	  echo 'm4_define([AT_PACKAGE_BUGREPORT], [$(PACKAGE_BUGREPORT)])'; \
+	} > $@.tmp && mv $@.tmp $@
+
+check-local: $(TESTSUITE) tests/atlocal
+	$(AM_V_at)set $(SHELL) '$(TESTSUITE)' -C tests \
+	    AUTOTEST_PATH='$(AUTOTEST_PATH)'; \
+	"$$@" $(TESTSUITEFLAGS) || \
+	(test -z "$$(find $(TESTSUITE_DIR) -name 'asan.*')" && \
+	 test -z "$$(find $(TESTSUITE_DIR) -name 'ubsan.*')" && \
+	 test X'$(RECHECK)' = Xyes && "$$@" --recheck)
+
+clean-local: clean-testsuite
+.PHONY: clean-testsuite
+clean-testsuite:
+	test ! -f '$(TESTSUITE)' || $(SHELL) '$(TESTSUITE)' -C tests --clean
+
 # Unit tests (CUnit).
 check_PROGRAMS += tests/tm-unit
 tests_tm_unit_SOURCES = \
@@ -9,9 +67,6 @@ tests_tm_unit_SOURCES = \
 tests_tm_unit_LDADD = $(TM_LIBS) $(CUNIT_LIBS)
 TESTS += tests/tm-unit
 
-# The examples of the user guide must decide as the guide says.
-TESTS += tests/tm-examples.sh
-EXTRA_DIST += tests/tm-examples.sh
 
 # Benchmarks: "make bench" prints a table of side-by-side ratios.
 noinst_PROGRAMS += tests/tm-bench
@@ -34,7 +89,8 @@ check-style:
 	$(AM_V_at)cd $(srcdir) && $(PYTHON3) \
 	    '$(OVS_SRCDIR)/utilities/checkpatch.py' -q -f $(sort $(STYLE_FILES))
 
-# The simulator's unit tests (CUnit), golden reports and bad input.
+# The simulator's unit tests (CUnit); its golden reports (tests/golden),
+# bad input and "tm-sim flows" are in tests/sim.at.
 check_PROGRAMS += tests/tm-sim-unit
 tests_tm_sim_unit_SOURCES = \
 	tests/tm-sim-test.h \
@@ -48,9 +104,7 @@ tests_tm_sim_unit_LDADD = ovs-plugin/libtmirror-ovs.la $(TM_SIM_LIBS) \
 TESTS += tests/tm-sim-unit
 STYLE_FILES += $(filter %.c %.h,$(tests_tm_sim_unit_SOURCES))
 
-TESTS += tests/sim-golden.sh tests/sim-bad-input.sh tests/sim-flows.sh
-EXTRA_DIST += tests/sim-golden.sh tests/sim-bad-input.sh tests/sim-flows.sh \
-	$(wildcard $(srcdir)/tests/golden/*.json)
+EXTRA_DIST += $(wildcard $(srcdir)/tests/golden/*.json)
 
 # The simulator's benchmark, part of "make bench".
 noinst_PROGRAMS += tests/tm-sim-bench
@@ -91,7 +145,7 @@ fuzz: tests/fuzz-topology
 
 # The flow compiler, proven in Open vSwitch sandboxes (dummy datapath,
 # private folders, no root): tm-flowgen prints models, flows and packets
-# with the reference evaluator's expectations for the shell tests.
+# with the reference evaluator's expectations for the sandbox tests.
 noinst_PROGRAMS += tests/tm-flowgen
 tests_tm_flowgen_SOURCES = tests/tm-flowgen.c
 tests_tm_flowgen_LDADD = $(TM_OVS_LIBS)
@@ -101,11 +155,10 @@ STYLE_FILES += $(tests_tm_flowgen_SOURCES)
 tests_tm_unit_SOURCES += tests/test-compile.c tests/tm-test-compile.h
 tests_tm_unit_LDADD += ovs-plugin/libtmirror-ovs.la
 
-# The sandbox tests run the Open vSwitch that the project builds against.
-AM_TESTS_ENVIRONMENT = OVS_BUILDDIR='$(OVS_BUILDDIR)'; export OVS_BUILDDIR;
-TESTS += tests/sandbox-pcap.sh tests/sandbox-differential.sh
-EXTRA_DIST += tests/sandbox-pcap.sh tests/sandbox-differential.sh \
-	tests/tm-sandbox.sh
+# The sandbox tests (tests/sandbox-pcap.at, tests/sandbox-differential.at)
+# and what they read.
+EXTRA_DIST += tests/pcap-expect.awk tests/pcap-copies.awk \
+	tests/pcap-counters.awk tests/trace-copies.awk tests/tm-sandbox.sh
 
 # The flow compiler's benchmark rows.
 tests_tm_bench_LDADD += ovs-plugin/libtmirror-ovs.la
@@ -126,13 +179,9 @@ EXTRA_DIST += tests/tm-demo.sh
 # The vxlan_mirror action that ovs-plugin/patches adds to Open vSwitch, end
 # to end in a sandbox of the patched ovs-vswitchd (dummy datapath, private
 # folders): the bytes of the mirrored copies, checked one by one.
-TESTS += tests/dp-action.sh
-EXTRA_DIST += tests/dp-action.sh tests/dp-sandbox.sh
+# Its tests are in tests/dp-action.at, with tests/dp-action.py.
+EXTRA_DIST += tests/dp-action.py tests/dp-sandbox.sh
 
-# The datapath support probe behind "tm-sim flows --backend=auto", against
-# a sandboxed ovs-vswitchd with the action turned on and off.
-TESTS += tests/sandbox-probe.sh
-EXTRA_DIST += tests/sandbox-probe.sh tests/tm-check.sh
 
 # Instructions per packet (valgrind's callgrind) of the vxlan_mirror action
 # against the native clone + tunnel push backend, side by side, truncated
@@ -156,13 +205,13 @@ bench-e2e:
 	$(AM_V_at)OVS_BUILDDIR='$(OVS_BUILDDIR)' $(SHELL) \
 	    $(srcdir)/tests/dp-e2e-bench.sh || test $$? = 77
 
-# The mininet scripts (topologies/tm-mininet): the user guide's examples
-# with real traffic, and a fixed-seed subset of the fidelity run, as root
-# (skipped otherwise).  "make check-fidelity" runs the whole of it:
-# FIDELITY_COUNT random topologies, requiring every connectivity code.
-TESTS += tests/tm-mininet-e2e tests/fidelity-subset.sh
+# The mininet scripts (topologies/tm-mininet): tests/mininet.at runs the
+# user guide's examples with real traffic, and a fixed-seed subset of the
+# fidelity run, as root (skipped otherwise).  "make check-fidelity" runs
+# the whole of it: FIDELITY_COUNT random topologies, requiring every
+# connectivity code.
 EXTRA_DIST += tests/tm-mininet-e2e tests/tm-fidelity \
-	tests/fidelity-subset.sh $(wildcard $(srcdir)/tests/fidelity/*.xml)
+	$(wildcard $(srcdir)/tests/fidelity/*.xml)
 FIDELITY_COUNT = 200
 .PHONY: check-fidelity
 check-fidelity: all
