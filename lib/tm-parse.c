@@ -159,10 +159,10 @@ static const struct {
     int number;
 } protocol_names[] = {
     { "all", TM_PROTO_ALL },
-    { "icmp", 1 },
-    { "tcp", 6 },
-    { "udp", 17 },
-    { "icmpv6", 58 },
+    { "icmp", IPPROTO_ICMP },
+    { "tcp", IPPROTO_TCP },
+    { "udp", IPPROTO_UDP },
+    { "icmpv6", IPPROTO_ICMPV6 },
 };
 
 /* Parses 's' as a protocol: "-1" or "all" for all protocols, an IANA

@@ -55,7 +55,32 @@
 #include "tmirror/topology.h"
 #include "util.h"
 
-#define UDP 17
+
+static const char *const code_names[] = {
+#define SIM_EXPLANATION(NAME, SUMMARY) #NAME,
+    SIM_EXPLANATIONS
+#undef SIM_EXPLANATION
+};
+
+static const char *const code_summaries[] = {
+#define SIM_EXPLANATION(NAME, SUMMARY) SUMMARY,
+    SIM_EXPLANATIONS
+#undef SIM_EXPLANATION
+};
+
+/* Returns the name of 'code', e.g. "SUBNET_ACL_RESTRICTION". */
+const char *
+sim_code_name(enum sim_code code)
+{
+    return code < SIM_N_CODES ? code_names[code] : "UNKNOWN";
+}
+
+/* Returns a one-line summary of what 'code' means. */
+const char *
+sim_code_summary(enum sim_code code)
+{
+    return code < SIM_N_CODES ? code_summaries[code] : "unknown reason";
+}
 
 const char *
 sim_verdict_to_string(enum sim_verdict verdict)
@@ -89,9 +114,10 @@ add_hop(struct sim_result *r, const char *component, const char *type)
     return hop;
 }
 
-static void OVS_PRINTF_FORMAT(6, 7)
-explain(struct sim_result *r, const char *code, const char *component,
-        const char *direction, const char *fix, const char *format, ...)
+static void OVS_PRINTF_FORMAT(6, 0)
+explain_valist(struct sim_result *r, const char *code, const char *component,
+               const char *direction, const char *fix, const char *format,
+               va_list args)
 {
     if (r->n_explanations >= r->allocated_explanations) {
         r->explanations = x2nrealloc(r->explanations,
@@ -100,14 +126,40 @@ explain(struct sim_result *r, const char *code, const char *component,
     }
 
     struct sim_explanation *e = &r->explanations[r->n_explanations++];
-    va_list args;
 
     e->code = code;
     e->component = xstrdup(component);
     e->direction = direction;
     e->fix = xstrdup(fix);
-    va_start(args, format);
     e->detail = xvasprintf(format, args);
+}
+
+/* Adds to 'r' the reason 'code', at 'component' in 'direction' (NULL if
+ * none), with the setting that would 'fix' it and a sentence made of
+ * 'format'. */
+static void OVS_PRINTF_FORMAT(6, 7)
+explain(struct sim_result *r, enum sim_code code, const char *component,
+        const char *direction, const char *fix, const char *format, ...)
+{
+    va_list args;
+
+    va_start(args, format);
+    explain_valist(r, sim_code_name(code), component, direction, fix, format,
+                   args);
+    va_end(args);
+}
+
+/* Like explain(), for the mirroring model's refusal 'error'. */
+static void OVS_PRINTF_FORMAT(5, 6)
+explain_model(struct sim_result *r, const struct tm_error *error,
+              const char *component, const char *fix, const char *format,
+              ...)
+{
+    va_list args;
+
+    va_start(args, format);
+    explain_valist(r, tm_error_code_name(error->code), component, NULL, fix,
+                   format, args);
     va_end(args);
 }
 
@@ -173,55 +225,14 @@ sim_result_find(const struct sim_result *r, const char *code)
     return NULL;
 }
 
-/* ---- Formatting helpers. ----
- *
- * The check formats addresses for every session it follows, so IPv4 is
- * formatted here without going through inet_ntop(), which costs several
- * times more; IPv6 goes the usual way. */
-
-static void
-put_ip(struct ds *s, const struct in6_addr *ip)
-{
-    if (IN6_IS_ADDR_V4MAPPED(ip)) {
-        for (int i = 12; i < 16; i++) {
-            unsigned int octet = ip->s6_addr[i];
-
-            if (i > 12) {
-                ds_put_char(s, '.');
-            }
-            if (octet >= 100) {
-                ds_put_char(s, '0' + octet / 100);
-            }
-            if (octet >= 10) {
-                ds_put_char(s, '0' + octet / 10 % 10);
-            }
-            ds_put_char(s, '0' + octet % 10);
-        }
-    } else {
-        tm_ip_format(ip, s);
-    }
-}
-
-static void
-put_cidr(struct ds *s, const struct tm_cidr *cidr)
-{
-    put_ip(s, &cidr->addr);
-    ds_put_char(s, '/');
-    if (cidr->plen >= 100) {
-        ds_put_char(s, '0' + cidr->plen / 100);
-    }
-    if (cidr->plen >= 10) {
-        ds_put_char(s, '0' + cidr->plen / 10 % 10);
-    }
-    ds_put_char(s, '0' + cidr->plen % 10);
-}
+/* ---- Formatting helpers. ---- */
 
 static char *
 ip_to_string(const struct in6_addr *ip)
 {
     struct ds s = DS_EMPTY_INITIALIZER;
 
-    put_ip(&s, ip);
+    tm_ip_format(ip, &s);
     return ds_steal_cstr(&s);
 }
 
@@ -230,7 +241,7 @@ cidr_to_string(const struct tm_cidr *cidr)
 {
     struct ds s = DS_EMPTY_INITIALIZER;
 
-    put_cidr(&s, cidr);
+    tm_cidr_format(cidr, &s);
     return ds_steal_cstr(&s);
 }
 
@@ -309,7 +320,7 @@ vpc_route_lookup(const struct sim_route_table *rtb,
 static void
 format_vpc_route(const struct vpc_route *route, struct ds *s)
 {
-    put_cidr(s, route->destination);
+    tm_cidr_format(route->destination, s);
     ds_put_format(s, " -> %s", (route->local ? "local"
                                 : route->target ? route->target
                                 : "blackhole"));
@@ -353,7 +364,7 @@ explain_more_specific(struct sim_result *r, const struct sim_route_table *rtb,
         fix = xasprintf("in route table %s, remove the route %s or point "
                         "it where %s goes", rtb->id, ds_cstr(&chosen),
                         ds_cstr(&alt));
-        explain(r, "MORE_SPECIFIC_ROUTE", rtb->id, "egress", fix,
+        explain(r, SIM_EXPL_MORE_SPECIFIC_ROUTE, rtb->id, "egress", fix,
                 "the route %s is more specific than %s and takes the copy "
                 "instead", ds_cstr(&chosen), ds_cstr(&alt));
         free(fix);
@@ -382,7 +393,7 @@ acl_evaluate(const struct sim_network_acl *acl, bool egress,
         const struct sim_acl_entry *e = &acl->entries[i];
 
         if (e->egress == egress
-            && (e->protocol == TM_PROTO_ALL || e->protocol == UDP)
+            && (e->protocol == TM_PROTO_ALL || e->protocol == IPPROTO_UDP)
             && ports_match(e->protocol, e->has_ports, &e->ports)
             && tm_cidr_contains(&e->cidr, peer)) {
             return e;
@@ -410,11 +421,11 @@ check_acl(struct sim_result *r, const struct sim_subnet *subnet,
     if (e) {
         fix = xasprintf("add to network ACL %s an %s entry numbered below "
                         "%"PRId64": <entry rule-number=\"N\" direction=\"%s\" "
-                        "rule-action=\"allow\" protocol=\"17\" cidr=\"%s\" "
+                        "rule-action=\"allow\" protocol=\"%d\" cidr=\"%s\" "
                         "from-port=\"%d\" to-port=\"%d\"/>", acl->id, dir,
-                        e->rule_number, dir, peer_cidr, SIM_VXLAN_PORT,
-                        SIM_VXLAN_PORT);
-        explain(r, "SUBNET_ACL_RESTRICTION", acl->id, dir, fix,
+                        e->rule_number, dir, IPPROTO_UDP, peer_cidr,
+                        SIM_VXLAN_PORT, SIM_VXLAN_PORT);
+        explain(r, SIM_EXPL_SUBNET_ACL_RESTRICTION, acl->id, dir, fix,
                 "%s entry %"PRId64" of network ACL %s (subnet %s, line %d) "
                 "denies UDP %d %s %s", dir, e->rule_number, acl->id,
                 subnet->id, e->line, SIM_VXLAN_PORT,
@@ -422,10 +433,10 @@ check_acl(struct sim_result *r, const struct sim_subnet *subnet,
     } else {
         fix = xasprintf("add to network ACL %s: <entry rule-number=\"N\" "
                         "direction=\"%s\" rule-action=\"allow\" "
-                        "protocol=\"17\" cidr=\"%s\" from-port=\"%d\" "
-                        "to-port=\"%d\"/>", acl->id, dir, peer_cidr,
-                        SIM_VXLAN_PORT, SIM_VXLAN_PORT);
-        explain(r, "SUBNET_ACL_RESTRICTION", acl->id, dir, fix,
+                        "protocol=\"%d\" cidr=\"%s\" from-port=\"%d\" "
+                        "to-port=\"%d\"/>", acl->id, dir, IPPROTO_UDP,
+                        peer_cidr, SIM_VXLAN_PORT, SIM_VXLAN_PORT);
+        explain(r, SIM_EXPL_SUBNET_ACL_RESTRICTION, acl->id, dir, fix,
                 "no %s entry of network ACL %s (subnet %s) allows UDP %d "
                 "%s %s, so the implicit final deny drops it", dir, acl->id,
                 subnet->id, SIM_VXLAN_PORT, egress ? "to" : "from", peer_s);
@@ -502,7 +513,7 @@ sg_rule_allows(const struct sim_sg_rule *rule, bool egress,
                const struct crossing *c, const char **sgref_off)
 {
     if (rule->egress != egress
-        || (rule->protocol != TM_PROTO_ALL && rule->protocol != UDP)
+        || (rule->protocol != TM_PROTO_ALL && rule->protocol != IPPROTO_UDP)
         || !ports_match(rule->protocol, rule->has_ports, &rule->ports)) {
         return false;
     }
@@ -569,20 +580,20 @@ check_groups(struct sim_result *r, const char *owner,
             fix = xasprintf("security group references do not hold across "
                             "a peering of transit gateways: allow the "
                             "source's address in %s's security group: "
-                            "<rule direction=\"%s\" protocol=\"17\" "
+                            "<rule direction=\"%s\" protocol=\"%d\" "
                             "from-port=\"%d\" to-port=\"%d\" cidr=\"%s\"/>",
-                            owner, dir, SIM_VXLAN_PORT, SIM_VXLAN_PORT,
-                            peer_cidr);
+                            owner, dir, IPPROTO_UDP, SIM_VXLAN_PORT,
+                            SIM_VXLAN_PORT, peer_cidr);
         } else {
             fix = xasprintf("turn on security group referencing support "
                             "on %s %s (security-group-referencing-support="
                             "\"enable\"), or allow the source's address: "
-                            "<rule direction=\"%s\" protocol=\"17\" "
+                            "<rule direction=\"%s\" protocol=\"%d\" "
                             "from-port=\"%d\" to-port=\"%d\" cidr=\"%s\"/>",
-                            c->sgref_off_type, sgref_off, dir,
+                            c->sgref_off_type, sgref_off, dir, IPPROTO_UDP,
                             SIM_VXLAN_PORT, SIM_VXLAN_PORT, peer_cidr);
         }
-        explain(r, "SG_REFERENCING_SUPPORT", sgref_off, dir, fix,
+        explain(r, SIM_EXPL_SG_REFERENCING_SUPPORT, sgref_off, dir, fix,
                 "a security group of %s lets in UDP %d from %s (%s) only by "
                 "reference to its group, and the copy crossed %s %s, which "
                 "does not carry security group references", owner,
@@ -600,17 +611,18 @@ check_groups(struct sim_result *r, const char *owner,
             n_dir += sg->rules[j].egress == egress;
         }
         fix = xasprintf("add to security group %s: <rule direction="
-                        "\"%s\" protocol=\"17\" from-port=\"%d\" "
+                        "\"%s\" protocol=\"%d\" from-port=\"%d\" "
                         "to-port=\"%d\" cidr=\"%s\"/>", sg->id, dir,
-                        SIM_VXLAN_PORT, SIM_VXLAN_PORT, peer_cidr);
+                        IPPROTO_UDP, SIM_VXLAN_PORT, SIM_VXLAN_PORT,
+                        peer_cidr);
         if (!n_dir) {
-            explain(r, "SG_HAS_NO_RULES", sg->id, dir, fix,
+            explain(r, SIM_EXPL_SG_HAS_NO_RULES, sg->id, dir, fix,
                     "security group %s of %s has no %s rule, so it "
                     "lets nothing %s, UDP %d %s %s (%s) included", sg->id,
                     owner, dir, egress ? "out" : "in", SIM_VXLAN_PORT,
                     egress ? "to" : "from", peer_s, peer->id);
         } else {
-            explain(r, "ENI_SG_RULES_MISMATCH", sg->id, dir, fix,
+            explain(r, SIM_EXPL_ENI_SG_RULES_MISMATCH, sg->id, dir, fix,
                     "no %s rule of security group %s of %s allows UDP "
                     "%d %s %s (%s)", dir, sg->id, owner, SIM_VXLAN_PORT,
                     egress ? "to" : "from", peer_s, peer->id);
@@ -699,7 +711,7 @@ check_nlb(struct sim_result *r, const struct sim_nlb *nlb,
         char *fix = xasprintf("add to load balancer %s: <listener "
                               "protocol=\"udp\" port=\"%d\"/>", nlb->id,
                               SIM_VXLAN_PORT);
-        explain(r, "ELBV2_LISTENERS_MISMATCH", nlb->id, "ingress", fix,
+        explain(r, SIM_EXPL_ELBV2_LISTENERS_MISMATCH, nlb->id, "ingress", fix,
                 "load balancer %s has no UDP listener on port %d: mirrored "
                 "copies sent to it are silently dropped", nlb->id,
                 SIM_VXLAN_PORT);
@@ -722,7 +734,7 @@ check_nlb(struct sim_result *r, const struct sim_nlb *nlb,
         char *fix = xasprintf("turn on cross-zone load balancing "
                               "(cross-zone=\"true\" on %s), or register a "
                               "healthy target in %s", nlb->id, zone);
-        explain(r, "ELB_NOT_CROSSZONE", nlb->id, "ingress", fix,
+        explain(r, SIM_EXPL_ELB_NOT_CROSSZONE, nlb->id, "ingress", fix,
                 "the node of %s in %s has no healthy target in its zone, "
                 "and cross-zone load balancing is off, so it may not use "
                 "the %"PRIuSIZE" healthy target%s in other zones",
@@ -732,7 +744,7 @@ check_nlb(struct sim_result *r, const struct sim_nlb *nlb,
         char *fix = xasprintf("register a healthy target with %s%s%s",
                               nlb->id, nlb->cross_zone ? "" : " in ",
                               nlb->cross_zone ? "" : zone);
-        explain(r, "ELBV2_NO_TARGETS_IN_AZ", nlb->id, "ingress", fix,
+        explain(r, SIM_EXPL_ELBV2_NO_TARGETS_IN_AZ, nlb->id, "ingress", fix,
                 "load balancer %s has no healthy target %s%s", nlb->id,
                 nlb->cross_zone ? "in any zone" : "in ",
                 nlb->cross_zone ? "" : zone);
@@ -875,7 +887,7 @@ tgw_route_lookup(const struct sim_tgw_route_table *rtb,
 static void
 format_tgw_route(const struct tgw_route *route, struct ds *s)
 {
-    put_cidr(s, route->destination);
+    tm_cidr_format(route->destination, s);
     ds_put_format(s, " -> %s (%s)",
                   route->attachment ? route->attachment->id : "blackhole",
                   route->propagated ? "propagated" : "static");
@@ -927,7 +939,7 @@ tgw_forward(const struct sim_topology *topo, struct sim_result *r,
                             "attachment into %s", dst_vpc->id, tgw->id,
                             rtb->id);
         }
-        explain(r, "TGW_RTB_CANNOT_ROUTE", rtb->id, "egress", fix,
+        explain(r, SIM_EXPL_TGW_RTB_CANNOT_ROUTE, rtb->id, "egress", fix,
                 "transit gateway route table %s has no route, static or "
                 "propagated, for %s", rtb->id, dst_s);
         free(fix);
@@ -947,7 +959,7 @@ tgw_forward(const struct sim_topology *topo, struct sim_result *r,
         fix = xasprintf("remove the blackhole route %s from %s, or point "
                         "it at %s's attachment", ds_cstr(&route_s), rtb->id,
                         dst_vpc->id);
-        explain(r, "BLACKHOLE_ROUTE", rtb->id, "egress", fix,
+        explain(r, SIM_EXPL_BLACKHOLE_ROUTE, rtb->id, "egress", fix,
                 "the route %s of transit gateway route table %s is a "
                 "blackhole: %s drops the copy", ds_cstr(&route_s), rtb->id,
                 tgw->id);
@@ -966,7 +978,7 @@ tgw_forward(const struct sim_topology *topo, struct sim_result *r,
             fix = xasprintf("in %s, route %s to %s's attachment instead of "
                             "back through %s", rtb->id, dst_s, dst_vpc->id,
                             next->id);
-            explain(r, "TGW_RTB_CANNOT_ROUTE", rtb->id, "egress", fix,
+            explain(r, SIM_EXPL_TGW_RTB_CANNOT_ROUTE, rtb->id, "egress", fix,
                     "the copy has gone through %"PRIuSIZE" transit gateways "
                     "and is sent on through %s: the routes of the peered "
                     "gateways make a loop", depth, next->id);
@@ -975,11 +987,11 @@ tgw_forward(const struct sim_topology *topo, struct sim_result *r,
             fix = xasprintf("on %s, associate peering attachment %s with a "
                             "route table (%s=\"...\")", peer->id, next->id,
                             ours ? "peer-association" : "association");
-            explain(r, "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION", next->id,
-                    "egress", fix, "on %s's side, peering attachment %s is "
-                    "associated with no route table, so %s cannot route "
-                    "what comes from %s", peer->id, next->id, peer->id,
-                    tgw->id);
+            explain(r, SIM_EXPL_TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION,
+                    next->id, "egress", fix, "on %s's side, peering "
+                    "attachment %s is associated with no route table, so "
+                    "%s cannot route what comes from %s", peer->id,
+                    next->id, peer->id, tgw->id);
             free(fix);
         } else {
             add_hop(r, peer->id, "transit-gateway");
@@ -991,10 +1003,10 @@ tgw_forward(const struct sim_topology *topo, struct sim_result *r,
     } else if (next->vpc != dst_vpc) {
         fix = xasprintf("route %s in %s to %s's attachment", dst_s, rtb->id,
                         dst_vpc->id);
-        explain(r, "TGW_RTB_NO_ROUTE_TO_TGW_ATTACHMENT", rtb->id, "egress",
-                fix, "the route %s of %s sends the copy to %s (%s), but the "
-                "target is in %s", ds_cstr(&route_s), rtb->id, next->id,
-                next->vpc->id, dst_vpc->id);
+        explain(r, SIM_EXPL_TGW_RTB_NO_ROUTE_TO_TGW_ATTACHMENT,
+                rtb->id, "egress", fix, "the route %s of %s sends the copy "
+                "to %s (%s), but the target is in %s", ds_cstr(&route_s),
+                rtb->id, next->id, next->vpc->id, dst_vpc->id);
         free(fix);
     } else {
         /* The gateway keeps the copy in its zone when the attachment has a
@@ -1017,7 +1029,7 @@ tgw_forward(const struct sim_topology *topo, struct sim_result *r,
         if (vpc_route_lookup(out_rtb, &dst->ip, &route) && route.local) {
             struct ds s = DS_EMPTY_INITIALIZER;
 
-            put_cidr(&s, route.destination);
+            tm_cidr_format(route.destination, &s);
             smap_add(&hop->attrs, "route", ds_cstr(&s));
             smap_add(&hop->attrs, "target", "local");
             ds_destroy(&s);
@@ -1025,8 +1037,8 @@ tgw_forward(const struct sim_topology *topo, struct sim_result *r,
         } else {
             fix = xasprintf("in route table %s, let the local route of %s "
                             "deliver %s", out_rtb->id, dst_vpc->id, dst_s);
-            explain(r, "MORE_SPECIFIC_ROUTE", out_rtb->id, "egress", fix,
-                    "route table %s of %s's transit gateway subnet %s "
+            explain(r, SIM_EXPL_MORE_SPECIFIC_ROUTE, out_rtb->id, "egress",
+                    fix, "route table %s of %s's transit gateway subnet %s "
                     "sends %s elsewhere than to its local route",
                     out_rtb->id, dst_vpc->id, out_subnet->id, dst_s);
             free(fix);
@@ -1044,8 +1056,8 @@ tgw_forward(const struct sim_topology *topo, struct sim_result *r,
                 fix = xasprintf("in %s, remove the route %s or point it "
                                 "where %s goes", rtb->id, ds_cstr(&route_s),
                                 ds_cstr(&alt));
-                explain(r, "MORE_SPECIFIC_ROUTE", rtb->id, "egress", fix,
-                        "the route %s is more specific than %s and takes "
+                explain(r, SIM_EXPL_MORE_SPECIFIC_ROUTE, rtb->id, "egress",
+                        fix, "the route %s is more specific than %s and takes "
                         "the copy instead", ds_cstr(&route_s),
                         ds_cstr(&alt));
                 free(fix);
@@ -1082,7 +1094,7 @@ route_tgw(const struct sim_topology *topo, struct sim_result *r,
     if (!attachment_subnet_in(att, zone)) {
         fix = xasprintf("add to attachment %s a subnet of %s in zone %s "
                         "(subnets=\"...\")", att->id, vpc->id, zone);
-        explain(r, "TGW_ROUTE_AZ_RESTRICTION", att->id, "egress", fix,
+        explain(r, SIM_EXPL_TGW_ROUTE_AZ_RESTRICTION, att->id, "egress", fix,
                 "attachment %s of %s to %s has no subnet in zone %s, where "
                 "the source is: %s cannot be reached from there", att->id,
                 vpc->id, tgw->id, zone, tgw->id);
@@ -1092,7 +1104,7 @@ route_tgw(const struct sim_topology *topo, struct sim_result *r,
     if (!att->association) {
         fix = xasprintf("associate attachment %s with a route table of %s "
                         "(association=\"...\")", att->id, tgw->id);
-        explain(r, "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION", att->id,
+        explain(r, SIM_EXPL_TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION, att->id,
                 "egress", fix, "attachment %s of %s to %s is associated "
                 "with no transit gateway route table, so %s cannot route "
                 "what comes from %s", att->id, vpc->id, tgw->id, tgw->id,
@@ -1129,7 +1141,7 @@ route(const struct sim_topology *topo, struct sim_result *r,
                         "reaches it: <route destination=\"%s\" "
                         "target=\"...\"/>", rtb->id, want_s, dst_vpc->id,
                         want_s);
-        explain(r, "NO_ROUTE_TO_DESTINATION", rtb->id, "egress", fix,
+        explain(r, SIM_EXPL_NO_ROUTE_TO_DESTINATION, rtb->id, "egress", fix,
                 "route table %s (subnet %s, %s) has no route for %s",
                 rtb->id, src_subnet->id, vpc->id, dst_s);
         free(fix);
@@ -1152,7 +1164,7 @@ route(const struct sim_topology *topo, struct sim_result *r,
             fix = xasprintf("give %s and %s CIDRs that do not overlap, and "
                             "connect them by peering or a transit gateway",
                             vpc->id, dst_vpc->id);
-            explain(r, "DISCONNECTED_VPCS", rtb->id, "egress", fix,
+            explain(r, SIM_EXPL_DISCONNECTED_VPCS, rtb->id, "egress", fix,
                     "%s is in the local range %s of %s, so the copy stays "
                     "in %s; the target is in %s", dst_s,
                     ds_cstr(&route_s), vpc->id, vpc->id, dst_vpc->id);
@@ -1162,7 +1174,7 @@ route(const struct sim_topology *topo, struct sim_result *r,
         fix = xasprintf("remove the blackhole route %s from route table %s, "
                         "or replace it by a route to a peering connection "
                         "or transit gateway", ds_cstr(&route_s), rtb->id);
-        explain(r, "BLACKHOLE_ROUTE", rtb->id, "egress", fix,
+        explain(r, SIM_EXPL_BLACKHOLE_ROUTE, rtb->id, "egress", fix,
                 "the route %s of route table %s is a blackhole and drops "
                 "the copy", ds_cstr(&route_s), rtb->id);
         free(fix);
@@ -1177,7 +1189,7 @@ route(const struct sim_topology *topo, struct sim_result *r,
             fix = xasprintf("have the owner of %s accept peering connection "
                             "%s (status=\"active\")", pcx->accepter->id,
                             pcx->id);
-            explain(r, "BAD_STATE_PCX", pcx->id, "egress", fix,
+            explain(r, SIM_EXPL_BAD_STATE_PCX, pcx->id, "egress", fix,
                     "peering connection %s is %s, not active: it carries "
                     "no traffic", pcx->id, pcx->status);
             free(fix);
@@ -1192,16 +1204,16 @@ route(const struct sim_topology *topo, struct sim_result *r,
                                "transitive) or connect them through a "
                                "transit gateway, and route %s there",
                                vpc->id, dst_vpc->id, dst_s));
-            explain(r, "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR", pcx->id, "egress",
-                    fix, "peering connection %s only carries traffic to "
-                    "%s's CIDRs; %s is in %s, not in %s (peering is not "
-                    "transitive)", pcx->id, peer->id, dst_s, dst_vpc->id,
-                    peer->id);
+            explain(r, SIM_EXPL_PCX_REQUIRES_ADDRESS_IN_VPC_CIDR, pcx->id,
+                    "egress", fix, "peering connection %s only carries "
+                    "traffic to %s's CIDRs; %s is in %s, not in %s (peering "
+                    "is not transitive)", pcx->id, peer->id, dst_s,
+                    dst_vpc->id, peer->id);
             free(fix);
         } else if (peer != dst_vpc) {
             fix = xasprintf("give %s and %s CIDRs that do not overlap",
                             peer->id, dst_vpc->id);
-            explain(r, "DISCONNECTED_VPCS", pcx->id, "egress", fix,
+            explain(r, SIM_EXPL_DISCONNECTED_VPCS, pcx->id, "egress", fix,
                     "%s is in the CIDRs of %s, where %s delivers it, but "
                     "the target is in %s", dst_s, peer->id, pcx->id,
                     dst_vpc->id);
@@ -1228,16 +1240,16 @@ route(const struct sim_topology *topo, struct sim_result *r,
             fix = xasprintf("route %s through a peering connection or "
                             "transit gateway instead of network interface "
                             "%s", dst_s, eni->id);
-            explain(r, "NO_ROUTE_TO_DESTINATION", rtb->id, "egress", fix,
-                    "the route %s sends the copy to network interface %s, "
-                    "an appliance, not to the target %s", ds_cstr(&route_s),
-                    eni->id, dst_s);
+            explain(r, SIM_EXPL_NO_ROUTE_TO_DESTINATION, rtb->id, "egress",
+                    fix, "the route %s sends the copy to network interface "
+                    "%s, an appliance, not to the target %s",
+                    ds_cstr(&route_s), eni->id, dst_s);
             free(fix);
         }
     } else {
         fix = xasprintf("route %s through a peering connection or transit "
                         "gateway instead of %s", dst_s, best.target);
-        explain(r, "NO_ROUTE_TO_DESTINATION", rtb->id, "egress", fix,
+        explain(r, SIM_EXPL_NO_ROUTE_TO_DESTINATION, rtb->id, "egress", fix,
                 "the route %s sends the copy out of %s through gateway %s; "
                 "the target's address %s is private", ds_cstr(&route_s),
                 vpc->id, best.target, dst_s);
@@ -1366,11 +1378,9 @@ explain_model_errors(struct sim_result *r,
 
         char *fix = fix_for_model_error(e, session, component);
         if (e->field) {
-            explain(r, tm_error_code_name(e->code), at, NULL, fix, "%s: %s",
-                    e->field, e->message);
+            explain_model(r, e, at, fix, "%s: %s", e->field, e->message);
         } else {
-            explain(r, tm_error_code_name(e->code), at, NULL, fix, "%s",
-                    e->message);
+            explain_model(r, e, at, fix, "%s", e->message);
         }
         free(fix);
     }

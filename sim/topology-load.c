@@ -261,27 +261,37 @@ declare_id(struct loader *l, const xmlNode *node, char **idp)
     return NULL;
 }
 
-#define DECLARE(L, NODE, TYPE, OBJP)                                    \
-    ({                                                                  \
-        char *error_;                                                   \
-        *(OBJP) = xzalloc(sizeof **(OBJP));                             \
-        (*(OBJP))->line = line_of(NODE);                                \
-        error_ = declare_id(L, NODE, &(*(OBJP))->id);                   \
-        if (error_) {                                                   \
-            free(*(OBJP));                                              \
-            *(OBJP) = NULL;                                             \
+/* new_TYPE(l, node, &obj) for each kind: creates an empty object of that
+ * kind for 'node', with its id and line, and adds it to the topology.
+ * Returns NULL, or an error (and a null 'obj') if the id is taken. */
+#define SIM_KIND(TYPE, NAME)                                            \
+    static char *                                                       \
+    new_##TYPE(struct loader *l, const xmlNode *node,                   \
+               struct sim_##TYPE **objp)                                \
+    {                                                                   \
+        struct sim_##TYPE *obj = xzalloc(sizeof *obj);                  \
+        char *error;                                                    \
+                                                                        \
+        obj->line = line_of(node);                                      \
+        error = declare_id(l, node, &obj->id);                          \
+        if (error) {                                                    \
+            free(obj);                                                  \
+            obj = NULL;                                                 \
         } else {                                                        \
-            sim_topology_add_##TYPE((L)->topo, *(OBJP));                \
+            sim_topology_add_##TYPE(l->topo, obj);                      \
         }                                                               \
-        error_;                                                         \
-    })
+        *objp = obj;                                                    \
+        return error;                                                   \
+    }
+SIM_KINDS
+#undef SIM_KIND
 
 static char *
 declare_vpc(struct loader *l, const xmlNode *node,
             const struct sim_account *account)
 {
     struct sim_vpc *vpc;
-    char *error = DECLARE(l, node, vpc, &vpc);
+    char *error = new_vpc(l, node, &vpc);
 
     if (error) {
         return error;
@@ -292,7 +302,7 @@ declare_vpc(struct loader *l, const xmlNode *node,
         if (is_element(c, "subnet")) {
             struct sim_subnet *subnet;
 
-            error = DECLARE(l, c, subnet, &subnet);
+            error = new_subnet(l, c, &subnet);
             if (!error) {
                 subnet->vpc = vpc;
                 sset_init(&subnet->shared_with);
@@ -300,21 +310,21 @@ declare_vpc(struct loader *l, const xmlNode *node,
         } else if (is_element(c, "route-table")) {
             struct sim_route_table *rtb;
 
-            error = DECLARE(l, c, route_table, &rtb);
+            error = new_route_table(l, c, &rtb);
             if (!error) {
                 rtb->vpc = vpc;
             }
         } else if (is_element(c, "network-acl")) {
             struct sim_network_acl *acl;
 
-            error = DECLARE(l, c, network_acl, &acl);
+            error = new_network_acl(l, c, &acl);
             if (!error) {
                 acl->vpc = vpc;
             }
         } else if (is_element(c, "security-group")) {
             struct sim_security_group *sg;
 
-            error = DECLARE(l, c, security_group, &sg);
+            error = new_security_group(l, c, &sg);
             if (!error) {
                 sg->vpc = vpc;
                 sg->owner = account;
@@ -322,14 +332,14 @@ declare_vpc(struct loader *l, const xmlNode *node,
         } else if (is_element(c, "network-interface")) {
             struct sim_eni *eni;
 
-            error = DECLARE(l, c, eni, &eni);
+            error = new_eni(l, c, &eni);
             if (!error) {
                 eni->owner = account;
             }
         } else if (is_element(c, "load-balancer")) {
             struct sim_nlb *nlb;
 
-            error = DECLARE(l, c, nlb, &nlb);
+            error = new_nlb(l, c, &nlb);
             if (!error) {
                 nlb->owner = account;
                 nlb->vpc = vpc;
@@ -344,7 +354,7 @@ declare_tgw(struct loader *l, const xmlNode *node,
             const struct sim_account *account)
 {
     struct sim_tgw *tgw;
-    char *error = DECLARE(l, node, tgw, &tgw);
+    char *error = new_tgw(l, node, &tgw);
 
     if (error) {
         return error;
@@ -356,7 +366,7 @@ declare_tgw(struct loader *l, const xmlNode *node,
             struct sim_tgw_attachment *att;
             size_t n = tgw->n_attachments;
 
-            error = DECLARE(l, c, tgw_attachment, &att);
+            error = new_tgw_attachment(l, c, &att);
             if (!error) {
                 att->tgw = tgw;
                 tgw->attachments = xrealloc(tgw->attachments,
@@ -368,7 +378,7 @@ declare_tgw(struct loader *l, const xmlNode *node,
             struct sim_tgw_route_table *rtb;
             size_t n = tgw->n_route_tables;
 
-            error = DECLARE(l, c, tgw_route_table, &rtb);
+            error = new_tgw_route_table(l, c, &rtb);
             if (!error) {
                 rtb->tgw = tgw;
                 tgw->route_tables = xrealloc(tgw->route_tables,
@@ -385,7 +395,7 @@ static char *
 declare_account(struct loader *l, const xmlNode *node)
 {
     struct sim_account *account;
-    char *error = DECLARE(l, node, account, &account);
+    char *error = new_account(l, node, &account);
 
     if (error) {
         return error;
@@ -409,21 +419,21 @@ declare_account(struct loader *l, const xmlNode *node)
         } else if (is_element(c, "network-interface")) {
             struct sim_eni *eni;
 
-            error = DECLARE(l, c, eni, &eni);
+            error = new_eni(l, c, &eni);
             if (!error) {
                 eni->owner = account;
             }
         } else if (is_element(c, "security-group")) {
             struct sim_security_group *sg;
 
-            error = DECLARE(l, c, security_group, &sg);
+            error = new_security_group(l, c, &sg);
             if (!error) {
                 sg->owner = account;
             }
         } else if (is_element(c, "vpc-peering")) {
             struct sim_peering *pcx;
 
-            error = DECLARE(l, c, peering, &pcx);
+            error = new_peering(l, c, &pcx);
             if (!error) {
                 pcx->owner = account;
             }
@@ -437,14 +447,14 @@ declare_account(struct loader *l, const xmlNode *node)
         } else if (is_element(c, "traffic-mirror-target")) {
             struct sim_mirror_target *target;
 
-            error = DECLARE(l, c, mirror_target, &target);
+            error = new_mirror_target(l, c, &target);
             if (!error) {
                 target->owner = account;
             }
         } else if (is_element(c, "traffic-mirror-filter")) {
             struct sim_mirror_filter *filter;
 
-            error = DECLARE(l, c, mirror_filter, &filter);
+            error = new_mirror_filter(l, c, &filter);
             if (!error) {
                 filter->owner = account;
                 push_node(&l->filter_nodes, c);
@@ -452,7 +462,7 @@ declare_account(struct loader *l, const xmlNode *node)
         } else if (is_element(c, "traffic-mirror-session")) {
             struct sim_mirror_session *session;
 
-            error = DECLARE(l, c, mirror_session, &session);
+            error = new_mirror_session(l, c, &session);
             if (!error) {
                 session->owner = account;
                 push_node(&l->session_nodes, c);
@@ -473,7 +483,7 @@ declare_all(struct loader *l, const xmlNode *root)
         } else if (is_element(c, "hypervisor")) {
             struct sim_hypervisor *hv;
 
-            error = DECLARE(l, c, hypervisor, &hv);
+            error = new_hypervisor(l, c, &hv);
         }
     }
     return error;
@@ -869,9 +879,10 @@ resolve_eni(struct loader *l, const xmlNode *node)
     }
     eni->instance_type = nullable_xstrdup(attr(node, "instance-type"));
     error = parse_int_attr(l, node, "mtu", &mtu);
-    if (!error && (mtu < 68 || mtu > 9001)) {
+    if (!error && (mtu < TM_MTU_MIN || mtu > TM_MTU_MAX)) {
         error = ERROR_AT_NODE(l, node, "network-interface %s: mtu %"PRId64
-                              " is not within 68-9001", eni->id, mtu);
+                              " is not within %d-%d", eni->id, mtu,
+                              TM_MTU_MIN, TM_MTU_MAX);
     }
     if (error) {
         return error;
@@ -1708,24 +1719,16 @@ fill_model(struct loader *l)
     for (size_t i = 0; i < topo->n_enis; i++) {
         const struct sim_eni *eni = topo->enis[i];
         const struct sim_vpc *vpc = sim_eni_vpc(eni);
-        struct ds ip = DS_EMPTY_INITIALIZER;
-        struct ds cidr = DS_EMPTY_INITIALIZER;
-
-        tm_ip_format(&eni->ip, &ip);
-        tm_cidr_format(&vpc->cidrs[0], &cidr);
-
         struct tm_eni_spec spec = {
             .id = eni->id,
             .owner = eni->owner->id,
             .subnet_owner = vpc->owner->id,
-            .ip = ds_cstr(&ip),
-            .vpc_cidr = ds_cstr(&cidr),
             .instance_type = eni->instance_type,
             .mtu = eni->mtu,
         };
-        e = tm_model_add_eni(topo->model, &spec);
-        ds_destroy(&ip);
-        ds_destroy(&cidr);
+
+        e = tm_model_add_eni_parsed(topo->model, &spec, &eni->ip,
+                                    &vpc->cidrs[0]);
         if (e) {
             return model_error(l, eni->line, "network-interface", e);
         }

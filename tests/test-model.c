@@ -24,6 +24,7 @@
 
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/util.h"
+#include "packets.h"
 #include "random.h"
 #include "simap.h"
 #include "tm-test.h"
@@ -1258,6 +1259,38 @@ test_inventory_errors(void)
 }
 
 static void
+test_add_eni_parsed(void)
+{
+    /* The addresses as values, the rest as for tm_model_add_eni(). */
+    struct tm_eni_spec spec = {
+        .id = "eni-v", .owner = ACCT_A, .ip = "not read", .mtu = TM_MTU_MAX,
+    };
+    const struct tm_eni *eni;
+    struct tm_cidr cidr;
+    struct in6_addr ip;
+    bool ipv4;
+
+    CU_ASSERT_PTR_NULL(tm_parse_ip("2001:db8::5", &ip, &ipv4));
+    CU_ASSERT_PTR_NULL(tm_parse_cidr("2001:db8::/56", &cidr));
+    TM_OK(tm_model_add_eni_parsed(M, &spec, &ip, &cidr));
+    eni = tm_model_find_eni(M, "eni-v");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(eni);
+    CU_ASSERT(ipv6_addr_equals(&eni->ip, &ip));
+    CU_ASSERT(eni->has_vpc_cidr && eni->vpc_cidr.plen == 56);
+    CU_ASSERT_EQUAL(eni->mtu, TM_MTU_MAX);
+
+    spec.id = "eni-w";
+    spec.mtu = TM_MTU_MIN - 1;
+    TM_ERR(tm_model_add_eni_parsed(M, &spec, &ip, NULL), VALUE_OUT_OF_RANGE,
+           "mtu");
+    spec.mtu = TM_MTU_MIN;
+    TM_OK(tm_model_add_eni_parsed(M, &spec, &ip, NULL));
+    CU_ASSERT(!tm_model_find_eni(M, "eni-w")->has_vpc_cidr);
+    TM_ERR(tm_model_add_eni_parsed(M, &spec, &ip, NULL), DUPLICATE_ID,
+           "network-interface");
+}
+
+static void
 test_describe_visibility(void)
 {
     const struct tm_session **sessions;
@@ -1326,6 +1359,7 @@ static CU_TestInfo object_tests[] = {
     TEST(test_session_ownership),
     TEST(test_session_source_and_target),
     TEST(test_failure_changes_nothing),
+    TEST(test_add_eni_parsed),
     TEST(test_describe_visibility),
     CU_TEST_INFO_NULL,
 };

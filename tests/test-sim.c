@@ -1048,6 +1048,26 @@ test_every_reason(void)
 }
 
 static void
+test_codes(void)
+{
+    /* Each code has a name and a summary of its own, apart from the
+     * model's codes, which explain invalid sessions. */
+    struct sset names = SSET_INITIALIZER(&names);
+
+    for (int i = 0; i < SIM_N_CODES; i++) {
+        enum tm_error_code model_code;
+        const char *name = sim_code_name(i);
+
+        CU_ASSERT(sset_add(&names, name) != NULL);
+        CU_ASSERT(!tm_error_code_from_name(name, &model_code));
+        CU_ASSERT(sim_code_summary(i)[0] != '\0');
+    }
+    CU_ASSERT_STRING_EQUAL(sim_code_name(SIM_EXPL_SUBNET_ACL_RESTRICTION),
+                           "SUBNET_ACL_RESTRICTION");
+    sset_destroy(&names);
+}
+
+static void
 test_consulted(void)
 {
     /* Routing fails, sg-b would let the copy in: sg-b is not on the path
@@ -1929,6 +1949,7 @@ tm_test_add_sim_suites(void)
         TEST(test_acl_same_subnet),
         TEST(test_every_reason),
         TEST(test_consulted),
+        TEST(test_codes),
         CU_TEST_INFO_NULL,
     };
     static CU_TestInfo nlb[] = {

@@ -84,11 +84,10 @@ bad_usage(const char *format, ...)
 {
     va_list args;
 
-    fprintf(stderr, "%s: ", program_name);
     va_start(args, format);
-    vfprintf(stderr, format, args);
+    ovs_error_valist(0, format, args);
     va_end(args);
-    fprintf(stderr, "\n(use --help for help)\n");
+    fputs("(use --help for help)\n", stderr);
     exit(EXIT_BAD_INPUT);
 }
 
@@ -334,7 +333,7 @@ load_and_check(const char *file_name, const struct svec *sessions,
         }
     }
     if (error) {
-        fprintf(stderr, "%s: %s\n", program_name, error);
+        ovs_error(0, "%s", error);
         free(error);
         return false;
     }
@@ -389,8 +388,8 @@ report_left_out(const struct sim_result *result)
 {
     struct ds s = DS_EMPTY_INITIALIZER;
 
-    ds_put_format(&s, "%s: session %s left out of the flows: %s",
-                  program_name, result->session->id,
+    ds_put_format(&s, "session %s left out of the flows: %s",
+                  result->session->id,
                   sim_verdict_to_string(result->verdict));
     for (size_t i = 0; i < result->n_explanations; i++) {
         const struct sim_explanation *e = &result->explanations[i];
@@ -398,7 +397,7 @@ report_left_out(const struct sim_result *result)
         ds_put_format(&s, "%s %s at %s", i ? ";" : ":", e->code,
                       e->component);
     }
-    fprintf(stderr, "%s\n", ds_cstr(&s));
+    ovs_error(0, "%s", ds_cstr(&s));
     ds_destroy(&s);
 }
 
@@ -447,8 +446,8 @@ cmd_flows(const struct options *options, int argc OVS_UNUSED, char *argv[])
         only = shash_find_data(&topo->hypervisors_by_id,
                                options->hypervisor);
         if (!only) {
-            fprintf(stderr, "%s: %s: no hypervisor \"%s\"\n",
-                    program_name, argv[0], options->hypervisor);
+            ovs_error(0, "%s: no hypervisor \"%s\"", argv[0],
+                      options->hypervisor);
             sim_report_destroy(report);
             sim_topology_destroy(topo);
             return EXIT_BAD_INPUT;
@@ -479,7 +478,7 @@ cmd_flows(const struct options *options, int argc OVS_UNUSED, char *argv[])
         }
     }
     if (error) {
-        fprintf(stderr, "%s: %s\n", program_name, error);
+        ovs_error(0, "%s", error);
         free(error);
         status = EXIT_BAD_INPUT;
     } else {

@@ -59,6 +59,8 @@ struct ds;
 #define TM_MAX_SOURCES_PER_LARGE_TARGET 100
 #define TM_MAX_PER_ACCOUNT 10000        /* Sessions, targets, filters. */
 #define TM_DEFAULT_MTU 1500
+#define TM_MTU_MIN 68                   /* A network interface's MTU. */
+#define TM_MTU_MAX 9001
 
 /* A number that was not given (in specs that carry numbers as int64_t so
  * that out-of-range input reaches the model's range checks intact). */
@@ -191,6 +193,11 @@ struct tm_eni_spec {
 };
 struct tm_error *tm_model_add_eni(struct tm_model *,
                                   const struct tm_eni_spec *)
+    OVS_WARN_UNUSED_RESULT;
+struct tm_error *tm_model_add_eni_parsed(struct tm_model *,
+                                         const struct tm_eni_spec *,
+                                         const struct in6_addr *ip,
+                                         const struct tm_cidr *vpc_cidr)
     OVS_WARN_UNUSED_RESULT;
 struct tm_error *tm_model_add_nlb(struct tm_model *, const char *id,
                                   const char *owner)
