@@ -74,7 +74,7 @@ class Gen(object):
         for v in vpcs:
             host = {}
             for role, count in (('src', r.randint(1, 2)),
-                                ('tgt', r.randint(0, 2))):
+                                ('tgt', r.randint(0 if k else 1, 2))):
                 for i in range(count):
                     sn = self.pick(v['subnets'])
                     net = sn['net']
