@@ -446,6 +446,22 @@ check_acl(struct sim_result *r, const struct sim_subnet *subnet,
     free(peer_s);
 }
 
+/* Checks the network ACL of 'subnet', if it has one, for the copy going out
+ * to (if 'egress') or coming in from 'peer', and puts the ACL on the path
+ * if 'on_path'. */
+static void
+cross_acl(struct sim_result *r, const struct sim_subnet *subnet, bool egress,
+          const struct in6_addr *peer, bool on_path)
+{
+    if (subnet->acl) {
+        if (on_path) {
+            struct sim_hop *hop = add_hop(r, subnet->acl->id, "network-acl");
+            smap_add(&hop->attrs, "direction", egress ? "egress" : "ingress");
+        }
+        check_acl(r, subnet, egress, peer);
+    }
+}
+
 /* How the copy went from its source's VPC to its destination's.  A
  * security group rule that references the source's group lets the copy in
  * only if the way it came honours references: within one VPC, across the
@@ -778,21 +794,9 @@ check_nlb(struct sim_result *r, const struct sim_nlb *nlb,
             check_groups(r, nlb->id, nlb->groups, nlb->n_groups, nlb->vpc,
                          true, &appl_peer, &local_crossing);
         }
-        if (crosses_acls && node->subnet->acl) {
-            if (on_path) {
-                struct sim_hop *hop = add_hop(r, node->subnet->acl->id,
-                                              "network-acl");
-                smap_add(&hop->attrs, "direction", "egress");
-            }
-            check_acl(r, node->subnet, true, &appl->ip);
-        }
-        if (crosses_acls && appl->subnet->acl) {
-            if (on_path) {
-                struct sim_hop *hop = add_hop(r, appl->subnet->acl->id,
-                                              "network-acl");
-                smap_add(&hop->attrs, "direction", "ingress");
-            }
-            check_acl(r, appl->subnet, false, &src->ip);
+        if (crosses_acls) {
+            cross_acl(r, node->subnet, true, &appl->ip, on_path);
+            cross_acl(r, appl->subnet, false, &src->ip, on_path);
         }
         if (on_path) {
             add_group_hops(r, appl->groups, appl->n_groups, "ingress");
@@ -1431,22 +1435,16 @@ sim_check_session(const struct sim_topology *topo,
     /* Both ACLs are evaluated whatever the routing does; the hops are put
      * where the copy meets them. */
     bool same_subnet = src->subnet == dst.subnet;
-    if (!same_subnet && src->subnet->acl) {
-        hop = add_hop(r, src->subnet->acl->id, "network-acl");
-        smap_add(&hop->attrs, "direction", "egress");
-        check_acl(r, src->subnet, true, &dst.ip);
+    if (!same_subnet) {
+        cross_acl(r, src->subnet, true, &dst.ip, true);
     }
 
     struct crossing crossing = { .known = false };
     reached = route(topo, r, src->subnet, &dst, &crossing);
     crossing.known = reached;
 
-    if (!same_subnet && dst.subnet->acl) {
-        if (reached) {
-            hop = add_hop(r, dst.subnet->acl->id, "network-acl");
-            smap_add(&hop->attrs, "direction", "ingress");
-        }
-        check_acl(r, dst.subnet, false, &src->ip);
+    if (!same_subnet) {
+        cross_acl(r, dst.subnet, false, &src->ip, reached);
     }
 
     if (target->eni) {

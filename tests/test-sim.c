@@ -578,6 +578,16 @@ test_tgw_longest_prefix(void)
     "<route-table id=\"tgw-rtb-1\"/>"                                   \
     "</transit-gateway>"
 
+/* tgw-1 with attachments of vpc-a in SUBNETS_A and of vpc-b in
+ * SUBNETS_B, both associated with tgw-rtb-1 and propagating into it. */
+#define TGW_ZONES(SUBNETS_A, SUBNETS_B)                                 \
+    "<transit-gateway id=\"tgw-1\">"                                    \
+    "<attachment id=\"att-a\" vpc=\"vpc-a\" "                           \
+    "subnets=\"" SUBNETS_A "\" " ASSOC " " PROP "/>"                    \
+    "<attachment id=\"att-b\" vpc=\"vpc-b\" "                           \
+    "subnets=\"" SUBNETS_B "\" " ASSOC " " PROP "/>"                    \
+    "<route-table id=\"tgw-rtb-1\"/></transit-gateway>"
+
 static void
 test_tgw_zone_restriction(void)
 {
@@ -585,12 +595,7 @@ test_tgw_zone_restriction(void)
      * be reached from there. */
     struct world w = {
         .routes_a = TO_TGW,
-        .account = "<transit-gateway id=\"tgw-1\">"
-                   "<attachment id=\"att-a\" vpc=\"vpc-a\" "
-                   "subnets=\"subnet-a2\" " ASSOC " " PROP "/>"
-                   "<attachment id=\"att-b\" vpc=\"vpc-b\" "
-                   "subnets=\"subnet-b1\" " ASSOC " " PROP "/>"
-                   "<route-table id=\"tgw-rtb-1\"/></transit-gateway>",
+        .account = TGW_ZONES("subnet-a2", "subnet-b1"),
         .target = "network-interface=\"eni-b\"",
     };
     EXPECT(&w, SIM_BLOCKED, "TGW_ROUTE_AZ_RESTRICTION@att-a",
@@ -619,12 +624,7 @@ test_tgw_zone_delivery(void)
     struct world w = {
         .routes_a = TO_TGW,
         .vpc_b = SUBNET_B2,
-        .account = "<transit-gateway id=\"tgw-1\">"
-                   "<attachment id=\"att-a\" vpc=\"vpc-a\" "
-                   "subnets=\"subnet-a1 subnet-a2\" " ASSOC " " PROP "/>"
-                   "<attachment id=\"att-b\" vpc=\"vpc-b\" "
-                   "subnets=\"subnet-b2 subnet-b1\" " ASSOC " " PROP "/>"
-                   "<route-table id=\"tgw-rtb-1\"/></transit-gateway>",
+        .account = TGW_ZONES("subnet-a1 subnet-a2", "subnet-b2 subnet-b1"),
         .target = "network-interface=\"eni-b\"",
     };
     EXPECT(&w, SIM_REACHABLE, "",
@@ -638,12 +638,7 @@ test_tgw_zone_delivery(void)
     struct world other_zone = {
         .routes_a = TO_TGW,
         .vpc_b = SUBNET_B2,
-        .account = "<transit-gateway id=\"tgw-1\">"
-                   "<attachment id=\"att-a\" vpc=\"vpc-a\" "
-                   "subnets=\"subnet-a2\" " ASSOC " " PROP "/>"
-                   "<attachment id=\"att-b\" vpc=\"vpc-b\" "
-                   "subnets=\"subnet-b1\" " ASSOC " " PROP "/>"
-                   "<route-table id=\"tgw-rtb-1\"/></transit-gateway>",
+        .account = TGW_ZONES("subnet-a2", "subnet-b1"),
         .target = "network-interface=\"eni-b\"",
         .session = "network-interface=\"eni-t\" session-number=\"1\"",
     };
