@@ -23,7 +23,6 @@ target's, behind a load balancer) recorded its VNI.  An invalid session
 has no flows: nothing may arrive."""
 
 import json
-import os
 import time
 
 from . import net as tmnet

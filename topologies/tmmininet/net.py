@@ -821,13 +821,16 @@ def install_mirrors(lab):
         lab.ovs.ofctl('--bundle', 'replace-flows', bridge, fname)
 
 
+_lock_file = None
+
+
 def lock():
     """Waits until no other lab is up on this machine (they would share
-    node names), then holds that until the returned file is closed or the
-    process ends."""
-    f = open('/tmp/tm-mininet.lock', 'w')
-    fcntl.flock(f, fcntl.LOCK_EX)
-    return f
+    node names), then holds that until the process ends."""
+    global _lock_file
+    if _lock_file is None:
+        _lock_file = open('/tmp/tm-mininet.lock', 'w')
+        fcntl.flock(_lock_file, fcntl.LOCK_EX)
 
 
 # -- Cleaning up, and looking for what was left. --
