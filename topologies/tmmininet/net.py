@@ -821,6 +821,15 @@ def install_mirrors(lab):
         lab.ovs.ofctl('--bundle', 'replace-flows', bridge, fname)
 
 
+def interrupt_on_signals():
+    """Makes SIGTERM and SIGHUP interrupt as Ctrl-C does, so that whatever
+    runs a lab tears it down on the way out whichever way it is stopped."""
+    def handler(signum, frame):
+        raise KeyboardInterrupt()
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, handler)
+
+
 _lock_file = None
 
 
