@@ -447,9 +447,8 @@ class Lab(object):
             eni = t.enis[eid]
             subnet = t.subnets[eni.subnet]
             intf = h.defaultIntf().name
-            mac = eni.mac or '02:00:%02x:%02x:%02x:%02x' % tuple(
-                eni.ip.packed)
-            h.cmd('ip link set %s address %s mtu %d' % (intf, mac, eni.mtu))
+            h.cmd('ip link set %s address %s mtu %d' % (intf, eni.mac,
+                                                         eni.mtu))
             h.cmd('ip route add default via %s'
                   % (subnet.cidr.network_address + 1))
             if eni.groups is None:
@@ -788,6 +787,14 @@ class Lab(object):
                     node.terminate()
                 except Exception as e:      # Go on tearing down.
                     self.log('%s: %s' % (node.name, e))
+        # The kernel destroys a namespace, and its links, after its last
+        # process is gone, in its own time: wait for it, so that the next
+        # lab finds its names free.
+        deadline = time.time() + 5
+        while _our_links() and time.time() < deadline:
+            time.sleep(0.05)
+        for name in _our_links():
+            run(['ip', 'link', 'del', name], check=False)
 
 
 def install_mirrors(lab):
@@ -796,9 +803,9 @@ def install_mirrors(lab):
     ovs-tmd, will take over."""
     t = lab.topo
     path = lab.path
-    if lab.auto_ports:
+    if lab.auto_ports or t.needs_completing():
         path = os.path.join(lab.ovs.rundir, 'topology.xml')
-        t.write_with_hypervisor(path, 'tm-mininet', lab.auto_ports)
+        t.write_completed(path, 'tm-mininet', lab.auto_ports)
     p = run([lab.tmsim, 'flows', path, '--backend=vxlan-mirror',
              '--include-blocked', '--router-mac=' + ROUTER_MAC],
             check=False)
@@ -856,6 +863,14 @@ def _proc_cmdlines():
         yield int(pid), cmd
 
 
+def _our_links():
+    """The links of the root namespace whose names are ours."""
+    p = run(['ip', '-o', 'link', 'show'], check=False)
+    names = (line.split(':')[1].strip().split('@')[0]
+             for line in p.stdout.splitlines())
+    return [n for n in names if n.startswith(PREFIX)]
+
+
 def leftovers(rundir):
     """What a lab in 'rundir' left behind: a list of sentences."""
     found = []
@@ -865,11 +880,8 @@ def leftovers(rundir):
             continue
         if 'mininet:' + PREFIX in cmd or (rundir in cmd and cmd.strip()):
             found.append('process %d: %s' % (pid, cmd.strip()))
-    p = run(['ip', '-o', 'link', 'show'], check=False)
-    for line in p.stdout.splitlines():
-        name = line.split(':')[1].strip().split('@')[0]
-        if name.startswith(PREFIX):
-            found.append('link %s' % name)
+    for name in _our_links():
+        found.append('link %s' % name)
     p = run(['ip', 'netns', 'list'], check=False)
     for line in p.stdout.splitlines():
         if line.startswith(PREFIX):
@@ -888,8 +900,5 @@ def cleanup(rundir, ovs_builddir=None):
         if pid != os.getpid() and ('mininet:' + PREFIX in cmd
                                    or rundir in cmd):
             kill_and_wait(pid, 2)
-    p = run(['ip', '-o', 'link', 'show'], check=False)
-    for line in p.stdout.splitlines():
-        name = line.split(':')[1].strip().split('@')[0]
-        if name.startswith(PREFIX):
-            run(['ip', 'link', 'del', name], check=False)
+    for name in _our_links():
+        run(['ip', 'link', 'del', name], check=False)

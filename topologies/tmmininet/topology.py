@@ -192,9 +192,12 @@ class Topology(object):
 
     def _eni(self, elem, vpc):
         mtu = elem.get('mtu')
+        ip = ipaddress.ip_address(elem.get('ip'))
         self.enis[elem.get('id')] = Obj(
-            id=elem.get('id'), subnet=elem.get('subnet'),
-            ip=ipaddress.ip_address(elem.get('ip')), mac=elem.get('mac'),
+            id=elem.get('id'), subnet=elem.get('subnet'), elem=elem,
+            ip=ip, given_mac=elem.get('mac') is not None,
+            mac=elem.get('mac') or '02:00:%02x:%02x:%02x:%02x'
+            % tuple(ip.packed[-4:]),
             groups=(_words(elem.get('security-groups'))
                     if elem.get('security-groups') is not None else None),
             mtu=int(mtu) if mtu else 1500)
@@ -283,18 +286,29 @@ class Topology(object):
         nets += [s.cidr for s in self.subnets.values()]
         return all(n.version == 4 for n in nets)
 
-    def write_with_hypervisor(self, path, hv_id, ports):
-        """Writes the topology to 'path' with one more hypervisor,
-        'hv_id', holding 'ports': a list of (eni id, port name, ofport)."""
+    def needs_completing(self):
+        return any(not e.given_mac for e in self.enis.values())
+
+    def write_completed(self, path, hv_id, ports):
+        """Writes the topology to 'path' as the network is built: every
+        network interface with the MAC it got (one from its address where
+        the file gives none), and, if 'ports' is not empty, one more
+        hypervisor, 'hv_id', holding 'ports': a list of (eni id, port name,
+        ofport)."""
         root = self._root
-        hv = ET.SubElement(root, NS + 'hypervisor',
-                           {'id': hv_id, 'bridge': hv_id,
-                            'underlay-ip': '192.0.2.1'})
-        for eni, name, ofport in ports:
-            ET.SubElement(hv, NS + 'port', {'network-interface': eni,
-                                            'name': name,
-                                            'ofport': str(ofport)})
+        hv = None
+        if ports:
+            hv = ET.SubElement(root, NS + 'hypervisor',
+                               {'id': hv_id, 'bridge': hv_id,
+                                'underlay-ip': '192.0.2.1'})
+            for eni, name, ofport in ports:
+                ET.SubElement(hv, NS + 'port', {'network-interface': eni,
+                                                'name': name,
+                                                'ofport': str(ofport)})
+        for eni in self.enis.values():
+            eni.elem.set('mac', eni.mac)
         ET.register_namespace('', NS[1:-1])
         ET.ElementTree(root).write(path, xml_declaration=True,
                                    encoding='UTF-8')
-        root.remove(hv)
+        if hv is not None:
+            root.remove(hv)
