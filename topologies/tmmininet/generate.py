@@ -143,7 +143,7 @@ class Gen(object):
                     'subnets': subs,
                     'assoc': (self.pick(tgw['rtbs']) if self.chance(0.9)
                               else None),
-                    'props': [t for t in tgw['rtbs'] if self.chance(0.7)],
+                    'props': [t for t in tgw['rtbs'] if self.chance(0.85)],
                     'sgref': self.chance(0.85)})
             for rtb in tgw['rtbs']:
                 if tgw['atts'] and self.chance(0.3):
@@ -194,9 +194,9 @@ class Gen(object):
         refs = [src['k'] for src, (kind, tgt), _, _ in self.sessions
                 if tgt is eni] or [self.pick(self.vpcs)['k']]
         c = self.r.random()
-        if c < 0.5:
+        if c < 0.42:
             rules = [('17', '4789', 'cidr', '10.0.0.0/8')]
-        elif c < 0.6:
+        elif c < 0.52:
             rules = [('-1', None, 'cidr', self.pick(self.vpcs)['cidr'])]
         elif c < 0.8:
             ref = 'sg-src-%d' % self.pick(refs)
@@ -251,7 +251,7 @@ class Gen(object):
                 choices += [self.pcx[key]['id']] * 3
             for tgw in self.tgws:
                 if any(a['vpc'] is v for a in tgw['atts']):
-                    choices += [tgw['id']] * 3
+                    choices += [tgw['id']] * 4
             other_pcx = [p['id'] for kk, p in self.pcx.items()
                          if v['k'] in kk and kk != key]
             choices += other_pcx
