@@ -3,3 +3,6 @@ noinst_HEADERS += \
 	include/tmirror/evaluate.h \
 	include/tmirror/examples.h \
 	include/tmirror/model.h
+
+# Every public header, whichever automake.mk lists it, is in this folder.
+STYLE_FILES += $(filter include/%,$(noinst_HEADERS))

@@ -6,6 +6,7 @@ bin_PROGRAMS += utilities/tm-examples
 utilities_tm_examples_SOURCES = utilities/tm-examples.c
 utilities_tm_examples_LDADD = $(TM_LIBS)
 dist_man_MANS += utilities/tm-examples.1
+STYLE_FILES += $(utilities_tm_examples_SOURCES)
 
 # The simulator's command line: the reachability check and, through the
 # flow compiler, the flows each hypervisor would get.
