@@ -1,8 +1,9 @@
 # sandbox.sh: a private Open vSwitch for the scripts that are not tests:
-# the benchmarks of "make bench" and the quick start's demo (the tests have
-# theirs in tests/tm-macros.at, on Open vSwitch's own test macros).  Sourced
-# after the script sets "me" (its name) and, if it wants other than 30
-# seconds, "sandbox_timeout" for ovs-vsctl and ovs-appctl.
+# the benchmarks of "make bench" and the quick start's demo.  (The tests
+# start theirs with Open vSwitch's own test macros, tests/tm-macros.at,
+# and take only the bridges from here, sandbox_bridges.)  Sourced after the
+# script sets "me" (its name) and, if it wants other than 30 seconds,
+# "sandbox_timeout" for ovs-vsctl and ovs-appctl.
 #
 # It finds the project's patched Open vSwitch build (OVS_BUILDDIR, or the
 # one named in ./Makefile) and sets "vsctl", "ofctl", "appctl" and
@@ -15,6 +16,8 @@
 #                            daemons' files, starts ovsdb-server with a
 #                            fresh database, and traps the exit to
 #                            sandbox_cleanup
+#   sandbox_port_ips PORTS   the IPs of the ports of PORTS ("tm-flowgen
+#                            ports")
 #   sandbox_local_ips IP...  makes each IP a local address (lo, in the
 #                            namespace), as the native backend's tunnel
 #                            source must be; before sandbox_vswitchd
@@ -108,6 +111,10 @@ sandbox_start() {
         --remote="punix:$dir/db.sock" "$dir/conf.db" \
         || fail "ovsdb-server did not start"
     $vsctl --no-wait init || fail "ovs-vsctl init failed"
+}
+
+sandbox_port_ips() {
+    awk '$4 != "-" { print $4 }' "$1"
 }
 
 sandbox_local_ips() {

@@ -22,7 +22,7 @@ $flowgen --seed="$seed" flows random > "$dir/mirrors" || exit 1
 $flowgen --seed="$seed" --packets="$n_packets" packets random \
     > "$dir/packets" || exit 1
 echo "priority=0 actions=NORMAL" > "$dir/plain"
-sandbox_local_ips $(awk '$4 != "-" { print $4 }' "$dir/ports")
+sandbox_local_ips $(sandbox_port_ips "$dir/ports")
 sandbox_vswitchd
 sandbox_bridges "$dir/ports"
 $ofctl mod-port br-int tm-vxlan no-flood \

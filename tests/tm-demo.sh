@@ -60,7 +60,7 @@ demo() {
     echo "==> $model: $(grep -vc '^#' "$work/flows") flows on br-int" \
          "(NORMAL pipeline, $backend backend), $(wc -l < "$work/packets")" \
          "packets; copies captured at $where"
-    sandbox_local_ips $(awk '$4 != "-" { print $4 }' "$work/ports")
+    sandbox_local_ips $(sandbox_port_ips "$work/ports")
     sandbox_vswitchd
     sandbox_bridges "$work/ports"
     $ofctl mod-port br-int tm-vxlan no-flood || exit 1
