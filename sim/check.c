@@ -52,6 +52,7 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/util.h"
 #include "packets.h"
+#include "tmirror/evaluate.h"
 #include "tmirror/topology.h"
 #include "util.h"
 
@@ -1308,6 +1309,14 @@ fix_for_model_error(const struct tm_error *e,
         return xasprintf("create the session in account %s, which owns %s, "
                          "or in the account that owns its subnet",
                          session->source->owner->id, session->source->id);
+    } else if (e->code == TM_ERR_COPY_TOO_SHORT
+               && nullable_string_is_equal(e->field, "packet-length")) {
+        return xasprintf("set packet-length of %s to %d or more, or leave "
+                         "it out to carry whole packets", session->id,
+                         TM_MIN_CARRIED_LENGTH);
+    } else if (e->code == TM_ERR_COPY_TOO_SHORT && target->eni) {
+        return xasprintf("raise the mtu of %s, the target's network "
+                         "interface", target->eni->id);
     }
     return xstrdup(generic_fix(e));
 }
@@ -1346,6 +1355,12 @@ generic_fix(const struct tm_error *e)
         return "give each rule of a direction its own rule number";
     case TM_ERR_DUPLICATE_SESSION_NUMBER:
         return "give each session of the source its own session number";
+    case TM_ERR_COPY_TOO_SHORT:
+        return "carry at least 14 bytes: a larger packet length or target "
+               "MTU";
+    case TM_ERR_COPY_FAMILY_MISMATCH:
+        return "mirror to a target whose address is of the source's family "
+               "(IPv4 to IPv4, IPv6 to IPv6)";
     case TM_ERR_IN_USE:
     case TM_ERR_NOT_FOUND:
     case TM_ERR_MISSING_VALUE:
@@ -1429,6 +1444,21 @@ sim_check_session(const struct sim_topology *topo,
 
     r->src_ip = src->ip;
     r->dst_ip = dst.ip;
+
+    /* What the flow compiler needs of the copies: a session that it would
+     * refuse is invalid here, for the same reason, so that "tm-sim flows"
+     * never finds one of its own. */
+    const struct tm_session *tm_session = tm_model_find_session(topo->model,
+                                                                session->id);
+    if (tm_session) {
+        struct tm_error *e = tm_check_copy(topo->model, tm_session,
+                                           &r->src_ip, &r->dst_ip);
+        if (e) {
+            explain_model_errors(r, session, session->id, &e, 1);
+            tm_error_destroy(e);
+            invalid = true;
+        }
+    }
     hop = add_hop(r, src->id, "network-interface");
     smap_add(&hop->attrs, "availability-zone", src->subnet->zone);
 

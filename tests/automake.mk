@@ -8,7 +8,9 @@ TESTSUITE_AT = \
 	tests/testsuite.at \
 	tests/tm-macros.at \
 	tests/examples.at \
+	tests/import.at \
 	tests/sim.at \
+	tests/sim-hostile.at \
 	tests/probe.at \
 	tests/dp-action.at \
 	tests/sandbox-pcap.at \
@@ -95,6 +97,7 @@ tests_tm_sim_unit_SOURCES = \
 	tests/tm-test.c \
 	tests/tm-test.h \
 	tests/test-compile-topology.c \
+	tests/test-import.c \
 	tests/test-sim.c
 tests_tm_sim_unit_LDADD = ovs-plugin/libtmirror-ovs.la $(TM_SIM_LIBS) \
 	$(CUNIT_LIBS)
@@ -105,13 +108,25 @@ EXTRA_DIST += $(wildcard $(srcdir)/tests/golden/*.json)
 
 # The simulator's benchmark, part of "make bench".
 noinst_PROGRAMS += tests/tm-sim-bench
-tests_tm_sim_bench_SOURCES = tests/tm-sim-bench.c
+tests_tm_sim_bench_SOURCES = tests/tm-bench-util.h tests/tm-sim-bench.c
 tests_tm_sim_bench_LDADD = $(TM_SIM_LIBS)
 STYLE_FILES += $(tests_tm_sim_bench_SOURCES)
 .PHONY: bench-sim
 bench: bench-sim
 bench-sim: tests/tm-sim-bench
 	$(AM_V_at)tests/tm-sim-bench
+
+# The import's benchmark, part of "make bench": importing a generated
+# account of 1,000 VPCs and 100,000 network interfaces against loading the
+# topology it produces.
+noinst_PROGRAMS += tests/tm-import-bench
+tests_tm_import_bench_SOURCES = tests/tm-bench-util.h tests/tm-import-bench.c
+tests_tm_import_bench_LDADD = $(TM_SIM_LIBS)
+STYLE_FILES += $(tests_tm_import_bench_SOURCES)
+.PHONY: bench-import
+bench: bench-import
+bench-import: tests/tm-import-bench
+	$(AM_V_at)tests/tm-import-bench
 
 # A libFuzzer target for the topology loader, built with clang and run by
 # "make fuzz" (not by "make" or "make check") for FUZZ_SECONDS, from the
@@ -211,3 +226,6 @@ check-fidelity: all
 	TM_SIM='$(abs_builddir)/utilities/tm-sim' \
 	$(srcdir)/tests/tm-fidelity --count=$(FIDELITY_COUNT) \
 	    --require-coverage --keep=$(abs_builddir)/fidelity-disagreements
+
+# The import's fixtures, reference topologies and test helpers.
+EXTRA_DIST += tests/import
