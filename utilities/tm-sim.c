@@ -49,9 +49,6 @@
 #define EXIT_BLOCKED 1          /* Some session is blocked or invalid. */
 #define EXIT_BAD_INPUT 2        /* Bad usage or unusable input. */
 
-/* "flows": the OpenFlow port of the flow-based VXLAN port, by default. */
-#define DEFAULT_TUNNEL_PORT 100
-
 enum output_format {
     FORMAT_TEXT,
     FORMAT_JSON,
@@ -160,7 +157,7 @@ usage(void)
            "or invalid, 2 if the input could not be used (the message "
            "names the file\n"
            "and line).\n",
-           program_name, program_name, DEFAULT_TUNNEL_PORT,
+           program_name, program_name, TM_TUNNEL_PORT_DEFAULT,
            ETH_ADDR_ARGS(TM_ROUTER_MAC_DEFAULT));
     exit(EXIT_SUCCESS);
 }
@@ -549,7 +546,7 @@ main(int argc, char *argv[])
     tm_check_stdout_at_exit();
     svec_init(&options.sessions);
     tm_compile_options_init(&options.compile);
-    options.compile.tunnel_port = u16_to_ofp(DEFAULT_TUNNEL_PORT);
+    options.compile.tunnel_port = u16_to_ofp(TM_TUNNEL_PORT_DEFAULT);
     parse_options(argc, argv, &options);
 
     int n_args = argc - optind;
