@@ -447,88 +447,219 @@ check_acl(struct sim_result *r, const struct sim_subnet *subnet,
     free(peer_s);
 }
 
-static bool
-eni_in_group(const struct sim_eni *eni, const struct sim_security_group *sg)
+/* Checks the network ACL of 'subnet', if it has one, for the copy going out
+ * to (if 'egress') or coming in from 'peer', and puts the ACL on the path
+ * if 'on_path'. */
+static void
+cross_acl(struct sim_result *r, const struct sim_subnet *subnet, bool egress,
+          const struct in6_addr *peer, bool on_path)
 {
-    for (size_t i = 0; i < eni->n_groups; i++) {
-        if (eni->groups[i] == sg) {
+    if (subnet->acl) {
+        if (on_path) {
+            struct sim_hop *hop = add_hop(r, subnet->acl->id, "network-acl");
+            smap_add(&hop->attrs, "direction", egress ? "egress" : "ingress");
+        }
+        check_acl(r, subnet, egress, peer);
+    }
+}
+
+/* How the copy went from its source's VPC to its destination's.  A
+ * security group rule that references the source's group lets the copy in
+ * only if the way it came honours references: within one VPC, across the
+ * peering connection that joins the two VPCs, or across transit gateways
+ * and attachments that all support security group references (off by
+ * default on a gateway, on by default on an attachment, never across a
+ * peering of two gateways). */
+struct crossing {
+    bool known;                 /* False if routing did not get there: then
+                                 * references are given the benefit of the
+                                 * doubt, so that only sure reasons are
+                                 * reported. */
+    const struct sim_peering *peering;  /* The peering crossed, if any. */
+    bool tgw;                   /* A transit gateway was crossed. */
+    const char *sgref_off;      /* The first gateway, attachment or gateway
+                                 * peering crossed that does not support
+                                 * references, or NULL. */
+    const char *sgref_off_type; /* "transit gateway", ... */
+};
+
+static const struct crossing local_crossing = { .known = true };
+
+/* Records that the copy crossed 'component' of 'type', which supports
+ * security group references if 'sg_referencing'. */
+static void
+cross_tgw(struct crossing *c, const char *component, const char *type,
+          bool sg_referencing)
+{
+    c->tgw = true;
+    if (!sg_referencing && !c->sgref_off) {
+        c->sgref_off = component;
+        c->sgref_off_type = type;
+    }
+}
+
+/* The far end of the copy as a security group rule sees it: its address,
+ * the groups it is a member of, and their VPC. */
+struct sg_peer {
+    const char *id;                     /* For messages. */
+    const struct in6_addr *ip;
+    const struct sim_security_group *const *groups;
+    size_t n_groups;
+    const struct sim_vpc *vpc;
+};
+
+static bool
+peer_in_group(const struct sg_peer *peer,
+              const struct sim_security_group *sg)
+{
+    for (size_t i = 0; i < peer->n_groups; i++) {
+        if (peer->groups[i] == sg) {
             return true;
         }
     }
     return false;
 }
 
-/* Returns true if ingress rule 'rule' of a group of 'target' lets in the
- * copy from 'source'. */
+/* Returns true if 'rule' of a group in 'vpc' lets the copy in from, or if
+ * 'egress' out to, 'peer', having come the way 'c' says.  If only the way
+ * it came keeps a reference from holding, stores in '*sgref_off' the
+ * component that does not support references. */
 static bool
-sg_rule_allows(const struct sim_topology *topo, const struct sim_sg_rule *rule,
-               const struct sim_eni *source, const struct sim_eni *target)
+sg_rule_allows(const struct sim_sg_rule *rule, bool egress,
+               const struct sg_peer *peer, const struct sim_vpc *vpc,
+               const struct crossing *c, const char **sgref_off)
 {
-    if (rule->egress
+    if (rule->egress != egress
         || (rule->protocol != TM_PROTO_ALL && rule->protocol != IPPROTO_UDP)
         || !ports_match(rule->protocol, rule->has_ports, &rule->ports)) {
         return false;
     }
     if (rule->has_cidr) {
-        return tm_cidr_contains(&rule->cidr, &source->ip);
+        return tm_cidr_contains(&rule->cidr, peer->ip);
     }
 
-    /* A group reference: the source must be a member of the group, and the
-     * group in the target's VPC or in a VPC peered with it (actively). */
-    const struct sim_vpc *target_vpc = sim_eni_vpc(target);
-    return (eni_in_group(source, rule->group)
-            && sim_eni_vpc(source) == rule->group->vpc
-            && (rule->group->vpc == target_vpc
-                || find_active_peering(topo, rule->group->vpc, target_vpc)));
+    /* A group reference: the peer must be a member of the group, which is
+     * in the peer's VPC. */
+    if (!peer_in_group(peer, rule->group) || rule->group->vpc != peer->vpc) {
+        return false;
+    }
+    if (peer->vpc == vpc || !c->known) {
+        return true;
+    }
+    if (c->peering) {
+        return ((c->peering->requester == vpc
+                 && c->peering->accepter == peer->vpc)
+                || (c->peering->accepter == vpc
+                    && c->peering->requester == peer->vpc));
+    }
+    if (c->tgw) {
+        if (!c->sgref_off) {
+            return true;
+        }
+        *sgref_off = c->sgref_off;
+    }
+    return false;
 }
 
+/* Checks that the security groups 'groups' of 'owner', an interface or a
+ * load balancer in 'vpc', let the copy in from 'peer' (out to 'peer' if
+ * 'egress'), the copy having come the way 'c' says. */
 static void
-check_security_groups(const struct sim_topology *topo, struct sim_result *r,
-                      const struct sim_eni *source,
-                      const struct sim_eni *target)
+check_groups(struct sim_result *r, const char *owner,
+             const struct sim_security_group *const *groups, size_t n,
+             const struct sim_vpc *vpc, bool egress,
+             const struct sg_peer *peer, const struct crossing *c)
 {
-    for (size_t i = 0; i < target->n_groups; i++) {
-        sset_add(&r->consulted, target->groups[i]->id);
+    const char *dir = egress ? "egress" : "ingress";
+    const char *sgref_off = NULL;
+
+    for (size_t i = 0; i < n; i++) {
+        sset_add(&r->consulted, groups[i]->id);
     }
-    for (size_t i = 0; i < target->n_groups; i++) {
-        const struct sim_security_group *sg = target->groups[i];
+    for (size_t i = 0; i < n; i++) {
+        const struct sim_security_group *sg = groups[i];
 
         for (size_t j = 0; j < sg->n_rules; j++) {
-            if (sg_rule_allows(topo, &sg->rules[j], source, target)) {
+            if (sg_rule_allows(&sg->rules[j], egress, peer, vpc, c,
+                               &sgref_off)) {
                 return;
             }
         }
     }
 
-    char *src_s = ip_to_string(&source->ip);
-    char *src_cidr = host_cidr(&source->ip);
-    for (size_t i = 0; i < target->n_groups; i++) {
-        const struct sim_security_group *sg = target->groups[i];
-        size_t n_ingress = 0;
-        char *fix;
+    char *peer_s = ip_to_string(peer->ip);
+    char *peer_cidr = host_cidr(peer->ip);
+    char *fix;
+
+    if (sgref_off) {
+        /* One change lets the copy in: say only that. */
+        if (!strcmp(c->sgref_off_type, "transit gateway peering")) {
+            fix = xasprintf("security group references do not hold across "
+                            "a peering of transit gateways: allow the "
+                            "source's address in %s's security group: "
+                            "<rule direction=\"%s\" protocol=\"%d\" "
+                            "from-port=\"%d\" to-port=\"%d\" cidr=\"%s\"/>",
+                            owner, dir, IPPROTO_UDP, SIM_VXLAN_PORT,
+                            SIM_VXLAN_PORT, peer_cidr);
+        } else {
+            fix = xasprintf("turn on security group referencing support "
+                            "on %s %s (security-group-referencing-support="
+                            "\"enable\"), or allow the source's address: "
+                            "<rule direction=\"%s\" protocol=\"%d\" "
+                            "from-port=\"%d\" to-port=\"%d\" cidr=\"%s\"/>",
+                            c->sgref_off_type, sgref_off, dir, IPPROTO_UDP,
+                            SIM_VXLAN_PORT, SIM_VXLAN_PORT, peer_cidr);
+        }
+        explain(r, SIM_EXPL_SG_REFERENCING_SUPPORT, sgref_off, dir, fix,
+                "a security group of %s lets in UDP %d from %s (%s) only by "
+                "reference to its group, and the copy crossed %s %s, which "
+                "does not carry security group references", owner,
+                SIM_VXLAN_PORT, peer_s, peer->id, c->sgref_off_type,
+                sgref_off);
+        free(fix);
+        goto out;
+    }
+
+    for (size_t i = 0; i < n; i++) {
+        const struct sim_security_group *sg = groups[i];
+        size_t n_dir = 0;
 
         for (size_t j = 0; j < sg->n_rules; j++) {
-            n_ingress += !sg->rules[j].egress;
+            n_dir += sg->rules[j].egress == egress;
         }
         fix = xasprintf("add to security group %s: <rule direction="
-                        "\"ingress\" protocol=\"%d\" from-port=\"%d\" "
-                        "to-port=\"%d\" cidr=\"%s\"/>", sg->id, IPPROTO_UDP,
-                        SIM_VXLAN_PORT, SIM_VXLAN_PORT, src_cidr);
-        if (!n_ingress) {
-            explain(r, SIM_EXPL_SG_HAS_NO_RULES, sg->id, "ingress", fix,
-                    "security group %s of %s has no ingress rule, so it "
-                    "lets nothing in, UDP %d from %s (%s) included", sg->id,
-                    target->id, SIM_VXLAN_PORT, src_s, source->id);
+                        "\"%s\" protocol=\"%d\" from-port=\"%d\" "
+                        "to-port=\"%d\" cidr=\"%s\"/>", sg->id, dir,
+                        IPPROTO_UDP, SIM_VXLAN_PORT, SIM_VXLAN_PORT,
+                        peer_cidr);
+        if (!n_dir) {
+            explain(r, SIM_EXPL_SG_HAS_NO_RULES, sg->id, dir, fix,
+                    "security group %s of %s has no %s rule, so it "
+                    "lets nothing %s, UDP %d %s %s (%s) included", sg->id,
+                    owner, dir, egress ? "out" : "in", SIM_VXLAN_PORT,
+                    egress ? "to" : "from", peer_s, peer->id);
         } else {
-            explain(r, SIM_EXPL_ENI_SG_RULES_MISMATCH, sg->id, "ingress", fix,
-                    "no ingress rule of security group %s of %s allows UDP "
-                    "%d from %s (%s)", sg->id, target->id, SIM_VXLAN_PORT,
-                    src_s, source->id);
+            explain(r, SIM_EXPL_ENI_SG_RULES_MISMATCH, sg->id, dir, fix,
+                    "no %s rule of security group %s of %s allows UDP "
+                    "%d %s %s (%s)", dir, sg->id, owner, SIM_VXLAN_PORT,
+                    egress ? "to" : "from", peer_s, peer->id);
         }
         free(fix);
     }
-    free(src_cidr);
-    free(src_s);
+
+out:
+    free(peer_cidr);
+    free(peer_s);
+}
+
+static void
+eni_peer(const struct sim_eni *eni, struct sg_peer *peer)
+{
+    peer->id = eni->id;
+    peer->ip = &eni->ip;
+    peer->groups = eni->groups;
+    peer->n_groups = eni->n_groups;
+    peer->vpc = sim_eni_vpc(eni);
 }
 
 /* ---- Load balancers. ---- */
@@ -544,15 +675,45 @@ choose_node(const struct sim_nlb *nlb, const char *zone)
     return &nlb->nodes[0];
 }
 
+/* Returns true if the node of 'nlb' in 'zone' may forward to 't'. */
+static bool
+nlb_may_use(const struct sim_nlb *nlb, const char *zone,
+            const struct sim_nlb_target *t)
+{
+    return t->healthy && (nlb->cross_zone
+                          || !strcmp(t->eni->subnet->zone, zone));
+}
+
+static void
+add_group_hops(struct sim_result *r,
+               const struct sim_security_group *const *groups, size_t n,
+               const char *direction)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct sim_hop *hop = add_hop(r, groups[i]->id, "security-group");
+        smap_add(&hop->attrs, "direction", direction);
+    }
+}
+
+/* Checks the way from the node 'node' of 'nlb' to the appliances it may
+ * forward the copy of 'src' to, which came the way 'c' says.  UDP target
+ * groups keep the client's address: an appliance sees the copy come from
+ * the source, so its subnet's network ACL and its security groups must
+ * let that in; a reference to the load balancer's own groups holds there,
+ * a reference to the source's does not (choice: as for any client of a
+ * load balancer, AWS asks for the client's addresses). */
 static void
 check_nlb(struct sim_result *r, const struct sim_nlb *nlb,
-          const struct sim_nlb_node *node, bool reached)
+          const struct sim_nlb_node *node, const struct sim_eni *src,
+          const struct crossing *c, bool reached)
 {
     const struct sim_nlb_target *chosen = NULL;
     const char *zone = node->subnet->zone;
     bool listener = false;
     size_t n_healthy = 0;
+    struct sg_peer src_peer;
 
+    eni_peer(src, &src_peer);
     sset_add(&r->consulted, nlb->id);
     for (size_t i = 0; i < nlb->n_listeners; i++) {
         const struct sim_nlb_listener *l = &nlb->listeners[i];
@@ -573,16 +734,16 @@ check_nlb(struct sim_result *r, const struct sim_nlb *nlb,
                 SIM_VXLAN_PORT);
         free(fix);
     }
+    if (nlb->n_groups) {
+        check_groups(r, nlb->id, nlb->groups, nlb->n_groups, nlb->vpc,
+                     false, &src_peer, c);
+    }
 
     for (size_t i = 0; i < nlb->n_targets; i++) {
         const struct sim_nlb_target *t = &nlb->targets[i];
 
-        if (!t->healthy) {
-            continue;
-        }
-        n_healthy++;
-        if (!chosen && (nlb->cross_zone || !strcmp(t->eni->subnet->zone,
-                                                   zone))) {
+        n_healthy += t->healthy;
+        if (!chosen && nlb_may_use(nlb, zone, t)) {
             chosen = t;
         }
     }
@@ -607,11 +768,45 @@ check_nlb(struct sim_result *r, const struct sim_nlb *nlb,
         free(fix);
     }
 
-    if (reached && listener && chosen) {
-        struct sim_hop *hop = add_hop(r, chosen->eni->id,
-                                      "network-interface");
-        smap_add(&hop->attrs, "availability-zone",
-                 chosen->eni->subnet->zone);
+    /* The node spreads the copies over every target it may use: each must
+     * let them in. */
+    struct sg_peer via_nlb = {
+        .id = src->id,
+        .ip = &src->ip,
+        .groups = nlb->groups,
+        .n_groups = nlb->n_groups,
+        .vpc = nlb->vpc,
+    };
+    for (size_t i = 0; i < nlb->n_targets; i++) {
+        const struct sim_nlb_target *t = &nlb->targets[i];
+        const struct sim_eni *appl = t->eni;
+        bool on_path = reached && listener && t == chosen;
+        bool crosses_acls = appl->subnet != node->subnet;
+        struct sg_peer appl_peer;
+
+        if (!nlb_may_use(nlb, zone, t)) {
+            continue;
+        }
+        eni_peer(appl, &appl_peer);
+        if (nlb->n_groups) {
+            if (on_path) {
+                add_group_hops(r, nlb->groups, nlb->n_groups, "egress");
+            }
+            check_groups(r, nlb->id, nlb->groups, nlb->n_groups, nlb->vpc,
+                         true, &appl_peer, &local_crossing);
+        }
+        if (crosses_acls) {
+            cross_acl(r, node->subnet, true, &appl->ip, on_path);
+            cross_acl(r, appl->subnet, false, &src->ip, on_path);
+        }
+        if (on_path) {
+            add_group_hops(r, appl->groups, appl->n_groups, "ingress");
+
+            struct sim_hop *hop = add_hop(r, appl->id, "network-interface");
+            smap_add(&hop->attrs, "availability-zone", appl->subnet->zone);
+        }
+        check_groups(r, appl->id, appl->groups, appl->n_groups,
+                     sim_eni_vpc(appl), false, &via_nlb, &local_crossing);
     }
 }
 
@@ -703,35 +898,35 @@ format_tgw_route(const struct tgw_route *route, struct ds *s)
                   route->propagated ? "propagated" : "static");
 }
 
-/* Follows the copy from the transit gateway 'tgw', which it entered from
- * 'vpc'.  Returns true if it reaches the destination. */
-static bool
-route_tgw(struct sim_result *r, const struct sim_tgw *tgw,
-          const struct sim_vpc *vpc, const struct destination *dst)
+/* Returns the subnet of attachment 'att' in 'zone', or NULL. */
+static const struct sim_subnet *
+attachment_subnet_in(const struct sim_tgw_attachment *att, const char *zone)
 {
-    const struct sim_tgw_attachment *att = sim_tgw_attachment_of(tgw, vpc);
+    for (size_t i = 0; i < att->n_subnets; i++) {
+        if (!strcmp(att->subnets[i]->zone, zone)) {
+            return att->subnets[i];
+        }
+    }
+    return NULL;
+}
+
+/* Follows the copy of a source in 'zone' through transit gateway 'tgw',
+ * which routes it by its route table 'rtb'.  'depth' counts the gateways
+ * crossed so far.  Returns true if the copy reaches the destination. */
+static bool
+tgw_forward(const struct sim_topology *topo, struct sim_result *r,
+            const struct sim_tgw *tgw, const struct sim_tgw_route_table *rtb,
+            const char *zone, const struct destination *dst,
+            struct crossing *c, size_t depth)
+{
     const struct sim_vpc *dst_vpc = dst->subnet->vpc;
     char *dst_s = ip_to_string(&dst->ip);
     struct tgw_route *routes = NULL;
+    bool ok = false, failed_here = true;
     struct sim_hop *hop;
-    bool ok = false;
     char *fix;
     size_t n;
 
-    add_hop(r, att->id, "transit-gateway-attachment");
-    if (!att->association) {
-        fix = xasprintf("associate attachment %s with a route table of %s "
-                        "(association=\"...\")", att->id, tgw->id);
-        explain(r, SIM_EXPL_TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION, att->id,
-                "egress", fix, "attachment %s of %s to %s is associated "
-                "with no transit gateway route table, so %s cannot route "
-                "what comes from %s", att->id, vpc->id, tgw->id, tgw->id,
-                vpc->id);
-        free(fix);
-        goto out;
-    }
-
-    const struct sim_tgw_route_table *rtb = att->association;
     n = tgw_route_lookup(rtb, &dst->ip, &routes);
     hop = add_hop(r, rtb->id, "transit-gateway-route-table");
     if (!n) {
@@ -756,17 +951,16 @@ route_tgw(struct sim_result *r, const struct sim_tgw *tgw,
         goto out;
     }
 
+    const struct sim_tgw_attachment *next = routes[0].attachment;
     struct ds route_s = DS_EMPTY_INITIALIZER;
     format_tgw_route(&routes[0], &route_s);
     smap_add_nocopy(&hop->attrs, xstrdup("route"),
                     cidr_to_string(routes[0].destination));
-    smap_add(&hop->attrs, "target", (routes[0].attachment
-                                     ? routes[0].attachment->id
-                                     : "blackhole"));
+    smap_add(&hop->attrs, "target", next ? next->id : "blackhole");
     smap_add(&hop->attrs, "route-type",
              routes[0].propagated ? "propagated" : "static");
 
-    if (!routes[0].attachment) {
+    if (!next) {
         fix = xasprintf("remove the blackhole route %s from %s, or point "
                         "it at %s's attachment", ds_cstr(&route_s), rtb->id,
                         dst_vpc->id);
@@ -775,22 +969,67 @@ route_tgw(struct sim_result *r, const struct sim_tgw *tgw,
                 "blackhole: %s drops the copy", ds_cstr(&route_s), rtb->id,
                 tgw->id);
         free(fix);
-    } else if (routes[0].attachment->vpc != dst_vpc) {
+    } else if (next->peer_tgw) {
+        /* A peering with another gateway: that gateway routes the copy by
+         * the route table it associates the peering with. */
+        bool ours = next->tgw == tgw;
+        const struct sim_tgw *peer = ours ? next->peer_tgw : next->tgw;
+        const struct sim_tgw_route_table *peer_rtb
+            = ours ? next->peer_association : next->association;
+
+        add_hop(r, next->id, "transit-gateway-peering-attachment");
+        cross_tgw(c, next->id, "transit gateway peering", false);
+        if (depth > topo->n_tgws) {
+            fix = xasprintf("in %s, route %s to %s's attachment instead of "
+                            "back through %s", rtb->id, dst_s, dst_vpc->id,
+                            next->id);
+            explain(r, SIM_EXPL_TGW_RTB_CANNOT_ROUTE, rtb->id, "egress", fix,
+                    "the copy has gone through %"PRIuSIZE" transit gateways "
+                    "and is sent on through %s: the routes of the peered "
+                    "gateways make a loop", depth, next->id);
+            free(fix);
+        } else if (!peer_rtb) {
+            fix = xasprintf("on %s, associate peering attachment %s with a "
+                            "route table (%s=\"...\")", peer->id, next->id,
+                            ours ? "peer-association" : "association");
+            explain(r, SIM_EXPL_TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION,
+                    next->id, "egress", fix, "on %s's side, peering "
+                    "attachment %s is associated with no route table, so "
+                    "%s cannot route what comes from %s", peer->id,
+                    next->id, peer->id, tgw->id);
+            free(fix);
+        } else {
+            add_hop(r, peer->id, "transit-gateway");
+            cross_tgw(c, peer->id, "transit gateway", peer->sg_referencing);
+            failed_here = false;
+            ok = tgw_forward(topo, r, peer, peer_rtb, zone, dst, c,
+                             depth + 1);
+        }
+    } else if (next->vpc != dst_vpc) {
         fix = xasprintf("route %s in %s to %s's attachment", dst_s, rtb->id,
                         dst_vpc->id);
-        explain(r, SIM_EXPL_TGW_RTB_NO_ROUTE_TO_TGW_ATTACHMENT, rtb->id,
-                "egress", fix, "the route %s of %s sends the copy to %s "
-                "(%s), but the target is in %s", ds_cstr(&route_s), rtb->id,
-                routes[0].attachment->id, routes[0].attachment->vpc->id,
-                dst_vpc->id);
+        explain(r, SIM_EXPL_TGW_RTB_NO_ROUTE_TO_TGW_ATTACHMENT,
+                rtb->id, "egress", fix, "the route %s of %s sends the copy "
+                "to %s (%s), but the target is in %s", ds_cstr(&route_s),
+                rtb->id, next->id, next->vpc->id, dst_vpc->id);
         free(fix);
     } else {
-        const struct sim_tgw_attachment *out_att = routes[0].attachment;
-        const struct sim_route_table *out_rtb
-            = out_att->subnets[0]->route_table;
+        /* The gateway keeps the copy in its zone when the attachment has a
+         * subnet there, and otherwise delivers it through another of its
+         * subnets. */
+        const struct sim_subnet *out_subnet = attachment_subnet_in(next,
+                                                                   zone);
+        if (!out_subnet) {
+            out_subnet = next->subnets[0];
+        }
+
+        const struct sim_route_table *out_rtb = out_subnet->route_table;
         struct vpc_route route;
 
-        add_hop(r, out_att->id, "transit-gateway-attachment");
+        hop = add_hop(r, next->id, "transit-gateway-attachment");
+        smap_add(&hop->attrs, "availability-zone", out_subnet->zone);
+        cross_tgw(c, next->id, "transit gateway attachment",
+                  next->sg_referencing);
         hop = add_hop(r, out_rtb->id, "route-table");
         if (vpc_route_lookup(out_rtb, &dst->ip, &route) && route.local) {
             struct ds s = DS_EMPTY_INITIALIZER;
@@ -806,13 +1045,12 @@ route_tgw(struct sim_result *r, const struct sim_tgw *tgw,
             explain(r, SIM_EXPL_MORE_SPECIFIC_ROUTE, out_rtb->id, "egress",
                     fix, "route table %s of %s's transit gateway subnet %s "
                     "sends %s elsewhere than to its local route",
-                    out_rtb->id, dst_vpc->id, out_att->subnets[0]->id,
-                    dst_s);
+                    out_rtb->id, dst_vpc->id, out_subnet->id, dst_s);
             free(fix);
         }
     }
 
-    if (!ok) {
+    if (!ok && failed_here) {
         /* Less specific routes that the copy would otherwise follow. */
         for (size_t i = 1; i < n; i++) {
             if (routes[i].destination->plen
@@ -840,11 +1078,55 @@ out:
     return ok;
 }
 
-/* Follows the copy from the source subnet to 'dst'.  Returns true if it
- * reaches it. */
+/* Follows the copy of a source in 'zone' from the transit gateway 'tgw',
+ * which it entered from 'vpc'.  Returns true if it reaches the
+ * destination. */
+static bool
+route_tgw(const struct sim_topology *topo, struct sim_result *r,
+          const struct sim_tgw *tgw, const struct sim_vpc *vpc,
+          const char *zone, const struct destination *dst,
+          struct crossing *c)
+{
+    const struct sim_tgw_attachment *att = sim_tgw_attachment_of(tgw, vpc);
+    struct sim_hop *hop;
+    bool ok = true;
+    char *fix;
+
+    hop = add_hop(r, att->id, "transit-gateway-attachment");
+    smap_add(&hop->attrs, "availability-zone", zone);
+    cross_tgw(c, tgw->id, "transit gateway", tgw->sg_referencing);
+    cross_tgw(c, att->id, "transit gateway attachment", att->sg_referencing);
+    if (!attachment_subnet_in(att, zone)) {
+        fix = xasprintf("add to attachment %s a subnet of %s in zone %s "
+                        "(subnets=\"...\")", att->id, vpc->id, zone);
+        explain(r, SIM_EXPL_TGW_ROUTE_AZ_RESTRICTION, att->id, "egress", fix,
+                "attachment %s of %s to %s has no subnet in zone %s, where "
+                "the source is: %s cannot be reached from there", att->id,
+                vpc->id, tgw->id, zone, tgw->id);
+        free(fix);
+        ok = false;
+    }
+    if (!att->association) {
+        fix = xasprintf("associate attachment %s with a route table of %s "
+                        "(association=\"...\")", att->id, tgw->id);
+        explain(r, SIM_EXPL_TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION, att->id,
+                "egress", fix, "attachment %s of %s to %s is associated "
+                "with no transit gateway route table, so %s cannot route "
+                "what comes from %s", att->id, vpc->id, tgw->id, tgw->id,
+                vpc->id);
+        free(fix);
+        ok = false;
+    }
+    return ok && tgw_forward(topo, r, tgw, att->association, zone, dst, c,
+                             1);
+}
+
+/* Follows the copy from the source subnet to 'dst', recording in 'c' the
+ * way it goes.  Returns true if it reaches it. */
 static bool
 route(const struct sim_topology *topo, struct sim_result *r,
-      const struct sim_subnet *src_subnet, const struct destination *dst)
+      const struct sim_subnet *src_subnet, const struct destination *dst,
+      struct crossing *c)
 {
     const struct sim_route_table *rtb = src_subnet->route_table;
     const struct sim_vpc *vpc = src_subnet->vpc;
@@ -943,13 +1225,14 @@ route(const struct sim_topology *topo, struct sim_result *r,
             free(fix);
         } else {
             ok = pcx->active;
+            c->peering = pcx;
         }
     } else if (shash_find(&topo->tgws_by_id, best.target)) {
         const struct sim_tgw *tgw = shash_find_data(&topo->tgws_by_id,
                                                     best.target);
 
         add_hop(r, tgw->id, "transit-gateway");
-        ok = route_tgw(r, tgw, vpc, dst);
+        ok = route_tgw(topo, r, tgw, vpc, src_subnet->zone, dst, c);
     } else if (shash_find(&topo->enis_by_id, best.target)) {
         const struct sim_eni *eni = shash_find_data(&topo->enis_by_id,
                                                     best.target);
@@ -1185,41 +1468,41 @@ sim_check_session(const struct sim_topology *topo,
     /* Both ACLs are evaluated whatever the routing does; the hops are put
      * where the copy meets them. */
     bool same_subnet = src->subnet == dst.subnet;
-    if (!same_subnet && src->subnet->acl) {
-        hop = add_hop(r, src->subnet->acl->id, "network-acl");
-        smap_add(&hop->attrs, "direction", "egress");
-        check_acl(r, src->subnet, true, &dst.ip);
+    if (!same_subnet) {
+        cross_acl(r, src->subnet, true, &dst.ip, true);
     }
 
-    reached = route(topo, r, src->subnet, &dst);
+    struct crossing crossing = { .known = false };
+    reached = route(topo, r, src->subnet, &dst, &crossing);
+    crossing.known = reached;
 
-    if (!same_subnet && dst.subnet->acl) {
-        if (reached) {
-            hop = add_hop(r, dst.subnet->acl->id, "network-acl");
-            smap_add(&hop->attrs, "direction", "ingress");
-        }
-        check_acl(r, dst.subnet, false, &src->ip);
+    if (!same_subnet) {
+        cross_acl(r, dst.subnet, false, &src->ip, reached);
     }
 
     if (target->eni) {
+        struct sg_peer src_peer;
+
         if (reached) {
-            for (size_t i = 0; i < target->eni->n_groups; i++) {
-                hop = add_hop(r, target->eni->groups[i]->id,
-                              "security-group");
-                smap_add(&hop->attrs, "direction", "ingress");
-            }
+            add_group_hops(r, target->eni->groups, target->eni->n_groups,
+                           "ingress");
             add_hop(r, target->eni->id, "network-interface");
         }
-        check_security_groups(topo, r, src, target->eni);
+        eni_peer(src, &src_peer);
+        check_groups(r, target->eni->id, target->eni->groups,
+                     target->eni->n_groups, sim_eni_vpc(target->eni), false,
+                     &src_peer, &crossing);
     } else {
         if (reached) {
             char *ip = ip_to_string(&node->ip);
 
+            add_group_hops(r, target->nlb->groups, target->nlb->n_groups,
+                           "ingress");
             hop = add_hop(r, target->nlb->id, "load-balancer");
             smap_add_nocopy(&hop->attrs, xstrdup("node"), ip);
             smap_add(&hop->attrs, "availability-zone", node->subnet->zone);
         }
-        check_nlb(r, target->nlb, node, reached);
+        check_nlb(r, target->nlb, node, src, &crossing, reached);
     }
 
     r->verdict = (invalid ? SIM_INVALID

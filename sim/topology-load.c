@@ -208,6 +208,15 @@ parse_bool_attr(const xmlNode *node, const char *name, bool default_value)
     return s ? !strcmp(s, "true") : default_value;
 }
 
+/* Like parse_bool_attr(), for an attribute of value "enable" or
+ * "disable", as the AWS API writes its options. */
+static bool
+parse_enable_attr(const xmlNode *node, const char *name, bool default_value)
+{
+    const char *s = attr(node, name);
+    return s ? !strcmp(s, "enable") : default_value;
+}
+
 /* Looks up the id in attribute 'name' of 'node' (or 'id', if nonnull) among
  * the objects of one kind, 'by_id', called 'kind' in messages. */
 static char *
@@ -360,7 +369,8 @@ declare_tgw(struct loader *l, const xmlNode *node,
     }
     tgw->owner = account;
     for (const xmlNode *c = node->children; c && !error; c = c->next) {
-        if (is_element(c, "attachment")) {
+        if (is_element(c, "attachment")
+            || is_element(c, "peering-attachment")) {
             struct sim_tgw_attachment *att;
             size_t n = tgw->n_attachments;
 
@@ -794,6 +804,37 @@ resolve_security_group(struct loader *l, const xmlNode *node)
     return NULL;
 }
 
+/* Resolves the "security-groups" attribute of 'node', if any, into an
+ * array of '*n' groups, which it returns and the caller must free (even on
+ * error, which is stored in '*errorp'). */
+static const struct sim_security_group **
+resolve_groups(struct loader *l, const xmlNode *node, size_t *n,
+               char **errorp)
+{
+    const char *list = attr(node, "security-groups");
+    const struct sim_security_group **groups;
+    struct svec words;
+
+    *errorp = NULL;
+    if (!list) {
+        return NULL;
+    }
+    svec_init(&words);
+    svec_parse_words(&words, list);
+    groups = xcalloc(words.n ? words.n : 1, sizeof *groups);
+    for (size_t i = 0; i < words.n && !*errorp; i++) {
+        struct sim_security_group *sg;
+
+        *errorp = LOOKUP(l, node, "security-groups", words.names[i],
+                         "security-group", groups_by_id, &sg);
+        if (!*errorp) {
+            groups[(*n)++] = sg;
+        }
+    }
+    svec_destroy(&words);
+    return groups;
+}
+
 static char *
 resolve_eni(struct loader *l, const xmlNode *node)
 {
@@ -833,23 +874,7 @@ resolve_eni(struct loader *l, const xmlNode *node)
     }
     eni->mtu = mtu;
 
-    if (attr(node, "security-groups")) {
-        struct svec groups;
-
-        svec_init(&groups);
-        svec_parse_words(&groups, attr(node, "security-groups"));
-        eni->groups = xcalloc(groups.n ? groups.n : 1, sizeof *eni->groups);
-        for (size_t i = 0; i < groups.n && !error; i++) {
-            struct sim_security_group *sg;
-
-            error = LOOKUP(l, node, "security-groups", groups.names[i],
-                           "security-group", groups_by_id, &sg);
-            if (!error) {
-                eni->groups[eni->n_groups++] = sg;
-            }
-        }
-        svec_destroy(&groups);
-    }
+    eni->groups = resolve_groups(l, node, &eni->n_groups, &error);
     return error;
 }
 
@@ -913,6 +938,18 @@ resolve_nlb(struct loader *l, const xmlNode *node)
         }
     }
     nlb->cross_zone = parse_bool_attr(node, "cross-zone", false);
+    nlb->groups = resolve_groups(l, node, &nlb->n_groups, &error);
+    for (size_t i = 0; !error && i < nlb->n_groups; i++) {
+        if (nlb->groups[i]->vpc != nlb->vpc) {
+            error = ERROR_AT_NODE(l, node, "load-balancer %s: security "
+                                  "group %s is in %s, not in %s", nlb->id,
+                                  nlb->groups[i]->id,
+                                  nlb->groups[i]->vpc->id, nlb->vpc->id);
+        }
+    }
+    if (error) {
+        return error;
+    }
     if (!n_nodes_of(node)) {
         return ERROR_AT_NODE(l, node, "load-balancer %s: at least one node "
                              "(<node subnet=\"...\" ip=\"...\"/>) is "
@@ -1032,6 +1069,85 @@ resolve_peering(struct loader *l, const xmlNode *node)
     return NULL;
 }
 
+/* Looks up the transit gateway route table in attribute 'name' of 'node',
+ * which must be one of 'tgw''s, into '*rtbp'. */
+static char *
+lookup_tgw_route_table(struct loader *l, const xmlNode *node,
+                       const char *name, const char *id,
+                       const struct sim_tgw *tgw,
+                       struct sim_tgw_route_table **rtbp)
+{
+    char *error = LOOKUP(l, node, name, id, "transit gateway route-table",
+                         tgw_route_tables_by_id, rtbp);
+
+    if (!error && (*rtbp)->tgw != tgw) {
+        error = ERROR_AT_NODE(l, node, "%s %s: %s is a route table of %s, "
+                              "not of %s", (const char *) node->name, name,
+                              (*rtbp)->id, (*rtbp)->tgw->id, tgw->id);
+    }
+    return error;
+}
+
+/* Resolves the peering attachments of transit gateway 'node', before any
+ * route of either gateway refers to them. */
+static char *
+resolve_tgw_peerings(struct loader *l, const xmlNode *node)
+{
+    struct sim_tgw *tgw = shash_find_data(&l->topo->tgws_by_id,
+                                          attr(node, "id"));
+    char *error = NULL;
+
+    tgw->sg_referencing = parse_enable_attr(
+        node, "security-group-referencing-support", false);
+    for (const xmlNode *c = node->children; c && !error; c = c->next) {
+        if (!is_element(c, "peering-attachment")) {
+            continue;
+        }
+
+        struct sim_tgw_attachment *att = shash_find_data(
+            &l->topo->tgw_attachments_by_id, attr(c, "id"));
+        struct sim_tgw_route_table *rtb;
+        struct sim_tgw *peer;
+
+        error = LOOKUP(l, c, "peer-transit-gateway", NULL,
+                       "transit-gateway", tgws_by_id, &peer);
+        if (!error && peer == tgw) {
+            error = ERROR_AT_NODE(l, c, "peering-attachment %s: a transit "
+                                  "gateway cannot be peered with itself "
+                                  "(%s)", att->id, tgw->id);
+        }
+        for (size_t i = 0; !error && i < tgw->n_attachments; i++) {
+            const struct sim_tgw_attachment *other = tgw->attachments[i];
+
+            if (other != att && other->peer_tgw
+                && (other->peer_tgw == peer || other->tgw == peer)) {
+                error = ERROR_AT_NODE(l, c, "peering-attachment %s: %s is "
+                                      "already peered with %s by %s",
+                                      att->id, tgw->id, peer->id, other->id);
+            }
+        }
+        if (error) {
+            break;
+        }
+        att->peer_tgw = peer;
+        if (attr(c, "association")) {
+            error = lookup_tgw_route_table(l, c, "association", NULL, tgw,
+                                           &rtb);
+            att->association = rtb;
+        }
+        if (!error && attr(c, "peer-association")) {
+            error = lookup_tgw_route_table(l, c, "peer-association", NULL,
+                                           peer, &rtb);
+            att->peer_association = rtb;
+        }
+        peer->attachments = xrealloc(peer->attachments,
+                                     (peer->n_attachments + 1)
+                                     * sizeof *peer->attachments);
+        peer->attachments[peer->n_attachments++] = att;
+    }
+    return error;
+}
+
 static char *
 resolve_tgw(struct loader *l, const xmlNode *node)
 {
@@ -1067,16 +1183,26 @@ resolve_tgw(struct loader *l, const xmlNode *node)
                                       "least one subnet is required",
                                       att->id);
             }
-            if (!error && attr(c, "association")) {
-                error = LOOKUP(l, c, "association", NULL,
-                               "transit gateway route-table",
-                               tgw_route_tables_by_id, &rtb);
-                if (!error && rtb->tgw != tgw) {
-                    error = ERROR_AT_NODE(l, c, "attachment association: "
-                                          "%s is a route table of %s, not "
-                                          "of %s", rtb->id, rtb->tgw->id,
-                                          tgw->id);
+            for (size_t i = 0; !error && i < att->n_subnets; i++) {
+                for (size_t j = 0; j < i; j++) {
+                    if (!strcmp(att->subnets[i]->zone,
+                                att->subnets[j]->zone)) {
+                        error = ERROR_AT_NODE(l, c, "attachment %s: "
+                                              "subnets %s and %s are both "
+                                              "in zone %s: an attachment "
+                                              "takes one subnet per zone",
+                                              att->id, att->subnets[j]->id,
+                                              att->subnets[i]->id,
+                                              att->subnets[i]->zone);
+                        break;
+                    }
                 }
+            }
+            att->sg_referencing = parse_enable_attr(
+                c, "security-group-referencing-support", true);
+            if (!error && attr(c, "association")) {
+                error = lookup_tgw_route_table(l, c, "association", NULL,
+                                               tgw, &rtb);
                 if (!error) {
                     att->association = rtb;
                 }
@@ -1089,16 +1215,9 @@ resolve_tgw(struct loader *l, const xmlNode *node)
                 att->propagations = xcalloc(words.n + 1,
                                             sizeof *att->propagations);
                 for (size_t i = 0; i < words.n && !error; i++) {
-                    error = LOOKUP(l, c, "propagations", words.names[i],
-                                   "transit gateway route-table",
-                                   tgw_route_tables_by_id, &rtb);
-                    if (!error && rtb->tgw != tgw) {
-                        error = ERROR_AT_NODE(l, c, "attachment "
-                                              "propagations: %s is a route "
-                                              "table of %s, not of %s",
-                                              rtb->id, rtb->tgw->id,
-                                              tgw->id);
-                    }
+                    error = lookup_tgw_route_table(l, c, "propagations",
+                                                   words.names[i], tgw,
+                                                   &rtb);
                     if (!error) {
                         att->propagations[att->n_propagations++] = rtb;
                     }
@@ -1137,7 +1256,7 @@ resolve_tgw(struct loader *l, const xmlNode *node)
                     error = LOOKUP(l, r, "attachment", NULL,
                                    "transit gateway attachment",
                                    tgw_attachments_by_id, &att);
-                    if (!error && att->tgw != tgw) {
+                    if (!error && att->tgw != tgw && att->peer_tgw != tgw) {
                         error = ERROR_AT_NODE(l, r, "route attachment: %s "
                                               "is an attachment of %s, not "
                                               "of %s", att->id,
@@ -1349,6 +1468,8 @@ resolve_all(struct loader *l, const xmlNode *root)
                 error = resolve_vpc_children(l, c);
             } else if (is_element(c, "security-group")) {
                 error = resolve_security_group(l, c);
+            } else if (is_element(c, "transit-gateway")) {
+                error = resolve_tgw_peerings(l, c);
             }
         }
     }

@@ -127,6 +127,7 @@ sim_topology_destroy(struct sim_topology *topo)
         free(nlb->nodes);
         free(nlb->targets);
         free(nlb->subnets);
+        free(nlb->groups);
         free(nlb->id);
         free(nlb);
     }

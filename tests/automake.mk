@@ -15,7 +15,8 @@ TESTSUITE_AT = \
 	tests/dp-action.at \
 	tests/sandbox-pcap.at \
 	tests/sandbox-differential.at \
-	tests/tmctl.at
+	tests/tmctl.at \
+	tests/mininet.at
 OVS_MACROS_AT = \
 	$(OVS_SRCDIR)/tests/ovs-macros.at \
 	$(OVS_SRCDIR)/tests/ovsdb-macros.at \
@@ -211,6 +212,21 @@ bench: bench-e2e
 bench-e2e:
 	$(AM_V_at)OVS_BUILDDIR='$(OVS_BUILDDIR)' $(SHELL) \
 	    $(srcdir)/tests/dp-e2e-bench.sh || test $$? = 77
+
+# The mininet scripts (topologies/tm-mininet): tests/mininet.at runs the
+# user guide's examples with real traffic, and a fixed-seed subset of the
+# fidelity run, as root (skipped otherwise).  "make check-fidelity" runs
+# the whole of it: FIDELITY_COUNT random topologies, requiring every
+# connectivity code.
+EXTRA_DIST += tests/tm-mininet-e2e tests/tm-fidelity \
+	$(wildcard $(srcdir)/tests/fidelity/*.xml)
+FIDELITY_COUNT = 200
+.PHONY: check-fidelity
+check-fidelity: all
+	$(AM_V_at)OVS_BUILDDIR='$(OVS_BUILDDIR)' \
+	TM_SIM='$(abs_builddir)/utilities/tm-sim' \
+	$(srcdir)/tests/tm-fidelity --count=$(FIDELITY_COUNT) \
+	    --require-coverage --keep=$(abs_builddir)/fidelity-disagreements
 
 # The import's fixtures, reference topologies and test helpers.
 EXTRA_DIST += tests/import

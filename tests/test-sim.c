@@ -58,6 +58,7 @@ struct world {
     const char *sg_b;           /* Likewise for sg-b. */
     const char *sg_c;           /* Likewise for sg-c. */
     const char *vpc_a;          /* More elements in vpc-a. */
+    const char *vpc_b;          /* More elements in vpc-b. */
     const char *account;        /* More elements in the account. */
     const char *accounts;       /* More accounts. */
     const char *target;         /* Attributes of tmt-1 (default:
@@ -111,9 +112,10 @@ world_xml(const struct world *w)
                   "<route-table id=\"rtb-b\">%s</route-table>\n"
                   "<security-group id=\"sg-b\">%s</security-group>\n"
                   "<network-interface id=\"eni-b\" subnet=\"subnet-b1\" "
-                  "ip=\"10.1.1.10\" security-groups=\"sg-b\"/>\n</vpc>\n",
+                  "ip=\"10.1.1.10\" security-groups=\"sg-b\"/>\n%s</vpc>\n",
                   w->routes_b ? w->routes_b : "",
-                  w->sg_b ? w->sg_b : SG_ALLOW_VXLAN);
+                  w->sg_b ? w->sg_b : SG_ALLOW_VXLAN,
+                  w->vpc_b ? w->vpc_b : "");
     ds_put_format(&s, "<vpc id=\"vpc-c\" cidr=\"10.2.0.0/16\">\n"
                   "<subnet id=\"subnet-c1\" cidr=\"10.2.1.0/24\" "
                   "availability-zone=\"az1\" route-table=\"rtb-c\"/>\n"
@@ -564,6 +566,184 @@ test_tgw_longest_prefix(void)
            "eni-src rtb-a tgw-1 att-a tgw-rtb-1");
 }
 
+/* tgw-1 with its security group referencing support 'TGW_SGREF', and
+ * attachments of vpc-a and of vpc-b (with more attributes ATT_B). */
+#define SGREF_TGW(TGW_SGREF, ATT_B)                                     \
+    "<transit-gateway id=\"tgw-1\" "                                    \
+    "security-group-referencing-support=\"" TGW_SGREF "\">"             \
+    "<attachment id=\"att-a\" vpc=\"vpc-a\" subnets=\"subnet-a1\" "     \
+    ASSOC " " PROP "/>"                                                 \
+    "<attachment id=\"att-b\" vpc=\"vpc-b\" subnets=\"subnet-b1\" "     \
+    ASSOC " " PROP " " ATT_B "/>"                                       \
+    "<route-table id=\"tgw-rtb-1\"/>"                                   \
+    "</transit-gateway>"
+
+/* tgw-1 with attachments of vpc-a in SUBNETS_A and of vpc-b in
+ * SUBNETS_B, both associated with tgw-rtb-1 and propagating into it. */
+#define TGW_ZONES(SUBNETS_A, SUBNETS_B)                                 \
+    "<transit-gateway id=\"tgw-1\">"                                    \
+    "<attachment id=\"att-a\" vpc=\"vpc-a\" "                           \
+    "subnets=\"" SUBNETS_A "\" " ASSOC " " PROP "/>"                    \
+    "<attachment id=\"att-b\" vpc=\"vpc-b\" "                           \
+    "subnets=\"" SUBNETS_B "\" " ASSOC " " PROP "/>"                    \
+    "<route-table id=\"tgw-rtb-1\"/></transit-gateway>"
+
+static void
+test_tgw_zone_restriction(void)
+{
+    /* The source is in az1, where att-a has no subnet: the gateway cannot
+     * be reached from there. */
+    struct world w = {
+        .routes_a = TO_TGW,
+        .account = TGW_ZONES("subnet-a2", "subnet-b1"),
+        .target = "network-interface=\"eni-b\"",
+    };
+    EXPECT(&w, SIM_BLOCKED, "TGW_ROUTE_AZ_RESTRICTION@att-a",
+           "eni-src rtb-a tgw-1 att-a");
+
+    /* From az2, where it has one, the copy goes through. */
+    w.session = "network-interface=\"eni-t\" session-number=\"1\"";
+    EXPECT(&w, SIM_REACHABLE, "",
+           "eni-t rtb-a tgw-1 att-a tgw-rtb-1 att-b rtb-b sg-b eni-b");
+}
+
+/* vpc-b's second subnet, subnet-b2 in az2, whose route table rtb-b2 sends
+ * subnet-b1's addresses to a blackhole. */
+#define SUBNET_B2                                                       \
+    "<subnet id=\"subnet-b2\" cidr=\"10.1.2.0/24\" "                    \
+    "availability-zone=\"az2\" route-table=\"rtb-b2\"/>"                \
+    "<route-table id=\"rtb-b2\"><route destination=\"10.1.1.0/24\" "     \
+    "blackhole=\"true\"/></route-table>"
+
+static void
+test_tgw_zone_delivery(void)
+{
+    /* The gateway delivers through the destination attachment's subnet in
+     * the source's zone: from az1 through subnet-b1, whose route table
+     * delivers; from az2 through subnet-b2, whose route table does not. */
+    struct world w = {
+        .routes_a = TO_TGW,
+        .vpc_b = SUBNET_B2,
+        .account = TGW_ZONES("subnet-a1 subnet-a2", "subnet-b2 subnet-b1"),
+        .target = "network-interface=\"eni-b\"",
+    };
+    EXPECT(&w, SIM_REACHABLE, "",
+           "eni-src rtb-a tgw-1 att-a tgw-rtb-1 att-b rtb-b sg-b eni-b");
+
+    w.session = "network-interface=\"eni-t\" session-number=\"1\"";
+    EXPECT(&w, SIM_BLOCKED, "MORE_SPECIFIC_ROUTE@rtb-b2",
+           "eni-t rtb-a tgw-1 att-a tgw-rtb-1 att-b rtb-b2");
+
+    /* With no subnet in the source's zone, another zone's will do. */
+    struct world other_zone = {
+        .routes_a = TO_TGW,
+        .vpc_b = SUBNET_B2,
+        .account = TGW_ZONES("subnet-a2", "subnet-b1"),
+        .target = "network-interface=\"eni-b\"",
+        .session = "network-interface=\"eni-t\" session-number=\"1\"",
+    };
+    EXPECT(&other_zone, SIM_REACHABLE, "",
+           "eni-t rtb-a tgw-1 att-a tgw-rtb-1 att-b rtb-b sg-b eni-b");
+}
+
+/* tgw-1 holds vpc-a's attachment, tgw-2 vpc-b's; they are peered by
+ * att-p, with the associations ASSOCS, tgw-1 routing vpc-b's CIDR to the
+ * peering and tgw-2 propagating att-b; TGW2 are more attributes of
+ * tgw-2. */
+#define TGW_PEERED(ASSOCS, TGW2)                                        \
+    "<transit-gateway id=\"tgw-1\">"                                    \
+    "<attachment id=\"att-a\" vpc=\"vpc-a\" subnets=\"subnet-a1\" "     \
+    "association=\"tgw-rtb-1\"/>"                                       \
+    "<peering-attachment id=\"att-p\" peer-transit-gateway=\"tgw-2\" "  \
+    ASSOCS "/>"                                                         \
+    "<route-table id=\"tgw-rtb-1\"><route destination=\"10.1.0.0/16\" " \
+    "attachment=\"att-p\"/></route-table></transit-gateway>"            \
+    "<transit-gateway id=\"tgw-2\" " TGW2 ">"                           \
+    "<attachment id=\"att-b\" vpc=\"vpc-b\" subnets=\"subnet-b1\" "     \
+    "association=\"tgw-rtb-2\" propagations=\"tgw-rtb-2\"/>"            \
+    "<route-table id=\"tgw-rtb-2\"/></transit-gateway>"
+
+static void
+test_tgw_peering(void)
+{
+    /* The copy crosses tgw-1, the peering and tgw-2, which routes it by
+     * the route table it associates the peering with. */
+    struct world w = {
+        .routes_a = TO_TGW,
+        .account = TGW_PEERED("association=\"tgw-rtb-1\" "
+                              "peer-association=\"tgw-rtb-2\"", ""),
+        .target = "network-interface=\"eni-b\"",
+    };
+    EXPECT(&w, SIM_REACHABLE, "",
+           "eni-src rtb-a tgw-1 att-a tgw-rtb-1 att-p tgw-2 tgw-rtb-2 "
+           "att-b rtb-b sg-b eni-b");
+
+    /* tgw-2 has not associated the peering with a route table. */
+    struct world no_assoc = {
+        .routes_a = TO_TGW,
+        .account = TGW_PEERED("association=\"tgw-rtb-1\"", ""),
+        .target = "network-interface=\"eni-b\"",
+    };
+    EXPECT(&no_assoc, SIM_BLOCKED,
+           "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION@att-p",
+           "eni-src rtb-a tgw-1 att-a tgw-rtb-1 att-p");
+
+    /* Security group references never hold across a peering of
+     * gateways, whatever their support. */
+    struct world sgref = {
+        .routes_a = TO_TGW,
+        .sg_b = "<rule direction=\"ingress\" protocol=\"17\" "
+                "from-port=\"4789\" to-port=\"4789\" "
+                "source-group=\"sg-src\"/>",
+        .account = TGW_PEERED("association=\"tgw-rtb-1\" "
+                              "peer-association=\"tgw-rtb-2\"",
+                              "security-group-referencing-support="
+                              "\"enable\""),
+        .target = "network-interface=\"eni-b\"",
+    };
+    EXPECT(&sgref, SIM_BLOCKED, "SG_REFERENCING_SUPPORT@tgw-1", NULL);
+}
+
+static void
+test_tgw_peering_loop(void)
+{
+    /* tgw-2 sends vpc-b's CIDR back over the peering: a loop, reported
+     * and not followed forever. */
+    struct world w = {
+        .routes_a = TO_TGW,
+        .account = "<transit-gateway id=\"tgw-1\">"
+                   "<attachment id=\"att-a\" vpc=\"vpc-a\" "
+                   "subnets=\"subnet-a1\" association=\"tgw-rtb-1\"/>"
+                   "<peering-attachment id=\"att-p\" "
+                   "peer-transit-gateway=\"tgw-2\" "
+                   "association=\"tgw-rtb-1\" "
+                   "peer-association=\"tgw-rtb-2\"/>"
+                   "<route-table id=\"tgw-rtb-1\"><route "
+                   "destination=\"10.1.0.0/16\" attachment=\"att-p\"/>"
+                   "</route-table></transit-gateway>"
+                   "<transit-gateway id=\"tgw-2\">"
+                   "<attachment id=\"att-b\" vpc=\"vpc-b\" "
+                   "subnets=\"subnet-b1\" association=\"tgw-rtb-2\"/>"
+                   "<route-table id=\"tgw-rtb-2\"><route "
+                   "destination=\"10.1.0.0/16\" attachment=\"att-p\"/>"
+                   "</route-table></transit-gateway>",
+        .target = "network-interface=\"eni-b\"",
+    };
+    struct sim_topology *topo;
+    char *xml = world_xml(&w);
+    char *error = sim_topology_load_memory("t.xml", xml, strlen(xml), &topo);
+    struct sim_result r;
+
+    CU_ASSERT_PTR_NULL_FATAL(error);
+    sim_check_session(topo, shash_find_data(&topo->sessions_by_id, "tms-1"),
+                      &r);
+    CU_ASSERT_EQUAL(r.verdict, SIM_BLOCKED);
+    CU_ASSERT_PTR_NOT_NULL(sim_result_find(&r, "TGW_RTB_CANNOT_ROUTE"));
+    sim_result_destroy(&r);
+    sim_topology_destroy(topo);
+    free(xml);
+}
+
 /* ---- Security groups. ---- */
 
 static void
@@ -684,14 +864,73 @@ test_sg_group_reference_peered(void)
 
     EXPECT(&w, SIM_REACHABLE, "", "eni-src rtb-a pcx-ab sg-b eni-b");
 
-    /* Through a transit gateway instead, the reference does not hold. */
+    /* Through a transit gateway instead, the reference does not hold,
+     * even though a peering joins the two VPCs: it holds only for a copy
+     * that crossed the peering.  The gateway's missing support is the
+     * reason. */
     struct world w2 = {
         .routes_a = TO_TGW,
         .sg_b = sg_b,
-        .account = TGW(ASSOC, ASSOC " " PROP, ""),
+        .account = TGW(ASSOC, ASSOC " " PROP, "") PEERING_AB("active"),
         .target = "network-interface=\"eni-b\"",
     };
-    EXPECT(&w2, SIM_BLOCKED, "ENI_SG_RULES_MISMATCH@sg-b", NULL);
+    EXPECT(&w2, SIM_BLOCKED, "SG_REFERENCING_SUPPORT@tgw-1", NULL);
+
+    /* Across a peering that does not join the group's VPC to the
+     * target's, never: vpc-a's group is not known in vpc-c. */
+    struct world w3 = {
+        .routes_a = "<route destination=\"10.2.0.0/16\" target=\"pcx-ac\"/>",
+        .sg_c = sg_b,
+        .account = "<vpc-peering id=\"pcx-ac\" requester-vpc=\"vpc-a\" "
+                   "accepter-vpc=\"vpc-c\"/>",
+        .target = "network-interface=\"eni-c\"",
+    };
+    EXPECT(&w3, SIM_REACHABLE, "", "eni-src rtb-a pcx-ac sg-c eni-c");
+}
+
+static void
+test_sg_group_reference_tgw(void)
+{
+    /* Across a transit gateway, a reference holds when the gateway
+     * supports security group references (off by default) and both
+     * attachments do (on by default). */
+    const char *sg_b = "<rule direction=\"ingress\" protocol=\"17\" "
+                       "from-port=\"4789\" to-port=\"4789\" "
+                       "source-group=\"sg-src\"/>";
+    struct world on = {
+        .routes_a = TO_TGW,
+        .sg_b = sg_b,
+        .account = SGREF_TGW("enable", ""),
+        .target = "network-interface=\"eni-b\"",
+    };
+    EXPECT(&on, SIM_REACHABLE, "",
+           "eni-src rtb-a tgw-1 att-a tgw-rtb-1 att-b rtb-b sg-b eni-b");
+
+    struct world att_off = {
+        .routes_a = TO_TGW,
+        .sg_b = sg_b,
+        .account = SGREF_TGW("enable", "security-group-referencing-support="
+                             "\"disable\""),
+        .target = "network-interface=\"eni-b\"",
+    };
+    EXPECT(&att_off, SIM_BLOCKED, "SG_REFERENCING_SUPPORT@att-b",
+           "eni-src rtb-a tgw-1 att-a tgw-rtb-1 att-b rtb-b sg-b eni-b");
+
+    struct world tgw_off = {
+        .routes_a = TO_TGW,
+        .sg_b = sg_b,
+        .account = SGREF_TGW("disable", ""),
+        .target = "network-interface=\"eni-b\"",
+    };
+    EXPECT(&tgw_off, SIM_BLOCKED, "SG_REFERENCING_SUPPORT@tgw-1", NULL);
+
+    /* A rule by CIDR needs no support. */
+    struct world cidr = {
+        .routes_a = TO_TGW,
+        .account = SGREF_TGW("disable", ""),
+        .target = "network-interface=\"eni-b\"",
+    };
+    EXPECT(&cidr, SIM_REACHABLE, "", NULL);
 }
 
 /* ---- Network ACLs. ---- */
@@ -884,7 +1123,7 @@ test_nlb_same_zone(void)
         .target = "network-load-balancer=\"nlb-1\"",
     };
 
-    EXPECT(&w, SIM_REACHABLE, "", "eni-src rtb-a nlb-1 eni-t1");
+    EXPECT(&w, SIM_REACHABLE, "", "eni-src rtb-a nlb-1 sg-t eni-t1");
 }
 
 static void
@@ -899,7 +1138,7 @@ test_nlb_node_choice(void)
         .target = "network-load-balancer=\"nlb-1\"",
     };
 
-    EXPECT(&w, SIM_REACHABLE, "", "eni-src rtb-a nlb-1 eni-t");
+    EXPECT(&w, SIM_REACHABLE, "", "eni-src rtb-a nlb-1 sg-t eni-t");
 }
 
 static void
@@ -935,7 +1174,7 @@ test_nlb_cross_zone(void)
                      TARGET_T_HEALTHY TARGET_T1_SICK),
         .target = "network-load-balancer=\"nlb-1\"",
     };
-    EXPECT(&on, SIM_REACHABLE, "", "eni-src rtb-a nlb-1 eni-t");
+    EXPECT(&on, SIM_REACHABLE, "", "eni-src rtb-a nlb-1 sg-t eni-t");
 }
 
 static void
@@ -950,6 +1189,151 @@ test_nlb_no_healthy_target(void)
     EXPECT(&w, SIM_BLOCKED,
            "ELBV2_LISTENERS_MISMATCH@nlb-1 ELBV2_NO_TARGETS_IN_AZ@nlb-1",
            "eni-src rtb-a nlb-1");
+}
+
+static void
+test_nlb_appliance_sg(void)
+{
+    /* The appliance sees the source's address, not the node's: a group
+     * that lets in only the load balancer's subnet keeps the copy out.
+     * A reference to the source's group does not hold behind a load
+     * balancer either. */
+    static const char *const rules[] = {
+        "<rule direction=\"ingress\" protocol=\"17\" from-port=\"4789\" "
+        "to-port=\"4789\" cidr=\"10.0.1.5/32\"/>",
+        "<rule direction=\"ingress\" protocol=\"17\" from-port=\"4789\" "
+        "to-port=\"4789\" source-group=\"sg-src\"/>",
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(rules); i++) {
+        struct world w = {
+            .vpc_a = NLB("", UDP_LISTENER, TARGET_T1_HEALTHY),
+            .sg_t = rules[i],
+            .target = "network-load-balancer=\"nlb-1\"",
+        };
+
+        EXPECT(&w, SIM_BLOCKED, "ENI_SG_RULES_MISMATCH@sg-t",
+               "eni-src rtb-a nlb-1 sg-t eni-t1");
+    }
+}
+
+static void
+test_nlb_appliance_acl(void)
+{
+    /* Node in subnet-a1, appliance in subnet-a2: the node's subnet must
+     * let the copy out to the appliance, the appliance's let it in from
+     * the source. */
+    struct world w = {
+        .vpc_a = NLB("cross-zone=\"true\"", UDP_LISTENER, TARGET_T_HEALTHY),
+        .acl_a1 = ENTRY("100", "ingress", "allow", "-1", "0.0.0.0/0", ""),
+        .acl_a2 = ENTRY("100", "ingress", "allow", "17", "10.0.1.5/32",
+                        VXLAN_PORTS),
+        .target = "network-load-balancer=\"nlb-1\"",
+    };
+
+    EXPECT(&w, SIM_BLOCKED,
+           "SUBNET_ACL_RESTRICTION@acl-a1 SUBNET_ACL_RESTRICTION@acl-a2",
+           "eni-src rtb-a nlb-1 acl-a1 acl-a2 sg-t eni-t");
+
+    w.acl_a1 = ENTRY("100", "egress", "allow", "17", "10.0.2.0/24",
+                     VXLAN_PORTS);
+    w.acl_a2 = ENTRY("100", "ingress", "allow", "17", "10.0.1.10/32",
+                     VXLAN_PORTS);
+    EXPECT(&w, SIM_REACHABLE, "",
+           "eni-src rtb-a nlb-1 acl-a1 acl-a2 sg-t eni-t");
+}
+
+static void
+test_nlb_every_target(void)
+{
+    /* The node spreads the copies over every target it may use: one that
+     * keeps them out blocks the session. */
+    struct world w = {
+        .vpc_a = NLB("cross-zone=\"true\"", UDP_LISTENER,
+                     TARGET_T1_HEALTHY
+                     "<target network-interface=\"eni-x\"/>")
+                 "<security-group id=\"sg-x\"/>"
+                 "<network-interface id=\"eni-x\" subnet=\"subnet-a1\" "
+                 "ip=\"10.0.1.30\" security-groups=\"sg-x\"/>",
+        .target = "network-load-balancer=\"nlb-1\"",
+    };
+
+    EXPECT(&w, SIM_BLOCKED, "SG_HAS_NO_RULES@sg-x",
+           "eni-src rtb-a nlb-1 sg-t eni-t1");
+}
+
+static void
+test_nlb_security_groups(void)
+{
+    /* A load balancer's own groups must let the copy in from the source
+     * and out to the appliance; the appliance may then let in members of
+     * the load balancer's group. */
+    const char *sg_t = "<rule direction=\"ingress\" protocol=\"17\" "
+                       "from-port=\"4789\" to-port=\"4789\" "
+                       "source-group=\"sg-lb\"/>";
+    struct world w = {
+        .vpc_a = "<load-balancer id=\"nlb-1\" security-groups=\"sg-lb\">"
+                 "<node subnet=\"subnet-a1\" ip=\"10.0.1.5\"/>"
+                 UDP_LISTENER TARGET_T1_HEALTHY "</load-balancer>"
+                 "<security-group id=\"sg-lb\">" SG_ALLOW_VXLAN
+                 "<rule direction=\"egress\" protocol=\"17\" "
+                 "from-port=\"4789\" to-port=\"4789\" "
+                 "source-group=\"sg-t\"/></security-group>",
+        .sg_t = sg_t,
+        .target = "network-load-balancer=\"nlb-1\"",
+    };
+    EXPECT(&w, SIM_REACHABLE, "",
+           "eni-src rtb-a sg-lb nlb-1 sg-lb sg-t eni-t1");
+
+    /* Without ingress nor egress rules: both directions reported (the
+     * appliance still lets in members of sg-lb). */
+    w.vpc_a = "<load-balancer id=\"nlb-1\" security-groups=\"sg-lb\">"
+              "<node subnet=\"subnet-a1\" ip=\"10.0.1.5\"/>"
+              UDP_LISTENER TARGET_T1_HEALTHY "</load-balancer>"
+              "<security-group id=\"sg-lb\"/>";
+    EXPECT(&w, SIM_BLOCKED, "SG_HAS_NO_RULES@sg-lb SG_HAS_NO_RULES@sg-lb",
+           "eni-src rtb-a sg-lb nlb-1 sg-lb sg-t eni-t1");
+}
+
+static void
+test_load_new_attributes(void)
+{
+    /* One subnet per zone in an attachment. */
+    EXPECT_LOAD_ERROR(
+        "<topology xmlns=\"urn:ovs-tmirror:topology:1\"><account id=\"1\">"
+        "<vpc id=\"v\" cidr=\"10.0.0.0/16\">"
+        "<subnet id=\"s1\" cidr=\"10.0.1.0/24\" availability-zone=\"z\"/>"
+        "<subnet id=\"s2\" cidr=\"10.0.2.0/24\" availability-zone=\"z\"/>"
+        "</vpc><transit-gateway id=\"t\">\n"
+        "<attachment id=\"a\" vpc=\"v\" subnets=\"s1 s2\"/>"
+        "</transit-gateway></account></topology>",
+        "t.xml:2: ", "one subnet per zone");
+
+    /* A load balancer's groups are in its VPC. */
+    EXPECT_LOAD_ERROR(
+        "<topology xmlns=\"urn:ovs-tmirror:topology:1\"><account id=\"1\">"
+        "<vpc id=\"w\" cidr=\"10.1.0.0/16\"><security-group id=\"g\"/>"
+        "</vpc><vpc id=\"v\" cidr=\"10.0.0.0/16\">"
+        "<subnet id=\"s1\" cidr=\"10.0.1.0/24\"/>\n"
+        "<load-balancer id=\"lb\" security-groups=\"g\">"
+        "<node subnet=\"s1\" ip=\"10.0.1.5\"/></load-balancer>"
+        "</vpc></account></topology>",
+        "t.xml:2: ", "security group g is in w, not in v");
+
+    /* A gateway does not peer with itself; support is enable or
+     * disable. */
+    EXPECT_LOAD_ERROR(
+        "<topology xmlns=\"urn:ovs-tmirror:topology:1\"><account id=\"1\">"
+        "<transit-gateway id=\"t\">\n"
+        "<peering-attachment id=\"p\" peer-transit-gateway=\"t\"/>"
+        "</transit-gateway></account></topology>",
+        "t.xml:2: ", "cannot be peered with itself");
+    EXPECT_LOAD_ERROR(
+        "<topology xmlns=\"urn:ovs-tmirror:topology:1\"><account id=\"1\">"
+        "<transit-gateway id=\"t\" "
+        "security-group-referencing-support=\"on\"/>"
+        "</account></topology>",
+        "t.xml:1: ", "security-group-referencing-support");
 }
 
 /* ---- The mirroring model's refusals. ---- */
@@ -1628,6 +2012,10 @@ tm_test_add_sim_suites(void)
         TEST(test_tgw_static_over_propagated),
         TEST(test_tgw_blackhole),
         TEST(test_tgw_longest_prefix),
+        TEST(test_tgw_zone_restriction),
+        TEST(test_tgw_zone_delivery),
+        TEST(test_tgw_peering),
+        TEST(test_tgw_peering_loop),
         CU_TEST_INFO_NULL,
     };
     static CU_TestInfo sg[] = {
@@ -1640,6 +2028,7 @@ tm_test_add_sim_suites(void)
         TEST(test_sg_group_reference),
         TEST(test_sg_group_reference_not_member),
         TEST(test_sg_group_reference_peered),
+        TEST(test_sg_group_reference_tgw),
         CU_TEST_INFO_NULL,
     };
     static CU_TestInfo acl[] = {
@@ -1660,6 +2049,10 @@ tm_test_add_sim_suites(void)
         TEST(test_nlb_listener),
         TEST(test_nlb_cross_zone),
         TEST(test_nlb_no_healthy_target),
+        TEST(test_nlb_appliance_sg),
+        TEST(test_nlb_appliance_acl),
+        TEST(test_nlb_every_target),
+        TEST(test_nlb_security_groups),
         CU_TEST_INFO_NULL,
     };
     static CU_TestInfo invalid[] = {
@@ -1684,6 +2077,7 @@ tm_test_add_sim_suites(void)
         TEST(test_load_sharing),
         TEST(test_load_defaults),
         TEST(test_load_ok),
+        TEST(test_load_new_attributes),
         TEST(test_load_subnet_within_vpc),
         TEST(test_load_strict_values),
         TEST(test_load_doctype),

@@ -15,7 +15,7 @@ PACKAGES="
     libcunit1-dev
     clang libclang-rt-14-dev
     openvswitch-source
-    mininet iproute2 iputils-ping
+    mininet iproute2 iputils-ping nftables ethtool
     tshark valgrind netsniff-ng
     awscli
 "

@@ -79,8 +79,7 @@ struct sim_hop {
                     "the healthy targets are in other zones and "           \
                     "cross-zone load balancing is off")                     \
     SIM_EXPLANATION(ENI_SG_RULES_MISMATCH,                                  \
-                    "no ingress rule of a security group allows the "       \
-                    "traffic")                                              \
+                    "no rule of a security group allows the traffic")       \
     SIM_EXPLANATION(MORE_SPECIFIC_ROUTE,                                    \
                     "a more specific route takes the traffic elsewhere")    \
     SIM_EXPLANATION(NO_ROUTE_TO_DESTINATION,                                \
@@ -89,11 +88,17 @@ struct sim_hop {
                     "a peering connection only carries traffic to its "     \
                     "peer VPC's CIDRs")                                     \
     SIM_EXPLANATION(SG_HAS_NO_RULES,                                        \
-                    "the security group has no ingress rule")               \
+                    "the security group has no rule in that direction")     \
+    SIM_EXPLANATION(SG_REFERENCING_SUPPORT,                                 \
+                    "a security group reference does not hold across "      \
+                    "the way the traffic came")                             \
     SIM_EXPLANATION(SUBNET_ACL_RESTRICTION,                                 \
                     "a network ACL denies the traffic")                     \
     SIM_EXPLANATION(TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION,                 \
                     "the transit gateway attachment has no route table")    \
+    SIM_EXPLANATION(TGW_ROUTE_AZ_RESTRICTION,                               \
+                    "the transit gateway attachment has no subnet in the "  \
+                    "source's zone")                                        \
     SIM_EXPLANATION(TGW_RTB_CANNOT_ROUTE,                                   \
                     "the transit gateway route table has no route to the "  \
                     "destination")                                          \

@@ -175,6 +175,10 @@ struct sim_nlb {
     size_t n_listeners;
     struct sim_nlb_target *targets;
     size_t n_targets;
+    const struct sim_security_group **groups;   /* Its security groups;
+                                                 * none: it has none, and
+                                                 * lets in all. */
+    size_t n_groups;
     int line;
 };
 
@@ -191,15 +195,23 @@ struct sim_peering {
 struct sim_tgw;
 struct sim_tgw_route_table;
 
+/* A VPC attachment, or a peering attachment between 'tgw' and 'peer_tgw'
+ * (then 'vpc' is NULL, there are no subnets nor propagations, and each
+ * side associates it with a route table of its own). */
 struct sim_tgw_attachment {
     char *id;
     const struct sim_tgw *tgw;
     const struct sim_vpc *vpc;
-    const struct sim_subnet **subnets;
+    const struct sim_subnet **subnets;  /* At most one per zone. */
     size_t n_subnets;
     const struct sim_tgw_route_table *association;  /* NULL if none. */
     const struct sim_tgw_route_table **propagations;
     size_t n_propagations;
+    bool sg_referencing;        /* security-group-referencing-support,
+                                 * "enable" by default on an attachment. */
+    const struct sim_tgw *peer_tgw;     /* Nonnull for a peering. */
+    const struct sim_tgw_route_table *peer_association; /* The peer side's
+                                                         * route table. */
     int line;
 };
 
@@ -224,6 +236,8 @@ struct sim_tgw {
     size_t n_attachments;
     struct sim_tgw_route_table **route_tables;
     size_t n_route_tables;
+    bool sg_referencing;        /* security-group-referencing-support,
+                                 * "disable" by default. */
     int line;
 };
 

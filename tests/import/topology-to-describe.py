@@ -484,7 +484,12 @@ def tgw_json(accounts, acc, t, vpcs, region):
             else:
                 out["State"] = "active"
                 a = [x for x in atts if x.get("id") ==
-                     route.get("attachment")][0]
+                     route.get("attachment")]
+                if not a:
+                    # A peering of transit gateways: tm-sim import reads no
+                    # describe-transit-gateway-peering-attachments yet.
+                    continue
+                a = a[0]
                 out["TransitGatewayAttachments"] = [
                     {"TransitGatewayAttachmentId": a.get("id"),
                      "ResourceId": a.get("vpc"), "ResourceType": "vpc"}]
