@@ -65,6 +65,9 @@ struct loader {
      * order of the topology's arrays, for pass 4. */
     struct node_list filter_nodes;
     struct node_list session_nodes;
+
+    /* The <port> of each network interface placed on a hypervisor. */
+    struct shash placed;        /* ENI id -> its <port> xmlNode. */
 };
 
 /* ---- Small helpers. ---- */
@@ -1289,6 +1292,18 @@ resolve_hypervisor(struct loader *l, const xmlNode *node)
     if (error) {
         return error;
     }
+    int64_t tunnel_port = SIM_TUNNEL_PORT_DEFAULT;
+    error = parse_int_attr(l, node, "tunnel-port", &tunnel_port);
+    if (error) {
+        return error;
+    }
+    if (tunnel_port < 1 || tunnel_port > 0xfeff) {
+        return ERROR_AT_NODE(l, node, "hypervisor tunnel-port: %"PRId64" is "
+                             "not an OpenFlow port number (1 to 65279)",
+                             tunnel_port);
+    }
+    hv->tunnel_port = tunnel_port;
+
     for (const xmlNode *c = node->children; c; c = c->next) {
         n += is_element(c, "port");
     }
@@ -1302,6 +1317,29 @@ resolve_hypervisor(struct loader *l, const xmlNode *node)
             if (error) {
                 return error;
             }
+
+            /* An interface lives in one place. */
+            const xmlNode *other = shash_find_data(&l->placed, eni->id);
+            if (other) {
+                return ERROR_AT_NODE(l, c, "port network-interface: %s is "
+                                     "already on a port of hypervisor %s "
+                                     "(line %d): an interface lives in one "
+                                     "place", eni->id,
+                                     attr(other->parent, "id"),
+                                     line_of(other));
+            }
+            shash_add(&l->placed, eni->id, c);
+
+            /* Its flows match its MAC (dl_dst, for traffic to it), so
+             * without one they would never match anything. */
+            if (eth_addr_is_zero(eni->mac)) {
+                return ERROR_AT_NODE(l, c, "port network-interface: %s (line "
+                                     "%d) has no mac, which its flows "
+                                     "match: give it its MAC address "
+                                     "(mac=\"02:...\")", eni->id,
+                                     eni->line);
+            }
+
             int64_t ofport = hv->n_ports + 1;
             error = parse_int_attr(l, c, "ofport", &ofport);
             if (error) {
@@ -1311,6 +1349,15 @@ resolve_hypervisor(struct loader *l, const xmlNode *node)
                 return ERROR_AT_NODE(l, c, "port ofport: %"PRId64" is not "
                                      "an OpenFlow port number (1 to 65279)",
                                      ofport);
+            }
+            if (ofport == hv->tunnel_port) {
+                return ERROR_AT_NODE(l, c, "port ofport: %"PRId64"%s is the "
+                                     "tunnel port of hypervisor %s (its "
+                                     "tunnel-port, %d by default): give one "
+                                     "of them another number", ofport,
+                                     attr(c, "ofport") ? "" : " (the port's "
+                                     "place, by default)", hv->id,
+                                     SIM_TUNNEL_PORT_DEFAULT);
             }
             for (size_t i = 0; i < hv->n_ports; i++) {
                 if (hv->ports[i].ofport == ofport) {
@@ -1753,6 +1800,7 @@ load_doc(const char *file_name, xmlDocPtr doc, struct sim_topology **topop)
     root = xmlDocGetRootElement(doc);
     l.topo = sim_topology_create(file_name);
     shash_init(&l.ids);
+    shash_init(&l.placed);
     l.topo->region = nullable_xstrdup(attr(root, "region"));
 
     error = declare_all(&l, root);
@@ -1767,6 +1815,7 @@ load_doc(const char *file_name, xmlDocPtr doc, struct sim_topology **topop)
     }
 
     shash_destroy(&l.ids);
+    shash_destroy(&l.placed);
     free(l.filter_nodes.nodes);
     free(l.session_nodes.nodes);
     if (error) {

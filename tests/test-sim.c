@@ -1428,6 +1428,51 @@ test_load_strict_values(void)
     free(error);
 }
 
+/* Placements that cannot work: refused where the file says them. */
+#define HV_ENI "<vpc id=\"v\" cidr=\"10.0.0.0/16\">\n" \
+    "<subnet id=\"s\" cidr=\"10.0.1.0/24\"/>\n" \
+    "<network-interface id=\"e\" subnet=\"s\" ip=\"10.0.1.1\" " \
+    "mac=\"02:00:00:00:00:01\"/>\n" \
+    "<network-interface id=\"f\" subnet=\"s\" ip=\"10.0.1.2\"/>\n</vpc>\n"
+#define HV(ATTRS, PORTS) \
+    "<topology xmlns=\"urn:ovs-tmirror:topology:1\">\n" \
+    "<account id=\"1\">\n" HV_ENI "</account>\n" \
+    "<hypervisor id=\"hv\" bridge=\"br-int\" underlay-ip=\"1.1.1.1\"" \
+    ATTRS ">\n" PORTS "</hypervisor>\n</topology>\n"
+
+static void
+test_load_placements(void)
+{
+    struct sim_topology *topo;
+    static const char ok[] = HV("", "<port network-interface=\"e\" "
+                                "name=\"p\"/>\n");
+    char *error = sim_topology_load_memory("t.xml", ok, strlen(ok), &topo);
+
+    CU_ASSERT_PTR_NULL_FATAL(error);
+    CU_ASSERT_EQUAL(topo->hypervisors[0]->tunnel_port,
+                    SIM_TUNNEL_PORT_DEFAULT);
+    sim_topology_destroy(topo);
+
+    EXPECT_LOAD_ERROR(HV("", "<port network-interface=\"e\" name=\"p\" "
+                         "ofport=\"100\"/>\n"),
+                      "t.xml:10: ", "port ofport: 100 is the tunnel port of "
+                      "hypervisor hv");
+    EXPECT_LOAD_ERROR(HV(" tunnel-port=\"1\"",
+                         "<port network-interface=\"e\" name=\"p\"/>\n"),
+                      "t.xml:10: ", "port ofport: 1 (the port's place, by "
+                      "default) is the tunnel port");
+    EXPECT_LOAD_ERROR(HV(" tunnel-port=\"65280\"", ""),
+                      "t.xml:9: ", "tunnel-port: 65280 is not an OpenFlow "
+                      "port number");
+    EXPECT_LOAD_ERROR(HV("", "<port network-interface=\"e\" name=\"p\"/>\n"
+                         "<port network-interface=\"e\" name=\"q\"/>\n"),
+                      "t.xml:11: ", "e is already on a port of hypervisor "
+                      "hv (line 10)");
+    EXPECT_LOAD_ERROR(HV("", "<port network-interface=\"f\" name=\"p\"/>\n"),
+                      "t.xml:10: ", "port network-interface: f (line 6) has "
+                      "no mac");
+}
+
 /* A document type could make an attribute read differently ("4&x;"):
  * refused, whatever it declares. */
 static void
@@ -1687,6 +1732,7 @@ tm_test_add_sim_suites(void)
         TEST(test_load_subnet_within_vpc),
         TEST(test_load_strict_values),
         TEST(test_load_doctype),
+        TEST(test_load_placements),
         TEST(test_queries),
         CU_TEST_INFO_NULL,
     };

@@ -48,9 +48,6 @@
 #define EXIT_BLOCKED 1          /* Some session is blocked or invalid. */
 #define EXIT_BAD_INPUT 2        /* Bad usage or unusable input. */
 
-/* "flows": the OpenFlow port of the flow-based VXLAN port, by default. */
-#define DEFAULT_TUNNEL_PORT 100
-
 enum output_format {
     FORMAT_TEXT,
     FORMAT_JSON,
@@ -121,7 +118,8 @@ usage(void)
            "  --hypervisor=ID      only hypervisor ID (default: all)\n"
            "  --tunnel-port=N      OpenFlow port of the bridge's flow-based "
            "VXLAN port\n"
-           "                       (default: %d)\n"
+           "                       (default: each hypervisor's "
+           "tunnel-port, or %d)\n"
            "  --pipeline=P         normal (default) or register, as in "
            "tm-compile(7)\n"
            "  --backend=B          how copies are made: native (default: "
@@ -146,7 +144,7 @@ usage(void)
            "or invalid, 2 if the input could not be used (the message "
            "names the file\n"
            "and line).\n",
-           program_name, program_name, DEFAULT_TUNNEL_PORT,
+           program_name, program_name, SIM_TUNNEL_PORT_DEFAULT,
            ETH_ADDR_ARGS(TM_ROUTER_MAC_DEFAULT));
     exit(EXIT_SUCCESS);
 }
@@ -396,6 +394,21 @@ hypervisor_flows(const struct sim_topology *topo,
     struct tm_topology_input ti;
     char *error;
 
+    /* The tunnel port: --tunnel-port, which no port of an interface may
+     * have, or the hypervisor's own (which the loader has checked). */
+    if (compile.tunnel_port == OFPP_NONE) {
+        compile.tunnel_port = u16_to_ofp(hv->tunnel_port);
+    } else {
+        for (size_t i = 0; i < hv->n_ports; i++) {
+            if (hv->ports[i].ofport == ofp_to_u16(compile.tunnel_port)) {
+                return xasprintf("--tunnel-port: %d is the OpenFlow port of "
+                                 "%s on hypervisor %s (%s:%d)",
+                                 hv->ports[i].ofport, hv->ports[i].eni->id,
+                                 hv->id, topo->file_name,
+                                 hv->ports[i].line);
+            }
+        }
+    }
     if (options->probe) {
         compile.backend = tm_backend_probe(options->vswitchd, hv->bridge);
     }
@@ -484,7 +497,7 @@ main(int argc, char *argv[])
     tm_check_stdout_at_exit();
     svec_init(&options.sessions);
     tm_compile_options_init(&options.compile);
-    options.compile.tunnel_port = u16_to_ofp(DEFAULT_TUNNEL_PORT);
+    options.compile.tunnel_port = OFPP_NONE;   /* The hypervisor's. */
     parse_options(argc, argv, &options);
 
     int n_args = argc - optind;

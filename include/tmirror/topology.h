@@ -268,10 +268,17 @@ struct sim_port {
     int line;
 };
 
+/* The OpenFlow port of a hypervisor's flow-based VXLAN port, which carries
+ * the copies of the native backend, when its "tunnel-port" attribute is
+ * absent. */
+#define SIM_TUNNEL_PORT_DEFAULT 100
+
 struct sim_hypervisor {
     char *id;
     char *bridge;
     struct in6_addr underlay_ip;
+    int tunnel_port;            /* OpenFlow port of the VXLAN port: no
+                                 * port of an interface has it. */
     struct sim_port *ports;
     size_t n_ports;
     int line;
