@@ -101,6 +101,50 @@ parse_cidr_attr(const struct loader *l, const xmlNode *node,
     return NULL;
 }
 
+/* Checks that 'cidr', attribute 'name' of 'node', is a block that AWS
+ * allows for a VPC or, if 'subnet', a subnet (see SIM_IPV4_BLOCK_PLEN_MIN
+ * and the others). */
+static char *
+check_block(const struct loader *l, const xmlNode *node, const char *name,
+            const struct tm_cidr *cidr, bool subnet)
+{
+    const char *what = subnet ? "a subnet" : "a VPC";
+
+    if (cidr->ipv4) {
+        if (cidr->plen < SIM_IPV4_BLOCK_PLEN_MIN
+            || cidr->plen > SIM_IPV4_BLOCK_PLEN_MAX) {
+            return ERROR_AT_NODE(l, node, "%s %s: %s is a /%u, but an IPv4 "
+                                 "block of %s is /%d to /%d",
+                                 (const char *) node->name, name,
+                                 attr(node, name), cidr->plen, what,
+                                 SIM_IPV4_BLOCK_PLEN_MIN,
+                                 SIM_IPV4_BLOCK_PLEN_MAX);
+        }
+        return NULL;
+    }
+
+    unsigned int max = (subnet ? SIM_IPV6_SUBNET_PLEN_MAX
+                        : SIM_IPV6_VPC_PLEN_MAX);
+    if (cidr->plen < SIM_IPV6_BLOCK_PLEN_MIN || cidr->plen > max
+        || cidr->plen % 4) {
+        return ERROR_AT_NODE(l, node, "%s %s: %s is a /%u, but an IPv6 "
+                             "block of %s is /%d to /%u, by steps of 4",
+                             (const char *) node->name, name,
+                             attr(node, name), cidr->plen, what,
+                             SIM_IPV6_BLOCK_PLEN_MIN, max);
+    }
+
+    uint8_t first = cidr->addr.s6_addr[0];
+    if ((first & 0xe0) != 0x20 && (first & 0xfe) != 0xfc) {
+        return ERROR_AT_NODE(l, node, "%s %s: %s is not a global unicast "
+                             "(2000::/3) or unique local (fc00::/7) block, "
+                             "as an IPv6 block of %s is",
+                             (const char *) node->name, name,
+                             attr(node, name), what);
+    }
+    return NULL;
+}
+
 static char *
 parse_ip_attr(const struct loader *l, const xmlNode *node, const char *name,
               struct in6_addr *ip)
@@ -501,17 +545,37 @@ resolve_vpc(struct loader *l, const xmlNode *node)
     struct tm_cidr cidr;
     char *error;
 
+    size_t n_blocks[2] = { 0, 0 };     /* IPv6, IPv4. */
+
     error = parse_cidr_attr(l, node, "cidr", &cidr);
+    if (!error) {
+        error = check_block(l, node, "cidr", &cidr, false);
+    }
     if (error) {
         return error;
     }
     vpc->cidrs = x2nrealloc(NULL, &allocated, sizeof *vpc->cidrs);
     vpc->cidrs[vpc->n_cidrs++] = cidr;
+    n_blocks[cidr.ipv4]++;
     for (const xmlNode *c = node->children; c; c = c->next) {
         if (is_element(c, "cidr-block")) {
             error = parse_cidr_attr(l, c, "cidr", &cidr);
+            if (!error) {
+                error = check_block(l, c, "cidr", &cidr, false);
+            }
             if (error) {
                 return error;
+            }
+            if (++n_blocks[cidr.ipv4] > (cidr.ipv4
+                                         ? SIM_MAX_IPV4_BLOCKS_PER_VPC
+                                         : SIM_MAX_IPV6_BLOCKS_PER_VPC)) {
+                return ERROR_AT_NODE(l, c, "cidr-block: %s has more than "
+                                     "the %d %s blocks that a VPC may have",
+                                     vpc->id,
+                                     (cidr.ipv4
+                                      ? SIM_MAX_IPV4_BLOCKS_PER_VPC
+                                      : SIM_MAX_IPV6_BLOCKS_PER_VPC),
+                                     cidr.ipv4 ? "IPv4" : "IPv6");
             }
             for (size_t i = 0; i < vpc->n_cidrs; i++) {
                 if (tm_cidrs_overlap(&vpc->cidrs[i], &cidr)) {
@@ -562,6 +626,9 @@ resolve_subnet(struct loader *l, const xmlNode *node)
     char *error;
 
     error = parse_cidr_attr(l, node, "cidr", &subnet->cidr);
+    if (!error) {
+        error = check_block(l, node, "cidr", &subnet->cidr, true);
+    }
     if (error) {
         return error;
     }
@@ -659,6 +726,12 @@ resolve_route_table(struct loader *l, const xmlNode *node)
             continue;
         }
 
+        if (rtb->n_routes >= SIM_MAX_ROUTES_PER_TABLE) {
+            return ERROR_AT_NODE(l, c, "route table %s has more than the %d "
+                                 "routes that a route table may have",
+                                 rtb->id, SIM_MAX_ROUTES_PER_TABLE);
+        }
+
         struct sim_route route = { .line = line_of(c) };
         char *error = parse_cidr_attr(l, c, "destination",
                                       &route.destination);
@@ -712,11 +785,20 @@ resolve_network_acl(struct loader *l, const xmlNode *node)
 {
     struct sim_network_acl *acl = shash_find_data(&l->topo->acls_by_id,
                                                   attr(node, "id"));
+    size_t n_entries[2] = { 0, 0 };    /* Ingress, egress. */
     size_t allocated = 0;
 
     for (const xmlNode *c = node->children; c; c = c->next) {
         if (!is_element(c, "entry")) {
             continue;
+        }
+
+        bool egress = !strcmp(attr(c, "direction"), "egress");
+        if (++n_entries[egress] > SIM_MAX_ACL_ENTRIES_PER_DIRECTION) {
+            return ERROR_AT_NODE(l, c, "network ACL %s has more than the %d "
+                                 "%s entries that a network ACL may have",
+                                 acl->id, SIM_MAX_ACL_ENTRIES_PER_DIRECTION,
+                                 egress ? "egress" : "ingress");
         }
 
         struct sim_acl_entry entry = { .line = line_of(c) };
@@ -769,6 +851,7 @@ resolve_security_group(struct loader *l, const xmlNode *node)
 {
     struct sim_security_group *sg = shash_find_data(&l->topo->groups_by_id,
                                                     attr(node, "id"));
+    size_t n_rules[2] = { 0, 0 };      /* Ingress, egress. */
     size_t allocated = 0;
     char *error;
 
@@ -789,6 +872,13 @@ resolve_security_group(struct loader *l, const xmlNode *node)
 
         struct sim_sg_rule rule = { .line = line_of(c) };
         rule.egress = !strcmp(attr(c, "direction"), "egress");
+        if (++n_rules[rule.egress] > SIM_MAX_SG_RULES_PER_DIRECTION) {
+            return ERROR_AT_NODE(l, c, "security group %s has more than the "
+                                 "%d %s rules that a security group may "
+                                 "have", sg->id,
+                                 SIM_MAX_SG_RULES_PER_DIRECTION,
+                                 rule.egress ? "egress" : "ingress");
+        }
         error = parse_protocol_attr(l, c, &rule.protocol);
         if (!error) {
             error = parse_ports(l, c, &rule.has_ports, &rule.ports);
@@ -858,6 +948,13 @@ resolve_eni(struct loader *l, const xmlNode *node)
 
         svec_init(&groups);
         svec_parse_words(&groups, attr(node, "security-groups"));
+        if (groups.n > SIM_MAX_GROUPS_PER_ENI) {
+            svec_destroy(&groups);
+            return ERROR_AT_NODE(l, node, "network-interface %s has %"
+                                 PRIuSIZE" security groups, more than the "
+                                 "%d that a network interface may have",
+                                 eni->id, groups.n, SIM_MAX_GROUPS_PER_ENI);
+        }
         eni->groups = xcalloc(groups.n ? groups.n : 1, sizeof *eni->groups);
         for (size_t i = 0; i < groups.n && !error; i++) {
             struct sim_security_group *sg;
