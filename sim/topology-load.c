@@ -145,6 +145,22 @@ check_block(const struct loader *l, const xmlNode *node, const char *name,
     return NULL;
 }
 
+/* Splits 's', a list attribute's value, into 'words' at XML white space,
+ * as RelaxNG splits a <list> (svec_parse_words() would also read quotes
+ * and backslashes, which the schema never lets into a list). */
+static void
+split_list(struct svec *words, const char *s)
+{
+    char *copy = xstrdup(s ? s : "");
+    char *save_ptr = NULL;
+
+    for (char *word = strtok_r(copy, " \t\r\n", &save_ptr); word;
+         word = strtok_r(NULL, " \t\r\n", &save_ptr)) {
+        svec_add(words, word);
+    }
+    free(copy);
+}
+
 static char *
 parse_ip_attr(const struct loader *l, const xmlNode *node, const char *name,
               struct in6_addr *ip)
@@ -682,7 +698,7 @@ resolve_subnet(struct loader *l, const xmlNode *node)
         struct svec accounts;
 
         svec_init(&accounts);
-        svec_parse_words(&accounts, attr(node, "shared-with"));
+        split_list(&accounts, attr(node, "shared-with"));
         for (size_t i = 0; i < accounts.n && !error; i++) {
             struct sim_account *account;
 
@@ -947,13 +963,15 @@ resolve_eni(struct loader *l, const xmlNode *node)
         struct svec groups;
 
         svec_init(&groups);
-        svec_parse_words(&groups, attr(node, "security-groups"));
+        split_list(&groups, attr(node, "security-groups"));
         if (groups.n > SIM_MAX_GROUPS_PER_ENI) {
+            size_t n = groups.n;
+
             svec_destroy(&groups);
             return ERROR_AT_NODE(l, node, "network-interface %s has %"
                                  PRIuSIZE" security groups, more than the "
                                  "%d that a network interface may have",
-                                 eni->id, groups.n, SIM_MAX_GROUPS_PER_ENI);
+                                 eni->id, n, SIM_MAX_GROUPS_PER_ENI);
         }
         eni->groups = xcalloc(groups.n ? groups.n : 1, sizeof *eni->groups);
         for (size_t i = 0; i < groups.n && !error; i++) {
@@ -982,7 +1000,7 @@ resolve_subnet_list(struct loader *l, const xmlNode *node, const char *name,
     char *error = NULL;
 
     svec_init(&words);
-    svec_parse_words(&words, attr(node, name));
+    split_list(&words, attr(node, name));
     subnets = xcalloc(words.n ? words.n : 1, sizeof *subnets);
     for (size_t i = 0; i < words.n && !error; i++) {
         struct sim_subnet *subnet;
@@ -1202,7 +1220,7 @@ resolve_tgw(struct loader *l, const xmlNode *node)
                 struct svec words;
 
                 svec_init(&words);
-                svec_parse_words(&words, attr(c, "propagations"));
+                split_list(&words, attr(c, "propagations"));
                 att->propagations = xcalloc(words.n + 1,
                                             sizeof *att->propagations);
                 for (size_t i = 0; i < words.n && !error; i++) {
@@ -1286,7 +1304,7 @@ resolve_share(struct loader *l, const xmlNode *node,
         struct svec words;
 
         svec_init(&words);
-        svec_parse_words(&words, attr(node, fields[f]));
+        split_list(&words, attr(node, fields[f]));
         for (size_t i = 0; i < words.n && !error; i++) {
             const char *id = words.names[i];
             bool known;

@@ -1487,8 +1487,8 @@ test_load_aws_limits(void)
                       "t.xml:3: ", "is a /29");
     EXPECT_LOAD_ERROR(T("<vpc id=\"v\" cidr=\"10.0.0.0/16\">\n"
                         "<cidr-block cidr=\"10.1.0.0/8\"/>\n</vpc>\n"),
-                      "t.xml:4: ", "cidr-block cidr: 10.1.0.0/8 is not a "
-                      "CIDR block");
+                      "t.xml:4: ", "cidr-block cidr: \"10.1.0.0/8\" has host "
+                      "bits set");
     EXPECT_LOAD_ERROR(T("<vpc id=\"v\" cidr=\"10.0.0.0/16\">\n"
                         "<cidr-block cidr=\"10.0.0.0/8\"/>\n</vpc>\n"),
                       "t.xml:4: ", "is a /8, but an IPv4 block of a VPC");
