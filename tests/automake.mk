@@ -8,6 +8,7 @@ TESTSUITE_AT = \
 	tests/testsuite.at \
 	tests/tm-macros.at \
 	tests/examples.at \
+	tests/import.at \
 	tests/sim.at \
 	tests/sim-hostile.at \
 	tests/probe.at \
@@ -26,7 +27,7 @@ CLEANFILES += $(TESTSUITE) tests/package.m4
 
 # The programs of the tests: Open vSwitch's daemons and utilities, then the
 # project's (a relative folder is looked for in the build and the source).
-AUTOTEST_PATH = $(OVS_BUILDDIR)/utilities:$(OVS_BUILDDIR)/vswitchd:$(OVS_BUILDDIR)/ovsdb:sim:utilities:ovs-plugin:tests
+AUTOTEST_PATH = $(OVS_BUILDDIR)/utilities:$(OVS_BUILDDIR)/vswitchd:$(OVS_BUILDDIR)/ovsdb:utilities:ovs-plugin:tests
 
 AUTOTEST = $(AUTOM4TE) --language=autotest
 $(TESTSUITE): tests/package.m4 $(TESTSUITE_AT) $(OVS_MACROS_AT)
@@ -70,7 +71,6 @@ tests_tm_unit_SOURCES = \
 tests_tm_unit_LDADD = $(TM_OVS_LIBS) $(CUNIT_LIBS)
 TESTS += tests/tm-unit
 
-
 # Benchmarks: "make bench" prints a table of side-by-side ratios.
 noinst_PROGRAMS += tests/tm-bench
 tests_tm_bench_SOURCES = tests/tm-bench.c
@@ -83,6 +83,7 @@ bench: bench-model
 bench-model: tests/tm-bench
 	$(AM_V_at)tests/tm-bench
 
+# Coding style (make check-style): the CUnit suites and the benchmark.
 STYLE_FILES += $(filter %.c %.h,$(tests_tm_unit_SOURCES) \
 	$(tests_tm_bench_SOURCES))
 
@@ -95,6 +96,7 @@ tests_tm_sim_unit_SOURCES = \
 	tests/tm-test.c \
 	tests/tm-test.h \
 	tests/test-compile-topology.c \
+	tests/test-import.c \
 	tests/test-sim.c
 tests_tm_sim_unit_LDADD = ovs-plugin/libtmirror-ovs.la $(TM_SIM_LIBS) \
 	$(CUNIT_LIBS)
@@ -105,13 +107,25 @@ EXTRA_DIST += $(wildcard $(srcdir)/tests/golden/*.json)
 
 # The simulator's benchmark, part of "make bench".
 noinst_PROGRAMS += tests/tm-sim-bench
-tests_tm_sim_bench_SOURCES = tests/tm-sim-bench.c
+tests_tm_sim_bench_SOURCES = tests/tm-bench-util.h tests/tm-sim-bench.c
 tests_tm_sim_bench_LDADD = $(TM_SIM_LIBS)
 STYLE_FILES += $(tests_tm_sim_bench_SOURCES)
 .PHONY: bench-sim
 bench: bench-sim
 bench-sim: tests/tm-sim-bench
 	$(AM_V_at)tests/tm-sim-bench
+
+# The import's benchmark, part of "make bench": importing a generated
+# account of 1,000 VPCs and 100,000 network interfaces against loading the
+# topology it produces.
+noinst_PROGRAMS += tests/tm-import-bench
+tests_tm_import_bench_SOURCES = tests/tm-bench-util.h tests/tm-import-bench.c
+tests_tm_import_bench_LDADD = $(TM_SIM_LIBS)
+STYLE_FILES += $(tests_tm_import_bench_SOURCES)
+.PHONY: bench-import
+bench: bench-import
+bench-import: tests/tm-import-bench
+	$(AM_V_at)tests/tm-import-bench
 
 # libFuzzer targets, built with clang and run by "make fuzz" (not by "make"
 # or "make check"), each for FUZZ_SECONDS, with a dictionary of the
@@ -213,3 +227,6 @@ bench: bench-e2e
 bench-e2e:
 	$(AM_V_at)OVS_BUILDDIR='$(OVS_BUILDDIR)' $(SHELL) \
 	    $(srcdir)/tests/dp-e2e-bench.sh || test $$? = 77
+
+# The import's fixtures, reference topologies and test helpers.
+EXTRA_DIST += tests/import
