@@ -1377,6 +1377,22 @@ resolve_mirror_session(struct loader *l, const xmlNode *node)
     return error;
 }
 
+/* Parses the OpenFlow port number in attribute 'name' of 'node', if it
+ * has it, into '*ofport' (otherwise leaves it as it is). */
+static char *
+parse_ofport_attr(const struct loader *l, const xmlNode *node,
+                  const char *name, int64_t *ofport)
+{
+    char *error = parse_int_attr(l, node, name, ofport);
+
+    if (!error && (*ofport < 1 || *ofport > 0xfeff)) {
+        error = ERROR_AT_NODE(l, node, "%s %s: %"PRId64" is not an "
+                              "OpenFlow port number (1 to 65279)",
+                              (const char *) node->name, name, *ofport);
+    }
+    return error;
+}
+
 static char *
 resolve_hypervisor(struct loader *l, const xmlNode *node)
 {
@@ -1391,14 +1407,9 @@ resolve_hypervisor(struct loader *l, const xmlNode *node)
         return error;
     }
     int64_t tunnel_port = SIM_TUNNEL_PORT_DEFAULT;
-    error = parse_int_attr(l, node, "tunnel-port", &tunnel_port);
+    error = parse_ofport_attr(l, node, "tunnel-port", &tunnel_port);
     if (error) {
         return error;
-    }
-    if (tunnel_port < 1 || tunnel_port > 0xfeff) {
-        return ERROR_AT_NODE(l, node, "hypervisor tunnel-port: %"PRId64" is "
-                             "not an OpenFlow port number (1 to 65279)",
-                             tunnel_port);
     }
     hv->tunnel_port = tunnel_port;
 
@@ -1439,14 +1450,9 @@ resolve_hypervisor(struct loader *l, const xmlNode *node)
             }
 
             int64_t ofport = hv->n_ports + 1;
-            error = parse_int_attr(l, c, "ofport", &ofport);
+            error = parse_ofport_attr(l, c, "ofport", &ofport);
             if (error) {
                 return error;
-            }
-            if (ofport < 1 || ofport > 0xfeff) {
-                return ERROR_AT_NODE(l, c, "port ofport: %"PRId64" is not "
-                                     "an OpenFlow port number (1 to 65279)",
-                                     ofport);
             }
             if (ofport == hv->tunnel_port) {
                 return ERROR_AT_NODE(l, c, "port ofport: %"PRId64"%s is the "

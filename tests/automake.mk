@@ -146,15 +146,17 @@ FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined
 FUZZ_LINK = $(LIBTOOL) $(AM_V_lt) --tag=CC --mode=link $(FUZZ_CC) \
 	$(FUZZ_FLAGS) $(AM_CPPFLAGS) $(LIBXML2_CFLAGS)
-EXTRA_DIST += tests/fuzz-topology.c tests/fuzz-flows.c \
+EXTRA_DIST += tests/fuzz-topology.c tests/fuzz-flows.c tests/fuzz-load.h \
 	tests/fuzz-topology.dict $(wildcard $(srcdir)/tests/fuzz-seeds/*.xml)
-STYLE_FILES += tests/fuzz-topology.c tests/fuzz-flows.c
+STYLE_FILES += tests/fuzz-topology.c tests/fuzz-flows.c tests/fuzz-load.h
 CLEANFILES += tests/fuzz-topology tests/fuzz-flows
-tests/fuzz-topology: tests/fuzz-topology.c $(FUZZ_SRCS) sim/topology-rng.c
+tests/fuzz-topology: tests/fuzz-topology.c tests/fuzz-load.h $(FUZZ_SRCS) \
+		sim/topology-rng.c
 	$(AM_V_CCLD)$(FUZZ_LINK) $(srcdir)/tests/fuzz-topology.c \
 	    $(addprefix $(srcdir)/,$(FUZZ_SRCS)) sim/topology-rng.c \
 	    $(OVS_LIBOPENVSWITCH) $(LIBXML2_LIBS) -o $@
-tests/fuzz-flows: tests/fuzz-flows.c $(FUZZ_FLOWS_SRCS) sim/topology-rng.c
+tests/fuzz-flows: tests/fuzz-flows.c tests/fuzz-load.h $(FUZZ_FLOWS_SRCS) \
+		sim/topology-rng.c
 	$(AM_V_CCLD)$(FUZZ_LINK) $(srcdir)/tests/fuzz-flows.c \
 	    $(addprefix $(srcdir)/,$(FUZZ_FLOWS_SRCS)) sim/topology-rng.c \
 	    $(OVS_LIBOPENVSWITCH) $(LIBXML2_LIBS) -o $@

@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "flow.h"
+#include "fuzz-load.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/util.h"
 #include "openvswitch/vlog.h"
@@ -70,20 +71,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *error;
 
     vlog_set_levels(NULL, VLF_ANY_DESTINATION, VLL_OFF);
-    error = sim_topology_load_memory("fuzz.xml", (const char *) data, size,
-                                     &topo);
-    if (error) {
-        if (strncmp(error, "fuzz.xml:", 9) || topo) {
-            ovs_abort(0, "refusal without the file's name, or with a "
-                      "topology: %s", error);
-        }
-        free(error);
+    topo = fuzz_load_and_check(data, size, &report);
+    if (!topo) {
         return 0;
-    }
-
-    error = sim_check(topo, NULL, 0, &report);
-    if (error) {
-        ovs_abort(0, "check of a loaded topology failed: %s", error);
     }
 
     for (size_t i = 0; i < topo->n_hypervisors; i++) {
