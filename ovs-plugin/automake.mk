@@ -19,6 +19,86 @@ noinst_HEADERS += \
 	include/tmirror/compile-topology.h
 dist_man_MANS += ovs-plugin/tm-compile.7
 
+# The TrafficMirror database: its schema, the IDL that Open vSwitch's
+# ovsdb-idlc generates from it (as Open vSwitch does for its vtep schema),
+# and its documentation, traffic-mirror(5), made by ovsdb-doc.
+RUN_OVS_PYTHON_TOOL = PYTHONPATH='$(OVS_BUILDDIR)/python:$(OVS_SRCDIR)/python' \
+	$(PYTHON3)
+OVSDB_IDLC = $(RUN_OVS_PYTHON_TOOL) $(OVS_SRCDIR)/ovsdb/ovsdb-idlc.in
+OVSDB_DOC = $(RUN_OVS_PYTHON_TOOL) $(OVS_SRCDIR)/ovsdb/ovsdb-doc
+TM_IDL_BUILT = \
+	ovs-plugin/traffic-mirror-idl.c \
+	ovs-plugin/traffic-mirror-idl.h \
+	ovs-plugin/traffic-mirror-idl.ovsidl
+BUILT_SOURCES += $(TM_IDL_BUILT)
+CLEANFILES += $(TM_IDL_BUILT) ovs-plugin/traffic-mirror.ovsschema.stamp
+EXTRA_DIST += \
+	ovs-plugin/traffic-mirror.ovsschema \
+	ovs-plugin/traffic-mirror.xml \
+	ovs-plugin/traffic-mirror-idl.ann
+dist_pkgdata_DATA = ovs-plugin/traffic-mirror.ovsschema
+
+# Open vSwitch's tools must be there before they run: when the build makes
+# its own Open vSwitch, after ovs-ready (an order-only prerequisite, since
+# ovs-ready is always out of date).
+if BUILD_OVS
+TM_OVS_TOOLS_READY = ovs-ready
+endif
+
+# The schema's "cksum" must match its text: a change to the schema must
+# come with a new version (build-aux/calculate-schema-cksum in Open vSwitch
+# prints the new checksum).
+ovs-plugin/traffic-mirror.ovsschema.stamp: \
+		ovs-plugin/traffic-mirror.ovsschema | $(TM_OVS_TOOLS_READY)
+	$(AM_V_GEN)$(MKDIR_P) ovs-plugin && \
+	$(OVS_SRCDIR)/build-aux/cksum-schema-check $< $@
+ovs-plugin/traffic-mirror-idl.ovsidl: ovs-plugin/traffic-mirror.ovsschema \
+		ovs-plugin/traffic-mirror-idl.ann \
+		ovs-plugin/traffic-mirror.ovsschema.stamp
+	$(AM_V_GEN)$(OVSDB_IDLC) annotate \
+	    $(srcdir)/ovs-plugin/traffic-mirror.ovsschema \
+	    $(srcdir)/ovs-plugin/traffic-mirror-idl.ann > $@.tmp && \
+	mv $@.tmp $@
+ovs-plugin/traffic-mirror-idl.c: ovs-plugin/traffic-mirror-idl.ovsidl
+	$(AM_V_GEN)$(OVSDB_IDLC) c-idl-source $< > $@.tmp && mv $@.tmp $@
+ovs-plugin/traffic-mirror-idl.h: ovs-plugin/traffic-mirror-idl.ovsidl
+	$(AM_V_GEN)$(OVSDB_IDLC) c-idl-header $< > $@.tmp && mv $@.tmp $@
+
+noinst_LTLIBRARIES += ovs-plugin/libtmirror-db.la
+ovs_plugin_libtmirror_db_la_SOURCES = ovs-plugin/tm-db.c
+nodist_ovs_plugin_libtmirror_db_la_SOURCES = \
+	ovs-plugin/traffic-mirror-idl.c \
+	ovs-plugin/traffic-mirror-idl.h
+ovs_plugin_libtmirror_db_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_builddir) \
+	$(LIBXML2_CFLAGS)
+ovs_plugin_libtmirror_db_la_CFLAGS = $(AM_CFLAGS) -Wno-missing-prototypes
+ovs_plugin_libtmirror_db_la_LIBADD = sim/libtmsim.la $(OVS_LIBOPENVSWITCH) \
+	$(LIBXML2_LIBS)
+noinst_HEADERS += include/tmirror/db.h
+STYLE_FILES += $(ovs_plugin_libtmirror_db_la_SOURCES) include/tmirror/db.h
+
+# What a program that reads or writes the TrafficMirror database links, and
+# the flags that find the generated IDL's header.
+TM_DB_LIBS = ovs-plugin/libtmirror-db.la $(TM_SIM_LIBS)
+TM_DB_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_builddir)
+
+man_MANS += ovs-plugin/traffic-mirror.5
+CLEANFILES += ovs-plugin/traffic-mirror.5
+ovs-plugin/traffic-mirror.5: ovs-plugin/traffic-mirror.ovsschema \
+		ovs-plugin/traffic-mirror.xml | $(TM_OVS_TOOLS_READY)
+	$(AM_V_GEN)$(OVSDB_DOC) --version=$(VERSION) \
+	    $(srcdir)/ovs-plugin/traffic-mirror.ovsschema \
+	    $(srcdir)/ovs-plugin/traffic-mirror.xml > $@.tmp && \
+	mv $@.tmp $@
+
+# ovs-tmctl: the TrafficMirror database's ctl utility, on db-ctl-base.
+bin_PROGRAMS += ovs-plugin/ovs-tmctl
+ovs_plugin_ovs_tmctl_SOURCES = ovs-plugin/ovs-tmctl.c
+ovs_plugin_ovs_tmctl_CPPFLAGS = $(TM_DB_CPPFLAGS)
+ovs_plugin_ovs_tmctl_LDADD = $(TM_DB_LIBS) ovs-plugin/libtmirror-ovs.la
+dist_man_MANS += ovs-plugin/ovs-tmctl.8
+STYLE_FILES += $(ovs_plugin_ovs_tmctl_SOURCES)
+
 # What a program of the OVS side links.
 TM_OVS_LIBS = ovs-plugin/libtmirror-ovs.la $(TM_LIBS)
 

@@ -14,12 +14,13 @@ TESTSUITE_AT = \
 	tests/probe.at \
 	tests/dp-action.at \
 	tests/sandbox-pcap.at \
-	tests/sandbox-differential.at
+	tests/sandbox-differential.at \
+	tests/tmctl.at
 OVS_MACROS_AT = \
 	$(OVS_SRCDIR)/tests/ovs-macros.at \
 	$(OVS_SRCDIR)/tests/ovsdb-macros.at \
 	$(OVS_SRCDIR)/tests/ofproto-macros.at
-EXTRA_DIST += $(TESTSUITE_AT) tests/atlocal.in
+EXTRA_DIST += $(TESTSUITE_AT) tests/atlocal.in tests/tmctl-network.xml
 TESTSUITE = tests/testsuite
 TESTSUITE_DIR = $(abs_top_builddir)/tests/testsuite.dir
 DISTCLEANFILES += tests/atconfig tests/atlocal

@@ -49,6 +49,10 @@
 #define EXIT_BLOCKED 1          /* Some session is blocked or invalid. */
 #define EXIT_BAD_INPUT 2        /* Bad usage or unusable input. */
 
+/* A hypervisor's tunnel port, when the topology does not say, is the one
+ * the programs assume. */
+BUILD_ASSERT_DECL(SIM_TUNNEL_PORT_DEFAULT == TM_TUNNEL_PORT_DEFAULT);
+
 enum output_format {
     FORMAT_TEXT,
     FORMAT_JSON,
@@ -153,7 +157,7 @@ usage(void)
            "or invalid, 2 if the input could not be used (the message "
            "names the file\n"
            "and line).\n",
-           program_name, program_name, SIM_TUNNEL_PORT_DEFAULT,
+           program_name, program_name, TM_TUNNEL_PORT_DEFAULT,
            ETH_ADDR_ARGS(TM_ROUTER_MAC_DEFAULT));
     exit(EXIT_SUCCESS);
 }
