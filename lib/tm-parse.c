@@ -89,6 +89,13 @@ tm_parse_ip(const char *s, struct in6_addr *ip, bool *ipv4)
         return NULL;
     }
     if (strchr(s, ':') && ipv6_parse(s, ip)) {
+        if (IN6_IS_ADDR_V4MAPPED(ip)) {
+            /* The model keeps IPv4 addresses so: an IPv6 address of this
+             * form would be taken for one. */
+            return xasprintf("\"%s\" is an IPv4-mapped IPv6 address: "
+                             "write the IPv4 address "IP_FMT, s,
+                             IP_ARGS(in6_addr_get_mapped_ipv4(ip)));
+        }
         *ipv4 = false;
         return NULL;
     }
@@ -115,8 +122,11 @@ tm_parse_cidr(const char *s, struct tm_cidr *cidr)
     error = tm_parse_ip(addr_s, &addr, &ipv4);
     free(addr_s);
     if (error) {
-        free(error);
-        return xasprintf("\"%s\" is not a CIDR block: bad address", s);
+        char *why = error;
+
+        error = xasprintf("\"%s\" is not a CIDR block: %s", s, why);
+        free(why);
+        return error;
     }
     if (!str_to_int(slash + 1, 10, &plen) || !isdigit((unsigned char) slash[1])
         || plen < 0 || plen > (ipv4 ? 32 : 128)) {

@@ -65,6 +65,9 @@ struct loader {
      * order of the topology's arrays, for pass 4. */
     struct node_list filter_nodes;
     struct node_list session_nodes;
+
+    /* The <port> of each network interface placed on a hypervisor. */
+    struct shash placed;        /* ENI id -> its <port> xmlNode. */
 };
 
 /* ---- Small helpers. ---- */
@@ -96,6 +99,66 @@ parse_cidr_attr(const struct loader *l, const xmlNode *node,
         return error;
     }
     return NULL;
+}
+
+/* Checks that 'cidr', attribute 'name' of 'node', is a block that AWS
+ * allows for a VPC or, if 'subnet', a subnet (see SIM_IPV4_BLOCK_PLEN_MIN
+ * and the others). */
+static char *
+check_block(const struct loader *l, const xmlNode *node, const char *name,
+            const struct tm_cidr *cidr, bool subnet)
+{
+    const char *what = subnet ? "a subnet" : "a VPC";
+
+    if (cidr->ipv4) {
+        if (cidr->plen < SIM_IPV4_BLOCK_PLEN_MIN
+            || cidr->plen > SIM_IPV4_BLOCK_PLEN_MAX) {
+            return ERROR_AT_NODE(l, node, "%s %s: %s is a /%u, but an IPv4 "
+                                 "block of %s is /%d to /%d",
+                                 (const char *) node->name, name,
+                                 attr(node, name), cidr->plen, what,
+                                 SIM_IPV4_BLOCK_PLEN_MIN,
+                                 SIM_IPV4_BLOCK_PLEN_MAX);
+        }
+        return NULL;
+    }
+
+    unsigned int max = (subnet ? SIM_IPV6_SUBNET_PLEN_MAX
+                        : SIM_IPV6_VPC_PLEN_MAX);
+    if (cidr->plen < SIM_IPV6_BLOCK_PLEN_MIN || cidr->plen > max
+        || cidr->plen % 4) {
+        return ERROR_AT_NODE(l, node, "%s %s: %s is a /%u, but an IPv6 "
+                             "block of %s is /%d to /%u, by steps of 4",
+                             (const char *) node->name, name,
+                             attr(node, name), cidr->plen, what,
+                             SIM_IPV6_BLOCK_PLEN_MIN, max);
+    }
+
+    uint8_t first = cidr->addr.s6_addr[0];
+    if ((first & 0xe0) != 0x20 && (first & 0xfe) != 0xfc) {
+        return ERROR_AT_NODE(l, node, "%s %s: %s is not a global unicast "
+                             "(2000::/3) or unique local (fc00::/7) block, "
+                             "as an IPv6 block of %s is",
+                             (const char *) node->name, name,
+                             attr(node, name), what);
+    }
+    return NULL;
+}
+
+/* Splits 's', a list attribute's value, into 'words' at XML white space,
+ * as RelaxNG splits a <list> (svec_parse_words() would also read quotes
+ * and backslashes, which the schema never lets into a list). */
+static void
+split_list(struct svec *words, const char *s)
+{
+    char *copy = xstrdup(s ? s : "");
+    char *save_ptr = NULL;
+
+    for (char *word = strtok_r(copy, " \t\r\n", &save_ptr); word;
+         word = strtok_r(NULL, " \t\r\n", &save_ptr)) {
+        svec_add(words, word);
+    }
+    free(copy);
 }
 
 static char *
@@ -508,17 +571,37 @@ resolve_vpc(struct loader *l, const xmlNode *node)
     struct tm_cidr cidr;
     char *error;
 
+    size_t n_blocks[2] = { 0, 0 };     /* IPv6, IPv4. */
+
     error = parse_cidr_attr(l, node, "cidr", &cidr);
+    if (!error) {
+        error = check_block(l, node, "cidr", &cidr, false);
+    }
     if (error) {
         return error;
     }
     vpc->cidrs = x2nrealloc(NULL, &allocated, sizeof *vpc->cidrs);
     vpc->cidrs[vpc->n_cidrs++] = cidr;
+    n_blocks[cidr.ipv4]++;
     for (const xmlNode *c = node->children; c; c = c->next) {
         if (is_element(c, "cidr-block")) {
             error = parse_cidr_attr(l, c, "cidr", &cidr);
+            if (!error) {
+                error = check_block(l, c, "cidr", &cidr, false);
+            }
             if (error) {
                 return error;
+            }
+            if (++n_blocks[cidr.ipv4] > (cidr.ipv4
+                                         ? SIM_MAX_IPV4_BLOCKS_PER_VPC
+                                         : SIM_MAX_IPV6_BLOCKS_PER_VPC)) {
+                return ERROR_AT_NODE(l, c, "cidr-block: %s has more than "
+                                     "the %d %s blocks that a VPC may have",
+                                     vpc->id,
+                                     (cidr.ipv4
+                                      ? SIM_MAX_IPV4_BLOCKS_PER_VPC
+                                      : SIM_MAX_IPV6_BLOCKS_PER_VPC),
+                                     cidr.ipv4 ? "IPv4" : "IPv6");
             }
             for (size_t i = 0; i < vpc->n_cidrs; i++) {
                 if (tm_cidrs_overlap(&vpc->cidrs[i], &cidr)) {
@@ -569,6 +652,9 @@ resolve_subnet(struct loader *l, const xmlNode *node)
     char *error;
 
     error = parse_cidr_attr(l, node, "cidr", &subnet->cidr);
+    if (!error) {
+        error = check_block(l, node, "cidr", &subnet->cidr, true);
+    }
     if (error) {
         return error;
     }
@@ -622,7 +708,7 @@ resolve_subnet(struct loader *l, const xmlNode *node)
         struct svec accounts;
 
         svec_init(&accounts);
-        svec_parse_words(&accounts, attr(node, "shared-with"));
+        split_list(&accounts, attr(node, "shared-with"));
         for (size_t i = 0; i < accounts.n && !error; i++) {
             struct sim_account *account;
 
@@ -647,6 +733,12 @@ resolve_route_table(struct loader *l, const xmlNode *node)
     for (const xmlNode *c = node->children; c; c = c->next) {
         if (!is_element(c, "route")) {
             continue;
+        }
+
+        if (rtb->n_routes >= SIM_MAX_ROUTES_PER_TABLE) {
+            return ERROR_AT_NODE(l, c, "route table %s has more than the %d "
+                                 "routes that a route table may have",
+                                 rtb->id, SIM_MAX_ROUTES_PER_TABLE);
         }
 
         struct sim_route route = { .line = line_of(c) };
@@ -702,11 +794,20 @@ resolve_network_acl(struct loader *l, const xmlNode *node)
 {
     struct sim_network_acl *acl = shash_find_data(&l->topo->acls_by_id,
                                                   attr(node, "id"));
+    size_t n_entries[2] = { 0, 0 };    /* Ingress, egress. */
     size_t allocated = 0;
 
     for (const xmlNode *c = node->children; c; c = c->next) {
         if (!is_element(c, "entry")) {
             continue;
+        }
+
+        bool egress = !strcmp(attr(c, "direction"), "egress");
+        if (++n_entries[egress] > SIM_MAX_ACL_ENTRIES_PER_DIRECTION) {
+            return ERROR_AT_NODE(l, c, "network ACL %s has more than the %d "
+                                 "%s entries that a network ACL may have",
+                                 acl->id, SIM_MAX_ACL_ENTRIES_PER_DIRECTION,
+                                 egress ? "egress" : "ingress");
         }
 
         struct sim_acl_entry entry = { .line = line_of(c) };
@@ -759,6 +860,7 @@ resolve_security_group(struct loader *l, const xmlNode *node)
 {
     struct sim_security_group *sg = shash_find_data(&l->topo->groups_by_id,
                                                     attr(node, "id"));
+    size_t n_rules[2] = { 0, 0 };      /* Ingress, egress. */
     size_t allocated = 0;
     char *error;
 
@@ -779,6 +881,13 @@ resolve_security_group(struct loader *l, const xmlNode *node)
 
         struct sim_sg_rule rule = { .line = line_of(c) };
         rule.egress = !strcmp(attr(c, "direction"), "egress");
+        if (++n_rules[rule.egress] > SIM_MAX_SG_RULES_PER_DIRECTION) {
+            return ERROR_AT_NODE(l, c, "security group %s has more than the "
+                                 "%d %s rules that a security group may "
+                                 "have", sg->id,
+                                 SIM_MAX_SG_RULES_PER_DIRECTION,
+                                 rule.egress ? "egress" : "ingress");
+        }
         error = parse_protocol_attr(l, c, &rule.protocol);
         if (!error) {
             error = parse_ports(l, c, &rule.has_ports, &rule.ports);
@@ -806,7 +915,8 @@ resolve_security_group(struct loader *l, const xmlNode *node)
 
 /* Resolves the "security-groups" attribute of 'node', if any, into an
  * array of '*n' groups, which it returns and the caller must free (even on
- * error, which is stored in '*errorp'). */
+ * error, which is stored in '*errorp').  No more than a network interface
+ * may have are accepted. */
 static const struct sim_security_group **
 resolve_groups(struct loader *l, const xmlNode *node, size_t *n,
                char **errorp)
@@ -820,7 +930,18 @@ resolve_groups(struct loader *l, const xmlNode *node, size_t *n,
         return NULL;
     }
     svec_init(&words);
-    svec_parse_words(&words, list);
+    split_list(&words, list);
+    if (words.n > SIM_MAX_GROUPS_PER_ENI) {
+        size_t n_words = words.n;
+
+        svec_destroy(&words);
+        *errorp = ERROR_AT_NODE(l, node, "%s %s has %"PRIuSIZE" security "
+                                "groups, more than the %d that a network "
+                                "interface may have", (const char *) node->name,
+                                attr(node, "id"), n_words,
+                                SIM_MAX_GROUPS_PER_ENI);
+        return NULL;
+    }
     groups = xcalloc(words.n ? words.n : 1, sizeof *groups);
     for (size_t i = 0; i < words.n && !*errorp; i++) {
         struct sim_security_group *sg;
@@ -890,7 +1011,7 @@ resolve_subnet_list(struct loader *l, const xmlNode *node, const char *name,
     char *error = NULL;
 
     svec_init(&words);
-    svec_parse_words(&words, attr(node, name));
+    split_list(&words, attr(node, name));
     subnets = xcalloc(words.n ? words.n : 1, sizeof *subnets);
     for (size_t i = 0; i < words.n && !error; i++) {
         struct sim_subnet *subnet;
@@ -1211,7 +1332,7 @@ resolve_tgw(struct loader *l, const xmlNode *node)
                 struct svec words;
 
                 svec_init(&words);
-                svec_parse_words(&words, attr(c, "propagations"));
+                split_list(&words, attr(c, "propagations"));
                 att->propagations = xcalloc(words.n + 1,
                                             sizeof *att->propagations);
                 for (size_t i = 0; i < words.n && !error; i++) {
@@ -1288,7 +1409,7 @@ resolve_share(struct loader *l, const xmlNode *node,
         struct svec words;
 
         svec_init(&words);
-        svec_parse_words(&words, attr(node, fields[f]));
+        split_list(&words, attr(node, fields[f]));
         for (size_t i = 0; i < words.n && !error; i++) {
             const char *id = words.names[i];
             bool known;
@@ -1378,6 +1499,22 @@ resolve_mirror_session(struct loader *l, const xmlNode *node)
     return error;
 }
 
+/* Parses the OpenFlow port number in attribute 'name' of 'node', if it
+ * has it, into '*ofport' (otherwise leaves it as it is). */
+static char *
+parse_ofport_attr(const struct loader *l, const xmlNode *node,
+                  const char *name, int64_t *ofport)
+{
+    char *error = parse_int_attr(l, node, name, ofport);
+
+    if (!error && (*ofport < 1 || *ofport > 0xfeff)) {
+        error = ERROR_AT_NODE(l, node, "%s %s: %"PRId64" is not an "
+                              "OpenFlow port number (1 to 65279)",
+                              (const char *) node->name, name, *ofport);
+    }
+    return error;
+}
+
 static char *
 resolve_hypervisor(struct loader *l, const xmlNode *node)
 {
@@ -1391,6 +1528,13 @@ resolve_hypervisor(struct loader *l, const xmlNode *node)
     if (error) {
         return error;
     }
+    int64_t tunnel_port = SIM_TUNNEL_PORT_DEFAULT;
+    error = parse_ofport_attr(l, node, "tunnel-port", &tunnel_port);
+    if (error) {
+        return error;
+    }
+    hv->tunnel_port = tunnel_port;
+
     for (const xmlNode *c = node->children; c; c = c->next) {
         n += is_element(c, "port");
     }
@@ -1404,15 +1548,42 @@ resolve_hypervisor(struct loader *l, const xmlNode *node)
             if (error) {
                 return error;
             }
+
+            /* An interface lives in one place. */
+            const xmlNode *other = shash_find_data(&l->placed, eni->id);
+            if (other) {
+                return ERROR_AT_NODE(l, c, "port network-interface: %s is "
+                                     "already on a port of hypervisor %s "
+                                     "(line %d): an interface lives in one "
+                                     "place", eni->id,
+                                     attr(other->parent, "id"),
+                                     line_of(other));
+            }
+            shash_add(&l->placed, eni->id, c);
+
+            /* Its flows match its MAC (dl_dst, for traffic to it), so
+             * without one they would never match anything. */
+            if (eth_addr_is_zero(eni->mac)) {
+                return ERROR_AT_NODE(l, c, "port network-interface: %s (line "
+                                     "%d) has no mac, which its flows "
+                                     "match: give it its MAC address "
+                                     "(mac=\"02:...\")", eni->id,
+                                     eni->line);
+            }
+
             int64_t ofport = hv->n_ports + 1;
-            error = parse_int_attr(l, c, "ofport", &ofport);
+            error = parse_ofport_attr(l, c, "ofport", &ofport);
             if (error) {
                 return error;
             }
-            if (ofport < 1 || ofport > 0xfeff) {
-                return ERROR_AT_NODE(l, c, "port ofport: %"PRId64" is not "
-                                     "an OpenFlow port number (1 to 65279)",
-                                     ofport);
+            if (ofport == hv->tunnel_port) {
+                return ERROR_AT_NODE(l, c, "port ofport: %"PRId64"%s is the "
+                                     "tunnel port of hypervisor %s (its "
+                                     "tunnel-port, %d by default): give one "
+                                     "of them another number", ofport,
+                                     attr(c, "ofport") ? "" : " (the port's "
+                                     "place, by default)", hv->id,
+                                     SIM_TUNNEL_PORT_DEFAULT);
             }
             for (size_t i = 0; i < hv->n_ports; i++) {
                 if (hv->ports[i].ofport == ofport) {
@@ -1857,6 +2028,7 @@ load_doc(const char *file_name, xmlDocPtr doc, struct sim_topology **topop)
     root = xmlDocGetRootElement(doc);
     l.topo = sim_topology_create(file_name);
     shash_init(&l.ids);
+    shash_init(&l.placed);
     l.topo->region = nullable_xstrdup(attr(root, "region"));
 
     error = declare_all(&l, root);
@@ -1871,6 +2043,7 @@ load_doc(const char *file_name, xmlDocPtr doc, struct sim_topology **topop)
     }
 
     shash_destroy(&l.ids);
+    shash_destroy(&l.placed);
     free(l.filter_nodes.nodes);
     free(l.session_nodes.nodes);
     if (error) {

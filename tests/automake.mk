@@ -129,32 +129,51 @@ bench: bench-import
 bench-import: tests/tm-import-bench
 	$(AM_V_at)tests/tm-import-bench
 
-# A libFuzzer target for the topology loader, built with clang and run by
-# "make fuzz" (not by "make" or "make check") for FUZZ_SECONDS, from the
-# shipped topologies as seed corpus, with a dictionary of the vocabulary.
-# The simulator's and the model's sources are compiled into it so that
-# the fuzzer sees their coverage; libtool links it with what Open vSwitch's
-# library says it needs.
+# libFuzzer targets, built with clang and run by "make fuzz" (not by "make"
+# or "make check"), each for FUZZ_SECONDS, with a dictionary of the
+# topology vocabulary: tests/fuzz-topology (the loader, the check and its
+# reports) and tests/fuzz-flows (what "tm-sim flows" does: the compiler's
+# input from a topology, compiled for every hypervisor with both backends,
+# which must never refuse what the check let through).  Their seeds are the
+# shipped topologies and tests/fuzz-seeds/, the hostile inputs of
+# tests/sim-hostile.at.  The simulator's, the model's and the compiler's
+# sources are compiled into them so that the fuzzer sees their coverage;
+# libtool links them with what Open vSwitch's library says it needs.
 FUZZ_CC = clang
 FUZZ_SECONDS = 60
-FUZZ_SRCS = tests/fuzz-topology.c $(sim_libtmsim_la_SOURCES) \
-	$(lib_libtmirror_la_SOURCES)
+FUZZ_SRCS = $(sim_libtmsim_la_SOURCES) $(lib_libtmirror_la_SOURCES)
+FUZZ_FLOWS_SRCS = $(FUZZ_SRCS) ovs-plugin/tm-compile.c \
+	ovs-plugin/tm-compile-topology.c
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined
-EXTRA_DIST += tests/fuzz-topology.c tests/fuzz-topology.dict
-STYLE_FILES += tests/fuzz-topology.c
-CLEANFILES += tests/fuzz-topology
-tests/fuzz-topology: $(FUZZ_SRCS) sim/topology-rng.c
-	$(AM_V_CCLD)$(LIBTOOL) $(AM_V_lt) --tag=CC --mode=link $(FUZZ_CC) \
-	    $(FUZZ_FLAGS) $(AM_CPPFLAGS) $(LIBXML2_CFLAGS) \
+FUZZ_LINK = $(LIBTOOL) $(AM_V_lt) --tag=CC --mode=link $(FUZZ_CC) \
+	$(FUZZ_FLAGS) $(AM_CPPFLAGS) $(LIBXML2_CFLAGS)
+EXTRA_DIST += tests/fuzz-topology.c tests/fuzz-flows.c tests/fuzz-load.h \
+	tests/fuzz-topology.dict $(wildcard $(srcdir)/tests/fuzz-seeds/*.xml)
+STYLE_FILES += tests/fuzz-topology.c tests/fuzz-flows.c tests/fuzz-load.h
+CLEANFILES += tests/fuzz-topology tests/fuzz-flows
+tests/fuzz-topology: tests/fuzz-topology.c tests/fuzz-load.h $(FUZZ_SRCS) \
+		sim/topology-rng.c
+	$(AM_V_CCLD)$(FUZZ_LINK) $(srcdir)/tests/fuzz-topology.c \
 	    $(addprefix $(srcdir)/,$(FUZZ_SRCS)) sim/topology-rng.c \
 	    $(OVS_LIBOPENVSWITCH) $(LIBXML2_LIBS) -o $@
+tests/fuzz-flows: tests/fuzz-flows.c tests/fuzz-load.h $(FUZZ_FLOWS_SRCS) \
+		sim/topology-rng.c
+	$(AM_V_CCLD)$(FUZZ_LINK) $(srcdir)/tests/fuzz-flows.c \
+	    $(addprefix $(srcdir)/,$(FUZZ_FLOWS_SRCS)) sim/topology-rng.c \
+	    $(OVS_LIBOPENVSWITCH) $(LIBXML2_LIBS) -o $@
 .PHONY: fuzz
-fuzz: tests/fuzz-topology
-	$(AM_V_at)rm -rf tests/fuzz-corpus && $(MKDIR_P) tests/fuzz-corpus && \
-	    cp $(srcdir)/topologies/*.xml tests/fuzz-corpus/
-	tests/fuzz-topology -max_total_time=$(FUZZ_SECONDS) -max_len=16384 \
-	    -dict=$(srcdir)/tests/fuzz-topology.dict tests/fuzz-corpus
+fuzz: tests/fuzz-topology tests/fuzz-flows
+	$(AM_V_at)for target in topology flows; do \
+	    corpus=tests/fuzz-corpus-$$target; \
+	    rm -rf $$corpus && $(MKDIR_P) $$corpus && \
+	    cp $(srcdir)/topologies/*.xml $(srcdir)/tests/fuzz-seeds/*.xml \
+	        $$corpus/ && \
+	    echo "tests/fuzz-$$target, $(FUZZ_SECONDS) s:" && \
+	    tests/fuzz-$$target -max_total_time=$(FUZZ_SECONDS) \
+	        -max_len=16384 -dict=$(srcdir)/tests/fuzz-topology.dict \
+	        $$corpus || exit 1; \
+	done
 
 # The flow compiler, proven in Open vSwitch sandboxes (dummy datapath,
 # private folders, no root): tm-flowgen prints models, flows and packets

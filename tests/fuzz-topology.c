@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz-load.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
 #include "openvswitch/util.h"
@@ -36,25 +37,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    struct sim_topology *topo;
     struct sim_report *report;
-    char *error;
+    struct sim_topology *topo = fuzz_load_and_check(data, size, &report);
 
-    error = sim_topology_load_memory("fuzz.xml", (const char *) data, size,
-                                     &topo);
-    if (error) {
-        /* Every refusal names the file, and a line when there is one. */
-        if (strncmp(error, "fuzz.xml:", 9) || topo) {
-            ovs_abort(0, "refusal without file and line, or with a "
-                      "topology: %s", error);
-        }
-        free(error);
+    if (!topo) {
         return 0;
-    }
-
-    error = sim_check(topo, NULL, 0, &report);
-    if (error) {
-        ovs_abort(0, "check of a loaded topology failed: %s", error);
     }
 
     struct json *json = sim_report_to_json(report);

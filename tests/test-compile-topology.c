@@ -52,7 +52,8 @@ static const char topology[] =
     "<security-group id=\"sg-none\"/>\n"
     "<network-interface id=\"eni-src\" subnet=\"s1\" ip=\"10.0.1.10\" "
     "mac=\"02:00:00:00:01:0a\"/>\n"
-    "<network-interface id=\"eni-src2\" subnet=\"s2\" ip=\"10.0.2.10\"/>\n"
+    "<network-interface id=\"eni-src2\" subnet=\"s2\" ip=\"10.0.2.10\" "
+    "mac=\"02:00:00:00:02:0a\"/>\n"
     "<network-interface id=\"eni-near\" subnet=\"s1\" ip=\"10.0.1.20\" "
     "mac=\"02:00:00:00:01:14\" security-groups=\"sg\"/>\n"
     "<network-interface id=\"eni-far\" subnet=\"s2\" ip=\"10.0.2.20\" "
@@ -152,11 +153,13 @@ test_ports(void)
     CU_ASSERT(IN6_ARE_ADDR_EQUAL(&ti.enis[0].ip,
                                  &topo->enis[0]->ip));
 
-    /* A port without "ofport" is numbered by its place; an interface
-     * without a MAC has none. */
+    /* A port without "ofport" is numbered by its place.  (An interface
+     * on a port always has a MAC: the loader refuses one without.) */
     CU_ASSERT_STRING_EQUAL(ti.enis[1].eni, "eni-src2");
     CU_ASSERT_EQUAL(ofp_to_u16(ti.enis[1].ofport), 2);
-    CU_ASSERT(eth_addr_is_zero(ti.enis[1].mac));
+    CU_ASSERT(eth_addr_equals(ti.enis[1].mac,
+                              ((struct eth_addr) { .ea = { 2, 0, 0, 0, 2,
+                                                           0x0a } })));
 
     tm_topology_input_destroy(&ti);
 }

@@ -1319,6 +1319,33 @@ test_ids(void)
     CU_ASSERT(!tm_id_is_valid(long_id));
 }
 
+/* IPv4-mapped IPv6 addresses would be taken for IPv4 ones (the model
+ * keeps IPv4 so): refused, with the address to write instead. */
+static void
+test_ipv4_mapped(void)
+{
+    struct in6_addr ip;
+    struct tm_cidr cidr;
+    bool ipv4;
+    char *error;
+
+    error = tm_parse_ip("::ffff:10.0.0.1", &ip, &ipv4);
+    CU_ASSERT(error && strstr(error, "write the IPv4 address 10.0.0.1"));
+    free(error);
+    error = tm_parse_cidr("::ffff:10.0.0.0/120", &cidr);
+    CU_ASSERT(error && strstr(error, "write the IPv4 address 10.0.0.0"));
+    free(error);
+    error = tm_parse_cidr("::ffff:0:0/96", &cidr);
+    CU_ASSERT(error && strstr(error, "IPv4-mapped"));
+    free(error);
+
+    /* The rest of IPv6 is still IPv6, ::/0 included. */
+    CU_ASSERT_PTR_NULL(tm_parse_cidr("::/0", &cidr));
+    CU_ASSERT(!cidr.ipv4);
+    CU_ASSERT_PTR_NULL(tm_parse_ip("::1", &ip, &ipv4));
+    CU_ASSERT(!ipv4);
+}
+
 /* The model refuses an object whose id breaks the rule. */
 static void
 test_ids_refused(void)
@@ -1434,6 +1461,7 @@ static CU_TestInfo value_tests[] = {
     TEST(test_instance_types),
     TEST(test_error_codes),
     TEST(test_ids),
+    TEST(test_ipv4_mapped),
     CU_TEST_INFO_NULL,
 };
 

@@ -1812,6 +1812,136 @@ test_load_strict_values(void)
     free(error);
 }
 
+/* Placements that cannot work: refused where the file says them. */
+#define HV_ENI "<vpc id=\"v\" cidr=\"10.0.0.0/16\">\n" \
+    "<subnet id=\"s\" cidr=\"10.0.1.0/24\"/>\n" \
+    "<network-interface id=\"e\" subnet=\"s\" ip=\"10.0.1.1\" " \
+    "mac=\"02:00:00:00:00:01\"/>\n" \
+    "<network-interface id=\"f\" subnet=\"s\" ip=\"10.0.1.2\"/>\n</vpc>\n"
+#define HV(ATTRS, PORTS) \
+    "<topology xmlns=\"urn:ovs-tmirror:topology:1\">\n" \
+    "<account id=\"1\">\n" HV_ENI "</account>\n" \
+    "<hypervisor id=\"hv\" bridge=\"br-int\" underlay-ip=\"1.1.1.1\"" \
+    ATTRS ">\n" PORTS "</hypervisor>\n</topology>\n"
+
+static void
+test_load_placements(void)
+{
+    struct sim_topology *topo;
+    static const char ok[] = HV("", "<port network-interface=\"e\" "
+                                "name=\"p\"/>\n");
+    char *error = sim_topology_load_memory("t.xml", ok, strlen(ok), &topo);
+
+    CU_ASSERT_PTR_NULL_FATAL(error);
+    CU_ASSERT_EQUAL(topo->hypervisors[0]->tunnel_port,
+                    SIM_TUNNEL_PORT_DEFAULT);
+    sim_topology_destroy(topo);
+
+    EXPECT_LOAD_ERROR(HV("", "<port network-interface=\"e\" name=\"p\" "
+                         "ofport=\"100\"/>\n"),
+                      "t.xml:10: ", "port ofport: 100 is the tunnel port of "
+                      "hypervisor hv");
+    EXPECT_LOAD_ERROR(HV(" tunnel-port=\"1\"",
+                         "<port network-interface=\"e\" name=\"p\"/>\n"),
+                      "t.xml:10: ", "port ofport: 1 (the port's place, by "
+                      "default) is the tunnel port");
+    EXPECT_LOAD_ERROR(HV(" tunnel-port=\"65280\"", ""),
+                      "t.xml:9: ", "tunnel-port: 65280 is not an OpenFlow "
+                      "port number");
+    EXPECT_LOAD_ERROR(HV("", "<port network-interface=\"e\" name=\"p\"/>\n"
+                         "<port network-interface=\"e\" name=\"q\"/>\n"),
+                      "t.xml:11: ", "e is already on a port of hypervisor "
+                      "hv (line 10)");
+    EXPECT_LOAD_ERROR(HV("", "<port network-interface=\"f\" name=\"p\"/>\n"),
+                      "t.xml:10: ", "port network-interface: f (line 6) has "
+                      "no mac");
+}
+
+/* AWS's limits on network objects. */
+static void
+test_load_aws_limits(void)
+{
+    /* VPC blocks: IPv4 /16 to /28. */
+    EXPECT_LOAD_ERROR(T("<vpc id=\"v\" cidr=\"0.0.0.0/0\"/>\n"),
+                      "t.xml:3: ", "vpc cidr: 0.0.0.0/0 is a /0, but an IPv4 "
+                      "block of a VPC is /16 to /28");
+    EXPECT_LOAD_ERROR(T("<vpc id=\"v\" cidr=\"10.0.0.0/15\"/>\n"),
+                      "t.xml:3: ", "is a /15");
+    EXPECT_LOAD_ERROR(T("<vpc id=\"v\" cidr=\"10.0.0.0/29\"/>\n"),
+                      "t.xml:3: ", "is a /29");
+    EXPECT_LOAD_ERROR(T("<vpc id=\"v\" cidr=\"10.0.0.0/16\">\n"
+                        "<cidr-block cidr=\"10.1.0.0/8\"/>\n</vpc>\n"),
+                      "t.xml:4: ", "cidr-block cidr: \"10.1.0.0/8\" has host "
+                      "bits set");
+    EXPECT_LOAD_ERROR(T("<vpc id=\"v\" cidr=\"10.0.0.0/16\">\n"
+                        "<cidr-block cidr=\"10.0.0.0/8\"/>\n</vpc>\n"),
+                      "t.xml:4: ", "is a /8, but an IPv4 block of a VPC");
+
+    /* IPv6 VPC blocks: /44 to /60 by 4, global unicast or unique local. */
+    EXPECT_LOAD_ERROR(T("<vpc id=\"v\" cidr=\"10.0.0.0/16\">\n"
+                        "<cidr-block cidr=\"2001:db8::/64\"/>\n</vpc>\n"),
+                      "t.xml:4: ", "is a /64, but an IPv6 block of a VPC is "
+                      "/44 to /60, by steps of 4");
+    EXPECT_LOAD_ERROR(T("<vpc id=\"v\" cidr=\"10.0.0.0/16\">\n"
+                        "<cidr-block cidr=\"2001:db8::/57\"/>\n</vpc>\n"),
+                      "t.xml:4: ", "is a /57");
+    EXPECT_LOAD_ERROR(T("<vpc id=\"v\" cidr=\"10.0.0.0/16\">\n"
+                        "<cidr-block cidr=\"::/56\"/>\n</vpc>\n"),
+                      "t.xml:4: ", "::/56 is not a global unicast");
+
+    /* IPv4-mapped IPv6 addresses would be taken for IPv4 ones: refused,
+     * so that such a block cannot hide an overlap. */
+    EXPECT_LOAD_ERROR(T("<vpc id=\"v\" cidr=\"10.0.0.0/16\">\n"
+                        "<cidr-block cidr=\"::ffff:10.1.0.0/112\"/>\n"
+                        "</vpc>\n"),
+                      "t.xml:4: ", "is an IPv4-mapped IPv6 address: write "
+                      "the IPv4 address 10.1.0.0");
+    EXPECT_LOAD_ERROR(T(VPC_OPEN SUBNET RTB "<network-interface id=\"e\" "
+                        "subnet=\"s1\" ip=\"::ffff:10.0.1.9\"/>\n</vpc>\n"),
+                      "t.xml:6: ", "write the IPv4 address 10.0.1.9");
+
+    /* Subnet blocks: IPv4 /16 to /28, IPv6 /44 to /64 by 4. */
+    EXPECT_LOAD_ERROR(T(VPC_OPEN "<subnet id=\"s\" cidr=\"10.0.1.0/29\"/>\n"
+                        "</vpc>\n"),
+                      "t.xml:4: ", "subnet cidr: 10.0.1.0/29 is a /29, but "
+                      "an IPv4 block of a subnet is /16 to /28");
+    EXPECT_LOAD_ERROR(T("<vpc id=\"v\" cidr=\"10.0.0.0/16\">\n"
+                        "<cidr-block cidr=\"2001:db8::/56\"/>\n"
+                        "<subnet id=\"s\" cidr=\"2001:db8::/72\"/>\n"
+                        "</vpc>\n"),
+                      "t.xml:5: ", "is a /72, but an IPv6 block of a subnet "
+                      "is /44 to /64");
+
+    /* Counts: 41 ingress entries of a network ACL, 17 groups. */
+    struct ds xml = DS_EMPTY_INITIALIZER;
+    ds_put_cstr(&xml, "<topology xmlns=\"urn:ovs-tmirror:topology:1\">\n"
+                "<account id=\"1\">\n" VPC_OPEN "<network-acl id=\"acl\">\n");
+    for (int i = 1; i <= 41; i++) {
+        ds_put_format(&xml, "<entry rule-number=\"%d\" direction=\"ingress\""
+                      " rule-action=\"allow\" protocol=\"-1\" "
+                      "cidr=\"0.0.0.0/0\"/>\n", i);
+    }
+    ds_put_cstr(&xml, "</network-acl>\n</vpc>\n</account>\n</topology>\n");
+    EXPECT_LOAD_ERROR(ds_cstr(&xml), "t.xml:45: ", "network ACL acl has more "
+                      "than the 40 ingress entries");
+
+    ds_clear(&xml);
+    ds_put_cstr(&xml, "<topology xmlns=\"urn:ovs-tmirror:topology:1\">\n"
+                "<account id=\"1\">\n" VPC_OPEN SUBNET RTB);
+    for (int i = 1; i <= 17; i++) {
+        ds_put_format(&xml, "<security-group id=\"sg%d\"/>\n", i);
+    }
+    ds_put_cstr(&xml, "<network-interface id=\"e\" subnet=\"s1\" "
+                "ip=\"10.0.1.9\" security-groups=\"");
+    for (int i = 1; i <= 17; i++) {
+        ds_put_format(&xml, "sg%d ", i);
+    }
+    ds_put_cstr(&xml, "\"/>\n</vpc>\n</account>\n</topology>\n");
+    EXPECT_LOAD_ERROR(ds_cstr(&xml), "t.xml:23: ", "network-interface e has "
+                      "17 security groups, more than the 16");
+    ds_destroy(&xml);
+}
+
 /* A document type could make an attribute read differently ("4&x;"):
  * refused, whatever it declares. */
 static void
@@ -2081,6 +2211,8 @@ tm_test_add_sim_suites(void)
         TEST(test_load_subnet_within_vpc),
         TEST(test_load_strict_values),
         TEST(test_load_doctype),
+        TEST(test_load_placements),
+        TEST(test_load_aws_limits),
         TEST(test_queries),
         CU_TEST_INFO_NULL,
     };

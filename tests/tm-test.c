@@ -339,7 +339,9 @@ tm_test_main(int argc, char *argv[], void (*add_suites)(void))
     } else {
         CU_basic_run_tests();
     }
-    failures = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+    /* A suite whose set-up fails runs none of its tests: a failure too. */
+    failures = (CU_get_number_of_failures() + CU_get_number_of_tests_failed()
+                + CU_get_number_of_suites_failed());
     CU_cleanup_registry();
     return failures ? EXIT_FAILURE : EXIT_SUCCESS;
 }

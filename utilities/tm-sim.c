@@ -49,6 +49,10 @@
 #define EXIT_BLOCKED 1          /* Some session is blocked or invalid. */
 #define EXIT_BAD_INPUT 2        /* Bad usage or unusable input. */
 
+/* A hypervisor's tunnel port, when the topology does not say, is the one
+ * the programs assume. */
+BUILD_ASSERT_DECL(SIM_TUNNEL_PORT_DEFAULT == TM_TUNNEL_PORT_DEFAULT);
+
 enum output_format {
     FORMAT_TEXT,
     FORMAT_JSON,
@@ -120,7 +124,8 @@ usage(void)
            "  --hypervisor=ID      only hypervisor ID (default: all)\n"
            "  --tunnel-port=N      OpenFlow port of the bridge's flow-based "
            "VXLAN port\n"
-           "                       (default: %d)\n"
+           "                       (default: each hypervisor's "
+           "tunnel-port, or %d)\n"
            "  --pipeline=P         normal (default) or register, as in "
            "tm-compile(7)\n"
            "  --backend=B          how copies are made: native (default: "
@@ -413,6 +418,21 @@ hypervisor_flows(const struct sim_topology *topo,
     struct tm_topology_input ti;
     char *error;
 
+    /* The tunnel port: --tunnel-port, which no port of an interface may
+     * have, or the hypervisor's own (which the loader has checked). */
+    if (compile.tunnel_port == OFPP_NONE) {
+        compile.tunnel_port = u16_to_ofp(hv->tunnel_port);
+    } else {
+        for (size_t i = 0; i < hv->n_ports; i++) {
+            if (hv->ports[i].ofport == ofp_to_u16(compile.tunnel_port)) {
+                return xasprintf("--tunnel-port: %d is the OpenFlow port of "
+                                 "%s on hypervisor %s (%s:%d)",
+                                 hv->ports[i].ofport, hv->ports[i].eni->id,
+                                 hv->id, topo->file_name,
+                                 hv->ports[i].line);
+            }
+        }
+    }
     if (options->probe) {
         compile.backend = tm_backend_probe(options->vswitchd, hv->bridge);
     }
@@ -546,7 +566,7 @@ main(int argc, char *argv[])
     tm_check_stdout_at_exit();
     svec_init(&options.sessions);
     tm_compile_options_init(&options.compile);
-    options.compile.tunnel_port = u16_to_ofp(TM_TUNNEL_PORT_DEFAULT);
+    options.compile.tunnel_port = OFPP_NONE;   /* The hypervisor's. */
     parse_options(argc, argv, &options);
 
     int n_args = argc - optind;

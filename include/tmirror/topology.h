@@ -282,10 +282,35 @@ struct sim_port {
     int line;
 };
 
+/* AWS's limits on the network objects of a topology, which the loader
+ * enforces.  A quota that AWS raises on request counts at its highest.
+ *
+ * CIDR blocks: an IPv4 block of a VPC or a subnet is /16 to /28; an IPv6
+ * block of a VPC is /44 to /60 and one of a subnet /44 to /64, by steps
+ * of 4, global unicast (2000::/3) or unique local (fc00::/7). */
+#define SIM_IPV4_BLOCK_PLEN_MIN 16
+#define SIM_IPV4_BLOCK_PLEN_MAX 28
+#define SIM_IPV6_BLOCK_PLEN_MIN 44
+#define SIM_IPV6_VPC_PLEN_MAX 60
+#define SIM_IPV6_SUBNET_PLEN_MAX 64
+#define SIM_MAX_IPV4_BLOCKS_PER_VPC 50
+#define SIM_MAX_IPV6_BLOCKS_PER_VPC 5
+#define SIM_MAX_ROUTES_PER_TABLE 1000
+#define SIM_MAX_ACL_ENTRIES_PER_DIRECTION 40
+#define SIM_MAX_SG_RULES_PER_DIRECTION 1000
+#define SIM_MAX_GROUPS_PER_ENI 16
+
+/* The OpenFlow port of a hypervisor's flow-based VXLAN port, which carries
+ * the copies of the native backend, when its "tunnel-port" attribute is
+ * absent. */
+#define SIM_TUNNEL_PORT_DEFAULT 100
+
 struct sim_hypervisor {
     char *id;
     char *bridge;
     struct in6_addr underlay_ip;
+    int tunnel_port;            /* OpenFlow port of the VXLAN port: no
+                                 * port of an interface has it. */
     struct sim_port *ports;
     size_t n_ports;
     int line;
