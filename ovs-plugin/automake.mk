@@ -8,9 +8,10 @@ EXTRA_DIST += $(wildcard $(srcdir)/ovs-plugin/patches/*.patch) \
 noinst_LTLIBRARIES += ovs-plugin/libtmirror-ovs.la
 ovs_plugin_libtmirror_ovs_la_SOURCES = \
 	ovs-plugin/tm-compile.c \
-	ovs-plugin/tm-probe.c
+	ovs-plugin/tm-probe.c \
+	ovs-plugin/tm-reconcile.c
 ovs_plugin_libtmirror_ovs_la_LIBADD = lib/libtmirror.la $(OVS_LIBOPENVSWITCH)
-noinst_HEADERS += include/tmirror/compile.h
+noinst_HEADERS += include/tmirror/compile.h include/tmirror/reconcile.h
 dist_man_MANS += ovs-plugin/tm-compile.7
 
 # What a program of the OVS side links.

@@ -179,6 +179,10 @@ tm_flows_clear(struct tm_flows *flows)
         free(flows->counters[i].session);
     }
     flows->n_counters = 0;
+    for (size_t i = 0; i < flows->n_keys; i++) {
+        free(flows->keys[i].session);
+    }
+    flows->n_keys = 0;
 }
 
 void
@@ -192,6 +196,9 @@ tm_flows_destroy(struct tm_flows *flows)
         free(flows->counters);
         flows->counters = NULL;
         flows->allocated_counters = 0;
+        free(flows->keys);
+        flows->keys = NULL;
+        flows->allocated_keys = 0;
     }
 }
 
@@ -202,25 +209,78 @@ struct compiler {
     struct tm_flows *flows;
     struct ofpbuf ofpacts;
     struct hmap counter_ids;    /* Contains "struct counter_id"s. */
+    struct hmap session_keys;   /* Contains "struct counter_id"s. */
+    uint64_t cookie;            /* Of the flows being added. */
+    uint32_t next_conj;         /* Session cookies: the session's next
+                                 * conjunction, within its key. */
 };
 
-/* A counter id given to a session, in struct compiler's 'counter_ids'. */
+/* An id given to a session, in struct compiler's 'counter_ids' or
+ * 'session_keys'. */
 struct counter_id {
     struct hmap_node node;      /* Hashed on 'id'. */
     uint32_t id;
 };
 
 static bool
-counter_id_is_used(const struct compiler *c, uint32_t id)
+id_is_used(const struct hmap *ids, uint32_t id)
 {
     const struct counter_id *cid;
 
-    HMAP_FOR_EACH_WITH_HASH (cid, node, hash_int(id, 0), &c->counter_ids) {
+    HMAP_FOR_EACH_WITH_HASH (cid, node, hash_int(id, 0), ids) {
         if (cid->id == id) {
             return true;
         }
     }
     return false;
+}
+
+/* Returns the hash of 'session''s id within 'mask', or the next value
+ * within 'mask' that is free in 'ids' and not 0, and adds it to 'ids'. */
+static uint32_t
+assign_id(struct hmap *ids, const struct tm_session *session, uint32_t mask)
+{
+    uint32_t id = hash_string(session->id, 0) & mask;
+    struct counter_id *cid;
+
+    while (!id || id_is_used(ids, id)) {
+        id = (id + 1) & mask;
+    }
+    cid = xmalloc(sizeof *cid);
+    cid->id = id;
+    hmap_insert(ids, &cid->node, hash_int(id, 0));
+    return id;
+}
+
+static void
+destroy_ids(struct hmap *ids)
+{
+    struct counter_id *cid;
+
+    HMAP_FOR_EACH_POP (cid, node, ids) {
+        free(cid);
+    }
+    hmap_destroy(ids);
+}
+
+/* Gives 'session' the key of its cookies (see tm_session_cookie()) and
+ * records it in 'c->flows'.  Returns the key. */
+static uint32_t
+assign_session_key(struct compiler *c, const struct tm_session *session)
+{
+    struct tm_flows *flows = c->flows;
+    uint32_t key = assign_id(&c->session_keys, session,
+                             TM_COOKIE_SESSION_MAX);
+
+    if (flows->n_keys >= flows->allocated_keys) {
+        flows->keys = x2nrealloc(flows->keys, &flows->allocated_keys,
+                                 sizeof *flows->keys);
+    }
+    flows->keys[flows->n_keys++] = (struct tm_session_key) {
+        .session = xstrdup(session->id),
+        .key = key,
+    };
+    return key;
 }
 
 /* Gives 'session' its counters' id (see struct tm_counter): the hash of its
@@ -229,15 +289,7 @@ static uint32_t
 assign_counter_id(struct compiler *c, const struct tm_session *session)
 {
     struct tm_flows *flows = c->flows;
-    uint32_t id = hash_string(session->id, 0);
-    struct counter_id *cid;
-
-    while (!id || counter_id_is_used(c, id)) {
-        id++;
-    }
-    cid = xmalloc(sizeof *cid);
-    cid->id = id;
-    hmap_insert(&c->counter_ids, &cid->node, hash_int(id, 0));
+    uint32_t id = assign_id(&c->counter_ids, session, UINT32_MAX);
 
     if (flows->n_counters >= flows->allocated_counters) {
         flows->counters = x2nrealloc(flows->counters,
@@ -273,7 +325,7 @@ add_flow__(struct compiler *c, uint8_t table_id, int priority,
     struct ofputil_flow_mod *fm = &flows->fms[flows->n++];
     *fm = (struct ofputil_flow_mod) {
         .priority = priority,
-        .new_cookie = htonll(c->options->cookie),
+        .new_cookie = htonll(c->cookie),
         .table_id = table_id,
         .command = OFPFC_ADD,
         .buffer_id = UINT32_MAX,
@@ -488,6 +540,8 @@ struct slot {
     struct in6_addr dst;        /* Outer destination. */
     struct eth_addr eth_dst;    /* Next hop (vxlan_mirror). */
     uint32_t counter_id;        /* 0 if the backend does not count. */
+    uint32_t key;               /* Key of its cookies, 0 without session
+                                 * cookies. */
     struct ofpact *copy;        /* The backend's actions, made once. */
     size_t copy_len;
 };
@@ -506,6 +560,18 @@ static void
 put_slot_copy(struct compiler *c, const struct slot *s)
 {
     ofpbuf_put(&c->ofpacts, s->copy, s->copy_len);
+}
+
+/* Sets the cookie of the flows added next to those of the session in 's',
+ * for 'direction', and to those that make a copy if 'copy'. */
+static void
+set_session_cookie(struct compiler *c, const struct slot *s,
+                   enum tm_direction direction, bool copy)
+{
+    c->cookie = (s->key
+                 ? tm_session_cookie(c->options->cookie, s->key, direction,
+                                     copy)
+                 : c->options->cookie);
 }
 
 static enum tm_table
@@ -620,6 +686,7 @@ add_service_flows(struct compiler *c, const struct tm_eni *eni,
                     match_set_tp_src(&match, htons(53));
                 }
                 put_slot_copy(c, &slots[slot]);
+                set_session_cookie(c, &slots[slot], direction, true);
                 add_flow(c, session_table(direction, slot), PRI_SERVICE,
                          &match);
             }
@@ -691,7 +758,18 @@ add_rule_flows(struct compiler *c, const struct tm_rule *rule,
     if (n_src > 1 && n_dst > 1 && n_src * n_dst > n_src + n_dst + 1) {
         /* Conjunctive match: one flow per prefix of each side, and one
          * that acts when both sides matched. */
-        uint32_t id = c->flows->next_conj_id++;
+        uint32_t id;
+
+        if (slots[slot].key) {
+            /* Session cookies: the conjunction's id is the session's, so
+             * that no other session's flows change with it. */
+            ovs_assert(c->next_conj < 128);
+            id = (slots[slot].key << 8) | (direction == TM_INGRESS) << 7
+                 | c->next_conj++;
+        } else {
+            id = c->flows->next_conj_id++;
+        }
+        set_session_cookie(c, &slots[slot], direction, false);
 
         for (int side = 0; side < 2; side++) {
             const struct tm_prefix *prefixes = side ? dst : src;
@@ -713,10 +791,14 @@ add_rule_flows(struct compiler *c, const struct tm_rule *rule,
         struct match match = base;
         match_set_conj_id(&match, id);
         put_rule_action(c, rule->action, direction, slots, slot, n_slots);
+        set_session_cookie(c, &slots[slot], direction,
+                           rule->action == TM_ACCEPT);
         add_flow(c, table, priority, &match);
         return;
     }
 
+    set_session_cookie(c, &slots[slot], direction,
+                       rule->action == TM_ACCEPT);
     /* The product of the two sides (each side at least one flow). */
     for (size_t i = 0; i < MAX(n_src, 1); i++) {
         for (size_t j = 0; j < MAX(n_dst, 1); j++) {
@@ -818,6 +900,8 @@ collect_slots(struct compiler *c, const struct tm_eni_location *loc,
 
         s->counter_id = (c->options->backend->counts
                          ? assign_counter_id(c, session) : 0);
+        s->key = (c->options->session_cookies
+                  ? assign_session_key(c, session) : 0);
 
         /* The copy, made once for all of the session's flows, and even if
          * no rule accepts anything, so that a copy that the backend cannot
@@ -850,6 +934,7 @@ compile_direction(struct compiler *c, const struct tm_eni_location *loc,
     for (size_t i = 0; i < n_slots; i++) {
         const struct tm_filter *filter = slots[i].session->filter;
 
+        c->next_conj = 0;
         if (filter->amazon_dns) {
             add_service_flows(c, eni, direction, loc->ofport, slots, i);
         }
@@ -861,8 +946,10 @@ compile_direction(struct compiler *c, const struct tm_eni_location *loc,
         if (i + 1 < n_slots) {
             match_port(c, &match, direction, loc->ofport);
             put_next_slot(c, direction, i, n_slots);
+            set_session_cookie(c, &slots[i], direction, false);
             add_flow(c, session_table(direction, i), PRI_NO_MATCH, &match);
         }
+        c->cookie = c->options->cookie;
     }
 }
 
@@ -969,6 +1056,11 @@ check_options(const struct tm_compile_options *options)
     if (!options->backend) {
         return xstrdup("no backend");
     }
+    if (options->session_cookies && options->cookie & ~TM_COOKIE_OWNER_MASK) {
+        return xasprintf("cookie %#"PRIx64": with session cookies, its "
+                         "lower 32 bits are the sessions' and must be 0",
+                         options->cookie);
+    }
     if (options->backend->reenters
         && options->pipeline == TM_PIPELINE_REGISTER) {
         if (options->copy_mark_reg >= FLOW_N_REGS
@@ -1020,6 +1112,8 @@ tm_compile(const struct tm_compile_input *input,
         .options = options,
         .flows = flows,
         .counter_ids = HMAP_INITIALIZER(&c.counter_ids),
+        .session_keys = HMAP_INITIALIZER(&c.session_keys),
+        .cookie = options->cookie,
     };
     ofpbuf_init(&c.ofpacts, 256);
     sources = xmalloc(MAX(input->n_enis, 1) * sizeof *sources);
@@ -1068,12 +1162,8 @@ out:
     }
     free(sources);
     ofpbuf_uninit(&c.ofpacts);
-
-    struct counter_id *cid;
-    HMAP_FOR_EACH_POP (cid, node, &c.counter_ids) {
-        free(cid);
-    }
-    hmap_destroy(&c.counter_ids);
+    destroy_ids(&c.counter_ids);
+    destroy_ids(&c.session_keys);
     return error;
 }
 

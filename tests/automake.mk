@@ -96,7 +96,8 @@ tests_tm_flowgen_LDADD = $(TM_OVS_LIBS)
 STYLE_FILES += $(tests_tm_flowgen_SOURCES)
 
 # The flow compiler's CUnit suites.
-tests_tm_unit_SOURCES += tests/test-compile.c tests/tm-test-compile.h
+tests_tm_unit_SOURCES += tests/test-compile.c tests/tm-test-compile.h \
+	tests/test-reconcile.c
 tests_tm_unit_LDADD += ovs-plugin/libtmirror-ovs.la
 
 # The sandbox tests run the Open vSwitch that the project builds against.
