@@ -190,21 +190,46 @@ tm_flow_table_put(struct tm_flow_table *table, uint8_t table_id,
     return flow_table_insert(table, flow);
 }
 
-/* Replaces the contents of 'table' by the compiled 'flows'. */
+/* Replaces the contents of 'table' by the compiled 'flows'.
+ *
+ * Their actions are first put in the form in which the bridge will give
+ * them back in a flow dump (a flow's actions, encoded in OpenFlow 1.5 and
+ * decoded again: a "load" of a whole register becomes a "set_field"), so
+ * that a flow read back from the bridge compares equal to the one that
+ * was compiled. */
 void
 tm_flow_table_from_flows(struct tm_flow_table *table,
                          const struct tm_flows *flows)
 {
+    struct ofpbuf openflow, ofpacts;
+
+    ofpbuf_init(&openflow, 1024);
+    ofpbuf_init(&ofpacts, 1024);
     tm_flow_table_clear(table);
     for (size_t i = 0; i < flows->n; i++) {
         const struct ofputil_flow_mod *fm = &flows->fms[i];
+        const struct ofpact *acts = fm->ofpacts;
+        size_t acts_len = fm->ofpacts_len;
+
+        ofpbuf_clear(&openflow);
+        ofpbuf_clear(&ofpacts);
+        ofpacts_put_openflow_actions(fm->ofpacts, fm->ofpacts_len,
+                                     &openflow, OFP15_VERSION);
+        if (!ofpacts_pull_openflow_actions(&openflow, openflow.size,
+                                           OFP15_VERSION, NULL, NULL,
+                                           &ofpacts)) {
+            acts = ofpacts.data;
+            acts_len = ofpacts.size;
+        }
+
         struct tm_flow *flow = flow_create(fm->table_id, fm->priority,
                                            ntohll(fm->new_cookie),
-                                           fm->ofpacts, fm->ofpacts_len);
-
+                                           acts, acts_len);
         minimatch_clone(&flow->match, &fm->match);
         flow_table_insert(table, flow);
     }
+    ofpbuf_uninit(&openflow);
+    ofpbuf_uninit(&ofpacts);
 }
 
 /* Are the actions of 'a' and 'b' the same?  Actions that went through the
@@ -390,6 +415,10 @@ struct tm_reconciler {
     uint64_t sent_seqno;        /* 'desired_seqno' of the bundle in
                                  * flight, or of the last one. */
     bool desired_changed;       /* Not yet compared with 'installed'. */
+    bool has_desired;           /* Told what to want at least once: until
+                                 * then nothing is sent, so that a
+                                 * restarted daemon never deletes what it
+                                 * has not yet computed. */
     unsigned long int tables[BITMAP_N_LONGS(256)];  /* Desired's tables. */
 
     /* The dump in DUMPING. */
@@ -487,6 +516,7 @@ tm_reconciler_set_desired(struct tm_reconciler *r,
     }
     r->desired_seqno++;
     r->desired_changed = true;
+    r->has_desired = true;
 }
 
 const struct tm_flow_table *
@@ -924,7 +954,7 @@ tm_reconciler_run(struct tm_reconciler *r)
         && r->state == S_SYNCED) {
         start_dump(r);
     } else if (r->state == S_SYNCED && !r->bundle_in_flight
-               && r->desired_changed) {
+               && r->desired_changed && r->has_desired) {
         send_changes(r);
     }
 }
@@ -935,7 +965,7 @@ tm_reconciler_wait(struct tm_reconciler *r)
     rconn_run_wait(r->rconn);
     rconn_recv_wait(r->rconn);
     if (r->state == S_SYNCED && !r->bundle_in_flight
-        && (r->desired_changed || r->resync_needed)) {
+        && ((r->desired_changed && r->has_desired) || r->resync_needed)) {
         poll_immediate_wake();
     }
 }
