@@ -52,12 +52,22 @@ ovs-plugin/traffic-mirror-idl.h: ovs-plugin/traffic-mirror-idl.ovsidl
 	$(AM_V_GEN)$(OVSDB_IDLC) c-idl-header $< > $@.tmp && mv $@.tmp $@
 
 noinst_LTLIBRARIES += ovs-plugin/libtmirror-db.la
+ovs_plugin_libtmirror_db_la_SOURCES = ovs-plugin/tm-db.c
 nodist_ovs_plugin_libtmirror_db_la_SOURCES = \
 	ovs-plugin/traffic-mirror-idl.c \
 	ovs-plugin/traffic-mirror-idl.h
-ovs_plugin_libtmirror_db_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_builddir)
+ovs_plugin_libtmirror_db_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_builddir) \
+	$(LIBXML2_CFLAGS)
 ovs_plugin_libtmirror_db_la_CFLAGS = $(AM_CFLAGS) -Wno-missing-prototypes
-ovs_plugin_libtmirror_db_la_LIBADD = $(OVS_LIBOPENVSWITCH)
+ovs_plugin_libtmirror_db_la_LIBADD = sim/libtmsim.la $(OVS_LIBOPENVSWITCH) \
+	$(LIBXML2_LIBS)
+noinst_HEADERS += include/tmirror/db.h
+STYLE_FILES += $(ovs_plugin_libtmirror_db_la_SOURCES) include/tmirror/db.h
+
+# What a program that reads or writes the TrafficMirror database links, and
+# the flags that find the generated IDL's header.
+TM_DB_LIBS = ovs-plugin/libtmirror-db.la $(TM_SIM_LIBS)
+TM_DB_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_builddir)
 
 man_MANS += ovs-plugin/traffic-mirror.5
 CLEANFILES += ovs-plugin/traffic-mirror.5
@@ -67,6 +77,13 @@ ovs-plugin/traffic-mirror.5: ovs-plugin/traffic-mirror.ovsschema \
 	    $(srcdir)/ovs-plugin/traffic-mirror.ovsschema \
 	    $(srcdir)/ovs-plugin/traffic-mirror.xml > $@.tmp && \
 	mv $@.tmp $@
+
+# ovs-tmctl: the TrafficMirror database's ctl utility, on db-ctl-base.
+bin_PROGRAMS += ovs-plugin/ovs-tmctl
+ovs_plugin_ovs_tmctl_SOURCES = ovs-plugin/ovs-tmctl.c
+ovs_plugin_ovs_tmctl_CPPFLAGS = $(TM_DB_CPPFLAGS)
+ovs_plugin_ovs_tmctl_LDADD = $(TM_DB_LIBS)
+STYLE_FILES += $(ovs_plugin_ovs_tmctl_SOURCES)
 
 # What a program of the OVS side links.
 TM_OVS_LIBS = ovs-plugin/libtmirror-ovs.la $(TM_LIBS)
