@@ -85,6 +85,16 @@ ovs_plugin_ovs_tmctl_CPPFLAGS = $(TM_DB_CPPFLAGS)
 ovs_plugin_ovs_tmctl_LDADD = $(TM_DB_LIBS)
 STYLE_FILES += $(ovs_plugin_ovs_tmctl_SOURCES)
 
+# ovs-tmd, the per-hypervisor daemon: follows the TrafficMirror and
+# Open_vSwitch databases and keeps each local session's mirror flows
+# installed through the reconciler.
+bin_PROGRAMS += ovs-plugin/ovs-tmd
+ovs_plugin_ovs_tmd_SOURCES = ovs-plugin/ovs-tmd.c
+ovs_plugin_ovs_tmd_CPPFLAGS = $(TM_DB_CPPFLAGS)
+ovs_plugin_ovs_tmd_LDADD = ovs-plugin/libtmirror-ovs.la $(TM_DB_LIBS)
+dist_man_MANS += ovs-plugin/ovs-tmd.8
+STYLE_FILES += $(ovs_plugin_ovs_tmd_SOURCES)
+
 # What a program of the OVS side links.
 TM_OVS_LIBS = ovs-plugin/libtmirror-ovs.la $(TM_LIBS)
 

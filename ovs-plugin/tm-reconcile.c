@@ -536,7 +536,7 @@ tm_reconciler_get_seqno(const struct tm_reconciler *r)
 bool
 tm_reconciler_in_sync(const struct tm_reconciler *r)
 {
-    return (r->state == S_SYNCED && !r->bundle_in_flight
+    return (r->has_desired && r->state == S_SYNCED && !r->bundle_in_flight
             && !r->resync_needed && !r->desired_changed
             && r->stats.last_commit_seqno == r->desired_seqno);
 }

@@ -8,12 +8,13 @@ TESTSUITE_AT = \
 	tests/testsuite.at \
 	tests/tm-macros.at \
 	tests/examples.at \
-	tests/probe.at
+	tests/probe.at \
+	tests/tmd.at
 OVS_MACROS_AT = \
 	$(OVS_SRCDIR)/tests/ovs-macros.at \
 	$(OVS_SRCDIR)/tests/ovsdb-macros.at \
 	$(OVS_SRCDIR)/tests/ofproto-macros.at
-EXTRA_DIST += $(TESTSUITE_AT) tests/atlocal.in
+EXTRA_DIST += $(TESTSUITE_AT) tests/atlocal.in tests/tm-db-load.py
 TESTSUITE = tests/testsuite
 TESTSUITE_DIR = $(abs_top_builddir)/tests/testsuite.dir
 DISTCLEANFILES += tests/atconfig tests/atlocal
