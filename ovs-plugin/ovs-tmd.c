@@ -239,7 +239,9 @@ read_bridge_ports(const struct ovsrec_bridge *br, struct simap *ports,
 }
 
 /* Chooses the backend for 'br': vxlan_mirror if its datapath publishes the
- * capability, otherwise native, logging once why. */
+ * capability, otherwise native, logging once why.  Returns NULL if the
+ * datapath has no record yet: it creates one and ovs-vswitchd will
+ * publish the capabilities in it. */
 static const struct tm_backend *
 choose_backend(struct tmd *tmd, const struct ovsdb_idl *idl,
                struct ovsdb_idl_txn *ovs_txn,
@@ -270,11 +272,13 @@ choose_backend(struct tmd *tmd, const struct ovsdb_idl *idl,
                 ovsrec_open_vswitch_verify_datapaths(cfg);
                 ovsrec_open_vswitch_update_datapaths_setkey(cfg, dp_type,
                                                             dp);
+                VLOG_DBG("bridge %s: created a Datapath record for "
+                         "datapath type \"%s\"", br->name, dp_type);
+                return NULL;
             }
             why = xasprintf("the Open_vSwitch database has no Datapath "
-                            "record for datapath type \"%s\" of bridge %s "
-                            "yet", dp_type, br->name);
-            dp = NULL;
+                            "record for datapath type \"%s\" of bridge %s",
+                            dp_type, br->name);
         } else if (!smap_get_bool(&dp->capabilities, "vxlan_mirror",
                                   false)) {
             why = xasprintf("datapath type \"%s\" of bridge %s does not "
@@ -451,10 +455,12 @@ session_status(const struct sim_topology *topo, const struct sim_result *r)
 }
 
 /* Loads the database, checks the local sessions, writes their status,
- * and compiles the flows of the active ones into 'desired'. */
+ * and compiles the flows of the active ones into 'desired'.  Sets
+ * '*pending' if it could not choose a backend yet. */
 static char *
 compute(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
-        struct ovsdb_idl_txn *txn, struct tm_flow_table *desired)
+        struct ovsdb_idl_txn *txn, struct tm_flow_table *desired,
+        bool *pending)
 {
     struct ovsdb_idl *tm_idl = tmd->tm_loop.idl;
     const struct ovsrec_bridge *br = find_bridge(tmd->ovs_idl);
@@ -572,6 +578,11 @@ compute(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
     options.session_cookies = true;
     options.backend = choose_backend(tmd, tmd->ovs_idl, ovs_txn, br,
                                      tunnel);
+    if (!options.backend) {
+        /* Computed again when the capabilities come. */
+        *pending = true;
+        goto out;
+    }
     if (options.backend == &tm_backend_native && tunnel == OFPP_NONE) {
         error = xasprintf("no backend for bridge %s: %s", br->name,
                           tmd->backend_why);
@@ -846,11 +857,14 @@ tmd_run(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
         && ovsdb_idl_has_ever_connected(tmd->ovs_idl)
         && ovsdb_idl_has_ever_connected(tmd->tm_loop.idl)) {
         struct tm_flow_table desired;
+        bool pending = false;
         char *error;
 
         tm_flow_table_init(&desired);
-        error = compute(tmd, ovs_txn, txn, &desired);
-        if (error) {
+        error = compute(tmd, ovs_txn, txn, &desired, &pending);
+        if (pending) {
+            /* Nothing to do until the Datapath record is filled in. */
+        } else if (error) {
             /* Keep the flows installed: a database that cannot be read is
              * no reason to stop mirroring what was valid. */
             if (!tmd->error || strcmp(error, tmd->error)) {
