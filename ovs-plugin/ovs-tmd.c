@@ -143,6 +143,17 @@ struct tmd {
     size_t n_active;
     uint64_t n_computes;
 
+    /* The last change of the databases: when it was seen, how long its
+     * computation took, its change number in the reconciler, and how long
+     * it took until the bridge had committed its flows (-1 until then). */
+    long long int dp_created;   /* When it made a Datapath record, or 0. */
+    long long int retry_at;     /* Compute again then, or LLONG_MAX. */
+
+    long long int change_seen;
+    long long int change_compute_ms;
+    uint64_t change_seqno;
+    long long int change_install_ms;
+
     long long int next_stats;   /* When to ask for counters again. */
     bool stats_pending;         /* Asked; write them at the next tick. */
 };
@@ -274,11 +285,17 @@ choose_backend(struct tmd *tmd, const struct ovsdb_idl *idl,
                                                             dp);
                 VLOG_DBG("bridge %s: created a Datapath record for "
                          "datapath type \"%s\"", br->name, dp_type);
+                tmd->dp_created = time_msec();
                 return NULL;
             }
             why = xasprintf("the Open_vSwitch database has no Datapath "
                             "record for datapath type \"%s\" of bridge %s",
                             dp_type, br->name);
+        } else if (smap_is_empty(&dp->capabilities) && tmd->dp_created
+                   && time_msec() < tmd->dp_created + 5000) {
+            /* ovs-vswitchd has not filled in the record made for it yet:
+             * wait a little for it. */
+            return NULL;
         } else if (!smap_get_bool(&dp->capabilities, "vxlan_mirror",
                                   false)) {
             why = xasprintf("datapath type \"%s\" of bridge %s does not "
@@ -853,7 +870,7 @@ tmd_run(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
     unsigned int ovs_seqno = ovsdb_idl_get_seqno(tmd->ovs_idl);
     unsigned int tm_seqno = ovsdb_idl_get_seqno(tmd->tm_loop.idl);
     if ((ovs_seqno != tmd->ovs_seqno || tm_seqno != tmd->tm_seqno
-         || tmd->recompute)
+         || tmd->recompute || time_msec() >= tmd->retry_at)
         && ovsdb_idl_has_ever_connected(tmd->ovs_idl)
         && ovsdb_idl_has_ever_connected(tmd->tm_loop.idl)) {
         struct tm_flow_table desired;
@@ -861,9 +878,14 @@ tmd_run(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
         char *error;
 
         tm_flow_table_init(&desired);
+        tmd->retry_at = LLONG_MAX;
+        tmd->change_seen = time_msec();
         error = compute(tmd, ovs_txn, txn, &desired, &pending);
+        tmd->change_compute_ms = time_msec() - tmd->change_seen;
         if (pending) {
-            /* Nothing to do until the Datapath record is filled in. */
+            /* Nothing to do until the Datapath record is filled in (a
+             * change of the database), or for at most 5 seconds. */
+            tmd->retry_at = tmd->dp_created + 5000;
         } else if (error) {
             /* Keep the flows installed: a database that cannot be read is
              * no reason to stop mirroring what was valid. */
@@ -879,6 +901,8 @@ tmd_run(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
             free(tmd->error);
             tmd->error = NULL;
             tm_reconciler_set_desired(tmd->reconciler, &desired);
+            tmd->change_seqno = tm_reconciler_get_seqno(tmd->reconciler);
+            tmd->change_install_ms = -1;
         }
         tm_flow_table_destroy(&desired);
         tmd->ovs_seqno = ovs_seqno;
@@ -890,6 +914,13 @@ tmd_run(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
     }
 
     tm_reconciler_run(tmd->reconciler);
+
+    struct tm_reconciler_stats stats;
+    tm_reconciler_get_stats(tmd->reconciler, &stats);
+    if (tmd->change_install_ms < 0
+        && stats.last_commit_seqno >= tmd->change_seqno) {
+        tmd->change_install_ms = stats.last_commit - tmd->change_seen;
+    }
 
     if (time_msec() >= tmd->next_stats) {
         if (tmd->stats_pending) {
@@ -930,7 +961,11 @@ int
 main(int argc, char *argv[])
 {
     struct unixctl_server *unixctl;
-    struct tmd tmd = { .sessions = HMAP_INITIALIZER(&tmd.sessions) };
+    struct tmd tmd = {
+        .sessions = HMAP_INITIALIZER(&tmd.sessions),
+        .change_install_ms = -1,
+        .retry_at = LLONG_MAX,
+    };
     bool exiting = false;
     int retval;
 
@@ -987,6 +1022,7 @@ main(int argc, char *argv[])
         tm_reconciler_wait(tmd.reconciler);
         unixctl_server_wait(unixctl);
         poll_timer_wait_until(tmd.next_stats);
+        poll_timer_wait_until(tmd.retry_at);
         if (exiting) {
             poll_immediate_wake();
         }
@@ -1058,6 +1094,11 @@ tmd_unixctl_status(struct unixctl_conn *conn, int argc OVS_UNUSED,
     ds_put_format(&s, "in sync: %s\n",
                   tm_reconciler_in_sync(tmd->reconciler) ? "yes" : "no");
     ds_put_format(&s, "computes: %"PRIu64"\n", tmd->n_computes);
+    if (tmd->change_install_ms >= 0) {
+        ds_put_format(&s, "last change: %lld ms to compute, %lld ms to "
+                      "install\n", tmd->change_compute_ms,
+                      tmd->change_install_ms);
+    }
     ds_put_format(&s, "connections: %u\n", stats.n_connections);
     ds_put_format(&s, "dumps: %"PRIu64"\n", stats.n_dumps);
     ds_put_format(&s, "repairs: %"PRIu64"\n", stats.n_repairs);

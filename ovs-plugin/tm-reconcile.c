@@ -884,6 +884,7 @@ send_changes(struct tm_reconciler *r)
     r->desired_changed = false;
     tm_flow_diff_compute(&r->desired, &r->installed, &diff);
     if (!tm_flow_diff_size(&diff)) {
+        r->stats.last_commit = time_msec();
         r->stats.last_commit_seqno = r->desired_seqno;
         tm_flow_diff_destroy(&diff);
         return;

@@ -21,9 +21,12 @@ database in one transaction, with or without some of the sessions.
 
 usage: tm-db-load.py TOPOLOGY.xml [--skip SESSION]...
        tm-db-load.py TOPOLOGY.xml --update-network
+       tm-db-load.py TOPOLOGY.xml --network
 
 With --update-network, the transaction replaces only the network in
-Global:topology, as a change to the network would.
+Global:topology, as a change to the network would.  With --network, it
+prints the topology without its traffic mirror objects, as
+"ovs-tmctl load-topology" takes it.
 """
 
 import json
@@ -52,7 +55,7 @@ def port_range(value):
 
 def main(argv):
     file_name = argv[1]
-    only_network = "--update-network" in argv
+    only_network = "--update-network" in argv or "--network" in argv
     skip = {argv[i + 1] for i, a in enumerate(argv) if a == "--skip"}
 
     ET.register_namespace("", NS)
@@ -137,6 +140,9 @@ def main(argv):
                             "table": "Traffic_Mirror_Session", "row": row})
 
     network = ET.tostring(root, encoding="unicode")
+    if "--network" in argv:
+        print(network)
+        return
     if only_network:
         ops = [{"op": "update", "table": "Global", "where": [],
                 "row": {"topology": network}}]
