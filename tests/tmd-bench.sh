@@ -193,11 +193,32 @@ if error or reply.error or any("error" in r for r in reply.result if r):
     sys.exit("transaction failed: %s" % (error or reply.error or
              [r for r in reply.result if r and "error" in r][:1]))
 ''')
-with open(dir + "/ports", "w") as f:
-    for i in range(n_enis):
-        f.write(" -- add-port br-int p%d -- set interface p%d type=dummy "
-                "ofport_request=%d external_ids:iface-id=eni-%d"
-                % (i, i, i + 1, i))
+# The bridge with a port per network interface, in one transaction
+# (ovs-vsctl takes minutes for thousands of ports).
+ovs = [{"op": "insert", "table": "Interface", "uuid-name": "ibr",
+        "row": {"name": "br-int", "type": "internal"}},
+       {"op": "insert", "table": "Port", "uuid-name": "pbr",
+        "row": {"name": "br-int", "interfaces": ["named-uuid", "ibr"]}}]
+for i in range(n_enis):
+    ovs.append({"op": "insert", "table": "Interface", "uuid-name": "i%d" % i,
+                "row": {"name": "p%d" % i, "type": "dummy",
+                        "ofport_request": i + 1,
+                        "external_ids": ["map", [["iface-id",
+                                                  "eni-%d" % i]]]}})
+    ovs.append({"op": "insert", "table": "Port", "uuid-name": "p%d" % i,
+                "row": {"name": "p%d" % i,
+                        "interfaces": ["named-uuid", "i%d" % i]}})
+ovs.append({"op": "insert", "table": "Bridge", "uuid-name": "br",
+            "row": {"name": "br-int", "datapath_type": "dummy",
+                    "fail_mode": "secure",
+                    "ports": ["set", [["named-uuid", "pbr"]]
+                              + [["named-uuid", "p%d" % i]
+                                 for i in range(n_enis)]]}})
+ovs.append({"op": "mutate", "table": "Open_vSwitch", "where": [],
+            "mutations": [["bridges", "insert",
+                           ["set", [["named-uuid", "br"]]]]]})
+with open(dir + "/ovs.json", "w") as f:
+    json.dump(["Open_vSwitch"] + ovs, f)
 EOF
 
 echo "$me: starting Open vSwitch and loading the database" >&2
@@ -210,11 +231,15 @@ ovsdb-tool create "$dir/conf.db" "$OVS_BUILDDIR/vswitchd/vswitch.ovsschema" \
     && ovs-vswitchd --enable-dummy --disable-system --detach --no-chdir \
         --pidfile --log-file -vconsole:off 2>/dev/null \
     || fail "cannot start Open vSwitch"
-ovs-vsctl --timeout=120 add-br br-int -- set bridge br-int \
-    datapath_type=dummy fail-mode=secure $(cat "$dir/ports") \
+ovs_python() {
+    PYTHONPATH=$OVS_BUILDDIR/python:$(sed -n 's/^OVS_SRCDIR = //p' Makefile)/python \
+        $PYTHON3 "$@"
+}
+ovs_python "$dir/load.py" "unix:$dir/db.sock" "$dir/ovs.json" \
     || fail "cannot make the bridge"
-PYTHONPATH=$OVS_BUILDDIR/python:$(sed -n 's/^OVS_SRCDIR = //p' Makefile)/python \
-    $PYTHON3 "$dir/load.py" "unix:$dir/db.sock" "$dir/load.json" \
+last=$((n_enis - 1))
+wait_for sh -c "test \"\$(ovs-vsctl get interface p$last ofport)\" = $n_enis"
+ovs_python "$dir/load.py" "unix:$dir/db.sock" "$dir/load.json" \
     || fail "cannot load the database"
 
 start_tmd() {
