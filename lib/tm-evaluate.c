@@ -23,6 +23,7 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/util.h"
 #include "packets.h"
+#include "socket-util.h"
 #include "util.h"
 
 static const char *const reason_strings[] = {
@@ -31,35 +32,40 @@ static const char *const reason_strings[] = {
 #undef TM_REASON
 };
 
-/* Link-local addresses of AWS services (shared/semantics.md, "Evaluation",
- * item 1, and amazon-dns), in host byte order.  Each also has an IPv6
- * address fd00:ec2::N on Nitro instances, with N the same digits as the
- * last IPv4 byte (fd00:ec2::254 for metadata); treating those alike is a
- * choice, since AWS documents them for the services, not for mirroring. */
-#define METADATA_IPV4 0xa9fea9fe    /* 169.254.169.254 */
-#define NTP_IPV4 0xa9fea97b         /* 169.254.169.123 */
-#define KMS1_IPV4 0xa9fea9fa        /* 169.254.169.250 */
-#define KMS2_IPV4 0xa9fea9fb        /* 169.254.169.251 */
-#define DNS_IPV4 0xa9fea9fd         /* 169.254.169.253 */
-#define METADATA_IPV6 0x0254        /* fd00:ec2::254 */
-#define NTP_IPV6 0x0123             /* fd00:ec2::123 */
-#define DNS_IPV6 0x0253             /* fd00:ec2::253 */
-#define KMS_PORT 1688
-#define DNS_PORT 53
+/* Returns the IPv6 address of an AWS service, fd00:ec2::'suffix' (see
+ * TM_AWS_METADATA_IPV6 and the others). */
+struct in6_addr
+tm_aws_ipv6(uint16_t suffix)
+{
+    struct in6_addr addr = { .s6_addr = { 0xfd, 0x00, 0x0e, 0xc2 } };
+
+    addr.s6_addr[14] = suffix >> 8;
+    addr.s6_addr[15] = suffix & 0xff;
+    return addr;
+}
+
+/* Returns the IPv4 address, in host byte order, of the Amazon DNS resolver
+ * in the VPC of 'eni': its VPC's base address plus two, or
+ * TM_AWS_DNS_IPV4 if the model does not know its VPC's IPv4 CIDR. */
+uint32_t
+tm_vpc_resolver_ipv4(const struct tm_eni *eni)
+{
+    return (eni->has_vpc_cidr && eni->vpc_cidr.ipv4
+            ? ntohl(in6_addr_get_mapped_ipv4(&eni->vpc_cidr.addr)) + 2
+            : TM_AWS_DNS_IPV4);
+}
 
 /* Returns true if 'addr' is the IPv4 address 'ip4' (in host byte order) or
- * the IPv6 address fd00:ec2::'ip6' (never, if 'ip6' is 0). */
+ * the IPv6 address tm_aws_ipv6('ip6') (never, if 'ip6' is 0). */
 static bool
 addr_is(const struct in6_addr *addr, uint32_t ip4, uint16_t ip6)
 {
-    static const uint8_t aws_prefix[14] = { 0xfd, 0x00, 0x0e, 0xc2 };
-
     if (IN6_IS_ADDR_V4MAPPED(addr)) {
         return ntohl(in6_addr_get_mapped_ipv4(addr)) == ip4;
     }
-    return (ip6 && !memcmp(addr->s6_addr, aws_prefix, sizeof aws_prefix)
-            && addr->s6_addr[14] == ip6 >> 8
-            && addr->s6_addr[15] == (ip6 & 0xff));
+
+    struct in6_addr aws = tm_aws_ipv6(ip6);
+    return ip6 && ipv6_addr_equals(addr, &aws);
 }
 
 static bool
@@ -104,15 +110,16 @@ tm_never_mirrored(const struct tm_packet *packet, enum tm_reason *reason)
                && (both_ports_in(packet, 67, 68)
                    || both_ports_in(packet, 546, 547))) {
         *reason = TM_REASON_NEVER_DHCP;
-    } else if (either_addr_is(packet, METADATA_IPV4, METADATA_IPV6)) {
+    } else if (either_addr_is(packet, TM_AWS_METADATA_IPV4,
+                              TM_AWS_METADATA_IPV6)) {
         *reason = TM_REASON_NEVER_METADATA;
-    } else if (either_addr_is(packet, NTP_IPV4, NTP_IPV6)) {
+    } else if (either_addr_is(packet, TM_AWS_NTP_IPV4, TM_AWS_NTP_IPV6)) {
         *reason = TM_REASON_NEVER_NTP;
     } else if (packet->ip_proto == IPPROTO_TCP
-               && (packet->src_port == KMS_PORT
-                   || packet->dst_port == KMS_PORT)
-               && (either_addr_is(packet, KMS1_IPV4, 0)
-                   || either_addr_is(packet, KMS2_IPV4, 0))) {
+               && (packet->src_port == TM_AWS_KMS_PORT
+                   || packet->dst_port == TM_AWS_KMS_PORT)
+               && (either_addr_is(packet, TM_AWS_KMS_IPV4, 0)
+                   || either_addr_is(packet, TM_AWS_KMS_IPV4 + 1, 0))) {
         *reason = TM_REASON_NEVER_WINDOWS_ACTIVATION;
     } else {
         return false;
@@ -159,21 +166,18 @@ tm_rule_matches(const struct tm_rule *rule, const struct tm_packet *packet)
 bool
 tm_is_amazon_dns(const struct tm_eni *eni, const struct tm_packet *packet)
 {
-    uint32_t resolver = DNS_IPV4;
+    uint32_t resolver = tm_vpc_resolver_ipv4(eni);
 
     if (!has_ports(packet)) {
         return false;
     }
-    if (eni->has_vpc_cidr && eni->vpc_cidr.ipv4) {
-        resolver = ntohl(in6_addr_get_mapped_ipv4(&eni->vpc_cidr.addr)) + 2;
-    }
 
-    bool to = (packet->dst_port == DNS_PORT
-               && (addr_is(&packet->dst, resolver, DNS_IPV6)
-                   || addr_is(&packet->dst, DNS_IPV4, 0)));
-    bool from = (packet->src_port == DNS_PORT
-                 && (addr_is(&packet->src, resolver, DNS_IPV6)
-                     || addr_is(&packet->src, DNS_IPV4, 0)));
+    bool to = (packet->dst_port == TM_AWS_DNS_PORT
+               && (addr_is(&packet->dst, resolver, TM_AWS_DNS_IPV6)
+                   || addr_is(&packet->dst, TM_AWS_DNS_IPV4, 0)));
+    bool from = (packet->src_port == TM_AWS_DNS_PORT
+                 && (addr_is(&packet->src, resolver, TM_AWS_DNS_IPV6)
+                     || addr_is(&packet->src, TM_AWS_DNS_IPV4, 0)));
     return to || from;
 }
 
@@ -365,25 +369,10 @@ parse_endpoint(const char *s, struct in6_addr *addr, bool *ipv4,
                uint16_t *port)
 {
     char *copy = xstrdup(s);
-    char *addr_s = copy;
-    char *port_s = NULL;
+    char *addr_s, *port_s;
     char *error;
 
-    if (copy[0] == '[') {
-        char *close = strchr(copy, ']');
-
-        if (!close || (close[1] && close[1] != ':')) {
-            free(copy);
-            return xasprintf("\"%s\": expected [IPV6]:PORT", s);
-        }
-        *close = '\0';
-        addr_s = copy + 1;
-        port_s = close[1] ? close + 2 : NULL;
-    } else if (strchr(copy, '.') && strchr(copy, ':')) {
-        port_s = strchr(copy, ':');
-        *port_s++ = '\0';
-    }
-
+    inet_parse_host_port_tokens(copy, &addr_s, &port_s);
     error = tm_parse_ip(addr_s, addr, ipv4);
     if (!error && port_s) {
         int value;

@@ -312,25 +312,39 @@ tm_model_add_account(struct tm_model *model, const char *id,
     return NULL;
 }
 
-struct tm_error *
-tm_model_add_eni(struct tm_model *model, const struct tm_eni_spec *spec)
+/* Checks the id and the accounts of 'spec', a new network interface of
+ * 'model', and stores its accounts in '*ownerp' and '*subnet_ownerp'. */
+static struct tm_error *
+check_eni_spec(const struct tm_model *model, const struct tm_eni_spec *spec,
+               struct tm_account **ownerp, struct tm_account **subnet_ownerp)
 {
-    struct tm_account *owner, *subnet_owner;
     struct tm_error *error;
-    struct in6_addr ip;
-    struct tm_cidr vpc_cidr = { .plen = 0 };
-    bool ipv4;
-    char *msg;
 
     error = check_new_id(&model->enis, spec->id, "network-interface");
     if (!error) {
-        error = get_account(model, spec->owner, "owner", &owner);
+        error = get_account(model, spec->owner, "owner", ownerp);
     }
     if (!error) {
         error = get_account(model, (spec->subnet_owner ? spec->subnet_owner
                                     : spec->owner),
-                            "subnet-owner", &subnet_owner);
+                            "subnet-owner", subnet_ownerp);
     }
+    return error;
+}
+
+/* Adds the network interface of 'spec' to 'model', its primary IP and its
+ * VPC's CIDR given as text there. */
+struct tm_error *
+tm_model_add_eni(struct tm_model *model, const struct tm_eni_spec *spec)
+{
+    struct tm_account *owner, *subnet_owner;
+    struct tm_cidr vpc_cidr = { .plen = 0 };
+    struct tm_error *error;
+    struct in6_addr ip;
+    bool ipv4;
+    char *msg;
+
+    error = check_eni_spec(model, spec, &owner, &subnet_owner);
     if (error) {
         return error;
     }
@@ -354,19 +368,43 @@ tm_model_add_eni(struct tm_model *model, const struct tm_eni_spec *spec)
         free(msg);
         return error;
     }
-    if (spec->mtu != TM_UNSET && (spec->mtu < 68 || spec->mtu > 9001)) {
+    return tm_model_add_eni_parsed(model, spec, &ip,
+                                   spec->vpc_cidr ? &vpc_cidr : NULL);
+}
+
+/* Like tm_model_add_eni(), for a caller that has parsed the addresses
+ * already: the primary IP 'ip' (IPv4-mapped for IPv4) and its VPC's
+ * primary CIDR 'vpc_cidr' (NULL if unknown) stand for the text of
+ * 'spec->ip' and 'spec->vpc_cidr', which are not read. */
+struct tm_error *
+tm_model_add_eni_parsed(struct tm_model *model,
+                        const struct tm_eni_spec *spec,
+                        const struct in6_addr *ip,
+                        const struct tm_cidr *vpc_cidr)
+{
+    struct tm_account *owner, *subnet_owner;
+    struct tm_error *error;
+
+    error = check_eni_spec(model, spec, &owner, &subnet_owner);
+    if (error) {
+        return error;
+    }
+    if (spec->mtu != TM_UNSET
+        && (spec->mtu < TM_MTU_MIN || spec->mtu > TM_MTU_MAX)) {
         return tm_error_create(TM_ERR_VALUE_OUT_OF_RANGE, "mtu",
-                               "MTU %"PRId64" is not within 68 to 9001",
-                               spec->mtu);
+                               "MTU %"PRId64" is not within %d to %d",
+                               spec->mtu, TM_MTU_MIN, TM_MTU_MAX);
     }
 
     struct tm_eni *eni = xzalloc(sizeof *eni);
     eni->id = xstrdup(spec->id);
     eni->owner = xstrdup(owner->id);
     eni->subnet_owner = xstrdup(subnet_owner->id);
-    eni->ip = ip;
-    eni->vpc_cidr = vpc_cidr;
-    eni->has_vpc_cidr = spec->vpc_cidr != NULL;
+    eni->ip = *ip;
+    if (vpc_cidr) {
+        eni->vpc_cidr = *vpc_cidr;
+        eni->has_vpc_cidr = true;
+    }
     eni->instance_type = nullable_xstrdup(spec->instance_type);
     eni->mtu = spec->mtu == TM_UNSET ? TM_DEFAULT_MTU : spec->mtu;
     shash_add(&model->enis, eni->id, eni);
@@ -1252,7 +1290,7 @@ rule_from_spec(const struct tm_rule_spec *spec, const struct tm_rule *base,
         return error;
     }
     if ((rule->has_src_ports || rule->has_dst_ports)
-        && rule->protocol != 6 && rule->protocol != 17) {
+        && rule->protocol != IPPROTO_TCP && rule->protocol != IPPROTO_UDP) {
         struct ds s = DS_EMPTY_INITIALIZER;
 
         tm_protocol_format(rule->protocol, &s);

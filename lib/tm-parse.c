@@ -160,10 +160,10 @@ static const struct {
     int number;
 } protocol_names[] = {
     { "all", TM_PROTO_ALL },
-    { "icmp", 1 },
-    { "tcp", 6 },
-    { "udp", 17 },
-    { "icmpv6", 58 },
+    { "icmp", IPPROTO_ICMP },
+    { "tcp", IPPROTO_TCP },
+    { "udp", IPPROTO_UDP },
+    { "icmpv6", IPPROTO_ICMPV6 },
 };
 
 /* Parses 's' as a protocol: "-1" or "all" for all protocols, an IANA
@@ -243,6 +243,14 @@ tm_cidr_contains(const struct tm_cidr *cidr, const struct in6_addr *addr)
         return !((a[bytes] ^ b[bytes]) & mask);
     }
     return true;
+}
+
+/* Returns true if 'a' and 'b' have an address in common: one contains the
+ * other.  Blocks of different families never overlap. */
+bool
+tm_cidrs_overlap(const struct tm_cidr *a, const struct tm_cidr *b)
+{
+    return tm_cidr_contains(a, &b->addr) || tm_cidr_contains(b, &a->addr);
 }
 
 void

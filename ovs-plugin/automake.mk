@@ -3,15 +3,22 @@
 EXTRA_DIST += $(wildcard $(srcdir)/ovs-plugin/patches/*.patch) \
 	ovs-plugin/patches/README.rst
 
-# The flow compiler: sessions to OpenFlow mirror flows, and the probe that
-# tells which of its backends a bridge's datapath can use.
+# The flow compiler: sessions to OpenFlow mirror flows, its input from a
+# simulated topology, and the probe that tells which of its backends a
+# bridge's datapath can use.  The topology's input reads the simulator's
+# structures but calls none of its functions: a program that uses it links
+# the simulator itself (TM_SIM_LIBS).
 noinst_LTLIBRARIES += ovs-plugin/libtmirror-ovs.la
 ovs_plugin_libtmirror_ovs_la_SOURCES = \
 	ovs-plugin/tm-compile.c \
+	ovs-plugin/tm-compile-topology.c \
 	ovs-plugin/tm-probe.c \
 	ovs-plugin/tm-reconcile.c
 ovs_plugin_libtmirror_ovs_la_LIBADD = lib/libtmirror.la $(OVS_LIBOPENVSWITCH)
-noinst_HEADERS += include/tmirror/compile.h include/tmirror/reconcile.h
+noinst_HEADERS += \
+	include/tmirror/compile.h \
+	include/tmirror/compile-topology.h \
+	include/tmirror/reconcile.h
 dist_man_MANS += ovs-plugin/tm-compile.7
 
 # The TrafficMirror database: its schema, the IDL that Open vSwitch's

@@ -63,6 +63,7 @@
 #include "svec.h"
 #include "timeval.h"
 #include "tmirror/compile.h"
+#include "tmirror/compile-topology.h"
 #include "tmirror/db.h"
 #include "tmirror/model.h"
 #include "tmirror/reconcile.h"
@@ -409,52 +410,6 @@ find_session_row(const struct ovsdb_idl *idl, const char *id)
 
 /* ---- Computing. ---- */
 
-/* The outer addresses of the copies of each reachable session in
- * 'report': a load balancer target's node, and the next hop of copies to
- * a network interface in the source's own subnet (that interface, as for
- * the source's own traffic; others go through the router). */
-static char *
-target_addresses(const struct sim_topology *topo,
-                 const struct sim_report *report,
-                 struct tm_target_address **targetsp, size_t *n_targetsp)
-{
-    struct tm_target_address *targets;
-    size_t n = 0;
-
-    targets = xcalloc(report->n_results + 1, sizeof *targets);
-    for (size_t i = 0; i < report->n_results; i++) {
-        const struct sim_result *r = &report->results[i];
-        const struct sim_mirror_session *session = r->session;
-        const struct sim_eni *target_eni;
-        struct tm_target_address *a = &targets[n];
-
-        if (r->verdict != SIM_REACHABLE || !session->target) {
-            continue;
-        }
-        target_eni = session->target->eni;
-        *a = (struct tm_target_address) {
-            .target = session->target->id,
-            .session = session->id,
-        };
-        if (session->target->nlb) {
-            a->ip = r->dst_ip;
-            n++;
-        } else if (target_eni && target_eni->mac
-                   && target_eni->subnet == session->source->subnet) {
-            if (!eth_addr_from_string(target_eni->mac, &a->mac)) {
-                free(targets);
-                return xasprintf("%s: network interface %s: \"%s\" is not "
-                                 "a MAC address", topo->file_name,
-                                 target_eni->id, target_eni->mac);
-            }
-            n++;
-        }
-    }
-    *targetsp = targets;
-    *n_targetsp = n;
-    return NULL;
-}
-
 static const char *
 session_status(const struct sim_topology *topo, const struct sim_result *r)
 {
@@ -483,14 +438,13 @@ compute(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
     const struct ovsrec_bridge *br = find_bridge(tmd->ovs_idl);
     struct simap ports = SIMAP_INITIALIZER(&ports);
     struct smap macs = SMAP_INITIALIZER(&macs);
-    struct tm_target_address *targets = NULL;
-    struct tm_eni_location *enis = NULL;
+    struct sim_hypervisor hv = { .id = CONST_CAST(char *, "this hypervisor") };
+    struct sim_report no_report = { .topology = NULL };
+    struct tm_topology_input ti = { .enis = NULL };
     struct sim_topology *topo = NULL;
     struct sim_report *report = NULL;
     struct svec ids = SVEC_EMPTY_INITIALIZER;
-    struct sset excluded = SSET_INITIALIZER(&excluded);
     struct local_session *ls;
-    size_t n_enis = 0, n_targets = 0;
     struct tm_flows flows;
     char *error;
 
@@ -508,40 +462,29 @@ compute(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
         goto out;
     }
 
-    /* The local network interfaces that the network knows, and their
-     * sessions. */
-    enis = xcalloc(simap_count(&ports) + 1, sizeof *enis);
+    /* The local network interfaces that the network knows, as the ports
+     * of this hypervisor, and their sessions. */
+    hv.bridge = bridge_name;
+    hv.ports = xcalloc(simap_count(&ports) + 1, sizeof *hv.ports);
     const struct simap_node **sorted = simap_sort(&ports);
     for (size_t i = 0; i < simap_count(&ports); i++) {
         const struct simap_node *p = sorted[i];
         const struct sim_eni *eni = shash_find_data(&topo->enis_by_id,
                                                     p->name);
-        struct tm_eni_location *loc = &enis[n_enis];
-        const char *mac;
 
         if (!eni) {
             VLOG_DBG("interface with iface-id %s: no such network "
                      "interface in the network", p->name);
             continue;
         }
-        *loc = (struct tm_eni_location) {
-            .eni = eni->id,
-            .ofport = u16_to_ofp(p->data),
-            .ip = eni->ip,
+        hv.ports[hv.n_ports++] = (struct sim_port) {
+            .eni = eni,
+            .name = CONST_CAST(char *, p->name),
+            .ofport = p->data,
         };
-        mac = eni->mac ? eni->mac : smap_get(&macs, eni->id);
-        if (mac && !eth_addr_from_string(mac, &loc->mac)) {
-            error = xasprintf("network interface %s: \"%s\" (%s) is not a "
-                              "MAC address", eni->id, mac,
-                              eni->mac ? topo->file_name
-                              : "external_ids:attached-mac");
-            free(sorted);
-            goto out;
-        }
-        n_enis++;
     }
     free(sorted);
-    tmd->n_enis = n_enis;
+    tmd->n_enis = hv.n_ports;
 
     for (size_t i = 0; i < topo->n_sessions; i++) {
         const struct sim_mirror_session *s = topo->sessions[i];
@@ -571,9 +514,7 @@ compute(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
         ls->seen = true;
         ls->status = status;
         ls->key = 0;
-        if (strcmp(status, "active")) {
-            sset_add(&excluded, r->session->id);
-        } else {
+        if (!strcmp(status, "active")) {
             tmd->n_active++;
         }
         if (row) {
@@ -582,9 +523,20 @@ compute(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
         }
     }
 
-    if (report) {
-        error = target_addresses(topo, report, &targets, &n_targets);
-        if (error) {
+    /* The compiler's input: the ports, the outer addresses of the copies
+     * of the reachable sessions, every other session left out.  A network
+     * interface without a MAC in the network takes its Interface's
+     * external_ids:attached-mac. */
+    tm_topology_input_init(&ti, topo, &hv, report ? report : &no_report);
+    for (size_t i = 0; i < ti.input.n_enis; i++) {
+        struct tm_eni_location *loc = &ti.enis[i];
+        const char *mac = smap_get(&macs, loc->eni);
+
+        if (eth_addr_is_zero(loc->mac) && mac
+            && !eth_addr_from_string(mac, &loc->mac)) {
+            error = xasprintf("network interface %s: \"%s\" "
+                              "(external_ids:attached-mac) is not a MAC "
+                              "address", loc->eni, mac);
             goto out;
         }
     }
@@ -606,15 +558,7 @@ compute(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
         goto out;
     }
 
-    struct tm_compile_input input = {
-        .model = topo->model,
-        .enis = enis,
-        .n_enis = n_enis,
-        .targets = targets,
-        .n_targets = n_targets,
-        .excluded_sessions = &excluded,
-    };
-    error = tm_compile(&input, &options, &flows);
+    error = tm_compile(&ti.input, &options, &flows);
     if (error) {
         goto out;
     }
@@ -639,9 +583,10 @@ out:
         }
     }
     tm_flows_destroy(&flows);
-    free(targets);
-    free(enis);
-    sset_destroy(&excluded);
+    if (ti.enis) {
+        tm_topology_input_destroy(&ti);
+    }
+    free(hv.ports);
     svec_destroy(&ids);
     sim_report_destroy(report);
     sim_topology_destroy(topo);

@@ -409,39 +409,20 @@ match_set_ip_dst(struct match *match, const struct in6_addr *addr,
 }
 
 static struct in6_addr
-ipv4_mapped(ovs_be32 ip)
-{
-    struct in6_addr addr;
-
-    in6_addr_set_mapped_ipv4(&addr, ip);
-    return addr;
-}
-
-static struct in6_addr
 host_mask(const struct in6_addr *addr)
 {
-    return (IN6_IS_ADDR_V4MAPPED(addr) ? ipv4_mapped(OVS_BE32_MAX)
+    return (IN6_IS_ADDR_V4MAPPED(addr) ? in6_addr_mapped_ipv4(OVS_BE32_MAX)
             : in6addr_exact);
 }
 
 static struct in6_addr
 cidr_mask(const struct tm_cidr *cidr)
 {
-    return (cidr->ipv4 ? ipv4_mapped(be32_prefix_mask(cidr->plen))
+    return (cidr->ipv4 ? in6_addr_mapped_ipv4(be32_prefix_mask(cidr->plen))
             : ipv6_create_mask(cidr->plen));
 }
 
 /* ---- Never-mirrored traffic (shared/semantics.md, item 1). ---- */
-
-static struct in6_addr
-aws_ipv6(uint16_t suffix)
-{
-    struct in6_addr addr = { .s6_addr = { 0xfd, 0x00, 0x0e, 0xc2 } };
-
-    addr.s6_addr[14] = suffix >> 8;
-    addr.s6_addr[15] = suffix & 0xff;
-    return addr;
-}
 
 /* Adds flows to 'table' that stop packets with either address 'addr'. */
 static void
@@ -498,27 +479,30 @@ add_never_mirrored(struct compiler *c, enum tm_table table)
 
     /* The instance metadata service and Amazon Time Sync, IPv4 and IPv6. */
     struct in6_addr addrs[] = {
-        ipv4_mapped(htonl(0xa9fea9fe)), aws_ipv6(0x0254),
-        ipv4_mapped(htonl(0xa9fea97b)), aws_ipv6(0x0123),
+        in6_addr_mapped_ipv4(htonl(TM_AWS_METADATA_IPV4)),
+        tm_aws_ipv6(TM_AWS_METADATA_IPV6),
+        in6_addr_mapped_ipv4(htonl(TM_AWS_NTP_IPV4)),
+        tm_aws_ipv6(TM_AWS_NTP_IPV6),
     };
     for (size_t i = 0; i < ARRAY_SIZE(addrs); i++) {
         add_never_addr(c, table, &addrs[i]);
     }
 
-    /* Windows activation: TCP port 1688 either way, with either address
-     * 169.254.169.250 or .251 (one /31). */
+    /* Windows activation: its TCP port either way, with either of its two
+     * addresses (one /31). */
+    BUILD_ASSERT_DECL(!(TM_AWS_KMS_IPV4 & 1));
     for (int port_side = 0; port_side < 2; port_side++) {
         for (int addr_side = 0; addr_side < 2; addr_side++) {
-            ovs_be32 kms = htonl(0xa9fea9fa);
+            ovs_be32 kms = htonl(TM_AWS_KMS_IPV4);
             ovs_be32 mask = be32_prefix_mask(31);
 
             match_init_catchall(&match);
             match_set_dl_type(&match, htons(ETH_TYPE_IP));
             match_set_nw_proto(&match, IPPROTO_TCP);
             if (port_side) {
-                match_set_tp_dst(&match, htons(1688));
+                match_set_tp_dst(&match, htons(TM_AWS_KMS_PORT));
             } else {
-                match_set_tp_src(&match, htons(1688));
+                match_set_tp_src(&match, htons(TM_AWS_KMS_PORT));
             }
             if (addr_side) {
                 match_set_nw_dst_masked(&match, kms, mask);
@@ -652,19 +636,15 @@ add_service_flows(struct compiler *c, const struct tm_eni *eni,
                   const struct slot *slots, size_t slot)
 {
     static const uint8_t protos[] = { IPPROTO_TCP, IPPROTO_UDP };
-    ovs_be32 resolver = htonl(0xa9fea9fd);     /* 169.254.169.253 */
+    uint32_t vpc_resolver = tm_vpc_resolver_ipv4(eni);
     struct in6_addr addrs[3];
     size_t n_addrs = 0;
 
-    if (eni->has_vpc_cidr && eni->vpc_cidr.ipv4) {
-        uint32_t base = ntohl(in6_addr_get_mapped_ipv4(&eni->vpc_cidr.addr));
-
-        if (htonl(base + 2) != resolver) {
-            addrs[n_addrs++] = ipv4_mapped(htonl(base + 2));
-        }
+    if (vpc_resolver != TM_AWS_DNS_IPV4) {
+        addrs[n_addrs++] = in6_addr_mapped_ipv4(htonl(vpc_resolver));
     }
-    addrs[n_addrs++] = ipv4_mapped(resolver);
-    addrs[n_addrs++] = aws_ipv6(0x0253);
+    addrs[n_addrs++] = in6_addr_mapped_ipv4(htonl(TM_AWS_DNS_IPV4));
+    addrs[n_addrs++] = tm_aws_ipv6(TM_AWS_DNS_IPV6);
 
     for (size_t i = 0; i < ARRAY_SIZE(protos); i++) {
         for (size_t j = 0; j < n_addrs; j++) {
@@ -680,10 +660,10 @@ add_service_flows(struct compiler *c, const struct tm_eni *eni,
                 match_set_nw_proto(&match, protos[i]);
                 if (to) {
                     match_set_ip_dst(&match, &addrs[j], &mask);
-                    match_set_tp_dst(&match, htons(53));
+                    match_set_tp_dst(&match, htons(TM_AWS_DNS_PORT));
                 } else {
                     match_set_ip_src(&match, &addrs[j], &mask);
-                    match_set_tp_src(&match, htons(53));
+                    match_set_tp_src(&match, htons(TM_AWS_DNS_PORT));
                 }
                 put_slot_copy(c, &slots[slot]);
                 set_session_cookie(c, &slots[slot], direction, true);

@@ -1,17 +1,21 @@
 # The network simulator: the cloud network model, the topology loader, the
-# reachability check, its reports, and tm-sim.
+# reachability check and its reports (tm-sim, the program, is in
+# utilities/: it also drives the flow compiler).
 noinst_LTLIBRARIES += sim/libtmsim.la
 sim_libtmsim_la_SOURCES = \
 	sim/check.c \
 	sim/report.c \
-	sim/topology.c
+	sim/topology.c \
+	sim/topology-load.c \
+	sim/topology-schema.c
 nodist_sim_libtmsim_la_SOURCES = sim/topology-rng.c
 sim_libtmsim_la_CPPFLAGS = $(AM_CPPFLAGS) $(LIBXML2_CFLAGS)
 sim_libtmsim_la_LIBADD = lib/libtmirror.la $(OVS_LIBOPENVSWITCH) \
 	$(LIBXML2_LIBS)
 noinst_HEADERS += \
 	include/tmirror/sim.h \
-	include/tmirror/topology.h
+	include/tmirror/topology.h \
+	sim/topology-xml.h
 
 # The RelaxNG schema is compiled into the library, so that a program never
 # looks for it at run time.
@@ -26,10 +30,5 @@ EXTRA_DIST += sim/rng2c.sh
 # What a program that uses the simulator links.
 TM_SIM_LIBS = sim/libtmsim.la $(TM_LIBS) $(LIBXML2_LIBS)
 
-bin_PROGRAMS += sim/tm-sim
-sim_tm_sim_SOURCES = sim/tm-sim.c
-sim_tm_sim_LDADD = ovs-plugin/libtmirror-ovs.la $(TM_SIM_LIBS)
-dist_man_MANS += sim/tm-sim.1
-
-STYLE_FILES += $(sim_libtmsim_la_SOURCES) $(sim_tm_sim_SOURCES) \
-	include/tmirror/sim.h include/tmirror/topology.h
+STYLE_FILES += $(sim_libtmsim_la_SOURCES) \
+	include/tmirror/sim.h include/tmirror/topology.h sim/topology-xml.h

@@ -55,7 +55,32 @@
 #include "tmirror/topology.h"
 #include "util.h"
 
-#define UDP 17
+
+static const char *const code_names[] = {
+#define SIM_EXPLANATION(NAME, SUMMARY) #NAME,
+    SIM_EXPLANATIONS
+#undef SIM_EXPLANATION
+};
+
+static const char *const code_summaries[] = {
+#define SIM_EXPLANATION(NAME, SUMMARY) SUMMARY,
+    SIM_EXPLANATIONS
+#undef SIM_EXPLANATION
+};
+
+/* Returns the name of 'code', e.g. "SUBNET_ACL_RESTRICTION". */
+const char *
+sim_code_name(enum sim_code code)
+{
+    return code < SIM_N_CODES ? code_names[code] : "UNKNOWN";
+}
+
+/* Returns a one-line summary of what 'code' means. */
+const char *
+sim_code_summary(enum sim_code code)
+{
+    return code < SIM_N_CODES ? code_summaries[code] : "unknown reason";
+}
 
 const char *
 sim_verdict_to_string(enum sim_verdict verdict)
@@ -89,9 +114,10 @@ add_hop(struct sim_result *r, const char *component, const char *type)
     return hop;
 }
 
-static void OVS_PRINTF_FORMAT(6, 7)
-explain(struct sim_result *r, const char *code, const char *component,
-        const char *direction, const char *fix, const char *format, ...)
+static void OVS_PRINTF_FORMAT(6, 0)
+explain_valist(struct sim_result *r, const char *code, const char *component,
+               const char *direction, const char *fix, const char *format,
+               va_list args)
 {
     if (r->n_explanations >= r->allocated_explanations) {
         r->explanations = x2nrealloc(r->explanations,
@@ -100,14 +126,40 @@ explain(struct sim_result *r, const char *code, const char *component,
     }
 
     struct sim_explanation *e = &r->explanations[r->n_explanations++];
-    va_list args;
 
     e->code = code;
     e->component = xstrdup(component);
     e->direction = direction;
     e->fix = xstrdup(fix);
-    va_start(args, format);
     e->detail = xvasprintf(format, args);
+}
+
+/* Adds to 'r' the reason 'code', at 'component' in 'direction' (NULL if
+ * none), with the setting that would 'fix' it and a sentence made of
+ * 'format'. */
+static void OVS_PRINTF_FORMAT(6, 7)
+explain(struct sim_result *r, enum sim_code code, const char *component,
+        const char *direction, const char *fix, const char *format, ...)
+{
+    va_list args;
+
+    va_start(args, format);
+    explain_valist(r, sim_code_name(code), component, direction, fix, format,
+                   args);
+    va_end(args);
+}
+
+/* Like explain(), for the mirroring model's refusal 'error'. */
+static void OVS_PRINTF_FORMAT(5, 6)
+explain_model(struct sim_result *r, const struct tm_error *error,
+              const char *component, const char *fix, const char *format,
+              ...)
+{
+    va_list args;
+
+    va_start(args, format);
+    explain_valist(r, tm_error_code_name(error->code), component, NULL, fix,
+                   format, args);
     va_end(args);
 }
 
@@ -173,55 +225,14 @@ sim_result_find(const struct sim_result *r, const char *code)
     return NULL;
 }
 
-/* ---- Formatting helpers. ----
- *
- * The check formats addresses for every session it follows, so IPv4 is
- * formatted here without going through inet_ntop(), which costs several
- * times more; IPv6 goes the usual way. */
-
-static void
-put_ip(struct ds *s, const struct in6_addr *ip)
-{
-    if (IN6_IS_ADDR_V4MAPPED(ip)) {
-        for (int i = 12; i < 16; i++) {
-            unsigned int octet = ip->s6_addr[i];
-
-            if (i > 12) {
-                ds_put_char(s, '.');
-            }
-            if (octet >= 100) {
-                ds_put_char(s, '0' + octet / 100);
-            }
-            if (octet >= 10) {
-                ds_put_char(s, '0' + octet / 10 % 10);
-            }
-            ds_put_char(s, '0' + octet % 10);
-        }
-    } else {
-        tm_ip_format(ip, s);
-    }
-}
-
-static void
-put_cidr(struct ds *s, const struct tm_cidr *cidr)
-{
-    put_ip(s, &cidr->addr);
-    ds_put_char(s, '/');
-    if (cidr->plen >= 100) {
-        ds_put_char(s, '0' + cidr->plen / 100);
-    }
-    if (cidr->plen >= 10) {
-        ds_put_char(s, '0' + cidr->plen / 10 % 10);
-    }
-    ds_put_char(s, '0' + cidr->plen % 10);
-}
+/* ---- Formatting helpers. ---- */
 
 static char *
 ip_to_string(const struct in6_addr *ip)
 {
     struct ds s = DS_EMPTY_INITIALIZER;
 
-    put_ip(&s, ip);
+    tm_ip_format(ip, &s);
     return ds_steal_cstr(&s);
 }
 
@@ -230,7 +241,7 @@ cidr_to_string(const struct tm_cidr *cidr)
 {
     struct ds s = DS_EMPTY_INITIALIZER;
 
-    put_cidr(&s, cidr);
+    tm_cidr_format(cidr, &s);
     return ds_steal_cstr(&s);
 }
 
@@ -248,17 +259,6 @@ host_cidr(const struct in6_addr *ip)
 }
 
 /* ---- Lookups. ---- */
-
-static const struct tm_cidr *
-vpc_cidr_of(const struct sim_vpc *vpc, const struct in6_addr *ip)
-{
-    for (size_t i = 0; i < vpc->n_cidrs; i++) {
-        if (tm_cidr_contains(&vpc->cidrs[i], ip)) {
-            return &vpc->cidrs[i];
-        }
-    }
-    return NULL;
-}
 
 static const struct sim_peering *
 find_active_peering(const struct sim_topology *topo,
@@ -320,7 +320,7 @@ vpc_route_lookup(const struct sim_route_table *rtb,
 static void
 format_vpc_route(const struct vpc_route *route, struct ds *s)
 {
-    put_cidr(s, route->destination);
+    tm_cidr_format(route->destination, s);
     ds_put_format(s, " -> %s", (route->local ? "local"
                                 : route->target ? route->target
                                 : "blackhole"));
@@ -364,7 +364,7 @@ explain_more_specific(struct sim_result *r, const struct sim_route_table *rtb,
         fix = xasprintf("in route table %s, remove the route %s or point "
                         "it where %s goes", rtb->id, ds_cstr(&chosen),
                         ds_cstr(&alt));
-        explain(r, "MORE_SPECIFIC_ROUTE", rtb->id, "egress", fix,
+        explain(r, SIM_EXPL_MORE_SPECIFIC_ROUTE, rtb->id, "egress", fix,
                 "the route %s is more specific than %s and takes the copy "
                 "instead", ds_cstr(&chosen), ds_cstr(&alt));
         free(fix);
@@ -393,7 +393,7 @@ acl_evaluate(const struct sim_network_acl *acl, bool egress,
         const struct sim_acl_entry *e = &acl->entries[i];
 
         if (e->egress == egress
-            && (e->protocol == TM_PROTO_ALL || e->protocol == UDP)
+            && (e->protocol == TM_PROTO_ALL || e->protocol == IPPROTO_UDP)
             && ports_match(e->protocol, e->has_ports, &e->ports)
             && tm_cidr_contains(&e->cidr, peer)) {
             return e;
@@ -421,11 +421,11 @@ check_acl(struct sim_result *r, const struct sim_subnet *subnet,
     if (e) {
         fix = xasprintf("add to network ACL %s an %s entry numbered below "
                         "%"PRId64": <entry rule-number=\"N\" direction=\"%s\" "
-                        "rule-action=\"allow\" protocol=\"17\" cidr=\"%s\" "
+                        "rule-action=\"allow\" protocol=\"%d\" cidr=\"%s\" "
                         "from-port=\"%d\" to-port=\"%d\"/>", acl->id, dir,
-                        e->rule_number, dir, peer_cidr, SIM_VXLAN_PORT,
-                        SIM_VXLAN_PORT);
-        explain(r, "SUBNET_ACL_RESTRICTION", acl->id, dir, fix,
+                        e->rule_number, dir, IPPROTO_UDP, peer_cidr,
+                        SIM_VXLAN_PORT, SIM_VXLAN_PORT);
+        explain(r, SIM_EXPL_SUBNET_ACL_RESTRICTION, acl->id, dir, fix,
                 "%s entry %"PRId64" of network ACL %s (subnet %s, line %d) "
                 "denies UDP %d %s %s", dir, e->rule_number, acl->id,
                 subnet->id, e->line, SIM_VXLAN_PORT,
@@ -433,10 +433,10 @@ check_acl(struct sim_result *r, const struct sim_subnet *subnet,
     } else {
         fix = xasprintf("add to network ACL %s: <entry rule-number=\"N\" "
                         "direction=\"%s\" rule-action=\"allow\" "
-                        "protocol=\"17\" cidr=\"%s\" from-port=\"%d\" "
-                        "to-port=\"%d\"/>", acl->id, dir, peer_cidr,
-                        SIM_VXLAN_PORT, SIM_VXLAN_PORT);
-        explain(r, "SUBNET_ACL_RESTRICTION", acl->id, dir, fix,
+                        "protocol=\"%d\" cidr=\"%s\" from-port=\"%d\" "
+                        "to-port=\"%d\"/>", acl->id, dir, IPPROTO_UDP,
+                        peer_cidr, SIM_VXLAN_PORT, SIM_VXLAN_PORT);
+        explain(r, SIM_EXPL_SUBNET_ACL_RESTRICTION, acl->id, dir, fix,
                 "no %s entry of network ACL %s (subnet %s) allows UDP %d "
                 "%s %s, so the implicit final deny drops it", dir, acl->id,
                 subnet->id, SIM_VXLAN_PORT, egress ? "to" : "from", peer_s);
@@ -464,7 +464,7 @@ sg_rule_allows(const struct sim_topology *topo, const struct sim_sg_rule *rule,
                const struct sim_eni *source, const struct sim_eni *target)
 {
     if (rule->egress
-        || (rule->protocol != TM_PROTO_ALL && rule->protocol != UDP)
+        || (rule->protocol != TM_PROTO_ALL && rule->protocol != IPPROTO_UDP)
         || !ports_match(rule->protocol, rule->has_ports, &rule->ports)) {
         return false;
     }
@@ -510,16 +510,16 @@ check_security_groups(const struct sim_topology *topo, struct sim_result *r,
             n_ingress += !sg->rules[j].egress;
         }
         fix = xasprintf("add to security group %s: <rule direction="
-                        "\"ingress\" protocol=\"17\" from-port=\"%d\" "
-                        "to-port=\"%d\" cidr=\"%s\"/>", sg->id,
+                        "\"ingress\" protocol=\"%d\" from-port=\"%d\" "
+                        "to-port=\"%d\" cidr=\"%s\"/>", sg->id, IPPROTO_UDP,
                         SIM_VXLAN_PORT, SIM_VXLAN_PORT, src_cidr);
         if (!n_ingress) {
-            explain(r, "SG_HAS_NO_RULES", sg->id, "ingress", fix,
+            explain(r, SIM_EXPL_SG_HAS_NO_RULES, sg->id, "ingress", fix,
                     "security group %s of %s has no ingress rule, so it "
                     "lets nothing in, UDP %d from %s (%s) included", sg->id,
                     target->id, SIM_VXLAN_PORT, src_s, source->id);
         } else {
-            explain(r, "ENI_SG_RULES_MISMATCH", sg->id, "ingress", fix,
+            explain(r, SIM_EXPL_ENI_SG_RULES_MISMATCH, sg->id, "ingress", fix,
                     "no ingress rule of security group %s of %s allows UDP "
                     "%d from %s (%s)", sg->id, target->id, SIM_VXLAN_PORT,
                     src_s, source->id);
@@ -566,7 +566,7 @@ check_nlb(struct sim_result *r, const struct sim_nlb *nlb,
         char *fix = xasprintf("add to load balancer %s: <listener "
                               "protocol=\"udp\" port=\"%d\"/>", nlb->id,
                               SIM_VXLAN_PORT);
-        explain(r, "ELBV2_LISTENERS_MISMATCH", nlb->id, "ingress", fix,
+        explain(r, SIM_EXPL_ELBV2_LISTENERS_MISMATCH, nlb->id, "ingress", fix,
                 "load balancer %s has no UDP listener on port %d: mirrored "
                 "copies sent to it are silently dropped", nlb->id,
                 SIM_VXLAN_PORT);
@@ -589,7 +589,7 @@ check_nlb(struct sim_result *r, const struct sim_nlb *nlb,
         char *fix = xasprintf("turn on cross-zone load balancing "
                               "(cross-zone=\"true\" on %s), or register a "
                               "healthy target in %s", nlb->id, zone);
-        explain(r, "ELB_NOT_CROSSZONE", nlb->id, "ingress", fix,
+        explain(r, SIM_EXPL_ELB_NOT_CROSSZONE, nlb->id, "ingress", fix,
                 "the node of %s in %s has no healthy target in its zone, "
                 "and cross-zone load balancing is off, so it may not use "
                 "the %"PRIuSIZE" healthy target%s in other zones",
@@ -599,7 +599,7 @@ check_nlb(struct sim_result *r, const struct sim_nlb *nlb,
         char *fix = xasprintf("register a healthy target with %s%s%s",
                               nlb->id, nlb->cross_zone ? "" : " in ",
                               nlb->cross_zone ? "" : zone);
-        explain(r, "ELBV2_NO_TARGETS_IN_AZ", nlb->id, "ingress", fix,
+        explain(r, SIM_EXPL_ELBV2_NO_TARGETS_IN_AZ, nlb->id, "ingress", fix,
                 "load balancer %s has no healthy target %s%s", nlb->id,
                 nlb->cross_zone ? "in any zone" : "in ",
                 nlb->cross_zone ? "" : zone);
@@ -621,17 +621,6 @@ struct destination {
     struct in6_addr ip;
     const struct sim_subnet *subnet;
 };
-
-static const struct sim_tgw_attachment *
-tgw_attachment_of(const struct sim_tgw *tgw, const struct sim_vpc *vpc)
-{
-    for (size_t i = 0; i < tgw->n_attachments; i++) {
-        if (tgw->attachments[i]->vpc == vpc) {
-            return tgw->attachments[i];
-        }
-    }
-    return NULL;
-}
 
 /* A route of a transit gateway route table, static or propagated. */
 struct tgw_route {
@@ -707,7 +696,7 @@ tgw_route_lookup(const struct sim_tgw_route_table *rtb,
 static void
 format_tgw_route(const struct tgw_route *route, struct ds *s)
 {
-    put_cidr(s, route->destination);
+    tm_cidr_format(route->destination, s);
     ds_put_format(s, " -> %s (%s)",
                   route->attachment ? route->attachment->id : "blackhole",
                   route->propagated ? "propagated" : "static");
@@ -720,7 +709,7 @@ route_tgw(const struct sim_topology *topo, struct sim_result *r,
           const struct sim_tgw *tgw, const struct sim_vpc *vpc,
           const struct destination *dst)
 {
-    const struct sim_tgw_attachment *att = tgw_attachment_of(tgw, vpc);
+    const struct sim_tgw_attachment *att = sim_tgw_attachment_of(tgw, vpc);
     const struct sim_vpc *dst_vpc = dst->subnet->vpc;
     char *dst_s = ip_to_string(&dst->ip);
     struct tgw_route *routes = NULL;
@@ -733,7 +722,7 @@ route_tgw(const struct sim_topology *topo, struct sim_result *r,
     if (!att->association) {
         fix = xasprintf("associate attachment %s with a route table of %s "
                         "(association=\"...\")", att->id, tgw->id);
-        explain(r, "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION", att->id,
+        explain(r, SIM_EXPL_TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION, att->id,
                 "egress", fix, "attachment %s of %s to %s is associated "
                 "with no transit gateway route table, so %s cannot route "
                 "what comes from %s", att->id, vpc->id, tgw->id, tgw->id,
@@ -747,7 +736,7 @@ route_tgw(const struct sim_topology *topo, struct sim_result *r,
     hop = add_hop(r, rtb->id, "transit-gateway-route-table");
     if (!n) {
         const struct sim_tgw_attachment *dst_att
-            = tgw_attachment_of(tgw, dst_vpc);
+            = sim_tgw_attachment_of(tgw, dst_vpc);
 
         if (dst_att) {
             fix = xasprintf("propagate attachment %s into %s "
@@ -760,7 +749,7 @@ route_tgw(const struct sim_topology *topo, struct sim_result *r,
                             "attachment into %s", dst_vpc->id, tgw->id,
                             rtb->id);
         }
-        explain(r, "TGW_RTB_CANNOT_ROUTE", rtb->id, "egress", fix,
+        explain(r, SIM_EXPL_TGW_RTB_CANNOT_ROUTE, rtb->id, "egress", fix,
                 "transit gateway route table %s has no route, static or "
                 "propagated, for %s", rtb->id, dst_s);
         free(fix);
@@ -781,7 +770,7 @@ route_tgw(const struct sim_topology *topo, struct sim_result *r,
         fix = xasprintf("remove the blackhole route %s from %s, or point "
                         "it at %s's attachment", ds_cstr(&route_s), rtb->id,
                         dst_vpc->id);
-        explain(r, "BLACKHOLE_ROUTE", rtb->id, "egress", fix,
+        explain(r, SIM_EXPL_BLACKHOLE_ROUTE, rtb->id, "egress", fix,
                 "the route %s of transit gateway route table %s is a "
                 "blackhole: %s drops the copy", ds_cstr(&route_s), rtb->id,
                 tgw->id);
@@ -789,9 +778,9 @@ route_tgw(const struct sim_topology *topo, struct sim_result *r,
     } else if (routes[0].attachment->vpc != dst_vpc) {
         fix = xasprintf("route %s in %s to %s's attachment", dst_s, rtb->id,
                         dst_vpc->id);
-        explain(r, "TGW_RTB_NO_ROUTE_TO_TGW_ATTACHMENT", rtb->id, "egress",
-                fix, "the route %s of %s sends the copy to %s (%s), but the "
-                "target is in %s", ds_cstr(&route_s), rtb->id,
+        explain(r, SIM_EXPL_TGW_RTB_NO_ROUTE_TO_TGW_ATTACHMENT, rtb->id,
+                "egress", fix, "the route %s of %s sends the copy to %s "
+                "(%s), but the target is in %s", ds_cstr(&route_s), rtb->id,
                 routes[0].attachment->id, routes[0].attachment->vpc->id,
                 dst_vpc->id);
         free(fix);
@@ -806,7 +795,7 @@ route_tgw(const struct sim_topology *topo, struct sim_result *r,
         if (vpc_route_lookup(out_rtb, &dst->ip, &route) && route.local) {
             struct ds s = DS_EMPTY_INITIALIZER;
 
-            put_cidr(&s, route.destination);
+            tm_cidr_format(route.destination, &s);
             smap_add(&hop->attrs, "route", ds_cstr(&s));
             smap_add(&hop->attrs, "target", "local");
             ds_destroy(&s);
@@ -814,8 +803,8 @@ route_tgw(const struct sim_topology *topo, struct sim_result *r,
         } else {
             fix = xasprintf("in route table %s, let the local route of %s "
                             "deliver %s", out_rtb->id, dst_vpc->id, dst_s);
-            explain(r, "MORE_SPECIFIC_ROUTE", out_rtb->id, "egress", fix,
-                    "route table %s of %s's transit gateway subnet %s "
+            explain(r, SIM_EXPL_MORE_SPECIFIC_ROUTE, out_rtb->id, "egress",
+                    fix, "route table %s of %s's transit gateway subnet %s "
                     "sends %s elsewhere than to its local route",
                     out_rtb->id, dst_vpc->id, out_att->subnets[0]->id,
                     dst_s);
@@ -834,8 +823,8 @@ route_tgw(const struct sim_topology *topo, struct sim_result *r,
                 fix = xasprintf("in %s, remove the route %s or point it "
                                 "where %s goes", rtb->id, ds_cstr(&route_s),
                                 ds_cstr(&alt));
-                explain(r, "MORE_SPECIFIC_ROUTE", rtb->id, "egress", fix,
-                        "the route %s is more specific than %s and takes "
+                explain(r, SIM_EXPL_MORE_SPECIFIC_ROUTE, rtb->id, "egress",
+                        fix, "the route %s is more specific than %s and takes "
                         "the copy instead", ds_cstr(&route_s),
                         ds_cstr(&alt));
                 free(fix);
@@ -867,7 +856,7 @@ route(const struct sim_topology *topo, struct sim_result *r,
     char *fix;
 
     if (!vpc_route_lookup(rtb, &dst->ip, &best)) {
-        const struct tm_cidr *want = vpc_cidr_of(dst_vpc, &dst->ip);
+        const struct tm_cidr *want = sim_vpc_cidr_of(dst_vpc, &dst->ip);
         char *want_s = want ? cidr_to_string(want) : host_cidr(&dst->ip);
 
         fix = xasprintf("add to route table %s a route to %s (%s) through "
@@ -875,7 +864,7 @@ route(const struct sim_topology *topo, struct sim_result *r,
                         "reaches it: <route destination=\"%s\" "
                         "target=\"...\"/>", rtb->id, want_s, dst_vpc->id,
                         want_s);
-        explain(r, "NO_ROUTE_TO_DESTINATION", rtb->id, "egress", fix,
+        explain(r, SIM_EXPL_NO_ROUTE_TO_DESTINATION, rtb->id, "egress", fix,
                 "route table %s (subnet %s, %s) has no route for %s",
                 rtb->id, src_subnet->id, vpc->id, dst_s);
         free(fix);
@@ -898,7 +887,7 @@ route(const struct sim_topology *topo, struct sim_result *r,
             fix = xasprintf("give %s and %s CIDRs that do not overlap, and "
                             "connect them by peering or a transit gateway",
                             vpc->id, dst_vpc->id);
-            explain(r, "DISCONNECTED_VPCS", rtb->id, "egress", fix,
+            explain(r, SIM_EXPL_DISCONNECTED_VPCS, rtb->id, "egress", fix,
                     "%s is in the local range %s of %s, so the copy stays "
                     "in %s; the target is in %s", dst_s,
                     ds_cstr(&route_s), vpc->id, vpc->id, dst_vpc->id);
@@ -908,7 +897,7 @@ route(const struct sim_topology *topo, struct sim_result *r,
         fix = xasprintf("remove the blackhole route %s from route table %s, "
                         "or replace it by a route to a peering connection "
                         "or transit gateway", ds_cstr(&route_s), rtb->id);
-        explain(r, "BLACKHOLE_ROUTE", rtb->id, "egress", fix,
+        explain(r, SIM_EXPL_BLACKHOLE_ROUTE, rtb->id, "egress", fix,
                 "the route %s of route table %s is a blackhole and drops "
                 "the copy", ds_cstr(&route_s), rtb->id);
         free(fix);
@@ -923,12 +912,12 @@ route(const struct sim_topology *topo, struct sim_result *r,
             fix = xasprintf("have the owner of %s accept peering connection "
                             "%s (status=\"active\")", pcx->accepter->id,
                             pcx->id);
-            explain(r, "BAD_STATE_PCX", pcx->id, "egress", fix,
+            explain(r, SIM_EXPL_BAD_STATE_PCX, pcx->id, "egress", fix,
                     "peering connection %s is %s, not active: it carries "
                     "no traffic", pcx->id, pcx->status);
             free(fix);
         }
-        if (!vpc_cidr_of(peer, &dst->ip)) {
+        if (!sim_vpc_cidr_of(peer, &dst->ip)) {
             const struct sim_peering *direct = find_active_peering(topo, vpc,
                                                                    dst_vpc);
             fix = (direct
@@ -938,16 +927,16 @@ route(const struct sim_topology *topo, struct sim_result *r,
                                "transitive) or connect them through a "
                                "transit gateway, and route %s there",
                                vpc->id, dst_vpc->id, dst_s));
-            explain(r, "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR", pcx->id, "egress",
-                    fix, "peering connection %s only carries traffic to "
-                    "%s's CIDRs; %s is in %s, not in %s (peering is not "
-                    "transitive)", pcx->id, peer->id, dst_s, dst_vpc->id,
-                    peer->id);
+            explain(r, SIM_EXPL_PCX_REQUIRES_ADDRESS_IN_VPC_CIDR, pcx->id,
+                    "egress", fix, "peering connection %s only carries "
+                    "traffic to %s's CIDRs; %s is in %s, not in %s (peering "
+                    "is not transitive)", pcx->id, peer->id, dst_s,
+                    dst_vpc->id, peer->id);
             free(fix);
         } else if (peer != dst_vpc) {
             fix = xasprintf("give %s and %s CIDRs that do not overlap",
                             peer->id, dst_vpc->id);
-            explain(r, "DISCONNECTED_VPCS", pcx->id, "egress", fix,
+            explain(r, SIM_EXPL_DISCONNECTED_VPCS, pcx->id, "egress", fix,
                     "%s is in the CIDRs of %s, where %s delivers it, but "
                     "the target is in %s", dst_s, peer->id, pcx->id,
                     dst_vpc->id);
@@ -973,16 +962,16 @@ route(const struct sim_topology *topo, struct sim_result *r,
             fix = xasprintf("route %s through a peering connection or "
                             "transit gateway instead of network interface "
                             "%s", dst_s, eni->id);
-            explain(r, "NO_ROUTE_TO_DESTINATION", rtb->id, "egress", fix,
-                    "the route %s sends the copy to network interface %s, "
-                    "an appliance, not to the target %s", ds_cstr(&route_s),
-                    eni->id, dst_s);
+            explain(r, SIM_EXPL_NO_ROUTE_TO_DESTINATION, rtb->id, "egress",
+                    fix, "the route %s sends the copy to network interface "
+                    "%s, an appliance, not to the target %s",
+                    ds_cstr(&route_s), eni->id, dst_s);
             free(fix);
         }
     } else {
         fix = xasprintf("route %s through a peering connection or transit "
                         "gateway instead of %s", dst_s, best.target);
-        explain(r, "NO_ROUTE_TO_DESTINATION", rtb->id, "egress", fix,
+        explain(r, SIM_EXPL_NO_ROUTE_TO_DESTINATION, rtb->id, "egress", fix,
                 "the route %s sends the copy out of %s through gateway %s; "
                 "the target's address %s is private", ds_cstr(&route_s),
                 vpc->id, best.target, dst_s);
@@ -1114,11 +1103,9 @@ explain_model_errors(struct sim_result *r,
 
         char *fix = fix_for_model_error(e, session, component);
         if (e->field) {
-            explain(r, tm_error_code_name(e->code), at, NULL, fix, "%s: %s",
-                    e->field, e->message);
+            explain_model(r, e, at, fix, "%s: %s", e->field, e->message);
         } else {
-            explain(r, tm_error_code_name(e->code), at, NULL, fix, "%s",
-                    e->message);
+            explain_model(r, e, at, fix, "%s", e->message);
         }
         free(fix);
     }

@@ -93,8 +93,10 @@ tests_tm_sim_unit_SOURCES = \
 	tests/tm-sim-unit.c \
 	tests/tm-test.c \
 	tests/tm-test.h \
+	tests/test-compile-topology.c \
 	tests/test-sim.c
-tests_tm_sim_unit_LDADD = $(TM_SIM_LIBS) $(CUNIT_LIBS)
+tests_tm_sim_unit_LDADD = ovs-plugin/libtmirror-ovs.la $(TM_SIM_LIBS) \
+	$(CUNIT_LIBS)
 TESTS += tests/tm-sim-unit
 STYLE_FILES += $(filter %.c %.h,$(tests_tm_sim_unit_SOURCES))
 

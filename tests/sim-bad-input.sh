@@ -4,7 +4,7 @@
 # exits 2 too.  The bad topologies are made from topologies/default.xml by
 # one edit each.
 set -e
-tmsim=$(pwd)/sim/tm-sim
+tmsim=$(pwd)/utilities/tm-sim
 good=${srcdir:-.}/topologies/default.xml
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -4,7 +4,7 @@
 # balancer target's copies go to the node in the source's zone, and what
 # is printed is flows that Open vSwitch's own parser accepts.
 set -e
-tmsim=$(pwd)/sim/tm-sim
+tmsim=$(pwd)/utilities/tm-sim
 ofctl=${OVS_BUILDDIR:?}/utilities/ovs-ofctl
 topologies=${srcdir:-.}/topologies
 tmp=$(mktemp -d)

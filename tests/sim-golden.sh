@@ -8,7 +8,7 @@
 # After an intended change of the reports, TM_GOLDEN_UPDATE=1 rewrites the
 # golden files (then review them with git diff).
 set -e
-tmsim=$(pwd)/sim/tm-sim
+tmsim=$(pwd)/utilities/tm-sim
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "${srcdir:-.}"

@@ -96,6 +96,9 @@ test_packet_parse(void)
     CU_ASSERT_EQUAL(p.eth_type, ETH_TYPE_ARP);
     CU_ASSERT_PTR_NULL(tm_packet_parse("ingress icmp 10.0.0.1 > 10.0.0.2",
                                        &p));
+    CU_ASSERT_PTR_NULL(tm_packet_parse("ingress icmpv6 2001:db8::1 > "
+                                       "[2001:db8::2]", &p));
+    CU_ASSERT_EQUAL(p.eth_type, ETH_TYPE_IPV6);
 
     static const char *bad[] = {
         "sideways tcp 1.1.1.1:1 > 2.2.2.2:2",
@@ -103,6 +106,8 @@ test_packet_parse(void)
         "ingress tcp 1.1.1.1:1 2.2.2.2:2",
         "ingress tcp 1.1.1.1:1 > [2001:db8::1]:2",
         "ingress tcp 1.1.1.1:99999 > 2.2.2.2:2",
+        "ingress tcp 1.1.1.1:x > 2.2.2.2:2",
+        "ingress tcp [2001:db8::1]x > [2001:db8::2]:2",
         "ingress tcp 1.1.1.1:1 > 2.2.2.2:2 len 0",
         "ingress tcp 1.1.1.1:1 > 2.2.2.2:2 sideways",
         "ingress",
@@ -140,6 +145,45 @@ test_never_dhcp(void)
         "eni-src", "egress udp 10.0.1.10:68 > 10.0.3.3:80"), "tms-1");
     TM_ASSERT_STRING_EQUAL(tm_test_mirrored_by(
         "eni-src", "egress tcp 10.0.1.10:68 > 10.0.3.3:67"), "tms-1");
+}
+
+static void
+test_aws_addresses(void)
+{
+    /* The services' addresses as written in AWS's documentation. */
+    static const struct {
+        uint32_t ip4;
+        uint16_t ip6;
+        const char *ip4_s, *ip6_s;
+    } services[] = {
+        { TM_AWS_METADATA_IPV4, TM_AWS_METADATA_IPV6,
+          "169.254.169.254", "fd00:ec2::254" },
+        { TM_AWS_NTP_IPV4, TM_AWS_NTP_IPV6,
+          "169.254.169.123", "fd00:ec2::123" },
+        { TM_AWS_DNS_IPV4, TM_AWS_DNS_IPV6,
+          "169.254.169.253", "fd00:ec2::253" },
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(services); i++) {
+        struct in6_addr ip6 = tm_aws_ipv6(services[i].ip6);
+        struct ds s = DS_EMPTY_INITIALIZER;
+
+        ds_put_format(&s, IP_FMT, IP_ARGS(htonl(services[i].ip4)));
+        TM_ASSERT_STRING_EQUAL(ds_cstr(&s), services[i].ip4_s);
+        ds_clear(&s);
+        ipv6_format_addr(&ip6, &s);
+        TM_ASSERT_STRING_EQUAL(ds_cstr(&s), services[i].ip6_s);
+        ds_destroy(&s);
+    }
+
+    /* The VPC's own resolver: its base address plus two. */
+    const struct tm_eni *eni = tm_model_find_eni(tm_test_model, "eni-src");
+    struct tm_eni unknown = { .has_vpc_cidr = false };
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(eni);
+    CU_ASSERT(eni->has_vpc_cidr);
+    CU_ASSERT_EQUAL(tm_vpc_resolver_ipv4(eni),
+                    ntohl(in6_addr_get_mapped_ipv4(&eni->vpc_cidr.addr)) + 2);
+    CU_ASSERT_EQUAL(tm_vpc_resolver_ipv4(&unknown), TM_AWS_DNS_IPV4);
 }
 
 static void
@@ -646,6 +690,7 @@ static CU_TestInfo packet_tests[] = {
 static CU_TestInfo evaluate_tests[] = {
     TEST(test_never_arp),
     TEST(test_never_dhcp),
+    TEST(test_aws_addresses),
     TEST(test_never_metadata),
     TEST(test_never_ntp),
     TEST(test_never_windows_activation),

@@ -24,6 +24,7 @@
 
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/util.h"
+#include "packets.h"
 #include "random.h"
 #include "simap.h"
 #include "tm-test.h"
@@ -108,6 +109,27 @@ test_cidr_contains(void)
     CU_ASSERT(tm_cidr_contains(&odd, &addr));
     CU_ASSERT_PTR_NULL(tm_parse_ip("10.8.0.0", &addr, &ipv4));
     CU_ASSERT(!tm_cidr_contains(&odd, &addr));
+}
+
+static void
+test_cidrs_overlap(void)
+{
+    struct tm_cidr big, small, beside, v6;
+
+    CU_ASSERT_PTR_NULL(tm_parse_cidr("10.0.0.0/16", &big));
+    CU_ASSERT_PTR_NULL(tm_parse_cidr("10.0.128.0/20", &small));
+    CU_ASSERT_PTR_NULL(tm_parse_cidr("10.1.0.0/16", &beside));
+    CU_ASSERT_PTR_NULL(tm_parse_cidr("::/0", &v6));
+
+    CU_ASSERT(tm_cidrs_overlap(&big, &small));
+    CU_ASSERT(tm_cidrs_overlap(&small, &big));
+    CU_ASSERT(tm_cidrs_overlap(&big, &big));
+    CU_ASSERT(!tm_cidrs_overlap(&big, &beside));
+    CU_ASSERT(!tm_cidrs_overlap(&small, &beside));
+
+    /* ::/0 holds every IPv6 address, but no IPv4-mapped one. */
+    CU_ASSERT(!tm_cidrs_overlap(&v6, &big));
+    CU_ASSERT(!tm_cidrs_overlap(&big, &v6));
 }
 
 static void
@@ -1286,6 +1308,38 @@ test_inventory_errors(void)
 }
 
 static void
+test_add_eni_parsed(void)
+{
+    /* The addresses as values, the rest as for tm_model_add_eni(). */
+    struct tm_eni_spec spec = {
+        .id = "eni-v", .owner = ACCT_A, .ip = "not read", .mtu = TM_MTU_MAX,
+    };
+    const struct tm_eni *eni;
+    struct tm_cidr cidr;
+    struct in6_addr ip;
+    bool ipv4;
+
+    CU_ASSERT_PTR_NULL(tm_parse_ip("2001:db8::5", &ip, &ipv4));
+    CU_ASSERT_PTR_NULL(tm_parse_cidr("2001:db8::/56", &cidr));
+    TM_OK(tm_model_add_eni_parsed(M, &spec, &ip, &cidr));
+    eni = tm_model_find_eni(M, "eni-v");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(eni);
+    CU_ASSERT(ipv6_addr_equals(&eni->ip, &ip));
+    CU_ASSERT(eni->has_vpc_cidr && eni->vpc_cidr.plen == 56);
+    CU_ASSERT_EQUAL(eni->mtu, TM_MTU_MAX);
+
+    spec.id = "eni-w";
+    spec.mtu = TM_MTU_MIN - 1;
+    TM_ERR(tm_model_add_eni_parsed(M, &spec, &ip, NULL), VALUE_OUT_OF_RANGE,
+           "mtu");
+    spec.mtu = TM_MTU_MIN;
+    TM_OK(tm_model_add_eni_parsed(M, &spec, &ip, NULL));
+    CU_ASSERT(!tm_model_find_eni(M, "eni-w")->has_vpc_cidr);
+    TM_ERR(tm_model_add_eni_parsed(M, &spec, &ip, NULL), DUPLICATE_ID,
+           "network-interface");
+}
+
+static void
 test_describe_visibility(void)
 {
     const struct tm_session **sessions;
@@ -1316,6 +1370,7 @@ test_describe_visibility(void)
 static CU_TestInfo value_tests[] = {
     TEST(test_parse_cidr),
     TEST(test_cidr_contains),
+    TEST(test_cidrs_overlap),
     TEST(test_parse_port_range),
     TEST(test_parse_protocol),
     TEST(test_instance_types),
@@ -1354,6 +1409,7 @@ static CU_TestInfo object_tests[] = {
     TEST(test_session_source_and_target),
     TEST(test_session_instance_type),
     TEST(test_failure_changes_nothing),
+    TEST(test_add_eni_parsed),
     TEST(test_describe_visibility),
     CU_TEST_INFO_NULL,
 };

@@ -26,6 +26,7 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
 #include "openvswitch/util.h"
+#include "packets.h"
 #include "tm-sim-test.h"
 #include "tmirror/sim.h"
 #include "tmirror/topology.h"
@@ -803,6 +804,26 @@ test_every_reason(void)
 }
 
 static void
+test_codes(void)
+{
+    /* Each code has a name and a summary of its own, apart from the
+     * model's codes, which explain invalid sessions. */
+    struct sset names = SSET_INITIALIZER(&names);
+
+    for (int i = 0; i < SIM_N_CODES; i++) {
+        enum tm_error_code model_code;
+        const char *name = sim_code_name(i);
+
+        CU_ASSERT(sset_add(&names, name) != NULL);
+        CU_ASSERT(!tm_error_code_from_name(name, &model_code));
+        CU_ASSERT(sim_code_summary(i)[0] != '\0');
+    }
+    CU_ASSERT_STRING_EQUAL(sim_code_name(SIM_EXPL_SUBNET_ACL_RESTRICTION),
+                           "SUBNET_ACL_RESTRICTION");
+    sset_destroy(&names);
+}
+
+static void
 test_consulted(void)
 {
     /* Routing fails, sg-b would let the copy in: sg-b is not on the path
@@ -1263,6 +1284,44 @@ test_load_defaults(void)
 }
 
 static void
+test_load_malformed_mac(void)
+{
+    /* A MAC address is read where it is written, and must be unicast. */
+    static const char *bad[] = {
+        "02:00:00:00:00", "02:00:00:00:00:01:02", "01:00:5e:00:00:01",
+        "00:00:00:00:00:00", "mac",
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+        char *xml = xasprintf(T(VPC_OPEN SUBNET RTB
+                                "<network-interface id=\"e\" subnet=\"s1\" "
+                                "ip=\"10.0.1.5\" mac=\"%s\"/>\n</vpc>\n"),
+                              bad[i]);
+        char *text = xasprintf("network-interface mac: \"%s\" is not a "
+                               "unicast MAC address", bad[i]);
+
+        EXPECT_LOAD_ERROR(xml, "t.xml:6: ", text);
+        free(text);
+        free(xml);
+    }
+
+    static const char xml[] = T(VPC_OPEN SUBNET RTB
+                                "<network-interface id=\"e\" subnet=\"s1\" "
+                                "ip=\"10.0.1.5\" mac=\"02:00:00:0A:0b:0c\"/>"
+                                "<network-interface id=\"f\" subnet=\"s1\" "
+                                "ip=\"10.0.1.6\"/>\n</vpc>\n");
+    struct eth_addr want = { .ea = { 0x02, 0, 0, 0x0a, 0x0b, 0x0c } };
+    struct sim_topology *topo;
+    char *error = sim_topology_load_memory("t.xml", xml, strlen(xml), &topo);
+
+    CU_ASSERT_PTR_NULL(error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(topo);
+    CU_ASSERT(eth_addr_equals(topo->enis[0]->mac, want));
+    CU_ASSERT(eth_addr_is_zero(topo->enis[1]->mac));
+    sim_topology_destroy(topo);
+}
+
+static void
 test_load_ok(void)
 {
     static const char xml[] = T(VPC_OPEN SUBNET RTB "</vpc>\n");
@@ -1274,6 +1333,58 @@ test_load_ok(void)
     CU_ASSERT_EQUAL(topo->n_vpcs, 1);
     CU_ASSERT_EQUAL(topo->subnets[0]->line, 4);
     sim_topology_destroy(topo);
+}
+
+static void
+test_load_subnet_within_vpc(void)
+{
+    /* A subnet lies in one CIDR of its VPC, all of it. */
+    EXPECT_LOAD_ERROR(T("<vpc id=\"v\" cidr=\"10.0.0.0/24\">\n"
+                        "<cidr-block cidr=\"10.0.1.0/24\"/>\n"
+                        "<subnet id=\"s1\" cidr=\"10.0.0.0/23\"/>\n"
+                        "</vpc>\n"),
+                      "t.xml:5: ", "10.0.0.0/23 is not within the CIDRs of v");
+    EXPECT_LOAD_ERROR(T("<vpc id=\"v\" cidr=\"10.0.0.0/16\">\n"
+                        "<cidr-block cidr=\"10.0.128.0/20\"/>\n"
+                        "</vpc>\n"),
+                      "t.xml:4: ", "overlaps another CIDR of v");
+}
+
+static void
+test_queries(void)
+{
+    struct world w = {
+        .account = TGW(ASSOC, ASSOC, ""),
+        .accounts = "<account id=\"222222222222\"/>",
+    };
+    char *xml = world_xml(&w);
+    struct sim_topology *topo;
+    char *error = sim_topology_load_memory("t.xml", xml, strlen(xml), &topo);
+
+    CU_ASSERT_PTR_NULL(error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(topo);
+
+    const struct sim_vpc *a = shash_find_data(&topo->vpcs_by_id, "vpc-a");
+    const struct sim_vpc *b = shash_find_data(&topo->vpcs_by_id, "vpc-b");
+    const struct sim_tgw *tgw = shash_find_data(&topo->tgws_by_id, "tgw-1");
+    const struct sim_eni *eni = shash_find_data(&topo->enis_by_id, "eni-b");
+    const struct sim_account *owner
+        = shash_find_data(&topo->accounts_by_id, "111111111111");
+    const struct sim_account *other
+        = shash_find_data(&topo->accounts_by_id, "222222222222");
+
+    CU_ASSERT_PTR_EQUAL(sim_vpc_cidr_of(b, &eni->ip), &b->cidrs[0]);
+    CU_ASSERT_PTR_NULL(sim_vpc_cidr_of(a, &eni->ip));
+    CU_ASSERT_PTR_EQUAL(sim_eni_vpc(eni), b);
+
+    CU_ASSERT_STRING_EQUAL(sim_tgw_attachment_of(tgw, a)->id, "att-a");
+    CU_ASSERT_STRING_EQUAL(sim_tgw_attachment_of(tgw, b)->id, "att-b");
+
+    CU_ASSERT(sim_vpc_usable_by(topo, a, owner));
+    CU_ASSERT(!sim_vpc_usable_by(topo, a, other));
+
+    sim_topology_destroy(topo);
+    free(xml);
 }
 
 /* ---- The report. ---- */
@@ -1444,6 +1555,7 @@ tm_test_add_sim_suites(void)
         TEST(test_acl_same_subnet),
         TEST(test_every_reason),
         TEST(test_consulted),
+        TEST(test_codes),
         CU_TEST_INFO_NULL,
     };
     static CU_TestInfo nlb[] = {
@@ -1472,9 +1584,12 @@ tm_test_add_sim_suites(void)
         TEST(test_load_duplicate_id),
         TEST(test_load_malformed_cidr),
         TEST(test_load_malformed_ip),
+        TEST(test_load_malformed_mac),
         TEST(test_load_sharing),
         TEST(test_load_defaults),
         TEST(test_load_ok),
+        TEST(test_load_subnet_within_vpc),
+        TEST(test_queries),
         CU_TEST_INFO_NULL,
     };
     static CU_TestInfo report[] = {

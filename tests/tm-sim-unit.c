@@ -14,15 +14,24 @@
  * limitations under the License.
  */
 
-/* tm-sim-unit: runs the simulator's CUnit suites (tests/test-sim.c).  With
- * arguments, runs only the suites (or "SUITE:TEST" tests) they name. */
+/* tm-sim-unit: runs the simulator's CUnit suites (tests/test-sim.c) and
+ * those of the flow compiler's input from a topology
+ * (tests/test-compile-topology.c).  With arguments, runs only the suites
+ * (or "SUITE:TEST" tests) they name. */
 
 #include <config.h>
 
 #include "tm-sim-test.h"
 
+static void
+add_suites(void)
+{
+    tm_test_add_sim_suites();
+    tm_test_add_compile_topology_suites();
+}
+
 int
 main(int argc, char *argv[])
 {
-    return tm_test_main(argc, argv, tm_test_add_sim_suites);
+    return tm_test_main(argc, argv, add_suites);
 }

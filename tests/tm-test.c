@@ -289,16 +289,15 @@ run_selected(int argc, char *argv[])
         }
         suite = CU_get_suite(suite_name);
         if (!suite) {
-            fprintf(stderr, "%s: no suite \"%s\"\n", program_name,
-                    suite_name);
+            ovs_error(0, "no suite \"%s\"", suite_name);
             free(suite_name);
             return -1;
         }
         if (test_name) {
             CU_pTest test = CU_get_test(suite, test_name);
             if (!test) {
-                fprintf(stderr, "%s: no test \"%s\" in suite \"%s\"\n",
-                        program_name, test_name, suite_name);
+                ovs_error(0, "no test \"%s\" in suite \"%s\"", test_name,
+                          suite_name);
                 free(suite_name);
                 return -1;
             }
@@ -322,12 +321,12 @@ tm_test_main(int argc, char *argv[], void (*add_suites)(void))
 
     set_program_name(argv[0]);
     if (CU_initialize_registry() != CUE_SUCCESS) {
-        fprintf(stderr, "%s: %s\n", program_name, CU_get_error_msg());
+        ovs_error(0, "%s", CU_get_error_msg());
         return EXIT_FAILURE;
     }
     add_suites();
     if (CU_get_error() != CUE_SUCCESS) {
-        fprintf(stderr, "%s: %s\n", program_name, CU_get_error_msg());
+        ovs_error(0, "%s", CU_get_error_msg());
         return EXIT_FAILURE;
     }
 

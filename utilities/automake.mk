@@ -6,3 +6,11 @@ bin_PROGRAMS += utilities/tm-examples
 utilities_tm_examples_SOURCES = utilities/tm-examples.c
 utilities_tm_examples_LDADD = $(TM_LIBS)
 dist_man_MANS += utilities/tm-examples.1
+
+# The simulator's command line: the reachability check and, through the
+# flow compiler, the flows each hypervisor would get.
+bin_PROGRAMS += utilities/tm-sim
+utilities_tm_sim_SOURCES = utilities/tm-sim.c
+utilities_tm_sim_LDADD = ovs-plugin/libtmirror-ovs.la $(TM_SIM_LIBS)
+dist_man_MANS += utilities/tm-sim.1
+STYLE_FILES += $(utilities_tm_sim_SOURCES)

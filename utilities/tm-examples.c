@@ -196,9 +196,8 @@ main(int argc, char *argv[])
 
         case 's':
             if (!str_to_uint(optarg, 10, &seed) || !seed) {
-                fprintf(stderr, "%s: --seed: \"%s\" is not a positive "
-                        "number\n",
-                        program_name, optarg);
+                ovs_error(0, "--seed: \"%s\" is not a positive number",
+                          optarg);
                 free(short_options);
                 exit(2);
             }
@@ -225,8 +224,7 @@ main(int argc, char *argv[])
 
     for (int i = optind; i < argc; i++) {
         if (!tm_example_find(argv[i])) {
-            fprintf(stderr, "%s: no example \"%s\" (try --list)\n",
-                    program_name, argv[i]);
+            ovs_error(0, "no example \"%s\" (try --list)", argv[i]);
             exit(2);
         }
     }

@@ -102,6 +102,27 @@ void tm_packet_format(const struct tm_packet *, struct ds *);
 char *tm_packet_parse(const char *, struct tm_packet *)
     OVS_WARN_UNUSED_RESULT;
 
+/* The link-local addresses of the AWS services that the evaluator and the
+ * compiler treat apart (shared/semantics.md, "Evaluation", item 1, and
+ * amazon-dns), IPv4 in host byte order.  Each also has an IPv6 address
+ * fd00:ec2::N on Nitro instances, with N the same digits as the last IPv4
+ * byte, given here as the address's last 16 bits (tm_aws_ipv6() makes the
+ * address); treating those alike is a choice, since AWS documents them for
+ * the services, not for mirroring.  Windows activation (KMS) has two
+ * addresses, TM_AWS_KMS_IPV4 and the next one, and no IPv6 address. */
+#define TM_AWS_METADATA_IPV4 0xa9fea9fe     /* 169.254.169.254 */
+#define TM_AWS_METADATA_IPV6 0x0254         /* fd00:ec2::254 */
+#define TM_AWS_NTP_IPV4 0xa9fea97b          /* 169.254.169.123 */
+#define TM_AWS_NTP_IPV6 0x0123              /* fd00:ec2::123 */
+#define TM_AWS_KMS_IPV4 0xa9fea9fa          /* 169.254.169.250 and .251 */
+#define TM_AWS_KMS_PORT 1688                /* TCP. */
+#define TM_AWS_DNS_IPV4 0xa9fea9fd          /* 169.254.169.253 */
+#define TM_AWS_DNS_IPV6 0x0253              /* fd00:ec2::253 */
+#define TM_AWS_DNS_PORT 53                  /* TCP and UDP. */
+
+struct in6_addr tm_aws_ipv6(uint16_t suffix);
+uint32_t tm_vpc_resolver_ipv4(const struct tm_eni *);
+
 /* Encapsulation overhead that AWS subtracts from the target's MTU. */
 #define TM_VXLAN_OVERHEAD_IPV4 54
 #define TM_VXLAN_OVERHEAD_IPV6 74

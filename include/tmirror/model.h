@@ -59,6 +59,8 @@ struct ds;
 #define TM_MAX_SOURCES_PER_LARGE_TARGET 100
 #define TM_MAX_PER_ACCOUNT 10000        /* Sessions, targets, filters. */
 #define TM_DEFAULT_MTU 1500
+#define TM_MTU_MIN 68                   /* A network interface's MTU. */
+#define TM_MTU_MAX 9001
 
 /* A number that was not given (in specs that carry numbers as int64_t so
  * that out-of-range input reaches the model's range checks intact). */
@@ -191,6 +193,11 @@ struct tm_eni_spec {
 };
 struct tm_error *tm_model_add_eni(struct tm_model *,
                                   const struct tm_eni_spec *)
+    OVS_WARN_UNUSED_RESULT;
+struct tm_error *tm_model_add_eni_parsed(struct tm_model *,
+                                         const struct tm_eni_spec *,
+                                         const struct in6_addr *ip,
+                                         const struct tm_cidr *vpc_cidr)
     OVS_WARN_UNUSED_RESULT;
 struct tm_error *tm_model_add_nlb(struct tm_model *, const char *id,
                                   const char *owner)
@@ -356,6 +363,7 @@ bool tm_parse_direction(const char *, enum tm_direction *);
 bool tm_parse_rule_action(const char *, enum tm_rule_action *);
 
 bool tm_cidr_contains(const struct tm_cidr *, const struct in6_addr *);
+bool tm_cidrs_overlap(const struct tm_cidr *, const struct tm_cidr *);
 void tm_cidr_format(const struct tm_cidr *, struct ds *);
 void tm_ip_format(const struct in6_addr *, struct ds *);
 const char *tm_direction_to_string(enum tm_direction);

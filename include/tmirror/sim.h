@@ -61,9 +61,61 @@ struct sim_hop {
                                  * "direction", "availability-zone"... */
 };
 
+/* SIM_EXPLANATION(NAME, SUMMARY): each code that the check itself gives,
+ * named as the AWS Reachability Analyzer's explanation codes are, with a
+ * one-line summary.  (A session that the mirroring model refuses is
+ * explained with the model's codes, tmirror/error.h.) */
+#define SIM_EXPLANATIONS                                                    \
+    SIM_EXPLANATION(BAD_STATE_PCX, "the peering connection is not active") \
+    SIM_EXPLANATION(BLACKHOLE_ROUTE,                                        \
+                    "the route that matches drops the traffic")             \
+    SIM_EXPLANATION(DISCONNECTED_VPCS,                                      \
+                    "the traffic stays in a VPC other than the target's")   \
+    SIM_EXPLANATION(ELBV2_LISTENERS_MISMATCH,                               \
+                    "no listener of the load balancer takes UDP 4789")      \
+    SIM_EXPLANATION(ELBV2_NO_TARGETS_IN_AZ,                                 \
+                    "the load balancer has no healthy target to use")       \
+    SIM_EXPLANATION(ELB_NOT_CROSSZONE,                                      \
+                    "the healthy targets are in other zones and "           \
+                    "cross-zone load balancing is off")                     \
+    SIM_EXPLANATION(ENI_SG_RULES_MISMATCH,                                  \
+                    "no ingress rule of a security group allows the "       \
+                    "traffic")                                              \
+    SIM_EXPLANATION(MORE_SPECIFIC_ROUTE,                                    \
+                    "a more specific route takes the traffic elsewhere")    \
+    SIM_EXPLANATION(NO_ROUTE_TO_DESTINATION,                                \
+                    "the route table has no route to the destination")      \
+    SIM_EXPLANATION(PCX_REQUIRES_ADDRESS_IN_VPC_CIDR,                       \
+                    "a peering connection only carries traffic to its "     \
+                    "peer VPC's CIDRs")                                     \
+    SIM_EXPLANATION(SG_HAS_NO_RULES,                                        \
+                    "the security group has no ingress rule")               \
+    SIM_EXPLANATION(SUBNET_ACL_RESTRICTION,                                 \
+                    "a network ACL denies the traffic")                     \
+    SIM_EXPLANATION(TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION,                 \
+                    "the transit gateway attachment has no route table")    \
+    SIM_EXPLANATION(TGW_RTB_CANNOT_ROUTE,                                   \
+                    "the transit gateway route table has no route to the "  \
+                    "destination")                                          \
+    SIM_EXPLANATION(TGW_RTB_NO_ROUTE_TO_TGW_ATTACHMENT,                     \
+                    "the transit gateway route table sends the traffic to " \
+                    "another attachment")
+
+enum sim_code {
+#define SIM_EXPLANATION(NAME, SUMMARY) SIM_EXPL_##NAME,
+    SIM_EXPLANATIONS
+#undef SIM_EXPLANATION
+    SIM_N_CODES
+};
+
+const char *sim_code_name(enum sim_code);
+const char *sim_code_summary(enum sim_code);
+
 /* One reason the session does not work. */
 struct sim_explanation {
-    const char *code;           /* E.g. "ENI_SG_RULES_MISMATCH". */
+    const char *code;           /* sim_code_name() of one of the check's
+                                 * codes, e.g. "ENI_SG_RULES_MISMATCH", or
+                                 * tm_error_code_name() of the model's. */
     char *component;            /* Id of the component at fault. */
     const char *direction;      /* "ingress", "egress" or NULL. */
     char *detail;               /* What is wrong, as a sentence. */

@@ -37,6 +37,7 @@
 
 #include "openvswitch/compiler.h"
 #include "openvswitch/shash.h"
+#include "openvswitch/types.h"
 #include "sset.h"
 #include "tmirror/model.h"
 
@@ -131,7 +132,8 @@ struct sim_eni {
     const struct sim_account *owner;
     const struct sim_subnet *subnet;
     struct in6_addr ip;         /* Primary IP, IPv4-mapped for IPv4. */
-    char *mac;                  /* NULL if not given. */
+    struct eth_addr mac;        /* A unicast MAC, or all-zeros if not
+                                 * given. */
     const struct sim_security_group **groups;
     size_t n_groups;
     char *instance_type;        /* NULL if not given. */
@@ -314,6 +316,23 @@ char *sim_topology_load_memory(const char *file_name, const char *buffer,
     OVS_WARN_UNUSED_RESULT;
 void sim_topology_destroy(struct sim_topology *);
 
+/* Building a topology, for loaders: sim_topology_create() returns an empty
+ * one, and sim_topology_add_TYPE() appends an object of a kind, which the
+ * topology owns from then on, to its array and its index by id. */
+struct sim_topology *sim_topology_create(const char *file_name);
+#define SIM_KIND(TYPE, NAME)                                            \
+    void sim_topology_add_##TYPE(struct sim_topology *,                 \
+                                 struct sim_##TYPE *);
+SIM_KINDS
+#undef SIM_KIND
+
+/* Queries. */
 const struct sim_vpc *sim_eni_vpc(const struct sim_eni *);
+const struct tm_cidr *sim_vpc_cidr_of(const struct sim_vpc *,
+                                      const struct in6_addr *);
+bool sim_vpc_usable_by(const struct sim_topology *, const struct sim_vpc *,
+                       const struct sim_account *);
+const struct sim_tgw_attachment *sim_tgw_attachment_of(
+    const struct sim_tgw *, const struct sim_vpc *);
 
 #endif /* tmirror/topology.h */

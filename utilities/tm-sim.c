@@ -16,7 +16,9 @@
 
 /* tm-sim: the traffic mirroring simulator's command line.  Everything it
  * does is a call into the simulator library (tmirror/topology.h,
- * tmirror/sim.h); this file parses arguments and writes the output. */
+ * tmirror/sim.h) and, for "flows", the flow compiler
+ * (tmirror/compile-topology.h); this file parses arguments and writes the
+ * output. */
 
 #include <config.h>
 
@@ -33,9 +35,8 @@
 #include "openvswitch/json.h"
 #include "openvswitch/util.h"
 #include "packets.h"
-#include "sset.h"
 #include "svec.h"
-#include "tmirror/compile.h"
+#include "tmirror/compile-topology.h"
 #include "tmirror/model.h"
 #include "tmirror/sim.h"
 #include "tmirror/topology.h"
@@ -82,11 +83,10 @@ bad_usage(const char *format, ...)
 {
     va_list args;
 
-    fprintf(stderr, "%s: ", program_name);
     va_start(args, format);
-    vfprintf(stderr, format, args);
+    ovs_error_valist(0, format, args);
     va_end(args);
-    fprintf(stderr, "\n(use --help for help)\n");
+    fputs("(use --help for help)\n", stderr);
     exit(EXIT_BAD_INPUT);
 }
 
@@ -322,7 +322,7 @@ load_and_check(const char *file_name, const struct svec *sessions,
         }
     }
     if (error) {
-        fprintf(stderr, "%s: %s\n", program_name, error);
+        ovs_error(0, "%s", error);
         free(error);
         return false;
     }
@@ -377,8 +377,8 @@ report_left_out(const struct sim_result *result)
 {
     struct ds s = DS_EMPTY_INITIALIZER;
 
-    ds_put_format(&s, "%s: session %s left out of the flows: %s",
-                  program_name, result->session->id,
+    ds_put_format(&s, "session %s left out of the flows: %s",
+                  result->session->id,
                   sim_verdict_to_string(result->verdict));
     for (size_t i = 0; i < result->n_explanations; i++) {
         const struct sim_explanation *e = &result->explanations[i];
@@ -386,94 +386,30 @@ report_left_out(const struct sim_result *result)
         ds_put_format(&s, "%s %s at %s", i ? ";" : ":", e->code,
                       e->component);
     }
-    fprintf(stderr, "%s\n", ds_cstr(&s));
+    ovs_error(0, "%s", ds_cstr(&s));
     ds_destroy(&s);
 }
 
-/* Appends to 'out' the flows of hypervisor 'hv': the sessions of the
- * interfaces on its ports, less those in 'excluded'.  A load balancer
- * target's address is the node that the check found for each session. */
+/* Appends to 'out' the flows of hypervisor 'hv' of 'topo', whose check
+ * is 'report'. */
 static char *
 hypervisor_flows(const struct sim_topology *topo,
                  const struct sim_hypervisor *hv,
                  const struct sim_report *report,
-                 const struct sset *excluded,
-                 const struct tm_compile_options *options, bool probe,
-                 const char *vswitchd, struct ds *out)
+                 const struct options *options, struct ds *out)
 {
-    struct tm_eni_location *enis = xcalloc(hv->n_ports + 1, sizeof *enis);
-    struct tm_target_address *targets;
-    char *error = NULL;
-    size_t n_targets = 0;
+    struct tm_compile_options compile = options->compile;
+    struct tm_topology_input ti;
+    char *error;
 
-    for (size_t i = 0; i < hv->n_ports; i++) {
-        const struct sim_eni *eni = hv->ports[i].eni;
-
-        enis[i].eni = eni->id;
-        enis[i].ofport = u16_to_ofp(hv->ports[i].ofport);
-        enis[i].ip = eni->ip;
-        if (eni->mac && !eth_addr_from_string(eni->mac, &enis[i].mac)) {
-            error = xasprintf("%s: network interface %s: \"%s\" is not a "
-                              "MAC address", topo->file_name, eni->id,
-                              eni->mac);
-            goto out;
-        }
+    if (options->probe) {
+        compile.backend = tm_backend_probe(options->vswitchd, hv->bridge);
     }
-
-    /* A load balancer target's node, and the next hop of copies to a
-     * network interface in the source's own subnet: that interface, as for
-     * the source's own traffic (others go through the router). */
-    targets = xcalloc(report->n_results + 1, sizeof *targets);
-    for (size_t i = 0; i < report->n_results; i++) {
-        const struct sim_result *r = &report->results[i];
-        const struct sim_mirror_session *session = r->session;
-        const struct sim_eni *target_eni = session->target->eni;
-        struct tm_target_address *a;
-
-        if (r->verdict != SIM_REACHABLE) {
-            continue;
-        }
-        a = &targets[n_targets];
-        *a = (struct tm_target_address) {
-            .target = session->target->id,
-            .session = session->id,
-        };
-        if (session->target->nlb) {
-            a->ip = r->dst_ip;
-            n_targets++;
-        } else if (target_eni && target_eni->mac
-                   && target_eni->subnet == session->source->subnet) {
-            if (!eth_addr_from_string(target_eni->mac, &a->mac)) {
-                error = xasprintf("%s: network interface %s: \"%s\" is "
-                                  "not a MAC address", topo->file_name,
-                                  target_eni->id, target_eni->mac);
-                free(targets);
-                goto out;
-            }
-            n_targets++;
-        }
-    }
-
-    struct tm_compile_options hv_options = *options;
-    if (probe) {
-        hv_options.backend = tm_backend_probe(vswitchd, hv->bridge);
-    }
-
-    struct tm_compile_input input = {
-        .model = topo->model,
-        .enis = enis,
-        .n_enis = hv->n_ports,
-        .targets = targets,
-        .n_targets = n_targets,
-        .excluded_sessions = excluded,
-    };
+    tm_topology_input_init(&ti, topo, hv, report);
     ds_put_format(out, "# hypervisor %s, bridge %s, backend %s\n", hv->id,
-                  hv->bridge, hv_options.backend->name);
-    error = tm_compile_format(&input, &hv_options, out);
-    free(targets);
-
-out:
-    free(enis);
+                  hv->bridge, compile.backend->name);
+    error = tm_compile_format(&ti.input, &compile, out);
+    tm_topology_input_destroy(&ti);
     return error;
 }
 
@@ -483,7 +419,6 @@ cmd_flows(const struct options *options, int argc OVS_UNUSED, char *argv[])
     const struct sim_hypervisor *only = NULL;
     struct sim_topology *topo;
     struct sim_report *report;
-    struct sset excluded;
     char *error = NULL;
     int status = EXIT_REACHABLE;
 
@@ -500,21 +435,18 @@ cmd_flows(const struct options *options, int argc OVS_UNUSED, char *argv[])
         only = shash_find_data(&topo->hypervisors_by_id,
                                options->hypervisor);
         if (!only) {
-            fprintf(stderr, "%s: %s: no hypervisor \"%s\"\n",
-                    program_name, argv[0], options->hypervisor);
+            ovs_error(0, "%s: no hypervisor \"%s\"", argv[0],
+                      options->hypervisor);
             sim_report_destroy(report);
             sim_topology_destroy(topo);
             return EXIT_BAD_INPUT;
         }
     }
 
-    /* The check comes before the install, always. */
-    sset_init(&excluded);
     for (size_t i = 0; i < report->n_results; i++) {
         const struct sim_result *r = &report->results[i];
 
         if (r->verdict != SIM_REACHABLE) {
-            sset_add(&excluded, r->session->id);
             report_left_out(r);
             status = EXIT_BLOCKED;
         }
@@ -525,13 +457,11 @@ cmd_flows(const struct options *options, int argc OVS_UNUSED, char *argv[])
         const struct sim_hypervisor *hv = topo->hypervisors[i];
 
         if (!only || hv == only) {
-            error = hypervisor_flows(topo, hv, report, &excluded,
-                                     &options->compile, options->probe,
-                                     options->vswitchd, &out);
+            error = hypervisor_flows(topo, hv, report, options, &out);
         }
     }
     if (error) {
-        fprintf(stderr, "%s: %s\n", program_name, error);
+        ovs_error(0, "%s", error);
         free(error);
         status = EXIT_BAD_INPUT;
     } else {
@@ -539,7 +469,6 @@ cmd_flows(const struct options *options, int argc OVS_UNUSED, char *argv[])
         status = write_status ? write_status : status;
     }
     ds_destroy(&out);
-    sset_destroy(&excluded);
     sim_report_destroy(report);
     sim_topology_destroy(topo);
     return status;
