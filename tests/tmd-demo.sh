@@ -24,7 +24,7 @@ test -x "$TMD" || tm_fail "run from the build folder (no ovs-plugin/ovs-tmd)"
 
 tm_sandbox_start 10.0.1.10 10.1.1.20
 work=$TM_SANDBOX
-PATH=$PWD/ovs-plugin:$PWD/sim:$OVS_BUILDDIR/utilities:$OVS_BUILDDIR/ovsdb:$PATH
+PATH=$PWD/ovs-plugin:$PWD/utilities:$OVS_BUILDDIR/utilities:$OVS_BUILDDIR/ovsdb:$PATH
 
 # The TrafficMirror database, served by the same ovsdb-server.
 ovsdb-tool create "$work/tm.db" "$srcdir/ovs-plugin/traffic-mirror.ovsschema" \
