@@ -57,6 +57,12 @@
  *           (a packet is never delivered back to its input port).
  *   B+6..8  Ingress session slots, as B+1..3 with R=P.
  *
+ *   B+9     Meters, with session cookies, for the sessions whose copies
+ *           are rate limited: "accept" is then clone(push:R,
+ *           load:METER->R, resubmit(,B+9)), and B+9 holds per such
+ *           session and direction priority=10,R=METER: meter:METER,
+ *           pop:R, the copy.  The meter drops copies only.
+ *
  * A port range is the fewest prefix (value/mask) matches that cover it
  * exactly, at most 30 for 16 bits.  A rule with both a source and a
  * destination range that need more than one prefix each is one
@@ -516,6 +522,8 @@ add_never_mirrored(struct compiler *c, enum tm_table table)
 
 /* ---- Sessions. ---- */
 
+static void finish_clone(struct ofpbuf *, size_t ofs);
+
 /* A source ENI's active sessions, as the compiler uses them. */
 struct slot {
     const struct tm_session *session;
@@ -526,6 +534,7 @@ struct slot {
     uint32_t counter_id;        /* 0 if the backend does not count. */
     uint32_t key;               /* Key of its cookies, 0 without session
                                  * cookies. */
+    bool metered;               /* Copies through its meters. */
     struct ofpact *copy;        /* The backend's actions, made once. */
     size_t copy_len;
 };
@@ -541,9 +550,25 @@ free_slots(struct slot *slots, size_t n)
 
 /* Appends to 'c->ofpacts' the copy that 's' makes. */
 static void
-put_slot_copy(struct compiler *c, const struct slot *s)
+put_slot_copy(struct compiler *c, const struct slot *s,
+              enum tm_direction direction)
 {
-    ofpbuf_put(&c->ofpacts, s->copy, s->copy_len);
+    if (s->metered) {
+        /* clone(push:R, load:METER->R, resubmit(,METER table)): the meter
+         * flow there takes R back and makes the copy. */
+        const struct mf_field *reg = output_reg_field(c);
+        struct mf_subfield sf = { .field = reg, .ofs = 0, .n_bits = 32 };
+        ovs_be32 meter = htonl(tm_session_meter(s->key, direction));
+        size_t ofs = c->ofpacts.size;
+
+        ofpact_put_CLONE(&c->ofpacts);
+        ofpact_put_STACK_PUSH(&c->ofpacts)->subfield = sf;
+        ofpact_put_reg_load(&c->ofpacts, reg, &meter, NULL);
+        put_resubmit(c, TM_TABLE_METER);
+        finish_clone(&c->ofpacts, ofs);
+    } else {
+        ofpbuf_put(&c->ofpacts, s->copy, s->copy_len);
+    }
 }
 
 /* Sets the cookie of the flows added next to those of the session in 's',
@@ -556,6 +581,33 @@ set_session_cookie(struct compiler *c, const struct slot *s,
                  ? tm_session_cookie(c->options->cookie, s->key, direction,
                                      copy)
                  : c->options->cookie);
+}
+
+/* Adds the flows of the meter table for the metered sessions in 'slots':
+ * per direction, R=METER: meter:METER, pop:R, the copy. */
+static void
+add_meter_flows(struct compiler *c, const struct slot *slots, size_t n)
+{
+    const struct mf_field *reg = output_reg_field(c);
+    struct mf_subfield sf = { .field = reg, .ofs = 0, .n_bits = 32 };
+
+    for (size_t i = 0; i < n; i++) {
+        const struct slot *s = &slots[i];
+
+        for (int d = 0; s->metered && d < TM_N_DIRECTIONS; d++) {
+            uint32_t meter = tm_session_meter(s->key, d);
+            struct match match;
+
+            match_init_catchall(&match);
+            match_set_reg(&match, c->options->output_reg, meter);
+            ofpact_put_METER(&c->ofpacts)->meter_id = meter;
+            ofpact_put_STACK_POP(&c->ofpacts)->subfield = sf;
+            ofpbuf_put(&c->ofpacts, s->copy, s->copy_len);
+            set_session_cookie(c, s, d, false);
+            add_flow(c, TM_TABLE_METER, PRI_DISPATCH, &match);
+            c->cookie = c->options->cookie;
+        }
+    }
 }
 
 static enum tm_table
@@ -623,7 +675,7 @@ put_rule_action(struct compiler *c, enum tm_rule_action action,
                 size_t slot, size_t n_slots)
 {
     if (action == TM_ACCEPT) {
-        put_slot_copy(c, &slots[slot]);
+        put_slot_copy(c, &slots[slot], direction);
     } else {
         put_next_slot(c, direction, slot, n_slots);
     }
@@ -665,7 +717,7 @@ add_service_flows(struct compiler *c, const struct tm_eni *eni,
                     match_set_ip_src(&match, &addrs[j], &mask);
                     match_set_tp_src(&match, htons(TM_AWS_DNS_PORT));
                 }
-                put_slot_copy(c, &slots[slot]);
+                put_slot_copy(c, &slots[slot], direction);
                 set_session_cookie(c, &slots[slot], direction, true);
                 add_flow(c, session_table(direction, slot), PRI_SERVICE,
                          &match);
@@ -882,6 +934,9 @@ collect_slots(struct compiler *c, const struct tm_eni_location *loc,
                          ? assign_counter_id(c, session) : 0);
         s->key = (c->options->session_cookies
                   ? assign_session_key(c, session) : 0);
+        s->metered = (s->key && c->input->metered_sessions
+                      && sset_contains(c->input->metered_sessions,
+                                       session->id));
 
         /* The copy, made once for all of the session's flows, and even if
          * no rule accepts anything, so that a copy that the backend cannot
@@ -1128,6 +1183,7 @@ tm_compile(const struct tm_compile_input *input,
             for (int d = 0; d < TM_N_DIRECTIONS; d++) {
                 compile_direction(&c, loc, eni, slots, n_slots, d);
             }
+            add_meter_flows(&c, slots, n_slots);
         }
         free_slots(slots, n_slots);
         if (error) {

@@ -27,6 +27,7 @@
 #include "openvswitch/ofp-flow.h"
 #include "openvswitch/ofpbuf.h"
 #include "openvswitch/util.h"
+#include "sset.h"
 #include "tm-test.h"
 #include "tm-test-compile.h"
 #include "tmirror/compile.h"
@@ -174,7 +175,8 @@ free_sessions(void)
 }
 
 static void
-compile_all(struct tm_flow_table *table, size_t n_sessions)
+compile_metered(struct tm_flow_table *table, size_t n_sessions,
+                const struct sset *metered)
 {
     struct tm_compile_input input = {
         .model = tm_test_model,
@@ -182,6 +184,7 @@ compile_all(struct tm_flow_table *table, size_t n_sessions)
         .n_enis = N_ENIS,
         .targets = &nlb_address,
         .n_targets = 1,
+        .metered_sessions = metered,
     };
     struct tm_compile_options options;
     struct tm_flows flows;
@@ -198,6 +201,12 @@ compile_all(struct tm_flow_table *table, size_t n_sessions)
     CU_ASSERT_EQUAL(flows.n_keys, n_sessions);
     tm_flow_table_from_flows(table, &flows);
     tm_flows_destroy(&flows);
+}
+
+static void
+compile_all(struct tm_flow_table *table, size_t n_sessions)
+{
+    compile_metered(table, n_sessions, NULL);
 }
 
 static uint32_t
@@ -298,10 +307,69 @@ test_one_session_changes(void)
     free_sessions();
 }
 
+/* A rate-limited session's copies go through its meters, in the meter
+ * table; no other session's flows change. */
+static void
+test_metered_session(void)
+{
+    struct tm_flow_table plain, metered;
+    struct sset sessions = SSET_INITIALIZER(&sessions);
+    struct tm_flow_diff diff;
+    uint32_t key = 0;
+
+    make_sessions();
+    tm_flow_table_init(&plain);
+    tm_flow_table_init(&metered);
+    compile_all(&plain, 3 * N_ENIS);
+    sset_add(&sessions, "tms-7-1");
+    compile_metered(&metered, 3 * N_ENIS, &sessions);
+
+    /* The accept flows of tms-7-1 (one per direction) change, and two
+     * meter flows are added. */
+    tm_flow_diff_compute(&metered, &plain, &diff);
+    CU_ASSERT_EQUAL(diff.n_modifies, 2);
+    CU_ASSERT_EQUAL(diff.n_adds, 2);
+    CU_ASSERT_EQUAL(diff.n_deletes, 0);
+    for (size_t i = 0; i < diff.n_modifies; i++) {
+        struct ds s = DS_EMPTY_INITIALIZER;
+        const struct tm_flow *f = diff.modifies[i];
+
+        key = cookie_key(f->cookie);
+        tm_flow_table_format(&metered, f->cookie, UINT64_MAX, &s);
+        CU_ASSERT_PTR_NOT_NULL(strstr(ds_cstr(&s), "clone(push:NXM_NX_REG6[]"
+                                      ",set_field:0x4"));
+        CU_ASSERT_PTR_NOT_NULL(strstr(ds_cstr(&s), "resubmit(,209))"));
+        ds_destroy(&s);
+    }
+    for (size_t i = 0; i < diff.n_adds; i++) {
+        const struct tm_flow *f = diff.adds[i];
+        struct ds s = DS_EMPTY_INITIALIZER;
+        uint32_t meter = tm_session_meter(key, f->cookie & TM_COOKIE_INGRESS
+                                          ? TM_INGRESS : TM_EGRESS);
+        char *expected = xasprintf("reg6=%#"PRIx32" actions=meter:%"PRIu32
+                                   ",pop:NXM_NX_REG6[],clone(", meter,
+                                   meter);
+
+        CU_ASSERT_EQUAL(f->table_id, 209);
+        CU_ASSERT_EQUAL(cookie_key(f->cookie), key);
+        CU_ASSERT_FALSE(f->cookie & TM_COOKIE_COPY);
+        tm_flow_table_format(&metered, f->cookie, UINT64_MAX, &s);
+        CU_ASSERT_PTR_NOT_NULL(strstr(ds_cstr(&s), expected));
+        free(expected);
+        ds_destroy(&s);
+    }
+    tm_flow_diff_destroy(&diff);
+    sset_destroy(&sessions);
+    tm_flow_table_destroy(&plain);
+    tm_flow_table_destroy(&metered);
+    free_sessions();
+}
+
 static CU_TestInfo reconcile_tests[] = {
     TEST(test_diff),
     TEST(test_session_cookies),
     TEST(test_one_session_changes),
+    TEST(test_metered_session),
     CU_TEST_INFO_NULL,
 };
 

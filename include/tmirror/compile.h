@@ -104,7 +104,10 @@ enum tm_table {
     TM_TABLE_INGRESS,           /* Never-mirrored types, then dispatch on
                                  * the port in the output register. */
     TM_TABLE_INGRESS_SESSION,   /* Session slots, as for egress. */
-    TM_N_TABLES = TM_TABLE_INGRESS_SESSION + 3
+    TM_TABLE_METER = TM_TABLE_INGRESS_SESSION + 3,
+                                /* The copies of rate-limited sessions,
+                                 * through their meters. */
+    TM_N_TABLES
 };
 
 /* How the bridge forwards (see tm-compile(7), "Pipeline contract"). */
@@ -184,7 +187,22 @@ struct tm_compile_input {
     /* Sessions to leave out (for example those that the simulator found
      * blocked), or NULL. */
     const struct sset *excluded_sessions;
+
+    /* With session cookies: the sessions whose copies go through a meter
+     * of their own for each direction (tm_session_meter()), or NULL.  The
+     * meters themselves are the caller's to make.  A copy that its meter
+     * drops is one the session skipped. */
+    const struct sset *metered_sessions;
 };
+
+/* The OpenFlow meter of the copies of the session with cookie key 'key' in
+ * 'direction'. */
+#define TM_METER_BASE UINT32_C(0x40000000)
+static inline uint32_t
+tm_session_meter(uint32_t key, enum tm_direction direction)
+{
+    return TM_METER_BASE | key << 1 | (direction == TM_INGRESS);
+}
 
 /* The compiled flows, as OpenFlow "add" flow_mods. */
 struct tm_flows {
