@@ -395,17 +395,15 @@ write_status(struct ovsdb_idl_txn *txn,
     }
 }
 
-static const struct tmrec_traffic_mirror_session *
-find_session_row(const struct ovsdb_idl *idl, const char *id)
+/* Fills 'rows' with the database's sessions, by id. */
+static void
+index_session_rows(const struct ovsdb_idl *idl, struct shash *rows)
 {
     const struct tmrec_traffic_mirror_session *row;
 
     TMREC_TRAFFIC_MIRROR_SESSION_FOR_EACH (row, idl) {
-        if (!strcmp(row->traffic_mirror_session_id, id)) {
-            return row;
-        }
+        shash_add_once(rows, row->traffic_mirror_session_id, row);
     }
-    return NULL;
 }
 
 /* ---- Computing. ---- */
@@ -444,6 +442,7 @@ compute(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
     struct sim_topology *topo = NULL;
     struct sim_report *report = NULL;
     struct svec ids = SVEC_EMPTY_INITIALIZER;
+    struct shash rows = SHASH_INITIALIZER(&rows);
     struct local_session *ls;
     struct tm_flows flows;
     char *error;
@@ -504,11 +503,12 @@ compute(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
     }
 
     tmd->n_active = 0;
+    index_session_rows(tm_idl, &rows);
     for (size_t i = 0; report && i < report->n_results; i++) {
         const struct sim_result *r = &report->results[i];
         const char *status = session_status(topo, r);
         const struct tmrec_traffic_mirror_session *row
-            = find_session_row(tm_idl, r->session->id);
+            = shash_find_data(&rows, r->session->id);
 
         ls = get_session(tmd, r->session->id);
         ls->seen = true;
@@ -588,6 +588,7 @@ out:
     }
     free(hv.ports);
     svec_destroy(&ids);
+    shash_destroy(&rows);
     sim_report_destroy(report);
     sim_topology_destroy(topo);
     simap_destroy(&ports);
@@ -641,14 +642,16 @@ update_counters(struct tmd *tmd)
 static void
 write_statistics(struct tmd *tmd, struct ovsdb_idl_txn *txn)
 {
+    struct shash rows = SHASH_INITIALIZER(&rows);
     struct local_session *ls;
 
     if (!txn) {
         return;
     }
+    index_session_rows(tmd->tm_loop.idl, &rows);
     HMAP_FOR_EACH (ls, node, &tmd->sessions) {
         const struct tmrec_traffic_mirror_session *row
-            = find_session_row(tmd->tm_loop.idl, ls->id);
+            = shash_find_data(&rows, ls->id);
         const struct counter *in = &ls->counters[TM_INGRESS];
         const struct counter *out = &ls->counters[TM_EGRESS];
         const char *keys[] = {
@@ -681,6 +684,7 @@ write_statistics(struct tmd *tmd, struct ovsdb_idl_txn *txn)
                 ARRAY_SIZE(keys));
         }
     }
+    shash_destroy(&rows);
 }
 
 static int

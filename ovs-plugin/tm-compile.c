@@ -89,6 +89,7 @@
 #include "openvswitch/ofp-actions.h"
 #include "openvswitch/ofp-flow.h"
 #include "openvswitch/ofpbuf.h"
+#include "openvswitch/shash.h"
 #include "openvswitch/util.h"
 #include "packets.h"
 #include "sset.h"
@@ -219,6 +220,8 @@ struct compiler {
     uint64_t cookie;            /* Of the flows being added. */
     uint32_t next_conj;         /* Session cookies: the session's next
                                  * conjunction, within its key. */
+    struct shash addresses_by_session;  /* The input's target addresses */
+    struct shash addresses_by_target;   /* for one session or for all. */
 };
 
 /* An id given to a session, in struct compiler's 'counter_ids' or
@@ -850,23 +853,35 @@ add_rule_flows(struct compiler *c, const struct tm_rule *rule,
 }
 
 static const struct tm_target_address *
-find_target_address(const struct tm_compile_input *input,
+find_target_address(const struct compiler *c,
                     const struct tm_session *session)
 {
-    const struct tm_target_address *any = NULL;
+    const struct tm_target_address *a;
+
+    a = shash_find_data(&c->addresses_by_session, session->id);
+    if (a && !strcmp(a->target, session->target_id)) {
+        return a;
+    }
+    return shash_find_data(&c->addresses_by_target, session->target_id);
+}
+
+/* Indexes the input's target addresses, so that each session finds its
+ * own in constant time: the first one given for the session, else the last
+ * one given for all of its target's sessions. */
+static void
+index_target_addresses(struct compiler *c)
+{
+    const struct tm_compile_input *input = c->input;
 
     for (size_t i = 0; i < input->n_targets; i++) {
         const struct tm_target_address *a = &input->targets[i];
 
-        if (!strcmp(a->target, session->target_id)) {
-            if (!a->session) {
-                any = a;
-            } else if (!strcmp(a->session, session->id)) {
-                return a;
-            }
+        if (a->session) {
+            shash_add_once(&c->addresses_by_session, a->session, a);
+        } else {
+            shash_replace(&c->addresses_by_target, a->target, a);
         }
     }
-    return any;
 }
 
 /* Fills in 'slots' with the active sessions of 'loc', in ascending session
@@ -900,7 +915,7 @@ collect_slots(struct compiler *c, const struct tm_eni_location *loc,
         s->loc = loc;
         s->src = ipv6_addr_is_set(&loc->ip) ? loc->ip : eni->ip;
 
-        address = find_target_address(c->input, session);
+        address = find_target_address(c, session);
         s->eth_dst = (address && !eth_addr_is_zero(address->mac)
                       ? address->mac : c->options->router_mac);
         if (address && ipv6_addr_is_set(&address->ip)) {
@@ -1149,7 +1164,10 @@ tm_compile(const struct tm_compile_input *input,
         .counter_ids = HMAP_INITIALIZER(&c.counter_ids),
         .session_keys = HMAP_INITIALIZER(&c.session_keys),
         .cookie = options->cookie,
+        .addresses_by_session = SHASH_INITIALIZER(&c.addresses_by_session),
+        .addresses_by_target = SHASH_INITIALIZER(&c.addresses_by_target),
     };
+    index_target_addresses(&c);
     ofpbuf_init(&c.ofpacts, 256);
     sources = xmalloc(MAX(input->n_enis, 1) * sizeof *sources);
 
@@ -1200,6 +1218,8 @@ out:
     ofpbuf_uninit(&c.ofpacts);
     destroy_ids(&c.counter_ids);
     destroy_ids(&c.session_keys);
+    shash_destroy(&c.addresses_by_session);
+    shash_destroy(&c.addresses_by_target);
     return error;
 }
 
