@@ -1683,6 +1683,15 @@ tm_create_session(struct tm_model *model, const char *caller,
                                eni->owner, eni->id, eni->subnet_owner,
                                account->id);
     }
+    if (!tm_instance_type_supports_mirroring(eni->instance_type)) {
+        return tm_error_create(TM_ERR_INSTANCE_TYPE_NOT_SUPPORTED,
+                               "network-interface-id",
+                               "network interface %s is on an instance of "
+                               "type %s, which does not support mirroring "
+                               "(T2, previous-generation types and bare "
+                               "metal cannot be sources)",
+                               eni->id, eni->instance_type);
+    }
     if (simap_get(&model->eni_targets, eni->id)) {
         return tm_error_create(TM_ERR_ENI_IS_SOURCE_AND_TARGET,
                                "network-interface-id",

@@ -23,6 +23,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <strings.h>
 #include <string.h>
 
 #include "openvswitch/dynamic-string.h"
@@ -406,4 +407,38 @@ tm_instance_type_is_largest(const char *instance_type)
     errno = 0;
     n = strtol(size, &end, 10);
     return end != size && !errno && !strcmp(end, "xlarge") && n >= 24;
+}
+
+/* Families that cannot be mirror sources: T2, and the previous-generation
+ * families of Amazon EC2.  The Xen-based families that the user guide lists
+ * as supported (C4, D2, G3, G3s, H1, I3, M4, P2, P3, R4, X1, X1e) are not
+ * here. */
+static const char *const unsupported_families[] = {
+    "t1", "t2", "m1", "m2", "m3", "c1", "c3", "cc1", "cc2", "cg1", "cr1",
+    "g2", "hi1", "hs1", "i2", "r3",
+};
+
+/* Returns false if a network interface of an instance of 'instance_type'
+ * (e.g. "t2.micro") cannot be a mirror source: T2, the previous-generation
+ * types, and bare metal sizes (mirroring needs a virtualized instance:
+ * Nitro, or one of the Xen-based families the user guide lists).  An
+ * unknown or absent type is allowed. */
+bool
+tm_instance_type_supports_mirroring(const char *instance_type)
+{
+    const char *dot;
+
+    if (!instance_type || !(dot = strchr(instance_type, '.'))) {
+        return true;
+    }
+
+    size_t family_len = dot - instance_type;
+    for (size_t i = 0; i < ARRAY_SIZE(unsupported_families); i++) {
+        if (strlen(unsupported_families[i]) == family_len
+            && !strncasecmp(instance_type, unsupported_families[i],
+                            family_len)) {
+            return false;
+        }
+    }
+    return !strstr(dot + 1, "metal");
 }

@@ -12,12 +12,95 @@ noinst_LTLIBRARIES += ovs-plugin/libtmirror-ovs.la
 ovs_plugin_libtmirror_ovs_la_SOURCES = \
 	ovs-plugin/tm-compile.c \
 	ovs-plugin/tm-compile-topology.c \
-	ovs-plugin/tm-probe.c
+	ovs-plugin/tm-probe.c \
+	ovs-plugin/tm-reconcile.c
 ovs_plugin_libtmirror_ovs_la_LIBADD = lib/libtmirror.la $(OVS_LIBOPENVSWITCH)
 noinst_HEADERS += \
 	include/tmirror/compile.h \
-	include/tmirror/compile-topology.h
+	include/tmirror/compile-topology.h \
+	include/tmirror/reconcile.h
 dist_man_MANS += ovs-plugin/tm-compile.7
+
+# The TrafficMirror database: its schema, the IDL that Open vSwitch's
+# ovsdb-idlc generates from it (as Open vSwitch does for its vtep schema),
+# and its documentation, traffic-mirror(5), made by ovsdb-doc.
+RUN_OVS_PYTHON_TOOL = PYTHONPATH='$(OVS_BUILDDIR)/python:$(OVS_SRCDIR)/python' \
+	$(PYTHON3)
+OVSDB_IDLC = $(RUN_OVS_PYTHON_TOOL) $(OVS_SRCDIR)/ovsdb/ovsdb-idlc.in
+OVSDB_DOC = $(RUN_OVS_PYTHON_TOOL) $(OVS_SRCDIR)/ovsdb/ovsdb-doc
+TM_IDL_BUILT = \
+	ovs-plugin/traffic-mirror-idl.c \
+	ovs-plugin/traffic-mirror-idl.h \
+	ovs-plugin/traffic-mirror-idl.ovsidl
+BUILT_SOURCES += $(TM_IDL_BUILT)
+CLEANFILES += $(TM_IDL_BUILT) ovs-plugin/traffic-mirror.ovsschema.stamp
+EXTRA_DIST += \
+	ovs-plugin/traffic-mirror.ovsschema \
+	ovs-plugin/traffic-mirror.xml \
+	ovs-plugin/traffic-mirror-idl.ann
+dist_pkgdata_DATA = ovs-plugin/traffic-mirror.ovsschema
+
+# The schema's "cksum" must match its text: a change to the schema must
+# come with a new version (build-aux/calculate-schema-cksum in Open vSwitch
+# prints the new checksum).
+ovs-plugin/traffic-mirror.ovsschema.stamp: ovs-plugin/traffic-mirror.ovsschema
+	$(AM_V_GEN)$(MKDIR_P) ovs-plugin && \
+	$(OVS_SRCDIR)/build-aux/cksum-schema-check $? $@
+ovs-plugin/traffic-mirror-idl.ovsidl: ovs-plugin/traffic-mirror.ovsschema \
+		ovs-plugin/traffic-mirror-idl.ann \
+		ovs-plugin/traffic-mirror.ovsschema.stamp
+	$(AM_V_GEN)$(OVSDB_IDLC) annotate \
+	    $(srcdir)/ovs-plugin/traffic-mirror.ovsschema \
+	    $(srcdir)/ovs-plugin/traffic-mirror-idl.ann > $@.tmp && \
+	mv $@.tmp $@
+ovs-plugin/traffic-mirror-idl.c: ovs-plugin/traffic-mirror-idl.ovsidl
+	$(AM_V_GEN)$(OVSDB_IDLC) c-idl-source $< > $@.tmp && mv $@.tmp $@
+ovs-plugin/traffic-mirror-idl.h: ovs-plugin/traffic-mirror-idl.ovsidl
+	$(AM_V_GEN)$(OVSDB_IDLC) c-idl-header $< > $@.tmp && mv $@.tmp $@
+
+noinst_LTLIBRARIES += ovs-plugin/libtmirror-db.la
+ovs_plugin_libtmirror_db_la_SOURCES = ovs-plugin/tm-db.c
+nodist_ovs_plugin_libtmirror_db_la_SOURCES = \
+	ovs-plugin/traffic-mirror-idl.c \
+	ovs-plugin/traffic-mirror-idl.h
+ovs_plugin_libtmirror_db_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_builddir) \
+	$(LIBXML2_CFLAGS)
+ovs_plugin_libtmirror_db_la_CFLAGS = $(AM_CFLAGS) -Wno-missing-prototypes
+ovs_plugin_libtmirror_db_la_LIBADD = sim/libtmsim.la $(OVS_LIBOPENVSWITCH) \
+	$(LIBXML2_LIBS)
+noinst_HEADERS += include/tmirror/db.h
+STYLE_FILES += $(ovs_plugin_libtmirror_db_la_SOURCES) include/tmirror/db.h
+
+# What a program that reads or writes the TrafficMirror database links, and
+# the flags that find the generated IDL's header.
+TM_DB_LIBS = ovs-plugin/libtmirror-db.la $(TM_SIM_LIBS)
+TM_DB_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_builddir)
+
+man_MANS += ovs-plugin/traffic-mirror.5
+CLEANFILES += ovs-plugin/traffic-mirror.5
+ovs-plugin/traffic-mirror.5: ovs-plugin/traffic-mirror.ovsschema \
+		ovs-plugin/traffic-mirror.xml
+	$(AM_V_GEN)$(OVSDB_DOC) --version=$(VERSION) \
+	    $(srcdir)/ovs-plugin/traffic-mirror.ovsschema \
+	    $(srcdir)/ovs-plugin/traffic-mirror.xml > $@.tmp && \
+	mv $@.tmp $@
+
+# ovs-tmctl: the TrafficMirror database's ctl utility, on db-ctl-base.
+bin_PROGRAMS += ovs-plugin/ovs-tmctl
+ovs_plugin_ovs_tmctl_SOURCES = ovs-plugin/ovs-tmctl.c
+ovs_plugin_ovs_tmctl_CPPFLAGS = $(TM_DB_CPPFLAGS)
+ovs_plugin_ovs_tmctl_LDADD = $(TM_DB_LIBS)
+STYLE_FILES += $(ovs_plugin_ovs_tmctl_SOURCES)
+
+# ovs-tmd, the per-hypervisor daemon: follows the TrafficMirror and
+# Open_vSwitch databases and keeps each local session's mirror flows
+# installed through the reconciler.
+bin_PROGRAMS += ovs-plugin/ovs-tmd
+ovs_plugin_ovs_tmd_SOURCES = ovs-plugin/ovs-tmd.c
+ovs_plugin_ovs_tmd_CPPFLAGS = $(TM_DB_CPPFLAGS)
+ovs_plugin_ovs_tmd_LDADD = ovs-plugin/libtmirror-ovs.la $(TM_DB_LIBS)
+dist_man_MANS += ovs-plugin/ovs-tmd.8
+STYLE_FILES += $(ovs_plugin_ovs_tmd_SOURCES)
 
 # What a program of the OVS side links.
 TM_OVS_LIBS = ovs-plugin/libtmirror-ovs.la $(TM_LIBS)

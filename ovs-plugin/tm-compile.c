@@ -57,6 +57,12 @@
  *           (a packet is never delivered back to its input port).
  *   B+6..8  Ingress session slots, as B+1..3 with R=P.
  *
+ *   B+9     Meters, with session cookies, for the sessions whose copies
+ *           are rate limited: "accept" is then clone(push:R,
+ *           load:METER->R, resubmit(,B+9)), and B+9 holds per such
+ *           session and direction priority=10,R=METER: meter:METER,
+ *           pop:R, the copy.  The meter drops copies only.
+ *
  * A port range is the fewest prefix (value/mask) matches that cover it
  * exactly, at most 30 for 16 bits.  A rule with both a source and a
  * destination range that need more than one prefix each is one
@@ -83,6 +89,7 @@
 #include "openvswitch/ofp-actions.h"
 #include "openvswitch/ofp-flow.h"
 #include "openvswitch/ofpbuf.h"
+#include "openvswitch/shash.h"
 #include "openvswitch/util.h"
 #include "packets.h"
 #include "sset.h"
@@ -180,6 +187,10 @@ tm_flows_clear(struct tm_flows *flows)
         free(flows->counters[i].session);
     }
     flows->n_counters = 0;
+    for (size_t i = 0; i < flows->n_keys; i++) {
+        free(flows->keys[i].session);
+    }
+    flows->n_keys = 0;
 }
 
 void
@@ -193,6 +204,9 @@ tm_flows_destroy(struct tm_flows *flows)
         free(flows->counters);
         flows->counters = NULL;
         flows->allocated_counters = 0;
+        free(flows->keys);
+        flows->keys = NULL;
+        flows->allocated_keys = 0;
     }
 }
 
@@ -203,25 +217,80 @@ struct compiler {
     struct tm_flows *flows;
     struct ofpbuf ofpacts;
     struct hmap counter_ids;    /* Contains "struct counter_id"s. */
+    struct hmap session_keys;   /* Contains "struct counter_id"s. */
+    uint64_t cookie;            /* Of the flows being added. */
+    uint32_t next_conj;         /* Session cookies: the session's next
+                                 * conjunction, within its key. */
+    struct shash addresses_by_session;  /* The input's target addresses */
+    struct shash addresses_by_target;   /* for one session or for all. */
 };
 
-/* A counter id given to a session, in struct compiler's 'counter_ids'. */
+/* An id given to a session, in struct compiler's 'counter_ids' or
+ * 'session_keys'. */
 struct counter_id {
     struct hmap_node node;      /* Hashed on 'id'. */
     uint32_t id;
 };
 
 static bool
-counter_id_is_used(const struct compiler *c, uint32_t id)
+id_is_used(const struct hmap *ids, uint32_t id)
 {
     const struct counter_id *cid;
 
-    HMAP_FOR_EACH_WITH_HASH (cid, node, hash_int(id, 0), &c->counter_ids) {
+    HMAP_FOR_EACH_WITH_HASH (cid, node, hash_int(id, 0), ids) {
         if (cid->id == id) {
             return true;
         }
     }
     return false;
+}
+
+/* Returns the hash of 'session''s id within 'mask', or the next value
+ * within 'mask' that is free in 'ids' and not 0, and adds it to 'ids'. */
+static uint32_t
+assign_id(struct hmap *ids, const struct tm_session *session, uint32_t mask)
+{
+    uint32_t id = hash_string(session->id, 0) & mask;
+    struct counter_id *cid;
+
+    while (!id || id_is_used(ids, id)) {
+        id = (id + 1) & mask;
+    }
+    cid = xmalloc(sizeof *cid);
+    cid->id = id;
+    hmap_insert(ids, &cid->node, hash_int(id, 0));
+    return id;
+}
+
+static void
+destroy_ids(struct hmap *ids)
+{
+    struct counter_id *cid;
+
+    HMAP_FOR_EACH_POP (cid, node, ids) {
+        free(cid);
+    }
+    hmap_destroy(ids);
+}
+
+/* Gives 'session' the key of its cookies (see tm_session_cookie()) and
+ * records it in 'c->flows'.  Returns the key. */
+static uint32_t
+assign_session_key(struct compiler *c, const struct tm_session *session)
+{
+    struct tm_flows *flows = c->flows;
+    uint32_t key = assign_id(&c->session_keys, session,
+                             TM_COOKIE_SESSION_MAX);
+
+    if (flows->n_keys >= flows->allocated_keys) {
+        flows->keys = x2nrealloc(flows->keys, &flows->allocated_keys,
+                                 sizeof *flows->keys);
+    }
+    flows->keys[flows->n_keys++] = (struct tm_session_key) {
+        .session = xstrdup(session->id),
+        .key = key,
+    };
+    return key;
 }
 
 /* Gives 'session' its counters' id (see struct tm_counter): the hash of its
@@ -230,15 +299,7 @@ static uint32_t
 assign_counter_id(struct compiler *c, const struct tm_session *session)
 {
     struct tm_flows *flows = c->flows;
-    uint32_t id = hash_string(session->id, 0);
-    struct counter_id *cid;
-
-    while (!id || counter_id_is_used(c, id)) {
-        id++;
-    }
-    cid = xmalloc(sizeof *cid);
-    cid->id = id;
-    hmap_insert(&c->counter_ids, &cid->node, hash_int(id, 0));
+    uint32_t id = assign_id(&c->counter_ids, session, UINT32_MAX);
 
     if (flows->n_counters >= flows->allocated_counters) {
         flows->counters = x2nrealloc(flows->counters,
@@ -274,7 +335,7 @@ add_flow__(struct compiler *c, uint8_t table_id, int priority,
     struct ofputil_flow_mod *fm = &flows->fms[flows->n++];
     *fm = (struct ofputil_flow_mod) {
         .priority = priority,
-        .new_cookie = htonll(c->options->cookie),
+        .new_cookie = htonll(c->cookie),
         .table_id = table_id,
         .command = OFPFC_ADD,
         .buffer_id = UINT32_MAX,
@@ -465,6 +526,8 @@ add_never_mirrored(struct compiler *c, enum tm_table table)
 
 /* ---- Sessions. ---- */
 
+static void finish_clone(struct ofpbuf *, size_t ofs);
+
 /* A source ENI's active sessions, as the compiler uses them. */
 struct slot {
     const struct tm_session *session;
@@ -473,6 +536,9 @@ struct slot {
     struct in6_addr dst;        /* Outer destination. */
     struct eth_addr eth_dst;    /* Next hop (vxlan_mirror). */
     uint32_t counter_id;        /* 0 if the backend does not count. */
+    uint32_t key;               /* Key of its cookies, 0 without session
+                                 * cookies. */
+    bool metered;               /* Copies through its meters. */
     struct ofpact *copy;        /* The backend's actions, made once. */
     size_t copy_len;
 };
@@ -488,9 +554,64 @@ free_slots(struct slot *slots, size_t n)
 
 /* Appends to 'c->ofpacts' the copy that 's' makes. */
 static void
-put_slot_copy(struct compiler *c, const struct slot *s)
+put_slot_copy(struct compiler *c, const struct slot *s,
+              enum tm_direction direction)
 {
-    ofpbuf_put(&c->ofpacts, s->copy, s->copy_len);
+    if (s->metered) {
+        /* clone(push:R, load:METER->R, resubmit(,METER table)): the meter
+         * flow there takes R back and makes the copy. */
+        const struct mf_field *reg = output_reg_field(c);
+        struct mf_subfield sf = { .field = reg, .ofs = 0, .n_bits = 32 };
+        ovs_be32 meter = htonl(tm_session_meter(s->key, direction));
+        size_t ofs = c->ofpacts.size;
+
+        ofpact_put_CLONE(&c->ofpacts);
+        ofpact_put_STACK_PUSH(&c->ofpacts)->subfield = sf;
+        ofpact_put_reg_load(&c->ofpacts, reg, &meter, NULL);
+        put_resubmit(c, TM_TABLE_METER);
+        finish_clone(&c->ofpacts, ofs);
+    } else {
+        ofpbuf_put(&c->ofpacts, s->copy, s->copy_len);
+    }
+}
+
+/* Sets the cookie of the flows added next to those of the session in 's',
+ * for 'direction', and to those that make a copy if 'copy'. */
+static void
+set_session_cookie(struct compiler *c, const struct slot *s,
+                   enum tm_direction direction, bool copy)
+{
+    c->cookie = (s->key
+                 ? tm_session_cookie(c->options->cookie, s->key, direction,
+                                     copy)
+                 : c->options->cookie);
+}
+
+/* Adds the flows of the meter table for the metered sessions in 'slots':
+ * per direction, R=METER: meter:METER, pop:R, the copy. */
+static void
+add_meter_flows(struct compiler *c, const struct slot *slots, size_t n)
+{
+    const struct mf_field *reg = output_reg_field(c);
+    struct mf_subfield sf = { .field = reg, .ofs = 0, .n_bits = 32 };
+
+    for (size_t i = 0; i < n; i++) {
+        const struct slot *s = &slots[i];
+
+        for (int d = 0; s->metered && d < TM_N_DIRECTIONS; d++) {
+            uint32_t meter = tm_session_meter(s->key, d);
+            struct match match;
+
+            match_init_catchall(&match);
+            match_set_reg(&match, c->options->output_reg, meter);
+            ofpact_put_METER(&c->ofpacts)->meter_id = meter;
+            ofpact_put_STACK_POP(&c->ofpacts)->subfield = sf;
+            ofpbuf_put(&c->ofpacts, s->copy, s->copy_len);
+            set_session_cookie(c, s, d, false);
+            add_flow(c, TM_TABLE_METER, PRI_DISPATCH, &match);
+            c->cookie = c->options->cookie;
+        }
+    }
 }
 
 static enum tm_table
@@ -550,7 +671,7 @@ put_rule_action(struct compiler *c, enum tm_rule_action action,
                 size_t slot, size_t n_slots)
 {
     if (action == TM_ACCEPT) {
-        put_slot_copy(c, &slots[slot]);
+        put_slot_copy(c, &slots[slot], direction);
     } else {
         put_next_slot(c, direction, slot, n_slots);
     }
@@ -592,7 +713,8 @@ add_service_flows(struct compiler *c, const struct tm_eni *eni,
                     match_set_ip_src(&match, &addrs[j], &mask);
                     match_set_tp_src(&match, htons(TM_AWS_DNS_PORT));
                 }
-                put_slot_copy(c, &slots[slot]);
+                put_slot_copy(c, &slots[slot], direction);
+                set_session_cookie(c, &slots[slot], direction, true);
                 add_flow(c, session_table(direction, slot), PRI_SERVICE,
                          &match);
             }
@@ -664,7 +786,18 @@ add_rule_flows(struct compiler *c, const struct tm_rule *rule,
     if (n_src > 1 && n_dst > 1 && n_src * n_dst > n_src + n_dst + 1) {
         /* Conjunctive match: one flow per prefix of each side, and one
          * that acts when both sides matched. */
-        uint32_t id = c->flows->next_conj_id++;
+        uint32_t id;
+
+        if (slots[slot].key) {
+            /* Session cookies: the conjunction's id is the session's, so
+             * that no other session's flows change with it. */
+            ovs_assert(c->next_conj < 128);
+            id = (slots[slot].key << 8) | (direction == TM_INGRESS) << 7
+                 | c->next_conj++;
+        } else {
+            id = c->flows->next_conj_id++;
+        }
+        set_session_cookie(c, &slots[slot], direction, false);
 
         for (int side = 0; side < 2; side++) {
             const struct tm_prefix *prefixes = side ? dst : src;
@@ -686,10 +819,14 @@ add_rule_flows(struct compiler *c, const struct tm_rule *rule,
         struct match match = base;
         match_set_conj_id(&match, id);
         put_rule_action(c, rule->action, direction, slots, slot, n_slots);
+        set_session_cookie(c, &slots[slot], direction,
+                           rule->action == TM_ACCEPT);
         add_flow(c, table, priority, &match);
         return;
     }
 
+    set_session_cookie(c, &slots[slot], direction,
+                       rule->action == TM_ACCEPT);
     /* The product of the two sides (each side at least one flow). */
     for (size_t i = 0; i < MAX(n_src, 1); i++) {
         for (size_t j = 0; j < MAX(n_dst, 1); j++) {
@@ -709,23 +846,35 @@ add_rule_flows(struct compiler *c, const struct tm_rule *rule,
 }
 
 static const struct tm_target_address *
-find_target_address(const struct tm_compile_input *input,
+find_target_address(const struct compiler *c,
                     const struct tm_session *session)
 {
-    const struct tm_target_address *any = NULL;
+    const struct tm_target_address *a;
+
+    a = shash_find_data(&c->addresses_by_session, session->id);
+    if (a && !strcmp(a->target, session->target_id)) {
+        return a;
+    }
+    return shash_find_data(&c->addresses_by_target, session->target_id);
+}
+
+/* Indexes the input's target addresses, so that each session finds its
+ * own in constant time: the first one given for the session, else the last
+ * one given for all of its target's sessions. */
+static void
+index_target_addresses(struct compiler *c)
+{
+    const struct tm_compile_input *input = c->input;
 
     for (size_t i = 0; i < input->n_targets; i++) {
         const struct tm_target_address *a = &input->targets[i];
 
-        if (!strcmp(a->target, session->target_id)) {
-            if (!a->session) {
-                any = a;
-            } else if (!strcmp(a->session, session->id)) {
-                return a;
-            }
+        if (a->session) {
+            shash_add_once(&c->addresses_by_session, a->session, a);
+        } else {
+            shash_replace(&c->addresses_by_target, a->target, a);
         }
     }
-    return any;
 }
 
 /* Fills in 'slots' with the active sessions of 'loc', in ascending session
@@ -759,7 +908,7 @@ collect_slots(struct compiler *c, const struct tm_eni_location *loc,
         s->loc = loc;
         s->src = ipv6_addr_is_set(&loc->ip) ? loc->ip : eni->ip;
 
-        address = find_target_address(c->input, session);
+        address = find_target_address(c, session);
         s->eth_dst = (address && !eth_addr_is_zero(address->mac)
                       ? address->mac : c->options->router_mac);
         if (address && ipv6_addr_is_set(&address->ip)) {
@@ -786,6 +935,11 @@ collect_slots(struct compiler *c, const struct tm_eni_location *loc,
 
         s->counter_id = (c->options->backend->counts
                          ? assign_counter_id(c, session) : 0);
+        s->key = (c->options->session_cookies
+                  ? assign_session_key(c, session) : 0);
+        s->metered = (s->key && c->input->metered_sessions
+                      && sset_contains(c->input->metered_sessions,
+                                       session->id));
 
         /* The copy, made once for all of the session's flows, and even if
          * no rule accepts anything, so that a copy that the backend cannot
@@ -818,6 +972,7 @@ compile_direction(struct compiler *c, const struct tm_eni_location *loc,
     for (size_t i = 0; i < n_slots; i++) {
         const struct tm_filter *filter = slots[i].session->filter;
 
+        c->next_conj = 0;
         if (filter->amazon_dns) {
             add_service_flows(c, eni, direction, loc->ofport, slots, i);
         }
@@ -829,8 +984,10 @@ compile_direction(struct compiler *c, const struct tm_eni_location *loc,
         if (i + 1 < n_slots) {
             match_port(c, &match, direction, loc->ofport);
             put_next_slot(c, direction, i, n_slots);
+            set_session_cookie(c, &slots[i], direction, false);
             add_flow(c, session_table(direction, i), PRI_NO_MATCH, &match);
         }
+        c->cookie = c->options->cookie;
     }
 }
 
@@ -937,6 +1094,11 @@ check_options(const struct tm_compile_options *options)
     if (!options->backend) {
         return xstrdup("no backend");
     }
+    if (options->session_cookies && options->cookie & ~TM_COOKIE_OWNER_MASK) {
+        return xasprintf("cookie %#"PRIx64": with session cookies, its "
+                         "lower 32 bits are the sessions' and must be 0",
+                         options->cookie);
+    }
     if (options->backend->reenters
         && options->pipeline == TM_PIPELINE_REGISTER) {
         if (options->copy_mark_reg >= FLOW_N_REGS
@@ -988,7 +1150,12 @@ tm_compile(const struct tm_compile_input *input,
         .options = options,
         .flows = flows,
         .counter_ids = HMAP_INITIALIZER(&c.counter_ids),
+        .session_keys = HMAP_INITIALIZER(&c.session_keys),
+        .cookie = options->cookie,
+        .addresses_by_session = SHASH_INITIALIZER(&c.addresses_by_session),
+        .addresses_by_target = SHASH_INITIALIZER(&c.addresses_by_target),
     };
+    index_target_addresses(&c);
     ofpbuf_init(&c.ofpacts, 256);
     sources = xmalloc(MAX(input->n_enis, 1) * sizeof *sources);
 
@@ -1022,6 +1189,7 @@ tm_compile(const struct tm_compile_input *input,
             for (int d = 0; d < TM_N_DIRECTIONS; d++) {
                 compile_direction(&c, loc, eni, slots, n_slots, d);
             }
+            add_meter_flows(&c, slots, n_slots);
         }
         free_slots(slots, n_slots);
         if (error) {
@@ -1036,12 +1204,10 @@ out:
     }
     free(sources);
     ofpbuf_uninit(&c.ofpacts);
-
-    struct counter_id *cid;
-    HMAP_FOR_EACH_POP (cid, node, &c.counter_ids) {
-        free(cid);
-    }
-    hmap_destroy(&c.counter_ids);
+    destroy_ids(&c.counter_ids);
+    destroy_ids(&c.session_keys);
+    shash_destroy(&c.addresses_by_session);
+    shash_destroy(&c.addresses_by_target);
     return error;
 }
 

@@ -1055,6 +1055,9 @@ generic_fix(const struct tm_error *e)
         return "stay within 10,000 per account";
     case TM_ERR_ENI_IS_SOURCE_AND_TARGET:
         return "mirror to another network interface than the source";
+    case TM_ERR_INSTANCE_TYPE_NOT_SUPPORTED:
+        return "mirror an interface of a Nitro-based or supported Xen-based "
+               "instance type (not T2, not previous generation)";
     case TM_ERR_NOT_OWNER:
         return "do it in the account that owns the resource";
     case TM_ERR_TARGET_NOT_SHARED:

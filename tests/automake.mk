@@ -1,3 +1,58 @@
+# The autotest suite (tests/testsuite.at, one .at file per area), built
+# with autom4te on Open vSwitch's own test macros, read from the Open
+# vSwitch source tree at build time as OVN's suite reads them.  "make check"
+# runs it after the CUnit programs, with TESTSUITEFLAGS (-j2, -k KEYWORD,
+# --recheck, test numbers: see tests/testsuite.at); RECHECK=yes runs the
+# failed tests once more.
+TESTSUITE_AT = \
+	tests/testsuite.at \
+	tests/tm-macros.at \
+	tests/examples.at \
+	tests/probe.at \
+	tests/tmd.at
+OVS_MACROS_AT = \
+	$(OVS_SRCDIR)/tests/ovs-macros.at \
+	$(OVS_SRCDIR)/tests/ovsdb-macros.at \
+	$(OVS_SRCDIR)/tests/ofproto-macros.at
+EXTRA_DIST += $(TESTSUITE_AT) tests/atlocal.in tests/tm-db-load.py \
+	tests/tmd-demo.sh tests/tmd-bench.sh
+TESTSUITE = tests/testsuite
+TESTSUITE_DIR = $(abs_top_builddir)/tests/testsuite.dir
+DISTCLEANFILES += tests/atconfig tests/atlocal
+CLEANFILES += $(TESTSUITE) tests/package.m4
+
+# The programs of the tests: Open vSwitch's daemons and utilities, then the
+# project's (a relative folder is looked for in the build and the source).
+AUTOTEST_PATH = $(OVS_BUILDDIR)/utilities:$(OVS_BUILDDIR)/vswitchd:$(OVS_BUILDDIR)/ovsdb:sim:utilities:ovs-plugin:tests
+
+AUTOTEST = $(AUTOM4TE) --language=autotest
+$(TESTSUITE): tests/package.m4 $(TESTSUITE_AT) $(OVS_MACROS_AT)
+	$(AM_V_GEN)$(AUTOTEST) -I tests -I '$(srcdir)' -I '$(OVS_SRCDIR)' \
+	    -o $@.tmp $(srcdir)/tests/testsuite.at && mv $@.tmp $@
+
+tests/package.m4: $(top_srcdir)/configure.ac
+	$(AM_V_GEN)$(MKDIR_P) tests && { \
+	  echo '# Signature of the current package.' && \
+	  echo 'm4_define([AT_PACKAGE_NAME],      [$(PACKAGE_NAME)])' && \
+	  echo 'm4_define([AT_PACKAGE_TARNAME],   [$(PACKAGE_TARNAME)])' && \
+	  echo 'm4_define([AT_PACKAGE_VERSION],   [$(PACKAGE_VERSION)])' && \
+	  echo 'm4_define([AT_PACKAGE_STRING],    [$(PACKAGE_STRING)])' && \
+	  echo 'm4_define([AT_PACKAGE_BUGREPORT], [$(PACKAGE_BUGREPORT)])'; \
+	} > $@.tmp && mv $@.tmp $@
+
+check-local: $(TESTSUITE) tests/atlocal
+	$(AM_V_at)set $(SHELL) '$(TESTSUITE)' -C tests \
+	    AUTOTEST_PATH='$(AUTOTEST_PATH)'; \
+	"$$@" $(TESTSUITEFLAGS) || \
+	(test -z "$$(find $(TESTSUITE_DIR) -name 'asan.*')" && \
+	 test -z "$$(find $(TESTSUITE_DIR) -name 'ubsan.*')" && \
+	 test X'$(RECHECK)' = Xyes && "$$@" --recheck)
+
+clean-local: clean-testsuite
+.PHONY: clean-testsuite
+clean-testsuite:
+	test ! -f '$(TESTSUITE)' || $(SHELL) '$(TESTSUITE)' -C tests --clean
+
 # Unit tests (CUnit).
 check_PROGRAMS += tests/tm-unit
 tests_tm_unit_SOURCES = \
@@ -11,9 +66,6 @@ tests_tm_unit_SOURCES = \
 tests_tm_unit_LDADD = $(TM_OVS_LIBS) $(CUNIT_LIBS)
 TESTS += tests/tm-unit
 
-# The examples of the user guide must decide as the guide says.
-TESTS += tests/tm-examples.sh
-EXTRA_DIST += tests/tm-examples.sh
 
 # Benchmarks: "make bench" prints a table of side-by-side ratios.
 noinst_PROGRAMS += tests/tm-bench
@@ -97,6 +149,9 @@ tests_tm_flowgen_SOURCES = tests/tm-flowgen.c
 tests_tm_flowgen_LDADD = $(TM_OVS_LIBS)
 STYLE_FILES += $(tests_tm_flowgen_SOURCES)
 
+# ovs-tmd's reconciler, in the same CUnit program.
+tests_tm_unit_SOURCES += tests/test-reconcile.c
+
 # The sandbox tests run the Open vSwitch that the project builds against.
 AM_TESTS_ENVIRONMENT = OVS_BUILDDIR='$(OVS_BUILDDIR)'; export OVS_BUILDDIR;
 TESTS += tests/sandbox-pcap.sh tests/sandbox-differential.sh
@@ -122,10 +177,7 @@ EXTRA_DIST += tests/tm-demo.sh
 TESTS += tests/dp-action.sh
 EXTRA_DIST += tests/dp-action.sh tests/dp-sandbox.sh
 
-# The datapath support probe behind "tm-sim flows --backend=auto", against
-# a sandboxed ovs-vswitchd with the action turned on and off.
-TESTS += tests/sandbox-probe.sh
-EXTRA_DIST += tests/sandbox-probe.sh tests/tm-check.sh
+EXTRA_DIST += tests/tm-check.sh
 
 # Instructions per packet (valgrind's callgrind) of the vxlan_mirror action
 # against the native clone + tunnel push backend, side by side, truncated
@@ -148,3 +200,12 @@ bench: bench-e2e
 bench-e2e:
 	$(AM_V_at)OVS_BUILDDIR='$(OVS_BUILDDIR)' $(SHELL) \
 	    $(srcdir)/tests/dp-e2e-bench.sh || test $$? = 77
+
+# ovs-tmd with 10,000 sessions in a sandbox, in "make bench": bulk install
+# against ovs-ofctl --bundle add-flows, one session's change to installed
+# (median and 99th percentile), resident memory, flow_mods on a restart.
+.PHONY: bench-tmd
+bench: bench-tmd
+bench-tmd: ovs-plugin/ovs-tmd
+	$(AM_V_at)OVS_BUILDDIR='$(OVS_BUILDDIR)' srcdir='$(srcdir)' \
+	    PYTHON3='$(PYTHON3)' $(SHELL) '$(srcdir)/tests/tmd-bench.sh'

@@ -886,7 +886,7 @@ test_vxlan_mirror_errors(void)
     opts.copy_mark_bit = 0;
     opts.continue_table = 205;
     assert_compile_error("continue table 205 is one of ovs-tmirror's "
-                         "tables (200 to 208)");
+                         "tables (200 to 209)");
     opts.continue_table = 0;
     OK_COMPILE();
 

@@ -1048,6 +1048,55 @@ test_session_source_and_target(void)
            "network-interface-id");
 }
 
+/* T2, previous-generation and bare metal instances cannot be sources; the
+ * Xen-based types that the user guide lists, Nitro types and unknown types
+ * can. */
+static void
+test_session_instance_type(void)
+{
+    static const struct {
+        const char *eni, *ip, *type;
+        bool ok;
+    } cases[] = {
+        { "eni-t2", "10.0.1.20", "t2.micro", false },
+        { "eni-m3", "10.0.1.21", "m3.large", false },
+        { "eni-c3", "10.0.1.22", "C3.xlarge", false },
+        { "eni-metal", "10.0.1.23", "m5.metal", false },
+        { "eni-c4", "10.0.1.24", "c4.large", true },
+        { "eni-x1e", "10.0.1.25", "x1e.xlarge", true },
+        { "eni-t3", "10.0.1.26", "t3.micro", true },
+        { "eni-unknown", "10.0.1.27", NULL, true },
+    };
+
+    setup_target_and_filter();
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        struct tm_eni_spec spec = {
+            .id = cases[i].eni, .owner = ACCT_A, .ip = cases[i].ip,
+            .instance_type = cases[i].type, .mtu = TM_UNSET,
+        };
+
+        TM_OK(tm_model_add_eni(M, &spec));
+        CU_ASSERT_EQUAL(tm_instance_type_supports_mirroring(cases[i].type),
+                        cases[i].ok);
+        if (cases[i].ok) {
+            TM_OK(tm_test_session(ACCT_A, NULL, cases[i].eni, "tmt-1",
+                                  "tmf-1", 1));
+        } else {
+            char *before = tm_test_snapshot();
+            TM_ERR(tm_test_session(ACCT_A, NULL, cases[i].eni, "tmt-1",
+                                   "tmf-1", 1),
+                   INSTANCE_TYPE_NOT_SUPPORTED, "network-interface-id");
+            char *after = tm_test_snapshot();
+            TM_ASSERT_STRING_EQUAL(before, after);
+            free(before);
+            free(after);
+        }
+    }
+
+    /* Such an interface may still be a target. */
+    TM_OK(tm_test_target(ACCT_A, NULL, "eni-t2"));
+}
+
 /* At most 3 sessions per source ENI. */
 static void
 test_quota_sessions_per_eni(void)
@@ -1418,6 +1467,7 @@ static CU_TestInfo object_tests[] = {
     TEST(test_session_packet_length),
     TEST(test_session_ownership),
     TEST(test_session_source_and_target),
+    TEST(test_session_instance_type),
     TEST(test_failure_changes_nothing),
     TEST(test_add_eni_parsed),
     TEST(test_describe_visibility),

@@ -17,6 +17,7 @@ PACKAGES="
     openvswitch-source
     mininet iproute2 iputils-ping
     tshark valgrind netsniff-ng
+    prometheus prometheus-node-exporter
 "
 
 case $1 in

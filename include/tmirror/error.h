@@ -62,6 +62,9 @@ struct ds;
     TM_ERROR(ENI_IS_SOURCE_AND_TARGET,                                      \
              "a network interface cannot be both a mirror source and "      \
              "a mirror target")                                             \
+    TM_ERROR(INSTANCE_TYPE_NOT_SUPPORTED,                                   \
+             "the source's instance type does not support mirroring "       \
+             "(T2, previous generation, bare metal)")                       \
     TM_ERROR(NOT_OWNER, "only the owner may do this")                      \
     TM_ERROR(TARGET_NOT_SHARED,                                             \
              "another account's target must be shared with the caller")     \

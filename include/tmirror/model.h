@@ -384,5 +384,6 @@ void tm_protocol_format(int protocol, struct ds *);
 void tm_rule_format(const struct tm_rule *, struct ds *);
 
 bool tm_instance_type_is_largest(const char *instance_type);
+bool tm_instance_type_supports_mirroring(const char *instance_type);
 
 #endif /* tmirror/model.h */

@@ -1,0 +1,49 @@
+/*
+ * Copyright (c) 2026 The ovs-tmirror authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#ifndef TMIRROR_DB_H
+#define TMIRROR_DB_H 1
+
+/* The TrafficMirror database (ovs-plugin/traffic-mirror.ovsschema) seen as
+ * a topology.
+ *
+ * The database holds the network as a topology document (Global:topology)
+ * and the traffic mirror objects and resource shares as rows.  The
+ * functions here put the two together into the document that the rows and
+ * the network describe, and load it with the simulator's loader, so that
+ * ovs-tmctl, ovs-tmd and tm-sim apply the same rules to the same objects.
+ *
+ * They read the rows of an IDL whose every table and column of the schema
+ * is monitored, as the IDL shows them: inside a transaction, with its
+ * uncommitted changes. */
+
+#include "openvswitch/compiler.h"
+
+struct ds;
+struct ovsdb_idl;
+struct sim_topology;
+
+/* The name that documents made from a database without a topology, or
+ * whose topology has no name, are given in messages. */
+#define TM_DB_TOPOLOGY_NAME "TrafficMirror database"
+
+char *tm_db_topology_document(const struct ovsdb_idl *, struct ds *xml)
+    OVS_WARN_UNUSED_RESULT;
+char *tm_db_load_topology(const struct ovsdb_idl *, struct sim_topology **)
+    OVS_WARN_UNUSED_RESULT;
+const char *tm_db_topology_name(const struct ovsdb_idl *);
+
+#endif /* tmirror/db.h */
