@@ -80,6 +80,7 @@
 
 #include <string.h>
 
+#include "bitmap.h"
 #include "flow.h"
 #include "hash.h"
 #include "openvswitch/hmap.h"
@@ -165,20 +166,138 @@ tm_compile_options_init(struct tm_compile_options *options)
     };
 }
 
+/* One list of actions, shared by every flow in a struct tm_flows that has
+ * them. */
+struct shared_actions {
+    struct hmap_node node;      /* In struct tm_flows's 'actions', hashed on
+                                 * the bytes of the actions. */
+    size_t len;
+    uint64_t ofpacts[];         /* 'len' bytes of struct ofpact. */
+};
+
 void
 tm_flows_init(struct tm_flows *flows)
 {
     memset(flows, 0, sizeof *flows);
+    hmap_init(&flows->actions);
     flows->next_conj_id = 1;
+}
+
+/* Returns the copy of the 'len' bytes of actions at 'ofpacts' that 'flows'
+ * keeps, made now if 'flows' has none yet. */
+static struct ofpact *
+share_actions(struct tm_flows *flows, const struct ofpact *ofpacts,
+              size_t len)
+{
+    uint32_t hash;
+    struct shared_actions *sa;
+
+    /* Consecutive flows often have the same actions (a rule's flows all
+     * have its action). */
+    if (len == flows->last_actions_len
+        && !memcmp(flows->last_actions, ofpacts, len)) {
+        return CONST_CAST(struct ofpact *, flows->last_actions);
+    }
+
+    hash = hash_bytes(ofpacts, len, 0);
+
+    HMAP_FOR_EACH_WITH_HASH (sa, node, hash, &flows->actions) {
+        if (sa->len == len && !memcmp(sa->ofpacts, ofpacts, len)) {
+            goto found;
+        }
+    }
+    sa = xmalloc(sizeof *sa + len);
+    sa->len = len;
+    memcpy(sa->ofpacts, ofpacts, len);
+    hmap_insert(&flows->actions, &sa->node, hash);
+
+found:
+    flows->last_actions = sa->ofpacts;
+    flows->last_actions_len = len;
+    return ALIGNED_CAST(struct ofpact *, sa->ofpacts);
+}
+
+/* The blocks that the flows' matches are carved from: kept from one
+ * compilation to the next, so that a compilation reuses its predecessor's
+ * memory instead of allocating half a million matches one by one. */
+#define MATCH_BLOCK_SIZE (1024 * 1024)
+
+/* Returns 'size' bytes (a multiple of 8) of the blocks of 'flows'. */
+static void *
+alloc_match_data(struct tm_flows *flows, size_t size)
+{
+    ovs_assert(size <= MATCH_BLOCK_SIZE && !(size % 8));
+    if (!flows->n_blocks
+        || flows->block_used + size > MATCH_BLOCK_SIZE) {
+        if (flows->n_blocks) {
+            flows->block++;
+        }
+        if (flows->block >= flows->n_blocks) {
+            flows->blocks = xrealloc(flows->blocks, (flows->block + 1)
+                                     * sizeof *flows->blocks);
+            flows->blocks[flows->block] = xmalloc(MATCH_BLOCK_SIZE);
+            flows->n_blocks = flows->block + 1;
+        }
+        flows->block_used = 0;
+    }
+
+    void *p = (char *) flows->blocks[flows->block] + flows->block_used;
+    flows->block_used += size;
+    return p;
+}
+
+/* Initializes 'dst' to 'src' as minimatch_init() does, out of the blocks
+ * of 'flows'. */
+static void
+flows_minimatch_init(struct tm_flows *flows, struct minimatch *dst,
+                     const struct match *src)
+{
+    struct miniflow map;
+
+    ovs_assert(!src->tun_md.valid);
+    miniflow_map_init(&map, &src->wc.masks);
+
+    size_t n_values = miniflow_n_values(&map);
+    size_t size = sizeof map + MINIFLOW_VALUES_SIZE(n_values);
+    struct miniflow *mf = alloc_match_data(flows, 2 * size);
+
+    dst->flows[0] = mf;
+    dst->flows[1] = (struct miniflow *) ((char *) mf + size);
+    *dst->flows[0] = map;
+    *dst->flows[1] = map;
+    miniflow_init(dst->flow, &src->flow);
+    minimask_init(dst->mask, &src->wc);
+    dst->tun_md = NULL;
+}
+
+/* Initializes 'dst' as a copy of 'src' out of the blocks of 'flows'. */
+static void
+flows_minimatch_clone(struct tm_flows *flows, struct minimatch *dst,
+                      const struct minimatch *src)
+{
+    size_t n_values = miniflow_n_values(src->flow);
+    size_t size = sizeof *src->flow + MINIFLOW_VALUES_SIZE(n_values);
+    struct miniflow *mf = alloc_match_data(flows, 2 * size);
+
+    memcpy(mf, src->flow, size);
+    memcpy((char *) mf + size, src->mask, size);
+    dst->flows[0] = mf;
+    dst->flows[1] = (struct miniflow *) ((char *) mf + size);
+    dst->tun_md = NULL;
 }
 
 void
 tm_flows_clear(struct tm_flows *flows)
 {
-    for (size_t i = 0; i < flows->n; i++) {
-        minimatch_destroy(&flows->fms[i].match);
-        free(flows->fms[i].ofpacts);
+    struct shared_actions *sa;
+
+    HMAP_FOR_EACH_POP (sa, node, &flows->actions) {
+        free(sa);
     }
+    flows->last_actions = NULL;
+    flows->last_actions_len = 0;
+    flows->block = 0;
+    flows->block_used = 0;
     flows->n = 0;
     flows->n_sessions = 0;
     flows->n_rules = 0;
@@ -207,6 +326,14 @@ tm_flows_destroy(struct tm_flows *flows)
         free(flows->keys);
         flows->keys = NULL;
         flows->allocated_keys = 0;
+        hmap_destroy(&flows->actions);
+        hmap_init(&flows->actions);
+        for (size_t i = 0; i < flows->n_blocks; i++) {
+            free(flows->blocks[i]);
+        }
+        free(flows->blocks);
+        flows->blocks = NULL;
+        flows->n_blocks = 0;
     }
 }
 
@@ -319,11 +446,10 @@ output_reg_field(const struct compiler *c)
     return mf_from_id(MFF_REG0 + c->options->output_reg);
 }
 
-/* Adds a flow with 'match' (which it may normalize) and the actions in
- * 'c->ofpacts' to 'table_id', and clears 'c->ofpacts'. */
-static void
-add_flow__(struct compiler *c, uint8_t table_id, int priority,
-           struct match *match)
+/* Adds a flow with the actions in 'c->ofpacts' to 'table_id', and clears
+ * 'c->ofpacts'.  The caller initializes its match. */
+static struct ofputil_flow_mod *
+add_flow_mod(struct compiler *c, uint8_t table_id, int priority)
 {
     struct tm_flows *flows = c->flows;
 
@@ -342,9 +468,23 @@ add_flow__(struct compiler *c, uint8_t table_id, int priority,
         .out_port = OFPP_ANY,
         .out_group = OFPG_ANY,
         .ofpacts = (c->ofpacts.size
-                    ? xmemdup(c->ofpacts.data, c->ofpacts.size) : NULL),
+                    ? share_actions(flows, c->ofpacts.data, c->ofpacts.size)
+                    : NULL),
         .ofpacts_len = c->ofpacts.size,
     };
+    ofpbuf_clear(&c->ofpacts);
+    return fm;
+}
+
+/* Adds a flow with 'match' (which it may normalize) and the actions in
+ * 'c->ofpacts' to 'table_id', and clears 'c->ofpacts'.  Returns its
+ * match. */
+static const struct minimatch *
+add_flow__(struct compiler *c, uint8_t table_id, int priority,
+           struct match *match)
+{
+    struct ofputil_flow_mod *fm = add_flow_mod(c, table_id, priority);
+
     /* As Open vSwitch's own parser does: a match on an Ethernet field is
      * a match on Ethernet packets. */
     if (match->wc.masks.dl_type
@@ -352,15 +492,59 @@ add_flow__(struct compiler *c, uint8_t table_id, int priority,
         || !eth_addr_is_zero(match->wc.masks.dl_src)) {
         match_set_default_packet_type(match);
     }
-    minimatch_init(&fm->match, match);
-    ofpbuf_clear(&c->ofpacts);
+    flows_minimatch_init(c->flows, &fm->match, match);
+    return &fm->match;
 }
 
+/* Whether a flow with the match of 'm' but for its port prefixes can be
+ * made by add_flow_ports() from 'm': the word of the transport ports is
+ * in 'm''s masks (so some port is matched there), and would stay so. */
+static bool
+can_patch_ports(const struct minimatch *m, const struct tm_prefix *src,
+                const struct tm_prefix *dst)
+{
+    BUILD_ASSERT_DECL(FLOW_U64_OFFSET(tp_src) == FLOW_U64_OFFSET(tp_dst));
+
+    return (MINIFLOW_IN_MAP(&m->mask->masks, FLOW_U64_OFFSET(tp_src))
+            && ((src && src->mask) || (dst && dst->mask)));
+}
+
+/* Adds a flow with the actions in 'c->ofpacts' to 'table_id' whose match
+ * is 'tmpl' but for the transport ports: 'src' and 'dst' (NULL: any), so
+ * that only the word of the ports is written, not the whole match built
+ * and compressed again (a rule's flows differ only there).  The caller
+ * has checked can_patch_ports(). */
 static void
+add_flow_ports(struct compiler *c, enum tm_table table, int priority,
+               const struct minimatch *tmpl, const struct tm_prefix *src,
+               const struct tm_prefix *dst)
+{
+    struct ofputil_flow_mod *fm = add_flow_mod(c, c->options->table_base
+                                               + table, priority);
+    struct minimatch *m = &fm->match;
+    size_t idx = FLOW_U64_OFFSET(tp_src);
+    size_t s = FLOW_U64_OFFREM(tp_src) / sizeof(ovs_be16);
+    size_t d = FLOW_U64_OFFREM(tp_dst) / sizeof(ovs_be16);
+
+    flows_minimatch_clone(c->flows, m, tmpl);
+
+    ovs_be16 *value = CONST_CAST(ovs_be16 *, ALIGNED_CAST(
+                                     const ovs_be16 *,
+                                     miniflow_get__(m->flow, idx)));
+    ovs_be16 *mask = CONST_CAST(ovs_be16 *, ALIGNED_CAST(
+                                    const ovs_be16 *,
+                                    miniflow_get__(&m->mask->masks, idx)));
+    mask[s] = htons(src ? src->mask : 0);
+    value[s] = htons(src ? src->value & src->mask : 0);
+    mask[d] = htons(dst ? dst->mask : 0);
+    value[d] = htons(dst ? dst->value & dst->mask : 0);
+}
+
+static const struct minimatch *
 add_flow(struct compiler *c, enum tm_table table, int priority,
          struct match *match)
 {
-    add_flow__(c, c->options->table_base + table, priority, match);
+    return add_flow__(c, c->options->table_base + table, priority, match);
 }
 
 static void
@@ -767,6 +951,30 @@ match_set_port_prefix(struct match *match, bool dst,
     }
 }
 
+/* Adds a flow with the actions in 'c->ofpacts' to 'table' that matches
+ * 'base' and the port prefixes 'src' and 'dst' (NULL: any port), by
+ * patching '*tmpl' when it can, otherwise from 'base'; then '*tmpl' is the
+ * new flow's match. */
+static void
+add_port_flow(struct compiler *c, enum tm_table table, int priority,
+              const struct match *base, struct minimatch *tmpl,
+              const struct tm_prefix *src, const struct tm_prefix *dst)
+{
+    if (tmpl->flow && can_patch_ports(tmpl, src, dst)) {
+        add_flow_ports(c, table, priority, tmpl, src, dst);
+    } else {
+        struct match match = *base;
+
+        if (src) {
+            match_set_port_prefix(&match, false, src);
+        }
+        if (dst) {
+            match_set_port_prefix(&match, true, dst);
+        }
+        *tmpl = *add_flow(c, table, priority, &match);
+    }
+}
+
 /* Adds the flows of 'rule' for 'port' to slot 'slot'. */
 static void
 add_rule_flows(struct compiler *c, const struct tm_rule *rule,
@@ -778,6 +986,7 @@ add_rule_flows(struct compiler *c, const struct tm_rule *rule,
     size_t n_dst = rule_prefixes(rule->has_dst_ports, &rule->dst_ports, dst);
     enum tm_table table = session_table(direction, slot);
     int priority = rule_priority(rule);
+    struct minimatch tmpl = { .flows = { NULL, NULL } };
     struct match base;
 
     match_port(c, &base, direction, port);
@@ -804,15 +1013,15 @@ add_rule_flows(struct compiler *c, const struct tm_rule *rule,
             size_t n = side ? n_dst : n_src;
 
             for (size_t i = 0; i < n; i++) {
-                struct match match = base;
+                const struct tm_prefix *sp = side ? NULL : &prefixes[i];
+                const struct tm_prefix *dp = side ? &prefixes[i] : NULL;
                 struct ofpact_conjunction *conj;
 
-                match_set_port_prefix(&match, side, &prefixes[i]);
                 conj = ofpact_put_CONJUNCTION(&c->ofpacts);
                 conj->id = id;
                 conj->clause = side;
                 conj->n_clauses = 2;
-                add_flow(c, table, priority, &match);
+                add_port_flow(c, table, priority, &base, &tmpl, sp, dp);
             }
         }
 
@@ -830,17 +1039,10 @@ add_rule_flows(struct compiler *c, const struct tm_rule *rule,
     /* The product of the two sides (each side at least one flow). */
     for (size_t i = 0; i < MAX(n_src, 1); i++) {
         for (size_t j = 0; j < MAX(n_dst, 1); j++) {
-            struct match match = base;
-
-            if (n_src) {
-                match_set_port_prefix(&match, false, &src[i]);
-            }
-            if (n_dst) {
-                match_set_port_prefix(&match, true, &dst[j]);
-            }
             put_rule_action(c, rule->action, direction, slots, slot,
                             n_slots);
-            add_flow(c, table, priority, &match);
+            add_port_flow(c, table, priority, &base, &tmpl,
+                          n_src ? &src[i] : NULL, n_dst ? &dst[j] : NULL);
         }
     }
 }
@@ -1136,6 +1338,7 @@ tm_compile(const struct tm_compile_input *input,
            const struct tm_compile_options *options, struct tm_flows *flows)
 {
     const struct tm_eni_location **sources;
+    unsigned long *ports;       /* The ports of the ENIs seen so far. */
     size_t n_sources = 0;
     char *error;
 
@@ -1158,6 +1361,7 @@ tm_compile(const struct tm_compile_input *input,
     index_target_addresses(&c);
     ofpbuf_init(&c.ofpacts, 256);
     sources = xmalloc(MAX(input->n_enis, 1) * sizeof *sources);
+    ports = bitmap_allocate(UINT16_MAX + 1);
 
     add_never_mirrored(&c, TM_TABLE_EGRESS);
     add_never_mirrored(&c, TM_TABLE_INGRESS);
@@ -1174,14 +1378,17 @@ tm_compile(const struct tm_compile_input *input,
                               ofp_to_u16(loc->ofport));
             goto out;
         }
-        for (size_t j = 0; j < i; j++) {
-            if (input->enis[j].ofport == loc->ofport) {
-                error = xasprintf("ENI %s and ENI %s: both on port %"PRIu16,
-                                  input->enis[j].eni, loc->eni,
-                                  ofp_to_u16(loc->ofport));
-                goto out;
+        if (bitmap_is_set(ports, ofp_to_u16(loc->ofport))) {
+            for (size_t j = 0; j < i; j++) {
+                if (input->enis[j].ofport == loc->ofport) {
+                    error = xasprintf("ENI %s and ENI %s: both on port "
+                                      "%"PRIu16, input->enis[j].eni,
+                                      loc->eni, ofp_to_u16(loc->ofport));
+                    goto out;
+                }
             }
         }
+        bitmap_set1(ports, ofp_to_u16(loc->ofport));
         error = collect_slots(&c, loc, eni, slots, &n_slots);
         if (!error && n_slots) {
             sources[n_sources++] = loc;
@@ -1203,6 +1410,7 @@ out:
         tm_flows_clear(flows);
     }
     free(sources);
+    bitmap_free(ports);
     ofpbuf_uninit(&c.ofpacts);
     destroy_ids(&c.counter_ids);
     destroy_ids(&c.session_keys);

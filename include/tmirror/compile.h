@@ -39,6 +39,7 @@
 #include <stdint.h>
 
 #include "openvswitch/compiler.h"
+#include "openvswitch/hmap.h"
 #include "openvswitch/types.h"
 #include "tmirror/model.h"
 
@@ -204,10 +205,25 @@ tm_session_meter(uint32_t key, enum tm_direction direction)
     return TM_METER_BASE | key << 1 | (direction == TM_INGRESS);
 }
 
-/* The compiled flows, as OpenFlow "add" flow_mods. */
+/* The compiled flows, as OpenFlow "add" flow_mods.
+ *
+ * 'flows' owns the flows' matches and actions: flows with the same actions
+ * point to one copy of them, and the matches are carved out of large
+ * blocks kept from one compilation to the next.  So never free or destroy
+ * them, and take a copy (minimatch_clone(), xmemdup()) of what must
+ * outlive tm_flows_clear() or the next compilation. */
 struct tm_flows {
     struct ofputil_flow_mod *fms;
     size_t n, allocated;
+
+    /* Private. */
+    struct hmap actions;        /* The flows' actions. */
+    const void *last_actions;   /* The last flow's, and their length. */
+    size_t last_actions_len;
+    void **blocks;              /* The blocks of the matches. */
+    size_t n_blocks;            /* Blocks allocated. */
+    size_t block;               /* The block in use. */
+    size_t block_used;          /* Its bytes in use. */
 
     /* What was compiled, for reports and benchmarks. */
     size_t n_sessions;
