@@ -1062,7 +1062,8 @@ resolve_tgw(struct loader *l, const xmlNode *node)
 
     for (const xmlNode *c = node->children; c && !error; c = c->next) {
         if (is_element(c, "attachment")) {
-            struct sim_tgw_attachment *att = declared(&l->topo->tgw_attachments_by_id, c);
+            struct sim_tgw_attachment *att = declared(
+                &l->topo->tgw_attachments_by_id, c);
             struct sim_tgw_route_table *rtb;
             struct sim_vpc *vpc;
 
@@ -1126,7 +1127,8 @@ resolve_tgw(struct loader *l, const xmlNode *node)
                 svec_destroy(&words);
             }
         } else if (is_element(c, "route-table")) {
-            struct sim_tgw_route_table *rtb = declared(&l->topo->tgw_route_tables_by_id, c);
+            struct sim_tgw_route_table *rtb = declared(
+                &l->topo->tgw_route_tables_by_id, c);
             size_t allocated = 0;
 
             for (const xmlNode *r = c->children; r && !error; r = r->next) {
@@ -1252,7 +1254,8 @@ resolve_mirror_target(struct loader *l, const xmlNode *node)
 static char *
 resolve_mirror_session(struct loader *l, const xmlNode *node)
 {
-    struct sim_mirror_session *session = declared(&l->topo->sessions_by_id, node);
+    struct sim_mirror_session *session = declared(&l->topo->sessions_by_id,
+                                                  node);
     struct sim_mirror_target *target;
     struct sim_mirror_filter *filter;
     struct sim_eni *eni;

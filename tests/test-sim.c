@@ -1267,6 +1267,36 @@ test_load_duplicate_id(void)
 }
 
 static void
+test_load_duplicate_address(void)
+{
+    /* Two interfaces of one VPC with one address; in two VPCs it is
+     * fine. */
+    EXPECT_LOAD_ERROR(T(VPC_OPEN SUBNET RTB
+                        "<network-interface id=\"e1\" subnet=\"s1\" "
+                        "ip=\"10.0.1.5\"/>\n"
+                        "<network-interface id=\"e2\" subnet=\"s1\" "
+                        "ip=\"10.0.1.5\"/>\n</vpc>\n"),
+                      "t.xml:7: ", "network-interface e2 has the address "
+                      "of e1 (line 6) in vpc-a");
+
+    const char *xml = T(VPC_OPEN SUBNET RTB
+                        "<network-interface id=\"e1\" subnet=\"s1\" "
+                        "ip=\"10.0.1.5\"/>\n</vpc>\n"
+                        "<vpc id=\"vpc-b\" cidr=\"10.0.0.0/16\">\n"
+                        "<subnet id=\"s2\" cidr=\"10.0.1.0/24\" "
+                        "availability-zone=\"az1\" route-table=\"rtb2\"/>\n"
+                        "<route-table id=\"rtb2\"/>\n"
+                        "<network-interface id=\"e2\" subnet=\"s2\" "
+                        "ip=\"10.0.1.5\"/>\n</vpc>\n");
+    struct sim_topology *topo;
+    char *error = sim_topology_load_memory("t.xml", xml, strlen(xml), &topo);
+
+    CU_ASSERT_PTR_NULL(error);
+    free(error);
+    sim_topology_destroy(topo);
+}
+
+static void
 test_load_malformed_cidr(void)
 {
     EXPECT_LOAD_ERROR(T(VPC_OPEN "<subnet id=\"s1\" cidr=\"10.0.1.0/33\" "
@@ -1755,6 +1785,7 @@ tm_test_add_sim_suites(void)
         TEST(test_load_missing_attribute),
         TEST(test_load_dangling_reference),
         TEST(test_load_duplicate_id),
+        TEST(test_load_duplicate_address),
         TEST(test_load_malformed_cidr),
         TEST(test_load_malformed_ip),
         TEST(test_load_malformed_mac),
