@@ -673,26 +673,37 @@ values_match(const xmlNode *node, const struct shash *kinds,
     return true;
 }
 
-/* Returns a copy of the schema without its patterns. */
-static char *
+/* Returns the schema, parsed, with every definition of values that have a
+ * pattern (and every list of them) replaced by <text/>: any string, as
+ * without the pattern, and with no datatype to call for each value. */
+static xmlDocPtr
 schema_without_patterns(void)
 {
-    static const char open[] = "<param name=\"pattern\">";
-    static const char close[] = "</param>";
-    struct ds s = DS_EMPTY_INITIALIZER;
-    const char *p = sim_topology_rng;
+    struct schema_doc sdoc;
+    struct shash_node *node;
 
-    for (;;) {
-        const char *start = strstr(p, open);
-        const char *end = start ? strstr(start, close) : NULL;
-
-        if (!end) {
-            ds_put_cstr(&s, p);
-            return ds_steal_cstr(&s);
-        }
-        ds_put_buffer(&s, p, start - p);
-        p = end + strlen(close);
+    if (!schema_doc_init(&sdoc)) {
+        return NULL;
     }
+    SHASH_FOR_EACH (node, &sdoc.defines) {
+        xmlNode *define = node->data;
+
+        if (value_kind(&sdoc, node->name, 0) >= 0) {
+            xmlNode *child;
+
+            while ((child = define->children) != NULL) {
+                xmlUnlinkNode(child);
+                xmlFreeNode(child);
+            }
+            xmlAddChild(define, xmlNewDocNode(sdoc.doc, define->ns,
+                                              BAD_CAST "text", NULL));
+        }
+    }
+
+    xmlDocPtr doc = sdoc.doc;
+    sdoc.doc = NULL;
+    schema_doc_destroy(&sdoc);
+    return doc;
 }
 
 /* Whether 'doc' matches the schema, found in linear time as described
@@ -700,18 +711,22 @@ schema_without_patterns(void)
 static bool
 quick_validate(xmlDocPtr doc)
 {
-    char *text = schema_without_patterns();
+    xmlDocPtr schema_doc = schema_without_patterns();
     xmlRelaxNGParserCtxtPtr pctxt;
     xmlRelaxNGValidCtxtPtr vctxt;
     xmlRelaxNGPtr schema;
     bool ok = false;
 
-    pctxt = xmlRelaxNGNewMemParserCtxt(text, strlen(text));
+    if (!schema_doc) {
+        return false;
+    }
+    /* libxml2 works on a copy of 'schema_doc'. */
+    pctxt = xmlRelaxNGNewDocParserCtxt(schema_doc);
     xmlRelaxNGSetParserStructuredErrors(pctxt, ignore_error, NULL);
     schema = xmlRelaxNGParse(pctxt);
     xmlRelaxNGFreeParserCtxt(pctxt);
+    xmlFreeDoc(schema_doc);
     if (!schema) {
-        free(text);
         return false;
     }
     vctxt = xmlRelaxNGNewValidCtxt(schema);
@@ -719,7 +734,6 @@ quick_validate(xmlDocPtr doc)
     ok = !xmlRelaxNGValidateDoc(vctxt, doc);
     xmlRelaxNGFreeValidCtxt(vctxt);
     xmlRelaxNGFree(schema);
-    free(text);
 
     struct schema_doc sdoc;
     if (ok && schema_doc_init(&sdoc)) {
