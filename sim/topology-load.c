@@ -1799,7 +1799,8 @@ load_doc(const char *file_name, xmlDocPtr doc, struct sim_topology **topop)
 }
 
 static const int parse_options = (XML_PARSE_NONET | XML_PARSE_NOWARNING
-                                  | XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA);
+                                  | XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA
+                                  | XML_PARSE_COMPACT);
 
 /* What parse() learns while libxml2 parses. */
 struct parse_state {
