@@ -496,44 +496,63 @@ add_flow__(struct compiler *c, uint8_t table_id, int priority,
     return &fm->match;
 }
 
-/* Whether a flow with the match of 'm' but for its port prefixes can be
- * made by add_flow_ports() from 'm': the word of the transport ports is
- * in 'm''s masks (so some port is matched there), and would stay so. */
+/* The match of a rule's flow that the rule's next flows copy, as they
+ * differ only in the transport ports. */
+struct port_template {
+    struct minimatch match;     /* Null 'flow' until there is one. */
+    size_t ports;               /* The index of the word of the ports among
+                                 * the values of 'match' (the same in its
+                                 * flow and mask), or SIZE_MAX if its mask
+                                 * has no port. */
+};
+
+/* Makes the match of the flow just added, 'm', the template 't'. */
+static void
+set_port_template(struct port_template *t, const struct minimatch *m)
+{
+    size_t idx = FLOW_U64_OFFSET(tp_src);
+
+    BUILD_ASSERT_DECL(FLOW_U64_OFFSET(tp_src) == FLOW_U64_OFFSET(tp_dst));
+    t->match = *m;
+    t->ports = (MINIFLOW_IN_MAP(&m->mask->masks, idx)
+                ? miniflow_get__(m->flow, idx) - miniflow_get_values(m->flow)
+                : SIZE_MAX);
+}
+
+/* Whether a flow with the match of 't' but for its port prefixes can be
+ * made by add_flow_ports() from 't': its mask has the word of the
+ * transport ports (some port is matched there), and would keep it. */
 static bool
-can_patch_ports(const struct minimatch *m, const struct tm_prefix *src,
+can_patch_ports(const struct port_template *t, const struct tm_prefix *src,
                 const struct tm_prefix *dst)
 {
-    BUILD_ASSERT_DECL(FLOW_U64_OFFSET(tp_src) == FLOW_U64_OFFSET(tp_dst));
-
-    return (MINIFLOW_IN_MAP(&m->mask->masks, FLOW_U64_OFFSET(tp_src))
+    return (t->match.flow && t->ports != SIZE_MAX
             && ((src && src->mask) || (dst && dst->mask)));
 }
 
 /* Adds a flow with the actions in 'c->ofpacts' to 'table_id' whose match
- * is 'tmpl' but for the transport ports: 'src' and 'dst' (NULL: any), so
+ * is 't''s but for the transport ports: 'src' and 'dst' (NULL: any), so
  * that only the word of the ports is written, not the whole match built
  * and compressed again (a rule's flows differ only there).  The caller
  * has checked can_patch_ports(). */
 static void
 add_flow_ports(struct compiler *c, enum tm_table table, int priority,
-               const struct minimatch *tmpl, const struct tm_prefix *src,
+               const struct port_template *t, const struct tm_prefix *src,
                const struct tm_prefix *dst)
 {
     struct ofputil_flow_mod *fm = add_flow_mod(c, c->options->table_base
                                                + table, priority);
     struct minimatch *m = &fm->match;
-    size_t idx = FLOW_U64_OFFSET(tp_src);
     size_t s = FLOW_U64_OFFREM(tp_src) / sizeof(ovs_be16);
     size_t d = FLOW_U64_OFFREM(tp_dst) / sizeof(ovs_be16);
 
-    flows_minimatch_clone(c->flows, m, tmpl);
+    flows_minimatch_clone(c->flows, m, &t->match);
 
-    ovs_be16 *value = CONST_CAST(ovs_be16 *, ALIGNED_CAST(
-                                     const ovs_be16 *,
-                                     miniflow_get__(m->flow, idx)));
-    ovs_be16 *mask = CONST_CAST(ovs_be16 *, ALIGNED_CAST(
-                                    const ovs_be16 *,
-                                    miniflow_get__(&m->mask->masks, idx)));
+    ovs_be16 *value = ALIGNED_CAST(ovs_be16 *,
+                                   miniflow_values(m->flow) + t->ports);
+    ovs_be16 *mask = ALIGNED_CAST(ovs_be16 *,
+                                  miniflow_values(&m->mask->masks)
+                                  + t->ports);
     mask[s] = htons(src ? src->mask : 0);
     value[s] = htons(src ? src->value & src->mask : 0);
     mask[d] = htons(dst ? dst->mask : 0);
@@ -957,21 +976,30 @@ match_set_port_prefix(struct match *match, bool dst,
  * new flow's match. */
 static void
 add_port_flow(struct compiler *c, enum tm_table table, int priority,
-              const struct match *base, struct minimatch *tmpl,
+              struct match *base, struct port_template *tmpl,
               const struct tm_prefix *src, const struct tm_prefix *dst)
 {
-    if (tmpl->flow && can_patch_ports(tmpl, src, dst)) {
+    if (can_patch_ports(tmpl, src, dst)) {
         add_flow_ports(c, table, priority, tmpl, src, dst);
     } else {
-        struct match match = *base;
+        /* 'base' itself with the ports, which are then put back as they
+         * were (a struct match is large to copy). */
+        ovs_be16 tp_src = base->flow.tp_src;
+        ovs_be16 tp_dst = base->flow.tp_dst;
+        ovs_be16 tp_src_mask = base->wc.masks.tp_src;
+        ovs_be16 tp_dst_mask = base->wc.masks.tp_dst;
 
         if (src) {
-            match_set_port_prefix(&match, false, src);
+            match_set_port_prefix(base, false, src);
         }
         if (dst) {
-            match_set_port_prefix(&match, true, dst);
+            match_set_port_prefix(base, true, dst);
         }
-        *tmpl = *add_flow(c, table, priority, &match);
+        set_port_template(tmpl, add_flow(c, table, priority, base));
+        base->flow.tp_src = tp_src;
+        base->flow.tp_dst = tp_dst;
+        base->wc.masks.tp_src = tp_src_mask;
+        base->wc.masks.tp_dst = tp_dst_mask;
     }
 }
 
@@ -986,7 +1014,7 @@ add_rule_flows(struct compiler *c, const struct tm_rule *rule,
     size_t n_dst = rule_prefixes(rule->has_dst_ports, &rule->dst_ports, dst);
     enum tm_table table = session_table(direction, slot);
     int priority = rule_priority(rule);
-    struct minimatch tmpl = { .flows = { NULL, NULL } };
+    struct port_template tmpl = { .match = { .flows = { NULL, NULL } } };
     struct match base;
 
     match_port(c, &base, direction, port);
@@ -1025,12 +1053,11 @@ add_rule_flows(struct compiler *c, const struct tm_rule *rule,
             }
         }
 
-        struct match match = base;
-        match_set_conj_id(&match, id);
+        match_set_conj_id(&base, id);
         put_rule_action(c, rule->action, direction, slots, slot, n_slots);
         set_session_cookie(c, &slots[slot], direction,
                            rule->action == TM_ACCEPT);
-        add_flow(c, table, priority, &match);
+        add_flow(c, table, priority, &base);
         return;
     }
 
