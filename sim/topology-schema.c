@@ -650,7 +650,13 @@ values_match(const xmlNode *node, const struct shash *kinds,
                 continue;
             }
 
-            xmlChar *value = xmlNodeListGetString(c->doc, a->children, 1);
+            /* One text node, nearly always: read in place. */
+            const xmlNode *t = a->children;
+            xmlChar *copy = (t && (t->next || t->type != XML_TEXT_NODE)
+                             ? xmlNodeListGetString(c->doc, t, 1) : NULL);
+            const xmlChar *value = (copy ? copy
+                                    : t && t->content ? t->content
+                                    : BAD_CAST "");
             bool ok = true;
             for (int k = 0; ok && k < 2 * N_VALUE_KINDS; k++) {
                 if (bits & ((uintptr_t) 1 << k)) {
@@ -658,10 +664,10 @@ values_match(const xmlNode *node, const struct shash *kinds,
                                                  ? (k - N_VALUE_KINDS)
                                                    | VK_LIST
                                                  : k),
-                                       value ? (const char *) value : "");
+                                       (const char *) value);
                 }
             }
-            xmlFree(value);
+            xmlFree(copy);
             if (!ok) {
                 return false;
             }
