@@ -470,9 +470,9 @@ bench_compiler(void)
             if (ms >= 100) {
                 /* What callgrind showed of the compiler's instructions. */
                 printf("| %-68s | %19s | %7s |\n", "  profiled: the first "
-                       "match of each rule ~45%, the others ~25%,", "", "");
+                       "match of each rule ~40%, the others ~25%,", "", "");
                 printf("| %-68s | %19s | %7s |\n", "  the flow_mods and "
-                       "their shared actions ~25%", "", "");
+                       "their shared actions ~20%", "", "");
             }
             name = xasprintf("  the same %"PRIuSIZE" flows parsed from text "
                              "as ovs-ofctl does", n_parsed);
