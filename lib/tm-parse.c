@@ -70,8 +70,10 @@ tm_check_id(const char *s)
         quoted.length = 76;
         ds_put_cstr(&quoted, "...\"");
     }
-    return xasprintf("%s is not an id (ids are %s)", ds_cstr(&quoted),
-                     TM_ID_RULE);
+    char *error = xasprintf("%s is not an id (ids are %s)", ds_cstr(&quoted),
+                            TM_ID_RULE);
+    ds_destroy(&quoted);
+    return error;
 }
 
 /* Parses 's' as an IPv4 or IPv6 address into '*ip' (IPv4 as IPv4-mapped)

@@ -40,12 +40,20 @@ EXTRA_DIST += \
 	ovs-plugin/traffic-mirror-idl.ann
 dist_pkgdata_DATA = ovs-plugin/traffic-mirror.ovsschema
 
+# Open vSwitch's tools must be there before they run: when the build makes
+# its own Open vSwitch, after ovs-ready (an order-only prerequisite, since
+# ovs-ready is always out of date).
+if BUILD_OVS
+TM_OVS_TOOLS_READY = ovs-ready
+endif
+
 # The schema's "cksum" must match its text: a change to the schema must
 # come with a new version (build-aux/calculate-schema-cksum in Open vSwitch
 # prints the new checksum).
-ovs-plugin/traffic-mirror.ovsschema.stamp: ovs-plugin/traffic-mirror.ovsschema
+ovs-plugin/traffic-mirror.ovsschema.stamp: \
+		ovs-plugin/traffic-mirror.ovsschema | $(TM_OVS_TOOLS_READY)
 	$(AM_V_GEN)$(MKDIR_P) ovs-plugin && \
-	$(OVS_SRCDIR)/build-aux/cksum-schema-check $? $@
+	$(OVS_SRCDIR)/build-aux/cksum-schema-check $< $@
 ovs-plugin/traffic-mirror-idl.ovsidl: ovs-plugin/traffic-mirror.ovsschema \
 		ovs-plugin/traffic-mirror-idl.ann \
 		ovs-plugin/traffic-mirror.ovsschema.stamp
@@ -79,7 +87,7 @@ TM_DB_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_builddir)
 man_MANS += ovs-plugin/traffic-mirror.5
 CLEANFILES += ovs-plugin/traffic-mirror.5
 ovs-plugin/traffic-mirror.5: ovs-plugin/traffic-mirror.ovsschema \
-		ovs-plugin/traffic-mirror.xml
+		ovs-plugin/traffic-mirror.xml | $(TM_OVS_TOOLS_READY)
 	$(AM_V_GEN)$(OVSDB_DOC) --version=$(VERSION) \
 	    $(srcdir)/ovs-plugin/traffic-mirror.ovsschema \
 	    $(srcdir)/ovs-plugin/traffic-mirror.xml > $@.tmp && \
@@ -89,7 +97,8 @@ ovs-plugin/traffic-mirror.5: ovs-plugin/traffic-mirror.ovsschema \
 bin_PROGRAMS += ovs-plugin/ovs-tmctl
 ovs_plugin_ovs_tmctl_SOURCES = ovs-plugin/ovs-tmctl.c
 ovs_plugin_ovs_tmctl_CPPFLAGS = $(TM_DB_CPPFLAGS)
-ovs_plugin_ovs_tmctl_LDADD = $(TM_DB_LIBS)
+ovs_plugin_ovs_tmctl_LDADD = $(TM_DB_LIBS) ovs-plugin/libtmirror-ovs.la
+dist_man_MANS += ovs-plugin/ovs-tmctl.8
 STYLE_FILES += $(ovs_plugin_ovs_tmctl_SOURCES)
 
 # ovs-tmd, the per-hypervisor daemon: follows the TrafficMirror and

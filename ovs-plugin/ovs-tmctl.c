@@ -38,6 +38,7 @@
 #include "command-line.h"
 #include "db-ctl-base.h"
 #include "fatal-signal.h"
+#include "flow.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
 #include "openvswitch/poll-loop.h"
@@ -54,6 +55,8 @@
 #include "svec.h"
 #include "table.h"
 #include "timeval.h"
+#include "tmirror/compile-topology.h"
+#include "tmirror/compile.h"
 #include "tmirror/db.h"
 #include "tmirror/model.h"
 #include "tmirror/sim.h"
@@ -134,6 +137,14 @@ main(int argc, char *argv[])
     }
     VLOG(ctl_might_write_to_db(commands, n_commands) ? VLL_INFO : VLL_DBG,
          "Called as %s", args);
+
+    /* A command's --dry-run, as the AWS CLI takes it, is the whole
+     * transaction's: know it before any command runs. */
+    for (size_t i = 0; i < n_commands; i++) {
+        for (int j = 1; j < commands[i].argc; j++) {
+            dry_run = dry_run || !strcmp(commands[i].argv[j], "--dry-run");
+        }
+    }
 
     ctl_timeout_setup(timeout);
 
@@ -376,6 +387,10 @@ usage(void)
     "      [--remove-fields destination-port-range|source-port-range|\n"
     "                       protocol|description...]\n"
     "  delete-traffic-mirror-filter-rule --traffic-mirror-filter-rule-id R\n"
+    "  describe-traffic-mirror-filter-rules\n"
+    "      [--traffic-mirror-filter-rule-ids R...]\n"
+    "      [--traffic-mirror-filter-id F]\n"
+    "      [--filters Name=N,Values=V[,V]...]...\n"
     "\n"
     "Traffic mirror sessions:\n"
     "  create-traffic-mirror-session --network-interface-id ENI\n"
@@ -448,6 +463,11 @@ struct tmctl_context {
 
     /* Sessions that the transaction's changes touch, for --dry-run. */
     struct sset touched;
+
+    /* With --dry-run: what the database held before the transaction, for
+     * the flows that the changes add and remove. */
+    struct sim_topology *before;
+    bool before_loaded;         /* 'before' tried already? */
 };
 
 static struct tmctl_context *
@@ -477,6 +497,8 @@ tmctl_context_init(struct tmctl_context *ctx, struct ctl_command *command,
     ctx->topo = NULL;
     ctx->verified = false;
     sset_init(&ctx->touched);
+    ctx->before = NULL;
+    ctx->before_loaded = false;
 }
 
 static void
@@ -486,6 +508,8 @@ tmctl_context_done(struct tmctl_context *ctx, struct ctl_command *command)
     sim_topology_destroy(ctx->topo);
     ctx->topo = NULL;
     sset_destroy(&ctx->touched);
+    sim_topology_destroy(ctx->before);
+    ctx->before = NULL;
 }
 
 /* Reports 'error' (which this function frees) with the exit status
@@ -525,6 +549,14 @@ tmctl_load(struct tmctl_context *ctx)
         tmrec_global_verify_generation(ctx->global);
     }
     ctx->verified = true;
+
+    if (dry_run && !ctx->before_loaded) {
+        /* Loaded before any change: the commands run one after the other
+         * and this is the first that needs the database. */
+        char *error = tm_db_load_topology(ctx->base.idl, &ctx->before);
+        free(error);
+    }
+    ctx->before_loaded = true;
 
     if (!ctx->topo) {
         char *error = tm_db_load_topology(ctx->base.idl, &ctx->topo);
@@ -828,6 +860,39 @@ tmctl_account(struct tmctl_context *ctx, const struct aws_args *args)
     return account;
 }
 
+/* Starts a traffic mirror command: parses its arguments into 'args' (see
+ * tmctl_parse_args()), loads the database, and stores the caller's account
+ * in '*accountp' (for a describe, NULL when none is given).  Returns false,
+ * with an error reported and 'args' freed, if the command cannot go on. */
+static bool
+tmctl_begin(struct tmctl_context *ctx, const struct aws_option *options,
+            size_t n_options, const char *const *required,
+            bool is_describe, struct aws_args *args,
+            const char **accountp)
+{
+    *accountp = NULL;
+    if (!tmctl_parse_args(ctx, options, n_options, required, args)) {
+        return false;
+    }
+    if (!tmctl_load(ctx)) {
+        aws_args_destroy(args);
+        return false;
+    }
+    if (is_describe) {
+        *accountp = aws_get(args, "account");
+        if (!*accountp) {
+            *accountp = default_account;
+        }
+    } else {
+        *accountp = tmctl_account(ctx, args);
+        if (!*accountp) {
+            aws_args_destroy(args);
+            return false;
+        }
+    }
+    return true;
+}
+
 /* ---- Rows. ---- */
 
 #define FIND_ROW(TYPE, TABLE, COLUMN)                                   \
@@ -908,81 +973,6 @@ touch_sessions_of(struct tmctl_context *ctx, const char *target_id,
             sset_add(&ctx->touched, s->traffic_mirror_session_id);
         }
     }
-}
-
-static void
-set_optional_int(const struct ovsdb_idl_row *row,
-                 const struct ovsdb_idl_column *column, bool set,
-                 int64_t value)
-{
-    struct ovsdb_datum datum;
-
-    if (set) {
-        ovsdb_datum_init_empty(&datum);
-        datum.n = 1;
-        datum.keys = xmalloc(sizeof *datum.keys);
-        datum.keys[0].integer = value;
-    } else {
-        ovsdb_datum_init_empty(&datum);
-    }
-    ovsdb_idl_txn_write_clone(row, column, &datum);
-    ovsdb_datum_destroy(&datum, &column->type);
-}
-
-/* Writes the model's 'rule' into the database's 'row'. */
-static void
-rule_to_row(const struct tm_rule *rule,
-            const struct tmrec_traffic_mirror_filter_rule *row)
-{
-    struct ds s = DS_EMPTY_INITIALIZER;
-
-    tmrec_traffic_mirror_filter_rule_set_traffic_direction(
-        row, tm_direction_to_string(rule->direction));
-    tmrec_traffic_mirror_filter_rule_set_rule_number(row, rule->number);
-    tmrec_traffic_mirror_filter_rule_set_rule_action(
-        row, tm_rule_action_to_string(rule->action));
-    set_optional_int(&row->header_,
-                     &tmrec_traffic_mirror_filter_rule_col_protocol,
-                     rule->protocol != TM_PROTO_ALL, rule->protocol);
-    set_optional_int(&row->header_,
-                     &tmrec_traffic_mirror_filter_rule_col_source_from_port,
-                     rule->has_src_ports, rule->src_ports.from);
-    set_optional_int(&row->header_,
-                     &tmrec_traffic_mirror_filter_rule_col_source_to_port,
-                     rule->has_src_ports, rule->src_ports.to);
-    set_optional_int(
-        &row->header_,
-        &tmrec_traffic_mirror_filter_rule_col_destination_from_port,
-        rule->has_dst_ports, rule->dst_ports.from);
-    set_optional_int(
-        &row->header_,
-        &tmrec_traffic_mirror_filter_rule_col_destination_to_port,
-        rule->has_dst_ports, rule->dst_ports.to);
-    tm_cidr_format(&rule->src, &s);
-    tmrec_traffic_mirror_filter_rule_set_source_cidr_block(row, ds_cstr(&s));
-    ds_clear(&s);
-    tm_cidr_format(&rule->dst, &s);
-    tmrec_traffic_mirror_filter_rule_set_destination_cidr_block(row,
-                                                                ds_cstr(&s));
-    tmrec_traffic_mirror_filter_rule_set_description(row, rule->description);
-    ds_destroy(&s);
-}
-
-/* Writes the model's 'session' into the database's 'row'. */
-static void
-session_to_row(struct ovsdb_idl *idl, const struct tm_session *session,
-               const struct tmrec_traffic_mirror_session *row)
-{
-    tmrec_traffic_mirror_session_set_traffic_mirror_target(
-        row, find_traffic_mirror_target(idl, session->target_id));
-    tmrec_traffic_mirror_session_set_traffic_mirror_filter(
-        row, find_traffic_mirror_filter(idl, session->filter->id));
-    tmrec_traffic_mirror_session_set_session_number(row, session->number);
-    tmrec_traffic_mirror_session_set_virtual_network_id(row, session->vni);
-    set_optional_int(&row->header_,
-                     &tmrec_traffic_mirror_session_col_packet_length,
-                     session->packet_length != 0, session->packet_length);
-    tmrec_traffic_mirror_session_set_description(row, session->description);
 }
 
 /* ---- Output. ---- */
@@ -1080,33 +1070,6 @@ rule_to_json(const struct tmrec_traffic_mirror_filter *filter,
     return j;
 }
 
-static int
-compare_rules(const void *a_, const void *b_)
-{
-    const struct tmrec_traffic_mirror_filter_rule *const *a = a_;
-    const struct tmrec_traffic_mirror_filter_rule *const *b = b_;
-    int d = strcmp((*a)->traffic_direction, (*b)->traffic_direction);
-
-    return (d ? -d              /* "ingress" first. */
-            : (*a)->rule_number < (*b)->rule_number ? -1
-            : (*a)->rule_number > (*b)->rule_number);
-}
-
-/* Returns the rules of 'f' in a new array, ingress first, each direction in
- * ascending rule number. */
-static struct tmrec_traffic_mirror_filter_rule **
-sorted_rules(const struct tmrec_traffic_mirror_filter *f)
-{
-    struct tmrec_traffic_mirror_filter_rule **rules
-        = xmalloc((f->n_rules ? f->n_rules : 1) * sizeof *rules);
-
-    if (f->n_rules) {
-        memcpy(rules, f->rules, f->n_rules * sizeof *rules);
-    }
-    qsort(rules, f->n_rules, sizeof *rules, compare_rules);
-    return rules;
-}
-
 static struct json *
 filter_to_json(const struct tmrec_traffic_mirror_filter *f)
 {
@@ -1114,7 +1077,7 @@ filter_to_json(const struct tmrec_traffic_mirror_filter *f)
     struct json *ingress = json_array_create_empty();
     struct json *egress = json_array_create_empty();
     struct json *services = json_array_create_empty();
-    struct tmrec_traffic_mirror_filter_rule **rules = sorted_rules(f);
+    struct tmrec_traffic_mirror_filter_rule **rules = tm_db_sorted_rules(f);
 
     for (size_t i = 0; i < f->n_rules; i++) {
         json_array_add(!strcmp(rules[i]->traffic_direction, "ingress")
@@ -1161,32 +1124,38 @@ session_to_json(const struct tmrec_traffic_mirror_session *s)
     put_string(j, "Description", s->description);
     json_object_put(j, "Tags", tags_to_json(&s->tags));
 
-    /* Beyond the AWS API: what ovs-tmd found. */
+    /* Beyond the AWS API: what ovs-tmd found, if anything. */
     if (s->status) {
         put_string(j, "Status", s->status);
     }
-    struct json *explanations = json_array_create_empty();
-    for (size_t i = 0; i < s->n_explanations; i++) {
-        const struct tmrec_traffic_mirror_explanation *e
-            = s->explanations[i];
-        struct json *x = json_object_create();
+    if (s->n_explanations) {
+        struct json *explanations = json_array_create_empty();
 
-        put_string(x, "Code", e->code);
-        put_string(x, "Component", e->component);
-        if (e->direction) {
-            put_string(x, "Direction", e->direction);
+        for (size_t i = 0; i < s->n_explanations; i++) {
+            const struct tmrec_traffic_mirror_explanation *e
+                = s->explanations[i];
+            struct json *x = json_object_create();
+
+            put_string(x, "Code", e->code);
+            put_string(x, "Component", e->component);
+            if (e->direction) {
+                put_string(x, "Direction", e->direction);
+            }
+            put_string(x, "Detail", e->detail);
+            put_string(x, "Fix", e->fix);
+            json_array_add(explanations, x);
         }
-        put_string(x, "Detail", e->detail);
-        put_string(x, "Fix", e->fix);
-        json_array_add(explanations, x);
+        json_object_put(j, "Explanations", explanations);
     }
-    json_object_put(j, "Explanations", explanations);
-    struct json *statistics = json_object_create();
-    for (size_t i = 0; i < s->n_statistics; i++) {
-        json_object_put(statistics, s->key_statistics[i],
-                        json_integer_create(s->value_statistics[i]));
+    if (s->n_statistics) {
+        struct json *statistics = json_object_create();
+
+        for (size_t i = 0; i < s->n_statistics; i++) {
+            json_object_put(statistics, s->key_statistics[i],
+                            json_integer_create(s->value_statistics[i]));
+        }
+        json_object_put(j, "Statistics", statistics);
     }
-    json_object_put(j, "Statistics", statistics);
     return j;
 }
 
@@ -1267,7 +1236,9 @@ describe_query_parse(const struct aws_args *args, const char *ids_option,
     const struct svec *filters = aws_get_list(args, "filters");
 
     sset_init(&q->ids);
-    q->filters = NULL;
+    /* Allocated once: an sset cannot move. */
+    q->filters = xcalloc(filters && filters->n ? filters->n : 1,
+                         sizeof *q->filters);
     q->n_filters = 0;
     for (size_t i = 0; ids && i < ids->n; i++) {
         sset_add(&q->ids, ids->names[i]);
@@ -1297,8 +1268,6 @@ describe_query_parse(const struct aws_args *args, const char *ids_option,
             return error;
         }
 
-        q->filters = xrealloc(q->filters,
-                              (q->n_filters + 1) * sizeof *q->filters);
         struct describe_filter *f = &q->filters[q->n_filters++];
         f->name = name;
         sset_init(&f->values);
@@ -1338,14 +1307,72 @@ smap_add_int(struct smap *smap, const char *key, int64_t value)
     smap_add_format(smap, key, "%"PRId64, value);
 }
 
+/* The start of a describe command: its arguments, the database, and the
+ * query of its first option (--traffic-mirror-*-ids) and of --filters
+ * with the filter names 'names'.  Returns false, with an error reported
+ * and nothing to free, if it cannot go on. */
+static bool
+describe_begin(struct tmctl_context *ctx, const struct aws_option *options,
+               size_t n_options, const char *const *names,
+               struct aws_args *args, struct describe_query *q,
+               const char **accountp)
+{
+    if (!tmctl_begin(ctx, options, n_options, NULL, true, args, accountp)) {
+        return false;
+    }
+
+    char *error = describe_query_parse(args, options[0].name, names, q);
+    if (error) {
+        tmctl_error(ctx, EXIT_BAD_INPUT, error);
+        describe_query_destroy(q);
+        aws_args_destroy(args);
+        return false;
+    }
+    return true;
+}
+
+/* Returns a new table with the columns 'headings' (null-terminated) for
+ * --output table, or NULL for the other formats. */
+static struct table *
+describe_table(const char *const *headings)
+{
+    if (output_format != OUTPUT_TABLE) {
+        return NULL;
+    }
+
+    struct table *table = xmalloc(sizeof *table);
+    table_init(table);
+    for (; *headings; headings++) {
+        table_add_column(table, "%s", *headings);
+    }
+    return table;
+}
+
+/* Ends a describe command: prints '{"NAME": array}' in JSON, or leaves
+ * 'table' to be printed; frees what the command used. */
+static void
+describe_end(struct tmctl_context *ctx, const char *name, struct json *array,
+             struct table *table, struct describe_query *q,
+             struct aws_args *args)
+{
+    if (output_format == OUTPUT_JSON) {
+        struct json *answer = json_object_create();
+        json_object_put(answer, name, array);
+        output_json(ctx, answer);
+    } else {
+        json_destroy(array);
+        ctx->base.table = table;
+    }
+    describe_query_destroy(q);
+    aws_args_destroy(args);
+}
+
 static void
 cmd_describe_targets(struct ctl_context *base)
 {
     static const struct aws_option options[] = {
         {"traffic-mirror-target-ids", AWS_LIST},
         {"filters", AWS_REPEAT},
-        {"max-results", AWS_VALUE},
-        {"next-token", AWS_VALUE},
     };
     static const char *const names[] = {
         "traffic-mirror-target-id", "network-interface-id",
@@ -1355,36 +1382,21 @@ cmd_describe_targets(struct ctl_context *base)
     struct describe_query q;
     struct aws_args args;
 
-    if (!tmctl_parse_args(ctx, options, ARRAY_SIZE(options), NULL, &args)) {
+    const char *account;
+    if (!describe_begin(ctx, options, ARRAY_SIZE(options), names, &args,
+                        &q, &account)) {
         return;
     }
-    char *error = describe_query_parse(&args, "traffic-mirror-target-ids",
-                                       names, &q);
-    if (error) {
-        tmctl_error(ctx, EXIT_BAD_INPUT, error);
-        goto exit;
-    }
-    if (!tmctl_load(ctx)) {
-        goto exit;
-    }
-    const char *account = (aws_get(&args, "account") ? aws_get(&args,
-                                                               "account")
-                           : default_account);
 
     size_t n;
     const struct tm_target **visible = tm_model_describe_targets(
         ctx->topo->model, account, &n);
     struct json *array = json_array_create_empty();
-    struct table *table = NULL;
-    if (output_format == OUTPUT_TABLE) {
-        table = xmalloc(sizeof *table);
-        table_init(table);
-        table_add_column(table, "TrafficMirrorTargetId");
-        table_add_column(table, "Type");
-        table_add_column(table, "Resource");
-        table_add_column(table, "OwnerId");
-        table_add_column(table, "Description");
-    }
+    static const char *const headings[] = {
+        "TrafficMirrorTargetId", "Type", "Resource", "OwnerId", "Description",
+        NULL,
+    };
+    struct table *table = describe_table(headings);
     for (size_t i = 0; i < n; i++) {
         const struct tmrec_traffic_mirror_target *t
             = find_traffic_mirror_target(base->idl, visible[i]->id);
@@ -1432,25 +1444,15 @@ cmd_describe_targets(struct ctl_context *base)
         }
     }
     free(visible);
-    if (output_format == OUTPUT_JSON) {
-        struct json *answer = json_object_create();
-        json_object_put(answer, "TrafficMirrorTargets", array);
-        output_json(ctx, answer);
-    } else {
-        json_destroy(array);
-        base->table = table;
-    }
-
-exit:
-    describe_query_destroy(&q);
-    aws_args_destroy(&args);
+    describe_end(ctx, "TrafficMirrorTargets", array, table, &q, &args);
 }
 
 static void
-format_rule_text(const struct tmrec_traffic_mirror_filter_rule *r,
+format_rule_text(const char *prefix,
+                 const struct tmrec_traffic_mirror_filter_rule *r,
                  struct ds *s)
 {
-    ds_put_format(s, "  %s\t%s\t%"PRId64"\t%s\t",
+    ds_put_format(s, "%s%s\t%s\t%"PRId64"\t%s\t", prefix,
                   r->traffic_mirror_filter_rule_id, r->traffic_direction,
                   r->rule_number, r->rule_action);
     if (r->n_protocol) {
@@ -1477,8 +1479,6 @@ cmd_describe_filters(struct ctl_context *base)
     static const struct aws_option options[] = {
         {"traffic-mirror-filter-ids", AWS_LIST},
         {"filters", AWS_REPEAT},
-        {"max-results", AWS_VALUE},
-        {"next-token", AWS_VALUE},
     };
     static const char *const names[] = {
         "traffic-mirror-filter-id", "description", "owner-id", NULL,
@@ -1487,36 +1487,21 @@ cmd_describe_filters(struct ctl_context *base)
     struct describe_query q;
     struct aws_args args;
 
-    if (!tmctl_parse_args(ctx, options, ARRAY_SIZE(options), NULL, &args)) {
+    const char *account;
+    if (!describe_begin(ctx, options, ARRAY_SIZE(options), names, &args,
+                        &q, &account)) {
         return;
     }
-    char *error = describe_query_parse(&args, "traffic-mirror-filter-ids",
-                                       names, &q);
-    if (error) {
-        tmctl_error(ctx, EXIT_BAD_INPUT, error);
-        goto exit;
-    }
-    if (!tmctl_load(ctx)) {
-        goto exit;
-    }
-    const char *account = (aws_get(&args, "account") ? aws_get(&args,
-                                                               "account")
-                           : default_account);
 
     size_t n;
     const struct tm_filter **visible = tm_model_describe_filters(
         ctx->topo->model, account, &n);
     struct json *array = json_array_create_empty();
-    struct table *table = NULL;
-    if (output_format == OUTPUT_TABLE) {
-        table = xmalloc(sizeof *table);
-        table_init(table);
-        table_add_column(table, "TrafficMirrorFilterId");
-        table_add_column(table, "NetworkServices");
-        table_add_column(table, "Rules");
-        table_add_column(table, "OwnerId");
-        table_add_column(table, "Description");
-    }
+    static const char *const headings[] = {
+        "TrafficMirrorFilterId", "NetworkServices", "Rules", "OwnerId",
+        "Description", NULL,
+    };
+    struct table *table = describe_table(headings);
     for (size_t i = 0; i < n; i++) {
         const struct tmrec_traffic_mirror_filter *f
             = find_traffic_mirror_filter(base->idl, visible[i]->id);
@@ -1551,30 +1536,98 @@ cmd_describe_filters(struct ctl_context *base)
             table_add_cell(table)->text = xstrdup(f->description);
         } else {
             struct tmrec_traffic_mirror_filter_rule **rules
-                = sorted_rules(f);
+                = tm_db_sorted_rules(f);
 
             ds_put_format(&base->output, "%s\t%s\t%s\t%s\n",
                           f->traffic_mirror_filter_id, services,
                           f->owner_id, f->description);
             for (size_t j = 0; j < f->n_rules; j++) {
-                format_rule_text(rules[j], &base->output);
+                format_rule_text("  ", rules[j], &base->output);
             }
             free(rules);
         }
     }
     free(visible);
-    if (output_format == OUTPUT_JSON) {
-        struct json *answer = json_object_create();
-        json_object_put(answer, "TrafficMirrorFilters", array);
-        output_json(ctx, answer);
-    } else {
-        json_destroy(array);
-        base->table = table;
-    }
+    describe_end(ctx, "TrafficMirrorFilters", array, table, &q, &args);
+}
 
-exit:
-    describe_query_destroy(&q);
-    aws_args_destroy(&args);
+static void
+cmd_describe_rules(struct ctl_context *base)
+{
+    static const struct aws_option options[] = {
+        {"traffic-mirror-filter-rule-ids", AWS_LIST},
+        {"traffic-mirror-filter-id", AWS_VALUE},
+        {"filters", AWS_REPEAT},
+    };
+    static const char *const names[] = {
+        "traffic-mirror-filter-rule-id", "traffic-mirror-filter-id",
+        "traffic-direction", "rule-number", "rule-action", "protocol",
+        "source-cidr-block", "destination-cidr-block", "description", NULL,
+    };
+    struct tmctl_context *ctx = tmctl_context_cast(base);
+    struct describe_query q;
+    struct aws_args args;
+
+    const char *account;
+    if (!describe_begin(ctx, options, ARRAY_SIZE(options), names, &args,
+                        &q, &account)) {
+        return;
+    }
+    const char *filter_id = aws_get(&args, "traffic-mirror-filter-id");
+
+    /* The rules of the caller's filters, filter by filter. */
+    size_t n;
+    const struct tm_filter **visible = tm_model_describe_filters(
+        ctx->topo->model, account, &n);
+    struct json *array = json_array_create_empty();
+    for (size_t i = 0; i < n; i++) {
+        const struct tmrec_traffic_mirror_filter *f
+            = find_traffic_mirror_filter(base->idl, visible[i]->id);
+        if (!f || (filter_id && strcmp(filter_id,
+                                       f->traffic_mirror_filter_id))) {
+            continue;
+        }
+
+        struct tmrec_traffic_mirror_filter_rule **rules
+            = tm_db_sorted_rules(f);
+        for (size_t j = 0; j < f->n_rules; j++) {
+            const struct tmrec_traffic_mirror_filter_rule *r = rules[j];
+            struct smap fields = SMAP_INITIALIZER(&fields);
+
+            smap_add(&fields, "traffic-mirror-filter-rule-id",
+                     r->traffic_mirror_filter_rule_id);
+            smap_add(&fields, "traffic-mirror-filter-id",
+                     f->traffic_mirror_filter_id);
+            smap_add(&fields, "traffic-direction", r->traffic_direction);
+            smap_add_int(&fields, "rule-number", r->rule_number);
+            smap_add(&fields, "rule-action", r->rule_action);
+            if (r->n_protocol) {
+                smap_add_int(&fields, "protocol", *r->protocol);
+            }
+            smap_add(&fields, "source-cidr-block", r->source_cidr_block);
+            smap_add(&fields, "destination-cidr-block",
+                     r->destination_cidr_block);
+            smap_add(&fields, "description", r->description);
+            bool match = describe_match(&q, r->traffic_mirror_filter_rule_id,
+                                        &fields);
+            smap_destroy(&fields);
+            if (!match) {
+                continue;
+            }
+
+            if (output_format == OUTPUT_JSON) {
+                json_array_add(array, rule_to_json(f, r));
+            } else {
+                char *prefix = xasprintf("%s\t",
+                                         f->traffic_mirror_filter_id);
+                format_rule_text(prefix, r, &base->output);
+                free(prefix);
+            }
+        }
+        free(rules);
+    }
+    free(visible);
+    describe_end(ctx, "TrafficMirrorFilterRules", array, NULL, &q, &args);
 }
 
 static int
@@ -1593,8 +1646,6 @@ cmd_describe_sessions(struct ctl_context *base)
     static const struct aws_option options[] = {
         {"traffic-mirror-session-ids", AWS_LIST},
         {"filters", AWS_REPEAT},
-        {"max-results", AWS_VALUE},
-        {"next-token", AWS_VALUE},
     };
     static const char *const names[] = {
         "traffic-mirror-session-id", "traffic-mirror-target-id",
@@ -1606,21 +1657,11 @@ cmd_describe_sessions(struct ctl_context *base)
     struct describe_query q;
     struct aws_args args;
 
-    if (!tmctl_parse_args(ctx, options, ARRAY_SIZE(options), NULL, &args)) {
+    const char *account;
+    if (!describe_begin(ctx, options, ARRAY_SIZE(options), names, &args,
+                        &q, &account)) {
         return;
     }
-    char *error = describe_query_parse(&args, "traffic-mirror-session-ids",
-                                       names, &q);
-    if (error) {
-        tmctl_error(ctx, EXIT_BAD_INPUT, error);
-        goto exit;
-    }
-    if (!tmctl_load(ctx)) {
-        goto exit;
-    }
-    const char *account = (aws_get(&args, "account") ? aws_get(&args,
-                                                               "account")
-                           : default_account);
 
     /* Sessions are the caller's own; inactive ones are not in the model. */
     const struct tmrec_traffic_mirror_session **rows = NULL;
@@ -1666,19 +1707,12 @@ cmd_describe_sessions(struct ctl_context *base)
     }
 
     struct json *array = json_array_create_empty();
-    struct table *table = NULL;
-    if (output_format == OUTPUT_TABLE) {
-        table = xmalloc(sizeof *table);
-        table_init(table);
-        table_add_column(table, "TrafficMirrorSessionId");
-        table_add_column(table, "NetworkInterfaceId");
-        table_add_column(table, "TrafficMirrorTargetId");
-        table_add_column(table, "TrafficMirrorFilterId");
-        table_add_column(table, "SessionNumber");
-        table_add_column(table, "VirtualNetworkId");
-        table_add_column(table, "PacketLength");
-        table_add_column(table, "Status");
-    }
+    static const char *const headings[] = {
+        "TrafficMirrorSessionId", "NetworkInterfaceId",
+        "TrafficMirrorTargetId", "TrafficMirrorFilterId", "SessionNumber",
+        "VirtualNetworkId", "PacketLength", "Status", NULL,
+    };
+    struct table *table = describe_table(headings);
     for (size_t i = 0; i < n; i++) {
         s = rows[i];
         const char *target = (s->traffic_mirror_target
@@ -1735,18 +1769,7 @@ cmd_describe_sessions(struct ctl_context *base)
         free(length);
     }
     free(rows);
-    if (output_format == OUTPUT_JSON) {
-        struct json *answer = json_object_create();
-        json_object_put(answer, "TrafficMirrorSessions", array);
-        output_json(ctx, answer);
-    } else {
-        json_destroy(array);
-        base->table = table;
-    }
-
-exit:
-    describe_query_destroy(&q);
-    aws_args_destroy(&args);
+    describe_end(ctx, "TrafficMirrorSessions", array, table, &q, &args);
 }
 
 /* ---- Targets. ---- */
@@ -1766,7 +1789,9 @@ cmd_create_target(struct ctl_context *base)
     struct smap tags = SMAP_INITIALIZER(&tags);
     struct aws_args args;
 
-    if (!tmctl_parse_args(ctx, options, ARRAY_SIZE(options), NULL, &args)) {
+    const char *account;
+    if (!tmctl_begin(ctx, options, ARRAY_SIZE(options), NULL, false, &args,
+                     &account)) {
         return;
     }
     char *error = aws_get_tags(&args, &tags);
@@ -1776,13 +1801,6 @@ cmd_create_target(struct ctl_context *base)
     }
     if (error) {
         tmctl_error(ctx, EXIT_BAD_INPUT, error);
-        goto exit;
-    }
-    if (!tmctl_load(ctx)) {
-        goto exit;
-    }
-    const char *account = tmctl_account(ctx, &args);
-    if (!account) {
         goto exit;
     }
 
@@ -1802,19 +1820,7 @@ cmd_create_target(struct ctl_context *base)
     }
 
     const struct tmrec_traffic_mirror_target *row
-        = tmrec_traffic_mirror_target_insert(base->txn);
-    tmrec_traffic_mirror_target_set_traffic_mirror_target_id(row,
-                                                             target->id);
-    tmrec_traffic_mirror_target_set_owner_id(row, account);
-    if (target->type == TM_TARGET_ENI) {
-        tmrec_traffic_mirror_target_set_network_interface_id(
-            row, target->resource);
-    } else {
-        tmrec_traffic_mirror_target_set_network_load_balancer_arn(
-            row, target->resource);
-    }
-    tmrec_traffic_mirror_target_set_description(row, target->description);
-    tmrec_traffic_mirror_target_set_tags(row, &tags);
+        = tm_db_insert_target(base->txn, target);
     output_object(ctx, "TrafficMirrorTarget", target->id,
                   target_to_json(row), &args);
 
@@ -1833,16 +1839,10 @@ cmd_delete_target(struct ctl_context *base)
     struct tmctl_context *ctx = tmctl_context_cast(base);
     struct aws_args args;
 
-    if (!tmctl_parse_args(ctx, options, ARRAY_SIZE(options), required,
-                          &args)) {
+    const char *account;
+    if (!tmctl_begin(ctx, options, ARRAY_SIZE(options), required, false, &args,
+                     &account)) {
         return;
-    }
-    if (!tmctl_load(ctx)) {
-        goto exit;
-    }
-    const char *account = tmctl_account(ctx, &args);
-    if (!account) {
-        goto exit;
     }
 
     const char *id = aws_get(&args, "traffic-mirror-target-id");
@@ -1863,6 +1863,21 @@ cmd_delete_target(struct ctl_context *base)
             tmrec_traffic_mirror_session_set_status(s, "inactive");
             tmrec_traffic_mirror_session_set_explanations(s, NULL, 0);
             sset_add(&ctx->touched, s->traffic_mirror_session_id);
+        }
+    }
+    /* Its resource shares share it no more. */
+    const struct tmrec_resource_share *share;
+    TMREC_RESOURCE_SHARE_FOR_EACH_SAFE (share, base->idl) {
+        for (size_t i = 0; i < share->n_resources; i++) {
+            if (!strcmp(share->resources[i], id)) {
+                if (share->n_resources == 1) {
+                    tmrec_resource_share_delete(share);
+                } else {
+                    tmrec_resource_share_update_resources_delvalue(share,
+                                                                   id);
+                }
+                break;
+            }
         }
     }
     tmrec_traffic_mirror_target_delete(row);
@@ -1886,19 +1901,14 @@ cmd_create_filter(struct ctl_context *base)
     struct smap tags = SMAP_INITIALIZER(&tags);
     struct aws_args args;
 
-    if (!tmctl_parse_args(ctx, options, ARRAY_SIZE(options), NULL, &args)) {
+    const char *account;
+    if (!tmctl_begin(ctx, options, ARRAY_SIZE(options), NULL, false, &args,
+                     &account)) {
         return;
     }
     char *error = aws_get_tags(&args, &tags);
     if (error) {
         tmctl_error(ctx, EXIT_BAD_INPUT, error);
-        goto exit;
-    }
-    if (!tmctl_load(ctx)) {
-        goto exit;
-    }
-    const char *account = tmctl_account(ctx, &args);
-    if (!account) {
         goto exit;
     }
 
@@ -1915,12 +1925,7 @@ cmd_create_filter(struct ctl_context *base)
     }
 
     const struct tmrec_traffic_mirror_filter *row
-        = tmrec_traffic_mirror_filter_insert(base->txn);
-    tmrec_traffic_mirror_filter_set_traffic_mirror_filter_id(row,
-                                                             filter->id);
-    tmrec_traffic_mirror_filter_set_owner_id(row, account);
-    tmrec_traffic_mirror_filter_set_description(row, filter->description);
-    tmrec_traffic_mirror_filter_set_tags(row, &tags);
+        = tm_db_insert_filter(base->txn, filter);
     output_object(ctx, "TrafficMirrorFilter", filter->id,
                   filter_to_json(row), &args);
 
@@ -1939,16 +1944,10 @@ cmd_delete_filter(struct ctl_context *base)
     struct tmctl_context *ctx = tmctl_context_cast(base);
     struct aws_args args;
 
-    if (!tmctl_parse_args(ctx, options, ARRAY_SIZE(options), required,
-                          &args)) {
+    const char *account;
+    if (!tmctl_begin(ctx, options, ARRAY_SIZE(options), required, false, &args,
+                     &account)) {
         return;
-    }
-    if (!tmctl_load(ctx)) {
-        goto exit;
-    }
-    const char *account = tmctl_account(ctx, &args);
-    if (!account) {
-        goto exit;
     }
 
     const char *id = aws_get(&args, "traffic-mirror-filter-id");
@@ -1979,16 +1978,10 @@ cmd_modify_filter_network_services(struct ctl_context *base)
     struct tmctl_context *ctx = tmctl_context_cast(base);
     struct aws_args args;
 
-    if (!tmctl_parse_args(ctx, options, ARRAY_SIZE(options), required,
-                          &args)) {
+    const char *account;
+    if (!tmctl_begin(ctx, options, ARRAY_SIZE(options), required, false, &args,
+                     &account)) {
         return;
-    }
-    if (!tmctl_load(ctx)) {
-        goto exit;
-    }
-    const char *account = tmctl_account(ctx, &args);
-    if (!account) {
-        goto exit;
     }
 
     const char *id = aws_get(&args, "traffic-mirror-filter-id");
@@ -2022,20 +2015,18 @@ exit:
 
 /* ---- Filter rules. ---- */
 
-static const struct aws_option rule_options[] = {
-    {"traffic-mirror-filter-id", AWS_VALUE},
-    {"traffic-mirror-filter-rule-id", AWS_VALUE},
-    {"traffic-direction", AWS_VALUE},
-    {"rule-number", AWS_VALUE},
-    {"rule-action", AWS_VALUE},
-    {"protocol", AWS_VALUE},
-    {"source-port-range", AWS_VALUE},
-    {"destination-port-range", AWS_VALUE},
-    {"source-cidr-block", AWS_VALUE},
-    {"destination-cidr-block", AWS_VALUE},
-    {"description", AWS_VALUE},
-    {"remove-fields", AWS_LIST},
-};
+/* The options of create-traffic-mirror-filter-rule; modify takes these
+ * and the two that follow them. */
+#define RULE_OPTIONS                            \
+    {"traffic-direction", AWS_VALUE},           \
+    {"rule-number", AWS_VALUE},                 \
+    {"rule-action", AWS_VALUE},                 \
+    {"protocol", AWS_VALUE},                    \
+    {"source-port-range", AWS_VALUE},           \
+    {"destination-port-range", AWS_VALUE},      \
+    {"source-cidr-block", AWS_VALUE},           \
+    {"destination-cidr-block", AWS_VALUE},      \
+    {"description", AWS_VALUE}
 
 static char * OVS_WARN_UNUSED_RESULT
 parse_rule_spec(const struct aws_args *args, struct tm_rule_spec *spec)
@@ -2078,24 +2069,22 @@ cmd_create_rule(struct ctl_context *base)
         "traffic-mirror-filter-id", "traffic-direction", "rule-number",
         "rule-action", "source-cidr-block", "destination-cidr-block", NULL,
     };
+    static const struct aws_option options[] = {
+        {"traffic-mirror-filter-id", AWS_VALUE},
+        RULE_OPTIONS,
+    };
     struct tmctl_context *ctx = tmctl_context_cast(base);
     struct tm_rule_spec spec;
     struct aws_args args;
 
-    if (!tmctl_parse_args(ctx, rule_options, ARRAY_SIZE(rule_options) - 2,
-                          required, &args)) {
+    const char *account;
+    if (!tmctl_begin(ctx, options, ARRAY_SIZE(options), required, false, &args,
+                     &account)) {
         return;
     }
     char *error = parse_rule_spec(&args, &spec);
     if (error) {
         tmctl_error(ctx, EXIT_BAD_INPUT, error);
-        goto exit;
-    }
-    if (!tmctl_load(ctx)) {
-        goto exit;
-    }
-    const char *account = tmctl_account(ctx, &args);
-    if (!account) {
         goto exit;
     }
 
@@ -2111,10 +2100,7 @@ cmd_create_rule(struct ctl_context *base)
     const struct tmrec_traffic_mirror_filter *filter
         = find_traffic_mirror_filter(base->idl, filter_id);
     const struct tmrec_traffic_mirror_filter_rule *row
-        = tmrec_traffic_mirror_filter_rule_insert(base->txn);
-    tmrec_traffic_mirror_filter_rule_set_traffic_mirror_filter_rule_id(
-        row, rule->id);
-    rule_to_row(rule, row);
+        = tm_db_insert_rule(base->txn, rule);
 
     /* The whole set, not a mutation, so that later commands and --dry-run
      * see it. */
@@ -2166,24 +2152,23 @@ cmd_modify_rule(struct ctl_context *base)
     static const char *const required[] = {
         "traffic-mirror-filter-rule-id", NULL,
     };
+    static const struct aws_option options[] = {
+        {"traffic-mirror-filter-rule-id", AWS_VALUE},
+        {"remove-fields", AWS_LIST},
+        RULE_OPTIONS,
+    };
     struct tmctl_context *ctx = tmctl_context_cast(base);
     struct tm_rule_spec spec;
     struct aws_args args;
 
-    if (!tmctl_parse_args(ctx, rule_options + 1,
-                          ARRAY_SIZE(rule_options) - 1, required, &args)) {
+    const char *account;
+    if (!tmctl_begin(ctx, options, ARRAY_SIZE(options), required, false, &args,
+                     &account)) {
         return;
     }
     char *error = parse_rule_spec(&args, &spec);
     if (error) {
         tmctl_error(ctx, EXIT_BAD_INPUT, error);
-        goto exit;
-    }
-    if (!tmctl_load(ctx)) {
-        goto exit;
-    }
-    const char *account = tmctl_account(ctx, &args);
-    if (!account) {
         goto exit;
     }
 
@@ -2203,7 +2188,7 @@ cmd_modify_rule(struct ctl_context *base)
     char *model_id = xstrdup(rule->id);
     e = tm_modify_rule(ctx->topo->model, account, model_id, &spec, remove);
     if (!e) {
-        rule_to_row(tm_model_find_rule(ctx->topo->model, model_id), row);
+        tm_db_write_rule(tm_model_find_rule(ctx->topo->model, model_id), row);
         touch_sessions_of(ctx, NULL, filter->traffic_mirror_filter_id);
         output_object(ctx, "TrafficMirrorFilterRule",
                       row->traffic_mirror_filter_rule_id,
@@ -2229,16 +2214,10 @@ cmd_delete_rule(struct ctl_context *base)
     struct tmctl_context *ctx = tmctl_context_cast(base);
     struct aws_args args;
 
-    if (!tmctl_parse_args(ctx, options, ARRAY_SIZE(options), required,
-                          &args)) {
+    const char *account;
+    if (!tmctl_begin(ctx, options, ARRAY_SIZE(options), required, false, &args,
+                     &account)) {
         return;
-    }
-    if (!tmctl_load(ctx)) {
-        goto exit;
-    }
-    const char *account = tmctl_account(ctx, &args);
-    if (!account) {
-        goto exit;
     }
 
     const struct tmrec_traffic_mirror_filter_rule *row;
@@ -2275,20 +2254,6 @@ exit:
 }
 
 /* ---- Sessions. ---- */
-
-static const struct aws_option session_options[] = {
-    {"network-interface-id", AWS_VALUE},
-    {"traffic-mirror-session-id", AWS_VALUE},
-    {"traffic-mirror-target-id", AWS_VALUE},
-    {"traffic-mirror-filter-id", AWS_VALUE},
-    {"session-number", AWS_VALUE},
-    {"virtual-network-id", AWS_VALUE},
-    {"packet-length", AWS_VALUE},
-    {"description", AWS_VALUE},
-    {"remove-fields", AWS_LIST},
-    {"tag", AWS_REPEAT},
-    {"tag-specifications", AWS_REPEAT},
-};
 
 static char * OVS_WARN_UNUSED_RESULT
 parse_session_spec(const struct aws_args *args, struct tm_session_spec *spec)
@@ -2333,8 +2298,9 @@ cmd_create_session(struct ctl_context *base)
     struct tm_session_spec spec;
     struct aws_args args;
 
-    if (!tmctl_parse_args(ctx, options, ARRAY_SIZE(options), required,
-                          &args)) {
+    const char *account;
+    if (!tmctl_begin(ctx, options, ARRAY_SIZE(options), required, false, &args,
+                     &account)) {
         return;
     }
     char *error = parse_session_spec(&args, &spec);
@@ -2343,13 +2309,6 @@ cmd_create_session(struct ctl_context *base)
     }
     if (error) {
         tmctl_error(ctx, EXIT_BAD_INPUT, error);
-        goto exit;
-    }
-    if (!tmctl_load(ctx)) {
-        goto exit;
-    }
-    const char *account = tmctl_account(ctx, &args);
-    if (!account) {
         goto exit;
     }
 
@@ -2363,14 +2322,7 @@ cmd_create_session(struct ctl_context *base)
     }
 
     const struct tmrec_traffic_mirror_session *row
-        = tmrec_traffic_mirror_session_insert(base->txn);
-    tmrec_traffic_mirror_session_set_traffic_mirror_session_id(row,
-                                                               session->id);
-    tmrec_traffic_mirror_session_set_owner_id(row, account);
-    tmrec_traffic_mirror_session_set_network_interface_id(row,
-                                                          session->eni);
-    session_to_row(base->idl, session, row);
-    tmrec_traffic_mirror_session_set_tags(row, &tags);
+        = tm_db_insert_session(base->idl, base->txn, session);
     sset_add(&ctx->touched, session->id);
     output_object(ctx, "TrafficMirrorSession", session->id,
                   session_to_json(row), &args);
@@ -2386,25 +2338,28 @@ cmd_modify_session(struct ctl_context *base)
     static const char *const required[] = {
         "traffic-mirror-session-id", NULL,
     };
+    static const struct aws_option options[] = {
+        {"traffic-mirror-session-id", AWS_VALUE},
+        {"traffic-mirror-target-id", AWS_VALUE},
+        {"traffic-mirror-filter-id", AWS_VALUE},
+        {"session-number", AWS_VALUE},
+        {"virtual-network-id", AWS_VALUE},
+        {"packet-length", AWS_VALUE},
+        {"description", AWS_VALUE},
+        {"remove-fields", AWS_LIST},
+    };
     struct tmctl_context *ctx = tmctl_context_cast(base);
     struct tm_session_spec spec;
     struct aws_args args;
 
-    if (!tmctl_parse_args(ctx, session_options + 1,
-                          ARRAY_SIZE(session_options) - 3, required,
-                          &args)) {
+    const char *account;
+    if (!tmctl_begin(ctx, options, ARRAY_SIZE(options), required, false, &args,
+                     &account)) {
         return;
     }
     char *error = parse_session_spec(&args, &spec);
     if (error) {
         tmctl_error(ctx, EXIT_BAD_INPUT, error);
-        goto exit;
-    }
-    if (!tmctl_load(ctx)) {
-        goto exit;
-    }
-    const char *account = tmctl_account(ctx, &args);
-    if (!account) {
         goto exit;
     }
 
@@ -2423,7 +2378,7 @@ cmd_modify_session(struct ctl_context *base)
     const char *id = aws_get(&args, "traffic-mirror-session-id");
     const struct tmrec_traffic_mirror_session *row
         = find_traffic_mirror_session(base->idl, id);
-    session_to_row(base->idl, tm_model_find_session(ctx->topo->model, id),
+    tm_db_write_session(base->idl, tm_model_find_session(ctx->topo->model, id),
                    row);
     sset_add(&ctx->touched, id);
     output_object(ctx, "TrafficMirrorSession", id, session_to_json(row),
@@ -2445,16 +2400,10 @@ cmd_delete_session(struct ctl_context *base)
     struct tmctl_context *ctx = tmctl_context_cast(base);
     struct aws_args args;
 
-    if (!tmctl_parse_args(ctx, options, ARRAY_SIZE(options), required,
-                          &args)) {
+    const char *account;
+    if (!tmctl_begin(ctx, options, ARRAY_SIZE(options), required, false, &args,
+                     &account)) {
         return;
-    }
-    if (!tmctl_load(ctx)) {
-        goto exit;
-    }
-    const char *account = tmctl_account(ctx, &args);
-    if (!account) {
-        goto exit;
     }
 
     const char *id = aws_get(&args, "traffic-mirror-session-id");
@@ -2486,6 +2435,17 @@ exit:
 
 /* ---- The network. ---- */
 
+/* Returns true if 'idl' holds a traffic mirror object or resource
+ * share. */
+static bool
+tmctl_db_has_mirror_objects(struct ovsdb_idl *idl)
+{
+    return (tmrec_traffic_mirror_target_first(idl)
+            || tmrec_traffic_mirror_filter_first(idl)
+            || tmrec_traffic_mirror_session_first(idl)
+            || tmrec_resource_share_first(idl));
+}
+
 /* Returns the ids of the sessions that 'topo' checks as 'verdict'. */
 static void
 sessions_with_verdict(const struct sim_topology *topo,
@@ -2514,31 +2474,6 @@ cmd_load_topology(struct ctl_context *base)
     struct sim_topology *topo;
     char *error;
 
-    /* The same loader as tm-sim's: well formed, valid, no dangling
-     * reference. */
-    error = sim_topology_load(file_name, &topo);
-    if (error) {
-        tmctl_error(ctx, EXIT_BAD_INPUT, error);
-        return;
-    }
-    size_t n_mirror = topo->n_targets + topo->n_filters + topo->n_sessions;
-    char *first = nullable_xstrdup(
-        topo->n_targets ? topo->targets[0]->id
-        : topo->n_filters ? topo->filters[0]->id
-        : topo->n_sessions ? topo->sessions[0]->id : NULL);
-    sim_topology_destroy(topo);
-    if (n_mirror) {
-        tmctl_error(ctx, EXIT_BAD_INPUT,
-                    xasprintf("%s: holds %"PRIuSIZE" traffic mirror "
-                              "objects (%s, ...): the database keeps the "
-                              "network only; create the mirror objects with "
-                              "the create-traffic-mirror-* commands",
-                              file_name, n_mirror, first));
-        free(first);
-        return;
-    }
-    free(first);
-
     struct ds text = DS_EMPTY_INITIALIZER;
     FILE *stream = fopen(file_name, "r");
     if (stream) {
@@ -2562,8 +2497,30 @@ cmd_load_topology(struct ctl_context *base)
         return;
     }
 
+    /* The same loader as tm-sim's: well formed, valid, no dangling
+     * reference. */
+    error = sim_topology_load_memory(file_name, text.string, text.length,
+                                     &topo);
+    if (error) {
+        tmctl_error(ctx, EXIT_BAD_INPUT, error);
+        ds_destroy(&text);
+        return;
+    }
+    size_t n_mirror = topo->n_targets + topo->n_filters + topo->n_sessions;
+    if (n_mirror && tmctl_db_has_mirror_objects(base->idl)) {
+        tmctl_error(ctx, EXIT_REFUSED,
+                    xasprintf("%s: holds traffic mirror objects, and so "
+                              "does the database: delete the database's "
+                              "first, or load a file without any",
+                              file_name));
+        sim_topology_destroy(topo);
+        ds_destroy(&text);
+        return;
+    }
+
     if (!tmctl_load(ctx)) {
         ds_destroy(&text);
+        sim_topology_destroy(topo);
         return;
     }
     struct sset blocked_before = SSET_INITIALIZER(&blocked_before);
@@ -2571,10 +2528,21 @@ cmd_load_topology(struct ctl_context *base)
     sessions_with_verdict(ctx->topo, SIM_BLOCKED, &blocked_before);
     sessions_with_verdict(ctx->topo, SIM_INVALID, &invalid_before);
 
-    const struct tmrec_global *global = ctx->global;
-    tmrec_global_set_topology(global, ds_cstr(&text));
-    tmrec_global_set_topology_name(global, file_name);
+    if (n_mirror) {
+        /* The network, and the file's mirror objects and shares as rows
+         * with the file's ids. */
+        error = tm_db_import_topology(base->idl, base->txn, file_name,
+                                      ds_cstr(&text), topo);
+    } else {
+        tmrec_global_set_topology(ctx->global, ds_cstr(&text));
+        tmrec_global_set_topology_name(ctx->global, file_name);
+    }
     ds_destroy(&text);
+    sim_topology_destroy(topo);
+    if (error) {
+        tmctl_error(ctx, EXIT_REFUSED, error);
+        goto exit;
+    }
 
     /* The database's mirror objects must still load against the new
      * network: a session whose source disappears would be a dangling
@@ -2654,6 +2622,92 @@ run_prerequisites(struct ctl_command *commands, size_t n_commands,
     }
 }
 
+/* Puts into 'flows' the flows, one a node, that each hypervisor of 'topo'
+ * would get, with the compiler's default options, each prefixed by the
+ * hypervisor's id and a space. */
+static char * OVS_WARN_UNUSED_RESULT
+topology_flows(const struct sim_topology *topo, struct sset *flows)
+{
+    struct sim_report *report;
+    char *error;
+
+    if (!topo) {
+        return NULL;
+    }
+    error = sim_check(topo, NULL, 0, &report);
+    if (error) {
+        return error;
+    }
+
+    struct tm_compile_options options;
+    tm_compile_options_init(&options);
+    options.tunnel_port = u16_to_ofp(TM_TUNNEL_PORT_DEFAULT);
+    for (size_t i = 0; i < topo->n_hypervisors && !error; i++) {
+        const struct sim_hypervisor *hv = topo->hypervisors[i];
+        struct tm_topology_input ti;
+        struct ds out = DS_EMPTY_INITIALIZER;
+
+        tm_topology_input_init(&ti, topo, hv, report);
+        error = tm_compile_format(&ti.input, &options, &out);
+        tm_topology_input_destroy(&ti);
+
+        char *save_ptr = NULL;
+        for (char *line = strtok_r(ds_cstr(&out), "\n", &save_ptr); line;
+             line = strtok_r(NULL, "\n", &save_ptr)) {
+            char *flow = xasprintf("%s %s", hv->id, line);
+            sset_add(flows, flow);
+            free(flow);
+        }
+        ds_destroy(&out);
+    }
+    sim_report_destroy(report);
+    return error;
+}
+
+/* Appends to 'out' the flows that each hypervisor would gain ("+") and
+ * lose ("-") from 'before' to 'after'. */
+static void
+flows_difference(const struct sim_topology *before,
+                 const struct sim_topology *after, struct ds *out)
+{
+    struct sset old = SSET_INITIALIZER(&old);
+    struct sset new = SSET_INITIALIZER(&new);
+    char *error = topology_flows(before, &old);
+
+    if (!error) {
+        error = topology_flows(after, &new);
+    }
+    if (error) {
+        ds_put_format(out, "no flows: %s\n", error);
+        free(error);
+    } else {
+        const char **lines = sset_sort(&old);
+        size_t n_old = sset_count(&old);
+        size_t n_gained = 0, n_lost = 0;
+
+        for (size_t i = 0; i < n_old; i++) {
+            if (!sset_contains(&new, lines[i])) {
+                ds_put_format(out, "- %s\n", lines[i]);
+                n_lost++;
+            }
+        }
+        free(lines);
+        lines = sset_sort(&new);
+        for (size_t i = 0; i < sset_count(&new); i++) {
+            if (!sset_contains(&old, lines[i])) {
+                ds_put_format(out, "+ %s\n", lines[i]);
+                n_gained++;
+            }
+        }
+        free(lines);
+        ds_put_format(out, "flows: %"PRIuSIZE" gained, %"PRIuSIZE" lost "
+                      "(each after its hypervisor; as tm-sim flows gives "
+                      "them)\n", n_gained, n_lost);
+    }
+    sset_destroy(&old);
+    sset_destroy(&new);
+}
+
 /* Appends to 'out' the --dry-run report of the sessions of 'ctx->touched':
  * their reachability, as tm-sim check prints it, in what the transaction
  * would leave in the database. */
@@ -2693,6 +2747,7 @@ dry_run_report(struct tmctl_context *ctx, struct ds *out)
         }
     }
     svec_destroy(&ids);
+    flows_difference(ctx->before, after, out);
     sim_topology_destroy(after);
 }
 
@@ -2746,7 +2801,7 @@ do_tmctl(const char *args, struct ctl_command *commands, size_t n_commands,
             goto try_again;
         }
     }
-    if (dry_run && !sset_is_empty(&ctx.touched)) {
+    if (dry_run && writes && ctx.before_loaded) {
         dry_run_report(&ctx, &report);
     }
     tmctl_context_done(&ctx, NULL);
@@ -2920,6 +2975,8 @@ static const struct ctl_command_syntax tmctl_commands[] = {
     AWS_COMMAND("create-traffic-mirror-filter", cmd_create_filter, RW),
     AWS_COMMAND("delete-traffic-mirror-filter", cmd_delete_filter, RW),
     AWS_COMMAND("describe-traffic-mirror-filters", cmd_describe_filters, RO),
+    AWS_COMMAND("describe-traffic-mirror-filter-rules", cmd_describe_rules,
+                RO),
     AWS_COMMAND("modify-traffic-mirror-filter-network-services",
                 cmd_modify_filter_network_services, RW),
     AWS_COMMAND("create-traffic-mirror-filter-rule", cmd_create_rule, RW),

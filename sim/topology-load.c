@@ -638,23 +638,6 @@ resolve_subnet(struct loader *l, const xmlNode *node)
     return error;
 }
 
-/* Returns true if 'id' looks like the id of a gateway that the topology
- * does not model (the copy leaves the VPC through it). */
-static bool
-is_gateway_id(const char *id)
-{
-    static const char *const prefixes[] = {
-        "igw-", "eigw-", "nat-", "vgw-", "cagw-", "lgw-", "vpce-",
-    };
-
-    for (size_t i = 0; i < ARRAY_SIZE(prefixes); i++) {
-        if (!strncmp(id, prefixes[i], strlen(prefixes[i]))) {
-            return true;
-        }
-    }
-    return false;
-}
-
 static char *
 resolve_route_table(struct loader *l, const xmlNode *node)
 {
@@ -687,7 +670,7 @@ resolve_route_table(struct loader *l, const xmlNode *node)
         if (target && !shash_find(&l->topo->peerings_by_id, target)
             && !shash_find(&l->topo->tgws_by_id, target)
             && !shash_find(&l->topo->enis_by_id, target)
-            && !is_gateway_id(target)) {
+            && !sim_is_gateway_id(target)) {
             return ERROR_AT_NODE(l, c, "route target \"%s\" is not a "
                                  "vpc-peering, transit-gateway or "
                                  "network-interface of this topology, nor "

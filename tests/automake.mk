@@ -8,14 +8,21 @@ TESTSUITE_AT = \
 	tests/testsuite.at \
 	tests/tm-macros.at \
 	tests/examples.at \
+	tests/import.at \
+	tests/sim.at \
+	tests/sim-hostile.at \
 	tests/probe.at \
+	tests/dp-action.at \
+	tests/sandbox-pcap.at \
+	tests/sandbox-differential.at \
+	tests/tmctl.at \
 	tests/tmd.at
 OVS_MACROS_AT = \
 	$(OVS_SRCDIR)/tests/ovs-macros.at \
 	$(OVS_SRCDIR)/tests/ovsdb-macros.at \
 	$(OVS_SRCDIR)/tests/ofproto-macros.at
-EXTRA_DIST += $(TESTSUITE_AT) tests/atlocal.in tests/tm-db-load.py \
-	tests/tmd-demo.sh tests/tmd-bench.sh
+EXTRA_DIST += $(TESTSUITE_AT) tests/atlocal.in tests/tmctl-network.xml \
+	tests/tm-db-load.py tests/tmd-demo.sh tests/tmd-bench.sh
 TESTSUITE = tests/testsuite
 TESTSUITE_DIR = $(abs_top_builddir)/tests/testsuite.dir
 DISTCLEANFILES += tests/atconfig tests/atlocal
@@ -23,7 +30,7 @@ CLEANFILES += $(TESTSUITE) tests/package.m4
 
 # The programs of the tests: Open vSwitch's daemons and utilities, then the
 # project's (a relative folder is looked for in the build and the source).
-AUTOTEST_PATH = $(OVS_BUILDDIR)/utilities:$(OVS_BUILDDIR)/vswitchd:$(OVS_BUILDDIR)/ovsdb:sim:utilities:ovs-plugin:tests
+AUTOTEST_PATH = $(OVS_BUILDDIR)/utilities:$(OVS_BUILDDIR)/vswitchd:$(OVS_BUILDDIR)/ovsdb:utilities:ovs-plugin:tests
 
 AUTOTEST = $(AUTOM4TE) --language=autotest
 $(TESTSUITE): tests/package.m4 $(TESTSUITE_AT) $(OVS_MACROS_AT)
@@ -40,7 +47,8 @@ tests/package.m4: $(top_srcdir)/configure.ac
 	  echo 'm4_define([AT_PACKAGE_BUGREPORT], [$(PACKAGE_BUGREPORT)])'; \
 	} > $@.tmp && mv $@.tmp $@
 
-check-local: $(TESTSUITE) tests/atlocal
+# After the CUnit programs (check-TESTS), so that their results come first.
+check-local: check-TESTS $(TESTSUITE) tests/atlocal
 	$(AM_V_at)set $(SHELL) '$(TESTSUITE)' -C tests \
 	    AUTOTEST_PATH='$(AUTOTEST_PATH)'; \
 	"$$@" $(TESTSUITEFLAGS) || \
@@ -66,7 +74,6 @@ tests_tm_unit_SOURCES = \
 tests_tm_unit_LDADD = $(TM_OVS_LIBS) $(CUNIT_LIBS)
 TESTS += tests/tm-unit
 
-
 # Benchmarks: "make bench" prints a table of side-by-side ratios.
 noinst_PROGRAMS += tests/tm-bench
 tests_tm_bench_SOURCES = tests/tm-bench.c
@@ -79,10 +86,12 @@ bench: bench-model
 bench-model: tests/tm-bench
 	$(AM_V_at)tests/tm-bench
 
+# Coding style (make check-style): the CUnit suites and the benchmark.
 STYLE_FILES += $(filter %.c %.h,$(tests_tm_unit_SOURCES) \
 	$(tests_tm_bench_SOURCES))
 
-# The simulator's unit tests (CUnit), golden reports and bad input.
+# The simulator's unit tests (CUnit); its golden reports (tests/golden),
+# bad input and "tm-sim flows" are in tests/sim.at.
 check_PROGRAMS += tests/tm-sim-unit
 tests_tm_sim_unit_SOURCES = \
 	tests/tm-sim-test.h \
@@ -90,29 +99,36 @@ tests_tm_sim_unit_SOURCES = \
 	tests/tm-test.c \
 	tests/tm-test.h \
 	tests/test-compile-topology.c \
+	tests/test-import.c \
 	tests/test-sim.c
 tests_tm_sim_unit_LDADD = ovs-plugin/libtmirror-ovs.la $(TM_SIM_LIBS) \
 	$(CUNIT_LIBS)
 TESTS += tests/tm-sim-unit
 STYLE_FILES += $(filter %.c %.h,$(tests_tm_sim_unit_SOURCES))
 
-TESTS += tests/sim-golden.sh tests/sim-bad-input.sh tests/sim-flows.sh
-EXTRA_DIST += tests/sim-golden.sh tests/sim-bad-input.sh tests/sim-flows.sh \
-	$(wildcard $(srcdir)/tests/golden/*.json)
-
-# Hostile and sloppy input: nothing forged, misread or lost.
-TESTS += tests/sim-hostile.sh
-EXTRA_DIST += tests/sim-hostile.sh
+EXTRA_DIST += $(wildcard $(srcdir)/tests/golden/*.json)
 
 # The simulator's benchmark, part of "make bench".
 noinst_PROGRAMS += tests/tm-sim-bench
-tests_tm_sim_bench_SOURCES = tests/tm-sim-bench.c
+tests_tm_sim_bench_SOURCES = tests/tm-bench-util.h tests/tm-sim-bench.c
 tests_tm_sim_bench_LDADD = $(TM_SIM_LIBS)
 STYLE_FILES += $(tests_tm_sim_bench_SOURCES)
 .PHONY: bench-sim
 bench: bench-sim
 bench-sim: tests/tm-sim-bench
 	$(AM_V_at)tests/tm-sim-bench
+
+# The import's benchmark, part of "make bench": importing a generated
+# account of 1,000 VPCs and 100,000 network interfaces against loading the
+# topology it produces.
+noinst_PROGRAMS += tests/tm-import-bench
+tests_tm_import_bench_SOURCES = tests/tm-bench-util.h tests/tm-import-bench.c
+tests_tm_import_bench_LDADD = $(TM_SIM_LIBS)
+STYLE_FILES += $(tests_tm_import_bench_SOURCES)
+.PHONY: bench-import
+bench: bench-import
+bench-import: tests/tm-import-bench
+	$(AM_V_at)tests/tm-import-bench
 
 # A libFuzzer target for the topology loader, built with clang and run by
 # "make fuzz" (not by "make" or "make check") for FUZZ_SECONDS, from the
@@ -143,7 +159,7 @@ fuzz: tests/fuzz-topology
 
 # The flow compiler, proven in Open vSwitch sandboxes (dummy datapath,
 # private folders, no root): tm-flowgen prints models, flows and packets
-# with the reference evaluator's expectations for the shell tests.
+# with the reference evaluator's expectations for the sandbox tests.
 noinst_PROGRAMS += tests/tm-flowgen
 tests_tm_flowgen_SOURCES = tests/tm-flowgen.c
 tests_tm_flowgen_LDADD = $(TM_OVS_LIBS)
@@ -152,11 +168,10 @@ STYLE_FILES += $(tests_tm_flowgen_SOURCES)
 # ovs-tmd's reconciler, in the same CUnit program.
 tests_tm_unit_SOURCES += tests/test-reconcile.c
 
-# The sandbox tests run the Open vSwitch that the project builds against.
-AM_TESTS_ENVIRONMENT = OVS_BUILDDIR='$(OVS_BUILDDIR)'; export OVS_BUILDDIR;
-TESTS += tests/sandbox-pcap.sh tests/sandbox-differential.sh
-EXTRA_DIST += tests/sandbox-pcap.sh tests/sandbox-differential.sh \
-	tests/tm-sandbox.sh
+# The sandbox tests (tests/sandbox-pcap.at, tests/sandbox-differential.at)
+# and what they read.
+EXTRA_DIST += tests/pcap-expect.awk tests/pcap-copies.awk \
+	tests/pcap-counters.awk tests/trace-copies.awk
 
 # What mirroring costs the datapath's classifier (a sandbox), in
 # "make bench".
@@ -171,13 +186,14 @@ EXTRA_DIST += tests/tm-bench-megaflows.sh
 # packets injected, the copies decoded by tshark next to what was sent.
 EXTRA_DIST += tests/tm-demo.sh
 
-# The vxlan_mirror action that ovs-plugin/patches adds to Open vSwitch, end
-# to end in a sandbox of the patched ovs-vswitchd (dummy datapath, private
-# folders): the bytes of the mirrored copies, checked one by one.
-TESTS += tests/dp-action.sh
-EXTRA_DIST += tests/dp-action.sh tests/dp-sandbox.sh
+# The private Open vSwitch of the scripts that are not tests (the demo and
+# the benchmarks); the tests have theirs in tests/tm-macros.at.
+EXTRA_DIST += tests/sandbox.sh
 
-EXTRA_DIST += tests/tm-check.sh
+# The vxlan_mirror action that ovs-plugin/patches adds to Open vSwitch, end
+# to end in a sandbox of the patched ovs-vswitchd (tests/dp-action.at): the
+# bytes of the mirrored copies, checked one by one by tests/dp-action.py.
+EXTRA_DIST += tests/dp-action.py
 
 # Instructions per packet (valgrind's callgrind) of the vxlan_mirror action
 # against the native clone + tunnel push backend, side by side, truncated
@@ -209,3 +225,6 @@ bench: bench-tmd
 bench-tmd: ovs-plugin/ovs-tmd
 	$(AM_V_at)OVS_BUILDDIR='$(OVS_BUILDDIR)' srcdir='$(srcdir)' \
 	    PYTHON3='$(PYTHON3)' $(SHELL) '$(srcdir)/tests/tmd-bench.sh'
+
+# The import's fixtures, reference topologies and test helpers.
+EXTRA_DIST += tests/import

@@ -45,6 +45,7 @@
 #include "openvswitch/shash.h"
 #include "openvswitch/util.h"
 #include "random.h"
+#include "tm-bench-util.h"
 #include "tmirror/sim.h"
 #include "tmirror/topology.h"
 #include "util.h"
@@ -68,15 +69,6 @@ struct params {
                                  * NULL. */
 };
 
-static double
-now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* The processor time of this process (the machine may be loaded by
  * others). */
 static double
@@ -86,16 +78,6 @@ cpu_now(void)
 
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* VPC 'vpc' has 10.0.0.0/8 + vpc * 4096, a /20, and its subnets /22s. */
-static void
-put_ip(struct ds *s, int vpc, int offset)
-{
-    uint32_t ip = (10u << 24) + vpc * 4096u + offset;
-
-    ds_put_format(s, "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 0xff,
-                  (ip >> 8) & 0xff, ip & 0xff);
 }
 
 static void
@@ -117,11 +99,11 @@ generate_vpc(struct ds *s, int v, int n_vpcs)
     int group = v / VPCS_PER_PEERING_GROUP;
 
     ds_put_format(s, "<vpc id=\"vpc-%d\" cidr=\"", v);
-    put_ip(s, v, 0);
+    tm_bench_put_ip(s, v, 0);
     ds_put_cstr(s, "/20\">\n");
     for (int k = 0; k < SUBNETS_PER_VPC; k++) {
         ds_put_format(s, "<subnet id=\"subnet-%d-%d\" cidr=\"", v, k);
-        put_ip(s, v, k * 1024);
+        tm_bench_put_ip(s, v, k * 1024);
         ds_put_format(s, "/22\" availability-zone=\"az%d\" "
                       "route-table=\"rtb-%d\" network-acl=\"acl-%d\"/>\n",
                       k % 2 + 1, v, v);
@@ -134,7 +116,7 @@ generate_vpc(struct ds *s, int v, int n_vpcs)
          p < (group + 1) * VPCS_PER_PEERING_GROUP && p < n_vpcs; p++) {
         if (p != v) {
             ds_put_cstr(s, "<route destination=\"");
-            put_ip(s, p, 0);
+            tm_bench_put_ip(s, p, 0);
             ds_put_format(s, "/20\" target=\"pcx-%d-%d\"/>\n", MIN(v, p),
                           MAX(v, p));
         }
@@ -212,7 +194,7 @@ generate_vpc(struct ds *s, int v, int n_vpcs)
 
         ds_put_format(s, "<network-interface id=\"eni-%d-%d\" "
                       "subnet=\"subnet-%d-%d\" ip=\"", v, j, v, k);
-        put_ip(s, v, k * 1024 + 10 + j / SUBNETS_PER_VPC);
+        tm_bench_put_ip(s, v, k * 1024 + 10 + j / SUBNETS_PER_VPC);
         ds_put_format(s, "\" security-groups=\"sg-%d-%d sg-%d-%d\"%s/>\n",
                       v, j % SGS_PER_VPC, v, (j + 1) % SGS_PER_VPC,
                       j == ENIS_PER_VPC - 1 ? " instance-type=\"m5.24xlarge\""
@@ -471,7 +453,7 @@ one_change(struct sim_topology *topo, struct sim_report *report,
         route = &rtb->routes[random_range(rtb->n_routes)];
         component = rtb->id;
         cidr = &route->destination;
-        t0 = now();
+        t0 = tm_bench_now();
         saved = route->target;
         route->target = NULL;           /* Make it a blackhole. */
         break;
@@ -485,7 +467,7 @@ one_change(struct sim_topology *topo, struct sim_report *report,
         protocol = &rule->protocol;
         component = sg->id;
         cidr = rule->has_cidr ? &rule->cidr : NULL;
-        t0 = now();
+        t0 = tm_bench_now();
         saved_protocol = *protocol;
         *protocol = *protocol == 17 ? 6 : 17;
         break;
@@ -500,13 +482,13 @@ one_change(struct sim_topology *topo, struct sim_report *report,
         allow = &entry->allow;
         component = acl->id;
         cidr = &entry->cidr;
-        t0 = now();
+        t0 = tm_bench_now();
         *allow = !*allow;
         break;
     }
     }
     *n = recheck(topo, report, index, component, cidr);
-    t1 = now();
+    t1 = tm_bench_now();
 
     if (route) {
         route->target = saved;
@@ -684,9 +666,9 @@ main(int argc, char *argv[])
                   p.n_vpcs * (ENIS_PER_VPC - 1), p.n_vpcs);
     }
 
-    t0 = now();
+    t0 = tm_bench_now();
     generate(&p, &xml);
-    double t_generate = now() - t0;
+    double t_generate = tm_bench_now() - t0;
     if (p.write) {
         FILE *file = fopen(p.write, "w");
 
@@ -707,9 +689,9 @@ main(int argc, char *argv[])
     size_t xml_bytes = xml.length;
     ds_destroy(&xml);
 
-    t0 = now();
+    t0 = tm_bench_now();
     error = sim_check(topo, NULL, 0, &report);
-    double t_check = now() - t0;
+    double t_check = tm_bench_now() - t0;
     if (error) {
         ovs_fatal(0, "%s", error);
     }

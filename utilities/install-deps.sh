@@ -18,6 +18,7 @@ PACKAGES="
     mininet iproute2 iputils-ping
     tshark valgrind netsniff-ng
     prometheus prometheus-node-exporter
+    awscli
 "
 
 case $1 in

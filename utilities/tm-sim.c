@@ -37,6 +37,7 @@
 #include "packets.h"
 #include "svec.h"
 #include "tmirror/compile-topology.h"
+#include "tmirror/import.h"
 #include "tmirror/model.h"
 #include "tmirror/output.h"
 #include "tmirror/sim.h"
@@ -47,9 +48,6 @@
 #define EXIT_REACHABLE 0        /* Every checked session is reachable. */
 #define EXIT_BLOCKED 1          /* Some session is blocked or invalid. */
 #define EXIT_BAD_INPUT 2        /* Bad usage or unusable input. */
-
-/* "flows": the OpenFlow port of the flow-based VXLAN port, by default. */
-#define DEFAULT_TUNNEL_PORT 100
 
 enum output_format {
     FORMAT_TEXT,
@@ -95,7 +93,7 @@ static void
 usage(void)
 {
     printf("%s: traffic mirroring simulator (dry run)\n"
-           "usage: %s COMMAND TOPOLOGY.xml [OPTIONS]\n"
+           "usage: %s COMMAND TOPOLOGY.xml|DIR [OPTIONS]\n"
            "\n"
            "Commands:\n"
            "  check TOPOLOGY.xml   check that each mirror session's copies "
@@ -138,6 +136,14 @@ usage(void)
            "when the target\n"
            "                       is not in the source's subnet\n"
            "                       (default: "ETH_ADDR_FMT")\n"
+           "  import DIR           write the topology of the AWS account "
+           "whose describe\n"
+           "                       output (aws ... --output json, one "
+           "file per call)\n"
+           "                       is in DIR, with a warning for what the "
+           "model cannot\n"
+           "                       hold (-o: to a file)\n"
+           "\n"
            "  -h, --help           display this help message\n"
            "  -V, --version        display version information\n"
            "\n"
@@ -146,7 +152,7 @@ usage(void)
            "or invalid, 2 if the input could not be used (the message "
            "names the file\n"
            "and line).\n",
-           program_name, program_name, DEFAULT_TUNNEL_PORT,
+           program_name, program_name, TM_TUNNEL_PORT_DEFAULT,
            ETH_ADDR_ARGS(TM_ROUTER_MAC_DEFAULT));
     exit(EXIT_SUCCESS);
 }
@@ -468,9 +474,48 @@ cmd_flows(const struct options *options, int argc OVS_UNUSED, char *argv[])
     return status;
 }
 
+/* "import": an AWS account's describe output to a topology, which must
+ * load before it is written. */
+static int
+cmd_import(const struct options *options, int argc OVS_UNUSED, char *argv[])
+{
+    struct sim_topology *topo = NULL;
+    struct sim_import import;
+    int status = EXIT_BAD_INPUT;
+    char *error;
+
+    if (options->sessions.n || options->format != FORMAT_TEXT
+        || options->hypervisor) {
+        bad_usage("import: only -o goes with import");
+    }
+    sim_import_init(&import);
+    error = sim_import_dir(argv[0], &import);
+    if (!error) {
+        for (size_t i = 0; i < import.warnings.n; i++) {
+            ovs_error(0, "warning: %s", import.warnings.names[i]);
+        }
+        /* A topology that does not load is the import's fault: its
+         * messages name the line of the topology it wrote. */
+        char *name = xasprintf("%s (imported)", argv[0]);
+        error = sim_topology_load_memory(name, ds_cstr(&import.xml),
+                                         import.xml.length, &topo);
+        free(name);
+    }
+    if (error) {
+        ovs_error(0, "%s", error);
+        free(error);
+    } else {
+        status = write_output(options, ds_cstr(&import.xml));
+    }
+    sim_topology_destroy(topo);
+    sim_import_destroy(&import);
+    return status;
+}
+
 static const struct command commands[] = {
     { "check", "TOPOLOGY.xml", 1, 1, cmd_check },
     { "flows", "TOPOLOGY.xml", 1, 1, cmd_flows },
+    { "import", "DIR", 1, 1, cmd_import },
 };
 
 int
@@ -484,7 +529,7 @@ main(int argc, char *argv[])
     tm_check_stdout_at_exit();
     svec_init(&options.sessions);
     tm_compile_options_init(&options.compile);
-    options.compile.tunnel_port = u16_to_ofp(DEFAULT_TUNNEL_PORT);
+    options.compile.tunnel_port = u16_to_ofp(TM_TUNNEL_PORT_DEFAULT);
     parse_options(argc, argv, &options);
 
     int n_args = argc - optind;

@@ -91,6 +91,10 @@ struct tm_session;
 #define TM_ROUTER_MAC_DEFAULT \
     ((struct eth_addr) { .ea = { 0x02, 0x00, 0x00, 0x00, 0x00, 0xfe } })
 
+/* The OpenFlow port of the flow-based VXLAN port that the programs assume
+ * when they are not told ("tm-sim flows", "ovs-tmctl --dry-run"). */
+#define TM_TUNNEL_PORT_DEFAULT 100
+
 /* ovs-tmirror's tables, as offsets from 'table_base'. */
 enum tm_table {
     TM_TABLE_EGRESS = 0,        /* Never-mirrored types, then dispatch on

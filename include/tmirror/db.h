@@ -34,7 +34,16 @@
 
 struct ds;
 struct ovsdb_idl;
+struct ovsdb_idl_txn;
 struct sim_topology;
+struct tm_filter;
+struct tm_rule;
+struct tm_session;
+struct tm_target;
+struct tmrec_traffic_mirror_filter;
+struct tmrec_traffic_mirror_filter_rule;
+struct tmrec_traffic_mirror_session;
+struct tmrec_traffic_mirror_target;
 
 /* The name that documents made from a database without a topology, or
  * whose topology has no name, are given in messages. */
@@ -45,5 +54,27 @@ char *tm_db_topology_document(const struct ovsdb_idl *, struct ds *xml)
 char *tm_db_load_topology(const struct ovsdb_idl *, struct sim_topology **)
     OVS_WARN_UNUSED_RESULT;
 const char *tm_db_topology_name(const struct ovsdb_idl *);
+
+char *tm_db_import_topology(struct ovsdb_idl *, struct ovsdb_idl_txn *,
+                            const char *file_name, const char *text,
+                            const struct sim_topology *)
+    OVS_WARN_UNUSED_RESULT;
+
+/* Rows from the model's objects. */
+const struct tmrec_traffic_mirror_target *tm_db_insert_target(
+    struct ovsdb_idl_txn *, const struct tm_target *);
+const struct tmrec_traffic_mirror_filter *tm_db_insert_filter(
+    struct ovsdb_idl_txn *, const struct tm_filter *);
+struct tmrec_traffic_mirror_filter_rule *tm_db_insert_rule(
+    struct ovsdb_idl_txn *, const struct tm_rule *);
+const struct tmrec_traffic_mirror_session *tm_db_insert_session(
+    struct ovsdb_idl *, struct ovsdb_idl_txn *, const struct tm_session *);
+void tm_db_write_rule(const struct tm_rule *,
+                      const struct tmrec_traffic_mirror_filter_rule *);
+void tm_db_write_session(struct ovsdb_idl *, const struct tm_session *,
+                         const struct tmrec_traffic_mirror_session *);
+
+struct tmrec_traffic_mirror_filter_rule **tm_db_sorted_rules(
+    const struct tmrec_traffic_mirror_filter *);
 
 #endif /* tmirror/db.h */

@@ -341,5 +341,6 @@ bool sim_vpc_usable_by(const struct sim_topology *, const struct sim_vpc *,
                        const struct sim_account *);
 const struct sim_tgw_attachment *sim_tgw_attachment_of(
     const struct sim_tgw *, const struct sim_vpc *);
+bool sim_is_gateway_id(const char *);
 
 #endif /* tmirror/topology.h */
