@@ -12,11 +12,13 @@ noinst_LTLIBRARIES += ovs-plugin/libtmirror-ovs.la
 ovs_plugin_libtmirror_ovs_la_SOURCES = \
 	ovs-plugin/tm-compile.c \
 	ovs-plugin/tm-compile-topology.c \
-	ovs-plugin/tm-probe.c
+	ovs-plugin/tm-probe.c \
+	ovs-plugin/tm-reconcile.c
 ovs_plugin_libtmirror_ovs_la_LIBADD = lib/libtmirror.la $(OVS_LIBOPENVSWITCH)
 noinst_HEADERS += \
 	include/tmirror/compile.h \
-	include/tmirror/compile-topology.h
+	include/tmirror/compile-topology.h \
+	include/tmirror/reconcile.h
 dist_man_MANS += ovs-plugin/tm-compile.7
 
 # The TrafficMirror database: its schema, the IDL that Open vSwitch's
@@ -98,6 +100,16 @@ ovs_plugin_ovs_tmctl_CPPFLAGS = $(TM_DB_CPPFLAGS)
 ovs_plugin_ovs_tmctl_LDADD = $(TM_DB_LIBS) ovs-plugin/libtmirror-ovs.la
 dist_man_MANS += ovs-plugin/ovs-tmctl.8
 STYLE_FILES += $(ovs_plugin_ovs_tmctl_SOURCES)
+
+# ovs-tmd, the per-hypervisor daemon: follows the TrafficMirror and
+# Open_vSwitch databases and keeps each local session's mirror flows
+# installed through the reconciler.
+bin_PROGRAMS += ovs-plugin/ovs-tmd
+ovs_plugin_ovs_tmd_SOURCES = ovs-plugin/ovs-tmd.c
+ovs_plugin_ovs_tmd_CPPFLAGS = $(TM_DB_CPPFLAGS)
+ovs_plugin_ovs_tmd_LDADD = ovs-plugin/libtmirror-ovs.la $(TM_DB_LIBS)
+dist_man_MANS += ovs-plugin/ovs-tmd.8
+STYLE_FILES += $(ovs_plugin_ovs_tmd_SOURCES)
 
 # What a program of the OVS side links.
 TM_OVS_LIBS = ovs-plugin/libtmirror-ovs.la $(TM_LIBS)

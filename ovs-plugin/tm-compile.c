@@ -57,6 +57,12 @@
  *           (a packet is never delivered back to its input port).
  *   B+6..8  Ingress session slots, as B+1..3 with R=P.
  *
+ *   B+9     Meters, with session cookies, for the sessions whose copies
+ *           are rate limited: "accept" is then clone(push:R,
+ *           load:METER->R, resubmit(,B+9)), and B+9 holds per such
+ *           session and direction priority=10,R=METER: meter:METER,
+ *           pop:R, the copy.  The meter drops copies only.
+ *
  * A port range is the fewest prefix (value/mask) matches that cover it
  * exactly, at most 30 for 16 bits.  A rule with both a source and a
  * destination range that need more than one prefix each is one
@@ -74,6 +80,7 @@
 
 #include <string.h>
 
+#include "bitmap.h"
 #include "flow.h"
 #include "hash.h"
 #include "openvswitch/hmap.h"
@@ -83,6 +90,7 @@
 #include "openvswitch/ofp-actions.h"
 #include "openvswitch/ofp-flow.h"
 #include "openvswitch/ofpbuf.h"
+#include "openvswitch/shash.h"
 #include "openvswitch/util.h"
 #include "packets.h"
 #include "sset.h"
@@ -158,20 +166,138 @@ tm_compile_options_init(struct tm_compile_options *options)
     };
 }
 
+/* One list of actions, shared by every flow in a struct tm_flows that has
+ * them. */
+struct shared_actions {
+    struct hmap_node node;      /* In struct tm_flows's 'actions', hashed on
+                                 * the bytes of the actions. */
+    size_t len;
+    uint64_t ofpacts[];         /* 'len' bytes of struct ofpact. */
+};
+
 void
 tm_flows_init(struct tm_flows *flows)
 {
     memset(flows, 0, sizeof *flows);
+    hmap_init(&flows->actions);
     flows->next_conj_id = 1;
+}
+
+/* Returns the copy of the 'len' bytes of actions at 'ofpacts' that 'flows'
+ * keeps, made now if 'flows' has none yet. */
+static struct ofpact *
+share_actions(struct tm_flows *flows, const struct ofpact *ofpacts,
+              size_t len)
+{
+    uint32_t hash;
+    struct shared_actions *sa;
+
+    /* Consecutive flows often have the same actions (a rule's flows all
+     * have its action). */
+    if (len == flows->last_actions_len
+        && !memcmp(flows->last_actions, ofpacts, len)) {
+        return CONST_CAST(struct ofpact *, flows->last_actions);
+    }
+
+    hash = hash_bytes(ofpacts, len, 0);
+
+    HMAP_FOR_EACH_WITH_HASH (sa, node, hash, &flows->actions) {
+        if (sa->len == len && !memcmp(sa->ofpacts, ofpacts, len)) {
+            goto found;
+        }
+    }
+    sa = xmalloc(sizeof *sa + len);
+    sa->len = len;
+    memcpy(sa->ofpacts, ofpacts, len);
+    hmap_insert(&flows->actions, &sa->node, hash);
+
+found:
+    flows->last_actions = sa->ofpacts;
+    flows->last_actions_len = len;
+    return ALIGNED_CAST(struct ofpact *, sa->ofpacts);
+}
+
+/* The blocks that the flows' matches are carved from: kept from one
+ * compilation to the next, so that a compilation reuses its predecessor's
+ * memory instead of allocating half a million matches one by one. */
+#define MATCH_BLOCK_SIZE (1024 * 1024)
+
+/* Returns 'size' bytes (a multiple of 8) of the blocks of 'flows'. */
+static void *
+alloc_match_data(struct tm_flows *flows, size_t size)
+{
+    ovs_assert(size <= MATCH_BLOCK_SIZE && !(size % 8));
+    if (!flows->n_blocks
+        || flows->block_used + size > MATCH_BLOCK_SIZE) {
+        if (flows->n_blocks) {
+            flows->block++;
+        }
+        if (flows->block >= flows->n_blocks) {
+            flows->blocks = xrealloc(flows->blocks, (flows->block + 1)
+                                     * sizeof *flows->blocks);
+            flows->blocks[flows->block] = xmalloc(MATCH_BLOCK_SIZE);
+            flows->n_blocks = flows->block + 1;
+        }
+        flows->block_used = 0;
+    }
+
+    void *p = (char *) flows->blocks[flows->block] + flows->block_used;
+    flows->block_used += size;
+    return p;
+}
+
+/* Initializes 'dst' to 'src' as minimatch_init() does, out of the blocks
+ * of 'flows'. */
+static void
+flows_minimatch_init(struct tm_flows *flows, struct minimatch *dst,
+                     const struct match *src)
+{
+    struct miniflow map;
+
+    ovs_assert(!src->tun_md.valid);
+    miniflow_map_init(&map, &src->wc.masks);
+
+    size_t n_values = miniflow_n_values(&map);
+    size_t size = sizeof map + MINIFLOW_VALUES_SIZE(n_values);
+    struct miniflow *mf = alloc_match_data(flows, 2 * size);
+
+    dst->flows[0] = mf;
+    dst->flows[1] = (struct miniflow *) ((char *) mf + size);
+    *dst->flows[0] = map;
+    *dst->flows[1] = map;
+    miniflow_init(dst->flow, &src->flow);
+    minimask_init(dst->mask, &src->wc);
+    dst->tun_md = NULL;
+}
+
+/* Initializes 'dst' as a copy of 'src' out of the blocks of 'flows'. */
+static void
+flows_minimatch_clone(struct tm_flows *flows, struct minimatch *dst,
+                      const struct minimatch *src)
+{
+    size_t n_values = miniflow_n_values(src->flow);
+    size_t size = sizeof *src->flow + MINIFLOW_VALUES_SIZE(n_values);
+    struct miniflow *mf = alloc_match_data(flows, 2 * size);
+
+    memcpy(mf, src->flow, size);
+    memcpy((char *) mf + size, src->mask, size);
+    dst->flows[0] = mf;
+    dst->flows[1] = (struct miniflow *) ((char *) mf + size);
+    dst->tun_md = NULL;
 }
 
 void
 tm_flows_clear(struct tm_flows *flows)
 {
-    for (size_t i = 0; i < flows->n; i++) {
-        minimatch_destroy(&flows->fms[i].match);
-        free(flows->fms[i].ofpacts);
+    struct shared_actions *sa;
+
+    HMAP_FOR_EACH_POP (sa, node, &flows->actions) {
+        free(sa);
     }
+    flows->last_actions = NULL;
+    flows->last_actions_len = 0;
+    flows->block = 0;
+    flows->block_used = 0;
     flows->n = 0;
     flows->n_sessions = 0;
     flows->n_rules = 0;
@@ -180,6 +306,10 @@ tm_flows_clear(struct tm_flows *flows)
         free(flows->counters[i].session);
     }
     flows->n_counters = 0;
+    for (size_t i = 0; i < flows->n_keys; i++) {
+        free(flows->keys[i].session);
+    }
+    flows->n_keys = 0;
 }
 
 void
@@ -193,6 +323,17 @@ tm_flows_destroy(struct tm_flows *flows)
         free(flows->counters);
         flows->counters = NULL;
         flows->allocated_counters = 0;
+        free(flows->keys);
+        flows->keys = NULL;
+        flows->allocated_keys = 0;
+        hmap_destroy(&flows->actions);
+        hmap_init(&flows->actions);
+        for (size_t i = 0; i < flows->n_blocks; i++) {
+            free(flows->blocks[i]);
+        }
+        free(flows->blocks);
+        flows->blocks = NULL;
+        flows->n_blocks = 0;
     }
 }
 
@@ -203,25 +344,80 @@ struct compiler {
     struct tm_flows *flows;
     struct ofpbuf ofpacts;
     struct hmap counter_ids;    /* Contains "struct counter_id"s. */
+    struct hmap session_keys;   /* Contains "struct counter_id"s. */
+    uint64_t cookie;            /* Of the flows being added. */
+    uint32_t next_conj;         /* Session cookies: the session's next
+                                 * conjunction, within its key. */
+    struct shash addresses_by_session;  /* The input's target addresses */
+    struct shash addresses_by_target;   /* for one session or for all. */
 };
 
-/* A counter id given to a session, in struct compiler's 'counter_ids'. */
+/* An id given to a session, in struct compiler's 'counter_ids' or
+ * 'session_keys'. */
 struct counter_id {
     struct hmap_node node;      /* Hashed on 'id'. */
     uint32_t id;
 };
 
 static bool
-counter_id_is_used(const struct compiler *c, uint32_t id)
+id_is_used(const struct hmap *ids, uint32_t id)
 {
     const struct counter_id *cid;
 
-    HMAP_FOR_EACH_WITH_HASH (cid, node, hash_int(id, 0), &c->counter_ids) {
+    HMAP_FOR_EACH_WITH_HASH (cid, node, hash_int(id, 0), ids) {
         if (cid->id == id) {
             return true;
         }
     }
     return false;
+}
+
+/* Returns the hash of 'session''s id within 'mask', or the next value
+ * within 'mask' that is free in 'ids' and not 0, and adds it to 'ids'. */
+static uint32_t
+assign_id(struct hmap *ids, const struct tm_session *session, uint32_t mask)
+{
+    uint32_t id = hash_string(session->id, 0) & mask;
+    struct counter_id *cid;
+
+    while (!id || id_is_used(ids, id)) {
+        id = (id + 1) & mask;
+    }
+    cid = xmalloc(sizeof *cid);
+    cid->id = id;
+    hmap_insert(ids, &cid->node, hash_int(id, 0));
+    return id;
+}
+
+static void
+destroy_ids(struct hmap *ids)
+{
+    struct counter_id *cid;
+
+    HMAP_FOR_EACH_POP (cid, node, ids) {
+        free(cid);
+    }
+    hmap_destroy(ids);
+}
+
+/* Gives 'session' the key of its cookies (see tm_session_cookie()) and
+ * records it in 'c->flows'.  Returns the key. */
+static uint32_t
+assign_session_key(struct compiler *c, const struct tm_session *session)
+{
+    struct tm_flows *flows = c->flows;
+    uint32_t key = assign_id(&c->session_keys, session,
+                             TM_COOKIE_SESSION_MAX);
+
+    if (flows->n_keys >= flows->allocated_keys) {
+        flows->keys = x2nrealloc(flows->keys, &flows->allocated_keys,
+                                 sizeof *flows->keys);
+    }
+    flows->keys[flows->n_keys++] = (struct tm_session_key) {
+        .session = xstrdup(session->id),
+        .key = key,
+    };
+    return key;
 }
 
 /* Gives 'session' its counters' id (see struct tm_counter): the hash of its
@@ -230,15 +426,7 @@ static uint32_t
 assign_counter_id(struct compiler *c, const struct tm_session *session)
 {
     struct tm_flows *flows = c->flows;
-    uint32_t id = hash_string(session->id, 0);
-    struct counter_id *cid;
-
-    while (!id || counter_id_is_used(c, id)) {
-        id++;
-    }
-    cid = xmalloc(sizeof *cid);
-    cid->id = id;
-    hmap_insert(&c->counter_ids, &cid->node, hash_int(id, 0));
+    uint32_t id = assign_id(&c->counter_ids, session, UINT32_MAX);
 
     if (flows->n_counters >= flows->allocated_counters) {
         flows->counters = x2nrealloc(flows->counters,
@@ -258,11 +446,10 @@ output_reg_field(const struct compiler *c)
     return mf_from_id(MFF_REG0 + c->options->output_reg);
 }
 
-/* Adds a flow with 'match' (which it may normalize) and the actions in
- * 'c->ofpacts' to 'table_id', and clears 'c->ofpacts'. */
-static void
-add_flow__(struct compiler *c, uint8_t table_id, int priority,
-           struct match *match)
+/* Adds a flow with the actions in 'c->ofpacts' to 'table_id', and clears
+ * 'c->ofpacts'.  The caller initializes its match. */
+static struct ofputil_flow_mod *
+add_flow_mod(struct compiler *c, uint8_t table_id, int priority)
 {
     struct tm_flows *flows = c->flows;
 
@@ -274,16 +461,30 @@ add_flow__(struct compiler *c, uint8_t table_id, int priority,
     struct ofputil_flow_mod *fm = &flows->fms[flows->n++];
     *fm = (struct ofputil_flow_mod) {
         .priority = priority,
-        .new_cookie = htonll(c->options->cookie),
+        .new_cookie = htonll(c->cookie),
         .table_id = table_id,
         .command = OFPFC_ADD,
         .buffer_id = UINT32_MAX,
         .out_port = OFPP_ANY,
         .out_group = OFPG_ANY,
         .ofpacts = (c->ofpacts.size
-                    ? xmemdup(c->ofpacts.data, c->ofpacts.size) : NULL),
+                    ? share_actions(flows, c->ofpacts.data, c->ofpacts.size)
+                    : NULL),
         .ofpacts_len = c->ofpacts.size,
     };
+    ofpbuf_clear(&c->ofpacts);
+    return fm;
+}
+
+/* Adds a flow with 'match' (which it may normalize) and the actions in
+ * 'c->ofpacts' to 'table_id', and clears 'c->ofpacts'.  Returns its
+ * match. */
+static const struct minimatch *
+add_flow__(struct compiler *c, uint8_t table_id, int priority,
+           struct match *match)
+{
+    struct ofputil_flow_mod *fm = add_flow_mod(c, table_id, priority);
+
     /* As Open vSwitch's own parser does: a match on an Ethernet field is
      * a match on Ethernet packets. */
     if (match->wc.masks.dl_type
@@ -291,15 +492,78 @@ add_flow__(struct compiler *c, uint8_t table_id, int priority,
         || !eth_addr_is_zero(match->wc.masks.dl_src)) {
         match_set_default_packet_type(match);
     }
-    minimatch_init(&fm->match, match);
-    ofpbuf_clear(&c->ofpacts);
+    flows_minimatch_init(c->flows, &fm->match, match);
+    return &fm->match;
 }
 
+/* The match of a rule's flow that the rule's next flows copy, as they
+ * differ only in the transport ports. */
+struct port_template {
+    struct minimatch match;     /* Null 'flow' until there is one. */
+    size_t ports;               /* The index of the word of the ports among
+                                 * the values of 'match' (the same in its
+                                 * flow and mask), or SIZE_MAX if its mask
+                                 * has no port. */
+};
+
+/* Makes the match of the flow just added, 'm', the template 't'. */
 static void
+set_port_template(struct port_template *t, const struct minimatch *m)
+{
+    size_t idx = FLOW_U64_OFFSET(tp_src);
+
+    BUILD_ASSERT_DECL(FLOW_U64_OFFSET(tp_src) == FLOW_U64_OFFSET(tp_dst));
+    t->match = *m;
+    t->ports = (MINIFLOW_IN_MAP(&m->mask->masks, idx)
+                ? miniflow_get__(m->flow, idx) - miniflow_get_values(m->flow)
+                : SIZE_MAX);
+}
+
+/* Whether a flow with the match of 't' but for its port prefixes can be
+ * made by add_flow_ports() from 't': its mask has the word of the
+ * transport ports (some port is matched there), and would keep it. */
+static bool
+can_patch_ports(const struct port_template *t, const struct tm_prefix *src,
+                const struct tm_prefix *dst)
+{
+    return (t->match.flow && t->ports != SIZE_MAX
+            && ((src && src->mask) || (dst && dst->mask)));
+}
+
+/* Adds a flow with the actions in 'c->ofpacts' to 'table_id' whose match
+ * is 't''s but for the transport ports: 'src' and 'dst' (NULL: any), so
+ * that only the word of the ports is written, not the whole match built
+ * and compressed again (a rule's flows differ only there).  The caller
+ * has checked can_patch_ports(). */
+static void
+add_flow_ports(struct compiler *c, enum tm_table table, int priority,
+               const struct port_template *t, const struct tm_prefix *src,
+               const struct tm_prefix *dst)
+{
+    struct ofputil_flow_mod *fm = add_flow_mod(c, c->options->table_base
+                                               + table, priority);
+    struct minimatch *m = &fm->match;
+    size_t s = FLOW_U64_OFFREM(tp_src) / sizeof(ovs_be16);
+    size_t d = FLOW_U64_OFFREM(tp_dst) / sizeof(ovs_be16);
+
+    flows_minimatch_clone(c->flows, m, &t->match);
+
+    ovs_be16 *value = ALIGNED_CAST(ovs_be16 *,
+                                   miniflow_values(m->flow) + t->ports);
+    ovs_be16 *mask = ALIGNED_CAST(ovs_be16 *,
+                                  miniflow_values(&m->mask->masks)
+                                  + t->ports);
+    mask[s] = htons(src ? src->mask : 0);
+    value[s] = htons(src ? src->value & src->mask : 0);
+    mask[d] = htons(dst ? dst->mask : 0);
+    value[d] = htons(dst ? dst->value & dst->mask : 0);
+}
+
+static const struct minimatch *
 add_flow(struct compiler *c, enum tm_table table, int priority,
          struct match *match)
 {
-    add_flow__(c, c->options->table_base + table, priority, match);
+    return add_flow__(c, c->options->table_base + table, priority, match);
 }
 
 static void
@@ -465,6 +729,8 @@ add_never_mirrored(struct compiler *c, enum tm_table table)
 
 /* ---- Sessions. ---- */
 
+static void finish_clone(struct ofpbuf *, size_t ofs);
+
 /* A source ENI's active sessions, as the compiler uses them. */
 struct slot {
     const struct tm_session *session;
@@ -473,6 +739,9 @@ struct slot {
     struct in6_addr dst;        /* Outer destination. */
     struct eth_addr eth_dst;    /* Next hop (vxlan_mirror). */
     uint32_t counter_id;        /* 0 if the backend does not count. */
+    uint32_t key;               /* Key of its cookies, 0 without session
+                                 * cookies. */
+    bool metered;               /* Copies through its meters. */
     struct ofpact *copy;        /* The backend's actions, made once. */
     size_t copy_len;
 };
@@ -488,9 +757,64 @@ free_slots(struct slot *slots, size_t n)
 
 /* Appends to 'c->ofpacts' the copy that 's' makes. */
 static void
-put_slot_copy(struct compiler *c, const struct slot *s)
+put_slot_copy(struct compiler *c, const struct slot *s,
+              enum tm_direction direction)
 {
-    ofpbuf_put(&c->ofpacts, s->copy, s->copy_len);
+    if (s->metered) {
+        /* clone(push:R, load:METER->R, resubmit(,METER table)): the meter
+         * flow there takes R back and makes the copy. */
+        const struct mf_field *reg = output_reg_field(c);
+        struct mf_subfield sf = { .field = reg, .ofs = 0, .n_bits = 32 };
+        ovs_be32 meter = htonl(tm_session_meter(s->key, direction));
+        size_t ofs = c->ofpacts.size;
+
+        ofpact_put_CLONE(&c->ofpacts);
+        ofpact_put_STACK_PUSH(&c->ofpacts)->subfield = sf;
+        ofpact_put_reg_load(&c->ofpacts, reg, &meter, NULL);
+        put_resubmit(c, TM_TABLE_METER);
+        finish_clone(&c->ofpacts, ofs);
+    } else {
+        ofpbuf_put(&c->ofpacts, s->copy, s->copy_len);
+    }
+}
+
+/* Sets the cookie of the flows added next to those of the session in 's',
+ * for 'direction', and to those that make a copy if 'copy'. */
+static void
+set_session_cookie(struct compiler *c, const struct slot *s,
+                   enum tm_direction direction, bool copy)
+{
+    c->cookie = (s->key
+                 ? tm_session_cookie(c->options->cookie, s->key, direction,
+                                     copy)
+                 : c->options->cookie);
+}
+
+/* Adds the flows of the meter table for the metered sessions in 'slots':
+ * per direction, R=METER: meter:METER, pop:R, the copy. */
+static void
+add_meter_flows(struct compiler *c, const struct slot *slots, size_t n)
+{
+    const struct mf_field *reg = output_reg_field(c);
+    struct mf_subfield sf = { .field = reg, .ofs = 0, .n_bits = 32 };
+
+    for (size_t i = 0; i < n; i++) {
+        const struct slot *s = &slots[i];
+
+        for (int d = 0; s->metered && d < TM_N_DIRECTIONS; d++) {
+            uint32_t meter = tm_session_meter(s->key, d);
+            struct match match;
+
+            match_init_catchall(&match);
+            match_set_reg(&match, c->options->output_reg, meter);
+            ofpact_put_METER(&c->ofpacts)->meter_id = meter;
+            ofpact_put_STACK_POP(&c->ofpacts)->subfield = sf;
+            ofpbuf_put(&c->ofpacts, s->copy, s->copy_len);
+            set_session_cookie(c, s, d, false);
+            add_flow(c, TM_TABLE_METER, PRI_DISPATCH, &match);
+            c->cookie = c->options->cookie;
+        }
+    }
 }
 
 static enum tm_table
@@ -544,7 +868,7 @@ put_rule_action(struct compiler *c, enum tm_rule_action action,
                 size_t slot, size_t n_slots)
 {
     if (action == TM_ACCEPT) {
-        put_slot_copy(c, &slots[slot]);
+        put_slot_copy(c, &slots[slot], direction);
     } else {
         put_next_slot(c, direction, slot, n_slots);
     }
@@ -586,7 +910,8 @@ add_service_flows(struct compiler *c, const struct tm_eni *eni,
                     match_set_ip_src(&match, &addrs[j], &mask);
                     match_set_tp_src(&match, htons(TM_AWS_DNS_PORT));
                 }
-                put_slot_copy(c, &slots[slot]);
+                put_slot_copy(c, &slots[slot], direction);
+                set_session_cookie(c, &slots[slot], direction, true);
                 add_flow(c, session_table(direction, slot), PRI_SERVICE,
                          &match);
             }
@@ -639,6 +964,39 @@ match_set_port_prefix(struct match *match, bool dst,
     }
 }
 
+/* Adds a flow with the actions in 'c->ofpacts' to 'table' that matches
+ * 'base' and the port prefixes 'src' and 'dst' (NULL: any port), by
+ * patching '*tmpl' when it can, otherwise from 'base'; then '*tmpl' is the
+ * new flow's match. */
+static void
+add_port_flow(struct compiler *c, enum tm_table table, int priority,
+              struct match *base, struct port_template *tmpl,
+              const struct tm_prefix *src, const struct tm_prefix *dst)
+{
+    if (can_patch_ports(tmpl, src, dst)) {
+        add_flow_ports(c, table, priority, tmpl, src, dst);
+    } else {
+        /* 'base' itself with the ports, which are then put back as they
+         * were (a struct match is large to copy). */
+        ovs_be16 tp_src = base->flow.tp_src;
+        ovs_be16 tp_dst = base->flow.tp_dst;
+        ovs_be16 tp_src_mask = base->wc.masks.tp_src;
+        ovs_be16 tp_dst_mask = base->wc.masks.tp_dst;
+
+        if (src) {
+            match_set_port_prefix(base, false, src);
+        }
+        if (dst) {
+            match_set_port_prefix(base, true, dst);
+        }
+        set_port_template(tmpl, add_flow(c, table, priority, base));
+        base->flow.tp_src = tp_src;
+        base->flow.tp_dst = tp_dst;
+        base->wc.masks.tp_src = tp_src_mask;
+        base->wc.masks.tp_dst = tp_dst_mask;
+    }
+}
+
 /* Adds the flows of 'rule' for 'port' to slot 'slot'. */
 static void
 add_rule_flows(struct compiler *c, const struct tm_rule *rule,
@@ -650,6 +1008,7 @@ add_rule_flows(struct compiler *c, const struct tm_rule *rule,
     size_t n_dst = rule_prefixes(rule->has_dst_ports, &rule->dst_ports, dst);
     enum tm_table table = session_table(direction, slot);
     int priority = rule_priority(rule);
+    struct port_template tmpl = { .match = { .flows = { NULL, NULL } } };
     struct match base;
 
     match_port(c, &base, direction, port);
@@ -658,68 +1017,87 @@ add_rule_flows(struct compiler *c, const struct tm_rule *rule,
     if (n_src > 1 && n_dst > 1 && n_src * n_dst > n_src + n_dst + 1) {
         /* Conjunctive match: one flow per prefix of each side, and one
          * that acts when both sides matched. */
-        uint32_t id = c->flows->next_conj_id++;
+        uint32_t id;
+
+        if (slots[slot].key) {
+            /* Session cookies: the conjunction's id is the session's, so
+             * that no other session's flows change with it. */
+            ovs_assert(c->next_conj < 128);
+            id = (slots[slot].key << 8) | (direction == TM_INGRESS) << 7
+                 | c->next_conj++;
+        } else {
+            id = c->flows->next_conj_id++;
+        }
+        set_session_cookie(c, &slots[slot], direction, false);
 
         for (int side = 0; side < 2; side++) {
             const struct tm_prefix *prefixes = side ? dst : src;
             size_t n = side ? n_dst : n_src;
 
             for (size_t i = 0; i < n; i++) {
-                struct match match = base;
+                const struct tm_prefix *sp = side ? NULL : &prefixes[i];
+                const struct tm_prefix *dp = side ? &prefixes[i] : NULL;
                 struct ofpact_conjunction *conj;
 
-                match_set_port_prefix(&match, side, &prefixes[i]);
                 conj = ofpact_put_CONJUNCTION(&c->ofpacts);
                 conj->id = id;
                 conj->clause = side;
                 conj->n_clauses = 2;
-                add_flow(c, table, priority, &match);
+                add_port_flow(c, table, priority, &base, &tmpl, sp, dp);
             }
         }
 
-        struct match match = base;
-        match_set_conj_id(&match, id);
+        match_set_conj_id(&base, id);
         put_rule_action(c, rule->action, direction, slots, slot, n_slots);
-        add_flow(c, table, priority, &match);
+        set_session_cookie(c, &slots[slot], direction,
+                           rule->action == TM_ACCEPT);
+        add_flow(c, table, priority, &base);
         return;
     }
 
+    set_session_cookie(c, &slots[slot], direction,
+                       rule->action == TM_ACCEPT);
     /* The product of the two sides (each side at least one flow). */
     for (size_t i = 0; i < MAX(n_src, 1); i++) {
         for (size_t j = 0; j < MAX(n_dst, 1); j++) {
-            struct match match = base;
-
-            if (n_src) {
-                match_set_port_prefix(&match, false, &src[i]);
-            }
-            if (n_dst) {
-                match_set_port_prefix(&match, true, &dst[j]);
-            }
             put_rule_action(c, rule->action, direction, slots, slot,
                             n_slots);
-            add_flow(c, table, priority, &match);
+            add_port_flow(c, table, priority, &base, &tmpl,
+                          n_src ? &src[i] : NULL, n_dst ? &dst[j] : NULL);
         }
     }
 }
 
 static const struct tm_target_address *
-find_target_address(const struct tm_compile_input *input,
+find_target_address(const struct compiler *c,
                     const struct tm_session *session)
 {
-    const struct tm_target_address *any = NULL;
+    const struct tm_target_address *a;
+
+    a = shash_find_data(&c->addresses_by_session, session->id);
+    if (a && !strcmp(a->target, session->target_id)) {
+        return a;
+    }
+    return shash_find_data(&c->addresses_by_target, session->target_id);
+}
+
+/* Indexes the input's target addresses, so that each session finds its
+ * own in constant time: the first one given for the session, else the last
+ * one given for all of its target's sessions. */
+static void
+index_target_addresses(struct compiler *c)
+{
+    const struct tm_compile_input *input = c->input;
 
     for (size_t i = 0; i < input->n_targets; i++) {
         const struct tm_target_address *a = &input->targets[i];
 
-        if (!strcmp(a->target, session->target_id)) {
-            if (!a->session) {
-                any = a;
-            } else if (!strcmp(a->session, session->id)) {
-                return a;
-            }
+        if (a->session) {
+            shash_add_once(&c->addresses_by_session, a->session, a);
+        } else {
+            shash_replace(&c->addresses_by_target, a->target, a);
         }
     }
-    return any;
 }
 
 /* Fills in 'slots' with the active sessions of 'loc', in ascending session
@@ -753,7 +1131,7 @@ collect_slots(struct compiler *c, const struct tm_eni_location *loc,
         s->loc = loc;
         s->src = ipv6_addr_is_set(&loc->ip) ? loc->ip : eni->ip;
 
-        address = find_target_address(c->input, session);
+        address = find_target_address(c, session);
         s->eth_dst = (address && !eth_addr_is_zero(address->mac)
                       ? address->mac : c->options->router_mac);
         if (address && ipv6_addr_is_set(&address->ip)) {
@@ -780,6 +1158,11 @@ collect_slots(struct compiler *c, const struct tm_eni_location *loc,
 
         s->counter_id = (c->options->backend->counts
                          ? assign_counter_id(c, session) : 0);
+        s->key = (c->options->session_cookies
+                  ? assign_session_key(c, session) : 0);
+        s->metered = (s->key && c->input->metered_sessions
+                      && sset_contains(c->input->metered_sessions,
+                                       session->id));
 
         /* The copy, made once for all of the session's flows, and even if
          * no rule accepts anything, so that a copy that the backend cannot
@@ -812,6 +1195,7 @@ compile_direction(struct compiler *c, const struct tm_eni_location *loc,
     for (size_t i = 0; i < n_slots; i++) {
         const struct tm_filter *filter = slots[i].session->filter;
 
+        c->next_conj = 0;
         if (filter->amazon_dns) {
             add_service_flows(c, eni, direction, loc->ofport, slots, i);
         }
@@ -823,8 +1207,10 @@ compile_direction(struct compiler *c, const struct tm_eni_location *loc,
         if (i + 1 < n_slots) {
             match_port(c, &match, direction, loc->ofport);
             put_next_slot(c, direction, i, n_slots);
+            set_session_cookie(c, &slots[i], direction, false);
             add_flow(c, session_table(direction, i), PRI_NO_MATCH, &match);
         }
+        c->cookie = c->options->cookie;
     }
 }
 
@@ -931,6 +1317,11 @@ check_options(const struct tm_compile_options *options)
     if (!options->backend) {
         return xstrdup("no backend");
     }
+    if (options->session_cookies && options->cookie & ~TM_COOKIE_OWNER_MASK) {
+        return xasprintf("cookie %#"PRIx64": with session cookies, its "
+                         "lower 32 bits are the sessions' and must be 0",
+                         options->cookie);
+    }
     if (options->backend->reenters
         && options->pipeline == TM_PIPELINE_REGISTER) {
         if (options->copy_mark_reg >= FLOW_N_REGS
@@ -968,6 +1359,7 @@ tm_compile(const struct tm_compile_input *input,
            const struct tm_compile_options *options, struct tm_flows *flows)
 {
     const struct tm_eni_location **sources;
+    unsigned long *ports;       /* The ports of the ENIs seen so far. */
     size_t n_sources = 0;
     char *error;
 
@@ -982,9 +1374,15 @@ tm_compile(const struct tm_compile_input *input,
         .options = options,
         .flows = flows,
         .counter_ids = HMAP_INITIALIZER(&c.counter_ids),
+        .session_keys = HMAP_INITIALIZER(&c.session_keys),
+        .cookie = options->cookie,
+        .addresses_by_session = SHASH_INITIALIZER(&c.addresses_by_session),
+        .addresses_by_target = SHASH_INITIALIZER(&c.addresses_by_target),
     };
+    index_target_addresses(&c);
     ofpbuf_init(&c.ofpacts, 256);
     sources = xmalloc(MAX(input->n_enis, 1) * sizeof *sources);
+    ports = bitmap_allocate(UINT16_MAX + 1);
 
     add_never_mirrored(&c, TM_TABLE_EGRESS);
     add_never_mirrored(&c, TM_TABLE_INGRESS);
@@ -1001,14 +1399,17 @@ tm_compile(const struct tm_compile_input *input,
                               ofp_to_u16(loc->ofport));
             goto out;
         }
-        for (size_t j = 0; j < i; j++) {
-            if (input->enis[j].ofport == loc->ofport) {
-                error = xasprintf("ENI %s and ENI %s: both on port %"PRIu16,
-                                  input->enis[j].eni, loc->eni,
-                                  ofp_to_u16(loc->ofport));
-                goto out;
+        if (bitmap_is_set(ports, ofp_to_u16(loc->ofport))) {
+            for (size_t j = 0; j < i; j++) {
+                if (input->enis[j].ofport == loc->ofport) {
+                    error = xasprintf("ENI %s and ENI %s: both on port "
+                                      "%"PRIu16, input->enis[j].eni,
+                                      loc->eni, ofp_to_u16(loc->ofport));
+                    goto out;
+                }
             }
         }
+        bitmap_set1(ports, ofp_to_u16(loc->ofport));
         error = collect_slots(&c, loc, eni, slots, &n_slots);
         if (!error && n_slots) {
             sources[n_sources++] = loc;
@@ -1016,6 +1417,7 @@ tm_compile(const struct tm_compile_input *input,
             for (int d = 0; d < TM_N_DIRECTIONS; d++) {
                 compile_direction(&c, loc, eni, slots, n_slots, d);
             }
+            add_meter_flows(&c, slots, n_slots);
         }
         free_slots(slots, n_slots);
         if (error) {
@@ -1029,13 +1431,12 @@ out:
         tm_flows_clear(flows);
     }
     free(sources);
+    bitmap_free(ports);
     ofpbuf_uninit(&c.ofpacts);
-
-    struct counter_id *cid;
-    HMAP_FOR_EACH_POP (cid, node, &c.counter_ids) {
-        free(cid);
-    }
-    hmap_destroy(&c.counter_ids);
+    destroy_ids(&c.counter_ids);
+    destroy_ids(&c.session_keys);
+    shash_destroy(&c.addresses_by_session);
+    shash_destroy(&c.addresses_by_target);
     return error;
 }
 

@@ -49,7 +49,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "hash.h"
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/hmap.h"
 #include "openvswitch/util.h"
 #include "packets.h"
 #include "svec.h"
@@ -310,6 +312,16 @@ lookup(const struct loader *l, const xmlNode *node, const char *name,
     lookup(L, NODE, NAME, ID, &(L)->topo->BY_ID, KIND_NAME,             \
            (void **) (OBJP))
 
+/* Returns the object that pass 1 made for 'node' (see new_TYPE()), kept in
+ * the node itself, so that later passes do not look its id up again in
+ * 'by_id'. */
+static void *
+declared(const struct shash *by_id, const xmlNode *node)
+{
+    return node->_private ? node->_private
+           : shash_find_data(by_id, attr(node, "id"));
+}
+
 /* ---- Pass 1: declare. ---- */
 
 /* Checks that the id of 'node' is new and records it. */
@@ -317,14 +329,14 @@ static char *
 declare_id(struct loader *l, const xmlNode *node, char **idp)
 {
     const char *id = attr(node, "id");
-    const xmlNode *other = shash_find_data(&l->ids, id);
 
-    if (other) {
+    if (!shash_add_once(&l->ids, id, node)) {
+        const xmlNode *other = shash_find_data(&l->ids, id);
+
         return ERROR_AT_NODE(l, node, "duplicate id \"%s\": already used "
                              "by the %s on line %d", id,
                              (const char *) other->name, line_of(other));
     }
-    shash_add(&l->ids, id, node);
     *idp = xstrdup(id);
     return NULL;
 }
@@ -347,6 +359,7 @@ declare_id(struct loader *l, const xmlNode *node, char **idp)
             obj = NULL;                                                 \
         } else {                                                        \
             sim_topology_add_##TYPE(l->topo, obj);                      \
+            CONST_CAST(xmlNode *, node)->_private = obj;                \
         }                                                               \
         *objp = obj;                                                    \
         return error;                                                   \
@@ -565,8 +578,7 @@ declare_all(struct loader *l, const xmlNode *root)
 static char *
 resolve_vpc(struct loader *l, const xmlNode *node)
 {
-    struct sim_vpc *vpc = shash_find_data(&l->topo->vpcs_by_id,
-                                          attr(node, "id"));
+    struct sim_vpc *vpc = declared(&l->topo->vpcs_by_id, node);
     size_t allocated = 0;
     struct tm_cidr cidr;
     char *error;
@@ -646,8 +658,7 @@ main_route_table(struct loader *l, struct sim_vpc *vpc)
 static char *
 resolve_subnet(struct loader *l, const xmlNode *node)
 {
-    struct sim_subnet *subnet = shash_find_data(&l->topo->subnets_by_id,
-                                                attr(node, "id"));
+    struct sim_subnet *subnet = declared(&l->topo->subnets_by_id, node);
     struct sim_route_table *rtb;
     char *error;
 
@@ -726,8 +737,7 @@ resolve_subnet(struct loader *l, const xmlNode *node)
 static char *
 resolve_route_table(struct loader *l, const xmlNode *node)
 {
-    struct sim_route_table *rtb = shash_find_data(
-        &l->topo->route_tables_by_id, attr(node, "id"));
+    struct sim_route_table *rtb = declared(&l->topo->route_tables_by_id, node);
     size_t allocated = 0;
 
     for (const xmlNode *c = node->children; c; c = c->next) {
@@ -792,8 +802,7 @@ compare_acl_entries(const void *a_, const void *b_)
 static char *
 resolve_network_acl(struct loader *l, const xmlNode *node)
 {
-    struct sim_network_acl *acl = shash_find_data(&l->topo->acls_by_id,
-                                                  attr(node, "id"));
+    struct sim_network_acl *acl = declared(&l->topo->acls_by_id, node);
     size_t n_entries[2] = { 0, 0 };    /* Ingress, egress. */
     size_t allocated = 0;
 
@@ -858,8 +867,7 @@ resolve_network_acl(struct loader *l, const xmlNode *node)
 static char *
 resolve_security_group(struct loader *l, const xmlNode *node)
 {
-    struct sim_security_group *sg = shash_find_data(&l->topo->groups_by_id,
-                                                    attr(node, "id"));
+    struct sim_security_group *sg = declared(&l->topo->groups_by_id, node);
     size_t n_rules[2] = { 0, 0 };      /* Ingress, egress. */
     size_t allocated = 0;
     char *error;
@@ -959,8 +967,7 @@ resolve_groups(struct loader *l, const xmlNode *node, size_t *n,
 static char *
 resolve_eni(struct loader *l, const xmlNode *node)
 {
-    struct sim_eni *eni = shash_find_data(&l->topo->enis_by_id,
-                                          attr(node, "id"));
+    struct sim_eni *eni = declared(&l->topo->enis_by_id, node);
     struct sim_subnet *subnet;
     int64_t mtu = TM_DEFAULT_MTU;
     char *error;
@@ -1046,8 +1053,7 @@ n_nodes_of(const xmlNode *node)
 static char *
 resolve_nlb(struct loader *l, const xmlNode *node)
 {
-    struct sim_nlb *nlb = shash_find_data(&l->topo->nlbs_by_id,
-                                          attr(node, "id"));
+    struct sim_nlb *nlb = declared(&l->topo->nlbs_by_id, node);
     size_t n_nodes = 0, n_listeners = 0, n_targets = 0;
     char *error;
 
@@ -1163,8 +1169,7 @@ resolve_nlb(struct loader *l, const xmlNode *node)
 static char *
 resolve_peering(struct loader *l, const xmlNode *node)
 {
-    struct sim_peering *pcx = shash_find_data(&l->topo->peerings_by_id,
-                                              attr(node, "id"));
+    struct sim_peering *pcx = declared(&l->topo->peerings_by_id, node);
     struct sim_vpc *requester, *accepter;
     char *error;
 
@@ -1272,14 +1277,13 @@ resolve_tgw_peerings(struct loader *l, const xmlNode *node)
 static char *
 resolve_tgw(struct loader *l, const xmlNode *node)
 {
-    struct sim_tgw *tgw = shash_find_data(&l->topo->tgws_by_id,
-                                          attr(node, "id"));
+    struct sim_tgw *tgw = declared(&l->topo->tgws_by_id, node);
     char *error = NULL;
 
     for (const xmlNode *c = node->children; c && !error; c = c->next) {
         if (is_element(c, "attachment")) {
-            struct sim_tgw_attachment *att = shash_find_data(
-                &l->topo->tgw_attachments_by_id, attr(c, "id"));
+            struct sim_tgw_attachment *att = declared(
+                &l->topo->tgw_attachments_by_id, c);
             struct sim_tgw_route_table *rtb;
             struct sim_vpc *vpc;
 
@@ -1346,8 +1350,8 @@ resolve_tgw(struct loader *l, const xmlNode *node)
                 svec_destroy(&words);
             }
         } else if (is_element(c, "route-table")) {
-            struct sim_tgw_route_table *rtb = shash_find_data(
-                &l->topo->tgw_route_tables_by_id, attr(c, "id"));
+            struct sim_tgw_route_table *rtb = declared(
+                &l->topo->tgw_route_tables_by_id, c);
             size_t allocated = 0;
 
             for (const xmlNode *r = c->children; r && !error; r = r->next) {
@@ -1453,8 +1457,7 @@ resolve_share(struct loader *l, const xmlNode *node,
 static char *
 resolve_mirror_target(struct loader *l, const xmlNode *node)
 {
-    struct sim_mirror_target *target = shash_find_data(
-        &l->topo->targets_by_id, attr(node, "id"));
+    struct sim_mirror_target *target = declared(&l->topo->targets_by_id, node);
 
     if (attr(node, "network-interface")) {
         struct sim_eni *eni;
@@ -1474,8 +1477,8 @@ resolve_mirror_target(struct loader *l, const xmlNode *node)
 static char *
 resolve_mirror_session(struct loader *l, const xmlNode *node)
 {
-    struct sim_mirror_session *session = shash_find_data(
-        &l->topo->sessions_by_id, attr(node, "id"));
+    struct sim_mirror_session *session = declared(&l->topo->sessions_by_id,
+                                                  node);
     struct sim_mirror_target *target;
     struct sim_mirror_filter *filter;
     struct sim_eni *eni;
@@ -1518,8 +1521,7 @@ parse_ofport_attr(const struct loader *l, const xmlNode *node,
 static char *
 resolve_hypervisor(struct loader *l, const xmlNode *node)
 {
-    struct sim_hypervisor *hv = shash_find_data(&l->topo->hypervisors_by_id,
-                                                attr(node, "id"));
+    struct sim_hypervisor *hv = declared(&l->topo->hypervisors_by_id, node);
     size_t n = 0;
     char *error;
 
@@ -1701,11 +1703,17 @@ resolve_all(struct loader *l, const xmlNode *root)
 
 /* Checks that each network interface is in a subnet its account may use,
  * with security groups of its VPC, at an address of its own there. */
+/* An ENI's address in its VPC, in check_enis(). */
+struct eni_address {
+    struct hmap_node node;      /* Hashed on the VPC and the address. */
+    const struct sim_eni *eni;
+};
+
 static char *
 check_enis(const struct loader *l)
 {
     const struct sim_topology *topo = l->topo;
-    struct shash addresses = SHASH_INITIALIZER(&addresses);
+    struct hmap addresses = HMAP_INITIALIZER(&addresses);
     char *error = NULL;
 
     for (size_t i = 0; i < topo->n_enis && !error; i++) {
@@ -1730,24 +1738,37 @@ check_enis(const struct loader *l)
         }
 
         /* One address per VPC. */
-        struct ds key = DS_EMPTY_INITIALIZER;
-        const struct sim_eni *other;
+        uint32_t hash = hash_pointer(subnet->vpc,
+                                     hash_bytes(&eni->ip, sizeof eni->ip, 0));
+        const struct eni_address *other = NULL;
+        const struct eni_address *a;
 
-        ds_put_format(&key, "%s ", subnet->vpc->id);
-        tm_ip_format(&eni->ip, &key);
-        other = shash_find_data(&addresses, ds_cstr(&key));
+        HMAP_FOR_EACH_WITH_HASH (a, node, hash, &addresses) {
+            if (a->eni->subnet->vpc == subnet->vpc
+                && ipv6_addr_equals(&a->eni->ip, &eni->ip)) {
+                other = a;
+                break;
+            }
+        }
         if (other && !error) {
             error = error_at(l, eni->line, "network-interface %s has the "
                              "address of %s (line %d) in %s", eni->id,
-                             other->id, other->line, subnet->vpc->id);
+                             other->eni->id, other->eni->line,
+                             subnet->vpc->id);
         }
-        if (other) {
-            ds_destroy(&key);
-        } else {
-            shash_add_nocopy(&addresses, ds_steal_cstr(&key), eni);
+        if (!other) {
+            struct eni_address *new = xmalloc(sizeof *new);
+
+            new->eni = eni;
+            hmap_insert(&addresses, &new->node, hash);
         }
     }
-    shash_destroy(&addresses);
+
+    struct eni_address *a;
+    HMAP_FOR_EACH_POP (a, node, &addresses) {
+        free(a);
+    }
+    hmap_destroy(&addresses);
     return error;
 }
 
@@ -2055,7 +2076,8 @@ load_doc(const char *file_name, xmlDocPtr doc, struct sim_topology **topop)
 }
 
 static const int parse_options = (XML_PARSE_NONET | XML_PARSE_NOWARNING
-                                  | XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA);
+                                  | XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA
+                                  | XML_PARSE_COMPACT);
 
 /* What parse() learns while libxml2 parses. */
 struct parse_state {

@@ -26,6 +26,7 @@
 
 #include <libxml/parser.h>
 #include <libxml/relaxng.h>
+#include <libxml/xmlregexp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -411,6 +412,382 @@ find_bad_element(const struct schema_doc *schema, const xmlNode *node,
 
 /* Validates 'doc' against the schema.  Returns an error naming the line of
  * the first problem, or NULL. */
+/* Validation in linear time.
+ *
+ * libxml2 compiles the regular expression of a <param name="pattern"> of
+ * the schema again for every value that it checks against it, which made
+ * the validation of a large topology most of its load time.  So a
+ * document is first validated against the schema without its patterns,
+ * and the values that the patterns restrict are then checked here, against
+ * the same expressions compiled once by the same libxml2 engine.  Only a
+ * document that fails either is validated against the whole schema, which
+ * finds and explains its first error exactly as before. */
+
+/* The value definitions of the schema that have a pattern, and the lists
+ * of them. */
+enum value_kind {
+    VK_ID,                      /* "id-value" */
+    VK_TOKEN,                   /* "token" */
+    VK_TEXT,                    /* "text" */
+    VK_INTEGER,                 /* "integer" */
+    N_VALUE_KINDS,
+    VK_LIST = 1 << 3            /* Flag: a white-space separated list. */
+};
+
+static const char *const value_defines[N_VALUE_KINDS] = {
+    "id-value", "token", "text", "integer",
+};
+
+/* Returns the kind of the values of schema definition 'name' (a
+ * VK_* value, with VK_LIST for a list), or -1 if they have no pattern. */
+static int
+value_kind(const struct schema_doc *schema, const char *name, int depth)
+{
+    const xmlNode *define = shash_find_data(&schema->defines, name);
+
+    for (int k = 0; k < N_VALUE_KINDS; k++) {
+        if (!strcmp(name, value_defines[k])) {
+            return k;
+        }
+    }
+    if (!define || depth > 10) {
+        return -1;
+    }
+    for (const xmlNode *c = define->children; c; c = c->next) {
+        if (is_element(c, "list")) {
+            for (const xmlNode *z = c->children; z; z = z->next) {
+                const xmlNode *ref = (is_element(z, "zeroOrMore")
+                                      || is_element(z, "oneOrMore")
+                                      ? z->children : z);
+
+                for (; ref; ref = ref->next) {
+                    if (is_element(ref, "ref") && attr(ref, "name")) {
+                        int kind = value_kind(schema, attr(ref, "name"),
+                                              depth + 1);
+                        return kind < 0 ? -1 : kind | VK_LIST;
+                    }
+                }
+            }
+        } else if (is_element(c, "ref") && attr(c, "name")) {
+            return value_kind(schema, attr(c, "name"), depth + 1);
+        }
+    }
+    return -1;
+}
+
+/* Adds to 'kinds' (element name -> a "struct shash" of attribute name ->
+ * a bit per VK_* value, of the kinds that some pattern of the element says
+ * the attribute has, those of lists above them) what the element patterns
+ * under 'node' say. */
+static void
+collect_value_kinds(const struct schema_doc *schema, const xmlNode *node,
+                    struct shash *kinds)
+{
+    for (const xmlNode *c = node->children; c; c = c->next) {
+        if (is_element(c, "element") && attr(c, "name")) {
+            struct attr_rules rules;
+            struct shash_node *an;
+
+            attr_rules_init(&rules);
+            collect_attributes(c, &schema->defines, true, &rules, 0);
+            SHASH_FOR_EACH (an, &rules.allowed) {
+                const char *define = an->data;
+                int kind = *define ? value_kind(schema, define, 0) : -1;
+
+                if (kind >= 0) {
+                    struct shash *attrs = shash_find_data(kinds,
+                                                          attr(c, "name"));
+                    if (!attrs) {
+                        attrs = xmalloc(sizeof *attrs);
+                        shash_init(attrs);
+                        shash_add(kinds, attr(c, "name"), attrs);
+                    }
+
+                    uintptr_t bits = (uintptr_t) shash_find_data(attrs,
+                                                                 an->name);
+                    bits |= (kind & VK_LIST
+                             ? (uintptr_t) 1 << (N_VALUE_KINDS
+                                                + (kind & ~VK_LIST))
+                             : (uintptr_t) 1 << kind);
+                    shash_replace(attrs, an->name, (void *) bits);
+                }
+            }
+            attr_rules_destroy(&rules);
+        }
+        if (c->type == XML_ELEMENT_NODE) {
+            collect_value_kinds(schema, c, kinds);
+        }
+    }
+}
+
+static bool
+is_ascii_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static bool
+is_ascii_alnum(char c)
+{
+    return is_ascii_digit(c) || (c >= 'a' && c <= 'z')
+           || (c >= 'A' && c <= 'Z');
+}
+
+/* Whether the 'n' bytes at 'value' are of kind 'kind' (a VK_* value,
+ * without VK_LIST).  Values of printable ASCII, nearly all of them, are
+ * decided here as the patterns decide them; the others by the compiled
+ * 'regexps'. */
+static bool
+item_matches(xmlRegexpPtr regexps[N_VALUE_KINDS], int kind,
+             const char *value, size_t n)
+{
+    bool ascii = true;          /* Printable ASCII (0x20 to 0x7e) only. */
+    bool space = false;
+
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = value[i];
+
+        if (c < 0x20 || c > 0x7e) {
+            ascii = false;
+            break;
+        }
+        space = space || c == ' ';
+    }
+    if (ascii) {
+        switch (kind) {
+        case VK_ID:
+            /* [A-Za-z0-9][A-Za-z0-9._:/\-]{0,254} */
+            if (!n || n > 255 || !is_ascii_alnum(value[0])) {
+                return false;
+            }
+            for (size_t i = 1; i < n; i++) {
+                if (!is_ascii_alnum(value[i])
+                    && !strchr("._:/-", value[i])) {
+                    return false;
+                }
+            }
+            return true;
+        case VK_TOKEN:
+            /* [^\p{C}\p{Z}]+ */
+            return n && !space;
+        case VK_TEXT:
+            /* [^\p{Cc}]* */
+            return true;
+        case VK_INTEGER:
+            /* -?[0-9]+ */
+            if (n && value[0] == '-') {
+                value++;
+                n--;
+            }
+            if (!n) {
+                return false;
+            }
+            for (size_t i = 0; i < n; i++) {
+                if (!is_ascii_digit(value[i])) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    char *item = xmemdup0(value, n);
+    bool ok = xmlRegexpExec(regexps[kind], BAD_CAST item) == 1;
+    free(item);
+    return ok;
+}
+
+/* Whether 'value' is of kind 'kind' (a VK_* value, VK_LIST for a list of
+ * them) by the compiled 'regexps'. */
+static bool
+value_matches(xmlRegexpPtr regexps[N_VALUE_KINDS], int kind,
+              const char *value)
+{
+    if (!(kind & VK_LIST)) {
+        return item_matches(regexps, kind, value, strlen(value));
+    }
+
+    const char *p = value;
+    for (;;) {
+        while (*p && is_xml_space(*p)) {
+            p++;
+        }
+        if (!*p) {
+            return true;
+        }
+
+        const char *end = p;
+        while (*end && !is_xml_space(*end)) {
+            end++;
+        }
+
+        if (!item_matches(regexps, kind & ~VK_LIST, p, end - p)) {
+            return false;
+        }
+        p = end;
+    }
+}
+
+/* Checks the attributes of 'node' and of the elements under it against
+ * 'kinds' (see collect_value_kinds()).  Returns false at the first value
+ * that does not match. */
+static bool
+values_match(const xmlNode *node, const struct shash *kinds,
+             xmlRegexpPtr regexps[N_VALUE_KINDS])
+{
+    for (const xmlNode *c = node->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE) {
+            continue;
+        }
+
+        const struct shash *attrs = shash_find_data(kinds,
+                                                    (const char *) c->name);
+        for (const xmlAttr *a = attrs ? c->properties : NULL; a;
+             a = a->next) {
+            uintptr_t bits = (uintptr_t) shash_find_data(
+                attrs, (const char *) a->name);
+            if (!bits) {
+                continue;
+            }
+
+            /* One text node, nearly always: read in place. */
+            const xmlNode *t = a->children;
+            xmlChar *copy = (t && (t->next || t->type != XML_TEXT_NODE)
+                             ? xmlNodeListGetString(c->doc, t, 1) : NULL);
+            const xmlChar *value = (copy ? copy
+                                    : t && t->content ? t->content
+                                    : BAD_CAST "");
+            bool ok = true;
+            for (int k = 0; ok && k < 2 * N_VALUE_KINDS; k++) {
+                if (bits & ((uintptr_t) 1 << k)) {
+                    ok = value_matches(regexps, (k >= N_VALUE_KINDS
+                                                 ? (k - N_VALUE_KINDS)
+                                                   | VK_LIST
+                                                 : k),
+                                       (const char *) value);
+                }
+            }
+            xmlFree(copy);
+            if (!ok) {
+                return false;
+            }
+        }
+        if (!values_match(c, kinds, regexps)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Returns the schema, parsed, with every definition of values that have a
+ * pattern (and every list of them) replaced by <text/>: any string, as
+ * without the pattern, and with no datatype to call for each value. */
+static xmlDocPtr
+schema_without_patterns(void)
+{
+    struct schema_doc sdoc;
+    struct shash_node *node;
+
+    if (!schema_doc_init(&sdoc)) {
+        return NULL;
+    }
+    SHASH_FOR_EACH (node, &sdoc.defines) {
+        xmlNode *define = node->data;
+
+        if (value_kind(&sdoc, node->name, 0) >= 0) {
+            xmlNode *child;
+
+            while ((child = define->children) != NULL) {
+                xmlUnlinkNode(child);
+                xmlFreeNode(child);
+            }
+            xmlAddChild(define, xmlNewDocNode(sdoc.doc, define->ns,
+                                              BAD_CAST "text", NULL));
+        }
+    }
+
+    xmlDocPtr doc = sdoc.doc;
+    sdoc.doc = NULL;
+    schema_doc_destroy(&sdoc);
+    return doc;
+}
+
+/* Whether 'doc' matches the schema, found in linear time as described
+ * above; false also when it cannot tell. */
+static bool
+quick_validate(xmlDocPtr doc)
+{
+    xmlDocPtr schema_doc = schema_without_patterns();
+    xmlRelaxNGParserCtxtPtr pctxt;
+    xmlRelaxNGValidCtxtPtr vctxt;
+    xmlRelaxNGPtr schema;
+    bool ok = false;
+
+    if (!schema_doc) {
+        return false;
+    }
+    /* libxml2 works on a copy of 'schema_doc'. */
+    pctxt = xmlRelaxNGNewDocParserCtxt(schema_doc);
+    xmlRelaxNGSetParserStructuredErrors(pctxt, ignore_error, NULL);
+    schema = xmlRelaxNGParse(pctxt);
+    xmlRelaxNGFreeParserCtxt(pctxt);
+    xmlFreeDoc(schema_doc);
+    if (!schema) {
+        return false;
+    }
+    vctxt = xmlRelaxNGNewValidCtxt(schema);
+    xmlRelaxNGSetValidStructuredErrors(vctxt, ignore_error, NULL);
+    ok = !xmlRelaxNGValidateDoc(vctxt, doc);
+    xmlRelaxNGFreeValidCtxt(vctxt);
+    xmlRelaxNGFree(schema);
+
+    struct schema_doc sdoc;
+    if (ok && schema_doc_init(&sdoc)) {
+        xmlRegexpPtr regexps[N_VALUE_KINDS];
+        struct shash kinds = SHASH_INITIALIZER(&kinds);
+        struct shash_node *node;
+
+        for (int k = 0; k < N_VALUE_KINDS; k++) {
+            const xmlNode *define = shash_find_data(&sdoc.defines,
+                                                    value_defines[k]);
+            const xmlNode *param = NULL;
+
+            for (const xmlNode *d = define ? define->children : NULL;
+                 d && !param; d = d->next) {
+                for (const xmlNode *q = is_element(d, "data")
+                         ? d->children : NULL; q; q = q->next) {
+                    if (is_element(q, "param")
+                        && nullable_string_is_equal(attr(q, "name"),
+                                                    "pattern")) {
+                        param = q;
+                        break;
+                    }
+                }
+            }
+            xmlChar *pattern = param ? xmlNodeGetContent(param) : NULL;
+            regexps[k] = pattern ? xmlRegexpCompile(pattern) : NULL;
+            xmlFree(pattern);
+            ok = ok && regexps[k];
+        }
+
+        collect_value_kinds(&sdoc, (const xmlNode *) sdoc.doc, &kinds);
+        ok = ok && values_match((const xmlNode *) doc, &kinds, regexps);
+
+        for (int k = 0; k < N_VALUE_KINDS; k++) {
+            xmlRegFreeRegexp(regexps[k]);
+        }
+        SHASH_FOR_EACH (node, &kinds) {
+            shash_destroy(node->data);
+            free(node->data);
+        }
+        shash_destroy(&kinds);
+        schema_doc_destroy(&sdoc);
+    } else {
+        ok = false;
+    }
+    return ok;
+}
+
 char *
 sim_topology_validate(const char *file_name, xmlDocPtr doc)
 {
@@ -419,6 +796,10 @@ sim_topology_validate(const char *file_name, xmlDocPtr doc)
     xmlRelaxNGValidCtxtPtr vctxt;
     xmlRelaxNGPtr schema;
     char *error = NULL;
+
+    if (quick_validate(doc)) {
+        return NULL;
+    }
 
     pctxt = xmlRelaxNGNewMemParserCtxt(sim_topology_rng,
                                        strlen(sim_topology_rng));

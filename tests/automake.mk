@@ -16,12 +16,14 @@ TESTSUITE_AT = \
 	tests/sandbox-pcap.at \
 	tests/sandbox-differential.at \
 	tests/tmctl.at \
+	tests/tmd.at \
 	tests/mininet.at
 OVS_MACROS_AT = \
 	$(OVS_SRCDIR)/tests/ovs-macros.at \
 	$(OVS_SRCDIR)/tests/ovsdb-macros.at \
 	$(OVS_SRCDIR)/tests/ofproto-macros.at
-EXTRA_DIST += $(TESTSUITE_AT) tests/atlocal.in tests/tmctl-network.xml
+EXTRA_DIST += $(TESTSUITE_AT) tests/atlocal.in tests/tmctl-network.xml \
+	tests/tm-db-load.py tests/tmd-demo.sh tests/tmd-bench.sh
 TESTSUITE = tests/testsuite
 TESTSUITE_DIR = $(abs_top_builddir)/tests/testsuite.dir
 DISTCLEANFILES += tests/atconfig tests/atlocal
@@ -183,6 +185,9 @@ tests_tm_flowgen_SOURCES = tests/tm-flowgen.c
 tests_tm_flowgen_LDADD = $(TM_OVS_LIBS)
 STYLE_FILES += $(tests_tm_flowgen_SOURCES)
 
+# ovs-tmd's reconciler, in the same CUnit program.
+tests_tm_unit_SOURCES += tests/test-reconcile.c
+
 # The sandbox tests (tests/sandbox-pcap.at, tests/sandbox-differential.at)
 # and what they read.
 EXTRA_DIST += tests/pcap-expect.awk tests/pcap-copies.awk \
@@ -246,6 +251,15 @@ check-fidelity: all
 	TM_SIM='$(abs_builddir)/utilities/tm-sim' \
 	$(srcdir)/tests/tm-fidelity --count=$(FIDELITY_COUNT) \
 	    --require-coverage --keep=$(abs_builddir)/fidelity-disagreements
+
+# ovs-tmd with 10,000 sessions in a sandbox, in "make bench": bulk install
+# against ovs-ofctl --bundle add-flows, one session's change to installed
+# (median and 99th percentile), resident memory, flow_mods on a restart.
+.PHONY: bench-tmd
+bench: bench-tmd
+bench-tmd: ovs-plugin/ovs-tmd
+	$(AM_V_at)OVS_BUILDDIR='$(OVS_BUILDDIR)' srcdir='$(srcdir)' \
+	    PYTHON3='$(PYTHON3)' $(SHELL) '$(srcdir)/tests/tmd-bench.sh'
 
 # The import's fixtures, reference topologies and test helpers.
 EXTRA_DIST += tests/import

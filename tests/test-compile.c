@@ -443,6 +443,12 @@ test_text_round_trip(void)
                        "10.0.0.0/8", "0.0.0.0/0", "1000-2000", "3-60000"));
     TM_OK(tm_test_rule(ACCT_A, "tmf-1", "ingress", 10, "reject", "58",
                        "2001:db8::/32", "::/0", NULL, NULL));
+    /* A product of the two sides, one of them every port (no constraint)
+     * and the other several prefixes, and the other way around. */
+    TM_OK(tm_test_rule(ACCT_A, "tmf-1", "egress", 20, "reject", "tcp",
+                       "10.0.0.0/8", "0.0.0.0/0", "0-65535", "1024-65535"));
+    TM_OK(tm_test_rule(ACCT_A, "tmf-1", "ingress", 20, "accept", "udp",
+                       "0.0.0.0/0", "10.1.0.0/16", "1-1023", "53-53"));
     TM_OK(tm_test_session(ACCT_A, "tms-1", "eni-src", "tmt-1", "tmf-1", 2));
     TM_OK(tm_test_session(ACCT_A, "tms-2", "eni-src", "tmt-1", "tmf-1", 1));
 
@@ -483,6 +489,109 @@ test_text_round_trip(void)
             free(parsed.ofpacts);
             ds_destroy(&s);
         }
+    }
+}
+
+/* Whether the transport port match of 'match' on one side ('dst' or not)
+ * is one of the 'n' 'prefixes', a mask of 0 meaning every port. */
+static bool
+port_match_in(const struct match *match, bool dst,
+              const struct tm_prefix *prefixes, size_t n)
+{
+    uint16_t value = ntohs(dst ? match->flow.tp_dst : match->flow.tp_src);
+    uint16_t mask = ntohs(dst ? match->wc.masks.tp_dst
+                          : match->wc.masks.tp_src);
+
+    for (size_t i = 0; i < n; i++) {
+        if (prefixes[i].mask == mask && prefixes[i].value == value) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A rule's flows differ only in their ports, and the compiler makes them
+ * so (see add_flow_ports()): each flow matches exactly its prefixes, every
+ * pair of the product (or every prefix of a conjunction) once, and its
+ * match is the one that Open vSwitch would build from the same fields. */
+static void
+test_port_flows(void)
+{
+    static const struct {
+        int number;
+        const char *proto, *src_ports, *dst_ports;
+        uint16_t src_from, src_to, dst_from, dst_to;
+        bool conjunction;
+    } rules[] = {
+        { 10, "tcp", "0-65535", "1024-65535", 0, 65535, 1024, 65535, false },
+        { 20, "udp", "1-1023", "53-53", 1, 1023, 53, 53, false },
+        { 30, "tcp", "1000-2000", "3-60000", 1000, 2000, 3, 60000, true },
+    };
+
+    TM_OK(tm_test_target(ACCT_A, "tmt-1", "eni-t"));
+    TM_OK(tm_test_filter(ACCT_A, "tmf-1"));
+    for (size_t r = 0; r < ARRAY_SIZE(rules); r++) {
+        TM_OK(tm_test_rule(ACCT_A, "tmf-1", "egress", rules[r].number,
+                           r % 2 ? "reject" : "accept", rules[r].proto,
+                           "10.0.0.0/8", "0.0.0.0/0", rules[r].src_ports,
+                           rules[r].dst_ports));
+    }
+    TM_OK(tm_test_session(ACCT_A, "tms-1", "eni-src", "tmt-1", "tmf-1", 1));
+    OK_COMPILE();
+
+    for (size_t r = 0; r < ARRAY_SIZE(rules); r++) {
+        struct tm_prefix src[TM_MAX_PORT_PREFIXES];
+        struct tm_prefix dst[TM_MAX_PORT_PREFIXES];
+        size_t n_src = tm_range_to_prefixes(rules[r].src_from,
+                                            rules[r].src_to, 16, src);
+        size_t n_dst = tm_range_to_prefixes(rules[r].dst_from,
+                                            rules[r].dst_to, 16, dst);
+        struct tm_prefix any = { 0, 0 };
+        size_t n_flows = 0, n_pairs = 0;
+        bool *seen = xcalloc(n_src * n_dst, sizeof *seen);
+
+        for (size_t i = 0; i < flows.n; i++) {
+            const struct ofputil_flow_mod *fm = &flows.fms[i];
+            struct minimatch normal;
+            struct match match;
+
+            if (fm->table_id != opts.table_base + TM_TABLE_EGRESS_SESSION
+                || fm->priority != 32767 - rules[r].number) {
+                continue;
+            }
+            n_flows++;
+            minimatch_expand(&fm->match, &match);
+            minimatch_init(&normal, &match);
+            CU_ASSERT(minimatch_equal(&normal, &fm->match));
+            minimatch_destroy(&normal);
+            if (match.wc.masks.conj_id) {
+                continue;
+            }
+            if (rules[r].conjunction) {
+                CU_ASSERT((port_match_in(&match, false, src, n_src)
+                           && port_match_in(&match, true, &any, 1))
+                          || (port_match_in(&match, false, &any, 1)
+                              && port_match_in(&match, true, dst, n_dst)));
+                continue;
+            }
+            for (size_t a = 0; a < n_src; a++) {
+                for (size_t b = 0; b < n_dst; b++) {
+                    if (port_match_in(&match, false, &src[a], 1)
+                        && port_match_in(&match, true, &dst[b], 1)) {
+                        CU_ASSERT(!seen[a * n_dst + b]);
+                        seen[a * n_dst + b] = true;
+                        n_pairs++;
+                    }
+                }
+            }
+        }
+        if (rules[r].conjunction) {
+            CU_ASSERT_EQUAL(n_flows, n_src + n_dst + 1);
+        } else {
+            CU_ASSERT_EQUAL(n_flows, n_src * n_dst);
+            CU_ASSERT_EQUAL(n_pairs, n_src * n_dst);
+        }
+        free(seen);
     }
 }
 
@@ -888,7 +997,7 @@ test_vxlan_mirror_errors(void)
     opts.copy_mark_bit = 0;
     opts.continue_table = 205;
     assert_compile_error("continue table 205 is one of ovs-tmirror's "
-                         "tables (200 to 208)");
+                         "tables (200 to 209)");
     opts.continue_table = 0;
     OK_COMPILE();
 
@@ -1000,6 +1109,7 @@ static CU_TestInfo range_tests[] = {
 static CU_TestInfo compile_tests[] = {
     TEST(test_no_sessions),
     TEST(test_flow_counts),
+    TEST(test_port_flows),
     TEST(test_sessions_and_services),
     TEST(test_copy_actions),
     TEST(test_register_pipeline),

@@ -1522,6 +1522,83 @@ test_invalid_filter_rule(void)
     "availability-zone=\"az1\" route-table=\"rtb\"/>\n"
 #define RTB "<route-table id=\"rtb\"/>\n"
 
+/* The values that the schema's patterns restrict are checked by the
+ * loader apart (topology-schema.c: printable ASCII by hand, the rest by the
+ * same expressions): each value is refused exactly when the pattern
+ * refuses it, ASCII or not, at the limits of lengths and classes. */
+static void
+test_load_values_as_patterns(void)
+{
+    static const struct {
+        const char *region;     /* A token. */
+        const char *account;    /* An id. */
+        bool ok;
+    } cases[] = {
+        { "us-east-1", "a", true },
+        { "us-east-1", "A0.b_c:d/e-f", true },
+        { "us-east-1", "-a", false },
+        { "us-east-1", ".a", false },
+        { "us-east-1", "a b", false },
+        { "us-east-1", "a&#233;", false },
+        { "us-east-1", "a&#9;b", false },
+        { "r&#233;gion", "a", true },
+        { "r&#xE000;", "a", false },    /* Private use: Co. */
+        { "a b", "a", false },
+        { "a&#160;b", "a", false },     /* No-break space: Z. */
+        { "a&#x200B;b", "a", false },   /* Zero-width space: Cf. */
+        { "a&#127;b", "a", false },     /* DEL: Cc. */
+        { "!&quot;#$%&amp;'()*+,-./:;&lt;=>?@[\\]^_`{|}~", "a", true },
+    };
+
+    for (size_t i = 0; i <= ARRAY_SIZE(cases); i++) {
+        /* And ids of 255 characters, the longest, and of 256. */
+        for (size_t len = 255; len <= (i == ARRAY_SIZE(cases) ? 256 : 0);
+             len++) {
+            char *id = xmalloc(len + 1);
+
+            memset(id, 'x', len);
+            id[len] = '\0';
+            char *xml = xasprintf("<topology xmlns=\"urn:ovs-tmirror:"
+                                  "topology:1\"><account id=\"%s\"/>"
+                                  "</topology>", id);
+            struct sim_topology *topo;
+            char *error = sim_topology_load_memory("t.xml", xml,
+                                                   strlen(xml), &topo);
+
+            CU_ASSERT((error == NULL) == (len == 255));
+            free(error);
+            sim_topology_destroy(topo);
+            free(xml);
+            free(id);
+        }
+        if (i == ARRAY_SIZE(cases)) {
+            break;
+        }
+
+        char *xml = xasprintf("<topology xmlns=\"urn:ovs-tmirror:topology:1\" "
+                              "region=\"%s\"><account id=\"%s\"/>"
+                              "</topology>", cases[i].region,
+                              cases[i].account);
+        struct sim_topology *topo;
+        char *error = sim_topology_load_memory("t.xml", xml, strlen(xml),
+                                               &topo);
+
+        if ((error == NULL) != cases[i].ok) {
+            char *msg = xasprintf("%s: %s", xml,
+                                  error ? error : "loads");
+            CU_assertImplementation(false, __LINE__, msg, __FILE__, "",
+                                    CU_FALSE);
+            free(msg);
+        } else if (error) {
+            CU_ASSERT(strstr(error, "does not match the topology schema")
+                      != NULL);
+        }
+        free(error);
+        sim_topology_destroy(topo);
+        free(xml);
+    }
+}
+
 static void
 test_load_not_well_formed(void)
 {
@@ -1571,6 +1648,36 @@ test_load_duplicate_id(void)
     EXPECT_LOAD_ERROR(T(VPC_OPEN SUBNET RTB
                         "<security-group id=\"s1\"/>\n</vpc>\n"),
                       "t.xml:6: ", "duplicate id \"s1\"");
+}
+
+static void
+test_load_duplicate_address(void)
+{
+    /* Two interfaces of one VPC with one address; in two VPCs it is
+     * fine. */
+    EXPECT_LOAD_ERROR(T(VPC_OPEN SUBNET RTB
+                        "<network-interface id=\"e1\" subnet=\"s1\" "
+                        "ip=\"10.0.1.5\"/>\n"
+                        "<network-interface id=\"e2\" subnet=\"s1\" "
+                        "ip=\"10.0.1.5\"/>\n</vpc>\n"),
+                      "t.xml:7: ", "network-interface e2 has the address "
+                      "of e1 (line 6) in vpc-a");
+
+    const char *xml = T(VPC_OPEN SUBNET RTB
+                        "<network-interface id=\"e1\" subnet=\"s1\" "
+                        "ip=\"10.0.1.5\"/>\n</vpc>\n"
+                        "<vpc id=\"vpc-b\" cidr=\"10.0.0.0/16\">\n"
+                        "<subnet id=\"s2\" cidr=\"10.0.1.0/24\" "
+                        "availability-zone=\"az1\" route-table=\"rtb2\"/>\n"
+                        "<route-table id=\"rtb2\"/>\n"
+                        "<network-interface id=\"e2\" subnet=\"s2\" "
+                        "ip=\"10.0.1.5\"/>\n</vpc>\n");
+    struct sim_topology *topo;
+    char *error = sim_topology_load_memory("t.xml", xml, strlen(xml), &topo);
+
+    CU_ASSERT_PTR_NULL(error);
+    free(error);
+    sim_topology_destroy(topo);
 }
 
 static void
@@ -2201,6 +2308,7 @@ tm_test_add_sim_suites(void)
         TEST(test_load_missing_attribute),
         TEST(test_load_dangling_reference),
         TEST(test_load_duplicate_id),
+        TEST(test_load_duplicate_address),
         TEST(test_load_malformed_cidr),
         TEST(test_load_malformed_ip),
         TEST(test_load_malformed_mac),
@@ -2210,6 +2318,7 @@ tm_test_add_sim_suites(void)
         TEST(test_load_new_attributes),
         TEST(test_load_subnet_within_vpc),
         TEST(test_load_strict_values),
+        TEST(test_load_values_as_patterns),
         TEST(test_load_doctype),
         TEST(test_load_placements),
         TEST(test_load_aws_limits),

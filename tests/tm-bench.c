@@ -21,14 +21,18 @@
 
 #include <config.h>
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "command-line.h"
 #include "flow.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/match.h"
 #include "openvswitch/ofp-flow.h"
 #include "openvswitch/util.h"
 #include "packets.h"
@@ -41,6 +45,7 @@
 #define ACCOUNT "111111111111"
 #define N_PACKETS 4096          /* Packets per batch, cycled. */
 #define N_REPS 7                /* Interleaved repetitions; median kept. */
+#define N_PARSE_REPS 3          /* Of them, those that parse flows too. */
 
 static double target_seconds = 0.1;     /* Per repetition and case. */
 
@@ -52,12 +57,14 @@ check(struct tm_error *error)
     }
 }
 
+/* The processor time of this process: the benchmarks are single-threaded,
+ * and so their figures suffer less from a machine loaded by others. */
 static double
 now(void)
 {
     struct timespec ts;
 
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
@@ -173,10 +180,16 @@ compare_doubles(const void *a_, const void *b_)
 }
 
 static double
+median__(double *samples, size_t n)
+{
+    qsort(samples, n, sizeof *samples, compare_doubles);
+    return samples[n / 2];
+}
+
+static double
 median(double *samples)
 {
-    qsort(samples, N_REPS, sizeof *samples, compare_doubles);
-    return samples[N_REPS / 2];
+    return median__(samples, N_REPS);
 }
 
 static void
@@ -299,6 +312,8 @@ struct compile_case {
     struct tm_model *model;
     struct tm_eni_location *locs;
     double samples[N_REPS];     /* Milliseconds per compile. */
+    double first_samples[N_REPS];   /* The same, the first into a new
+                                     * struct tm_flows. */
     size_t n_flows;
 };
 
@@ -318,10 +333,22 @@ run_compile(struct compile_case *c, int rep)
     in6_addr_set_mapped_ipv4(&nlb.ip, htonl(0xc0a86401));
     tm_compile_options_init(&options);
     options.tunnel_port = u16_to_ofp(0xfe00);
+
+    /* The first compilation into a new struct tm_flows, which allocates
+     * its memory. */
     tm_flows_init(&flows);
     start = now();
+    char *error = tm_compile(&input, &options, &flows);
+    c->first_samples[rep] = (now() - start) * 1e3;
+    if (error) {
+        ovs_fatal(0, "%s", error);
+    }
+
+    /* Then compilations again into the same one, as a caller that keeps
+     * it does. */
+    start = now();
     do {
-        char *error = tm_compile(&input, &options, &flows);
+        error = tm_compile(&input, &options, &flows);
         if (error) {
             ovs_fatal(0, "%s", error);
         }
@@ -333,14 +360,85 @@ run_compile(struct compile_case *c, int rep)
     tm_flows_destroy(&flows);
 }
 
+/* Writes the flows that 'c' compiles, as "ovs-ofctl add-flows" text, to a
+ * new temporary file.  Returns its name. */
+static char *
+write_flows_file(struct compile_case *c)
+{
+    struct tm_target_address nlb = { .target = "tmt-1" };
+    struct tm_compile_input input = {
+        .model = c->model, .enis = c->locs, .n_enis = c->n_enis,
+        .targets = &nlb, .n_targets = 1,
+    };
+    struct tm_compile_options options;
+    struct ds text = DS_EMPTY_INITIALIZER;
+    const char *tmpdir = getenv("TMPDIR");
+    char *name = xasprintf("%s/tm-bench-flows-XXXXXX",
+                           tmpdir ? tmpdir : "/tmp");
+    int fd = mkstemp(name);
+    FILE *file = fd < 0 ? NULL : fdopen(fd, "w");
+
+    if (!file) {
+        ovs_fatal(errno, "%s: cannot create", name);
+    }
+    in6_addr_set_mapped_ipv4(&nlb.ip, htonl(0xc0a86401));
+    tm_compile_options_init(&options);
+    options.tunnel_port = u16_to_ofp(0xfe00);
+    struct tm_flows flows;
+    tm_flows_init(&flows);
+    char *error = tm_compile(&input, &options, &flows);
+    if (error) {
+        ovs_fatal(0, "%s", error);
+    }
+    for (size_t i = 0; i < flows.n; i++) {
+        /* All but the flow that copies a multicast to every ENI: the
+         * actions of 3,334 are beyond what one OpenFlow message holds. */
+        if (flows.fms[i].ofpacts_len < UINT16_MAX / 2) {
+            tm_flow_format(&flows.fms[i], &text);
+            ds_put_char(&text, '\n');
+        }
+    }
+    tm_flows_destroy(&flows);
+    if (fwrite(text.string, 1, text.length, file) != text.length
+        || fclose(file)) {
+        ovs_fatal(errno, "%s: cannot write", name);
+    }
+    ds_destroy(&text);
+    return name;
+}
+
+/* Returns the milliseconds that Open vSwitch's parser takes to read the
+ * flows in 'file_name' as "ovs-ofctl add-flows" does (and nothing else:
+ * no connection, no encoding), and stores their number in '*n_flows'. */
+static double
+time_parse_flows(const char *file_name, size_t *n_flows)
+{
+    enum ofputil_protocol usable;
+    struct ofputil_flow_mod *fms;
+    double start = now();
+    char *error = parse_ofp_flow_mod_file(file_name, NULL, NULL, OFPFC_ADD,
+                                          &fms, n_flows, &usable);
+    double elapsed = now() - start;
+
+    if (error) {
+        ovs_fatal(0, "%s: %s", file_name, error);
+    }
+    for (size_t i = 0; i < *n_flows; i++) {
+        minimatch_destroy(&fms[i].match);
+        free(fms[i].ofpacts);
+    }
+    free(fms);
+    return elapsed * 1e3;
+}
+
 static void
 bench_compiler(void)
 {
     struct compile_case cases[] = {
         { "compile 10,000 sessions x 10 rules (3,334 ENIs)", 10000, 3334,
-          NULL, NULL, { 0 }, 0 },
+          NULL, NULL, { 0 }, { 0 }, 0 },
         { "compile 1,000 sessions x 10 rules (334 ENIs; baseline)", 1000,
-          334, NULL, NULL, { 0 }, 0 },
+          334, NULL, NULL, { 0 }, { 0 }, 0 },
     };
     const size_t n = ARRAY_SIZE(cases);
 
@@ -348,11 +446,22 @@ bench_compiler(void)
         cases[i].model = make_compile_model(cases[i].n_sessions, 10,
                                             &cases[i].locs);
     }
+    /* The flows of the largest case, as text, for Open vSwitch's parser
+     * (parsed in the same repetitions, interleaved). */
+    char *flows_file = write_flows_file(&cases[0]);
+    double parse_samples[N_PARSE_REPS];
+    size_t n_parsed = 0;
+
     for (int rep = 0; rep < N_REPS; rep++) {
         for (size_t i = 0; i < n; i++) {
             run_compile(&cases[i], rep);
         }
+        if (rep < N_PARSE_REPS) {
+            parse_samples[rep] = time_parse_flows(flows_file, &n_parsed);
+        }
     }
+    unlink(flows_file);
+    free(flows_file);
 
     double base_ms = median(cases[n - 1].samples);
     for (size_t i = 0; i < n; i++) {
@@ -363,6 +472,32 @@ bench_compiler(void)
         printf("| %-68s | %8.2f ms/compile | %6.2fx |\n", name, ms,
                ms / base_ms);
         free(name);
+        if (!i) {
+            /* Target: the largest case in under 100 ms. */
+            double parse_ms = median__(parse_samples, N_PARSE_REPS);
+
+            name = xasprintf("  target < 100 ms: %s (%.2fx of it); %.2f M "
+                             "flows/s", ms < 100 ? "met" : "missed",
+                             ms / 100, cases[i].n_flows / ms / 1e3);
+            printf("| %-68s | %19s | %7s |\n", name, "", "");
+            free(name);
+            if (ms >= 100) {
+                /* What callgrind showed of the compiler's instructions. */
+                printf("| %-68s | %19s | %7s |\n", "  profiled: the first "
+                       "match of each rule ~40%, the others ~25%,", "", "");
+                printf("| %-68s | %19s | %7s |\n", "  the flow_mods and "
+                       "their shared actions ~20%", "", "");
+            }
+            double first_ms = median(cases[i].first_samples);
+            printf("| %-68s | %8.2f ms/compile | %6.2fx |\n",
+                   "  the first into a new struct tm_flows (allocating)",
+                   first_ms, first_ms / base_ms);
+            name = xasprintf("  the same %"PRIuSIZE" flows parsed from text "
+                             "as ovs-ofctl does", n_parsed);
+            printf("| %-68s | %10.2f ms/parse | %6.2fx |\n", name,
+                   parse_ms, parse_ms / ms);
+            free(name);
+        }
         tm_model_destroy(cases[i].model);
         free(cases[i].locs);
     }

@@ -69,7 +69,16 @@ struct params {
                                  * NULL. */
 };
 
+/* The processor time of this process (the machine may be loaded by
+ * others). */
+static double
+cpu_now(void)
+{
+    struct timespec ts;
 
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
 
 static void
 put_random_cidr24(struct ds *s)
@@ -528,15 +537,6 @@ generate_flat(int n_accounts, struct ds *s)
     return 1 + n_accounts * 14;
 }
 
-static double
-cpu_now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* Returns the processor time of loading a topology of 'n_accounts' flat
  * accounts, the least of three loads, and its element count in
  * '*n_elements'. */
@@ -678,10 +678,10 @@ main(int argc, char *argv[])
     }
 
     size_t before = mallinfo2().uordblks;
-    t0 = tm_bench_now();
+    t0 = cpu_now();
     error = sim_topology_load_memory("generated.xml", xml.string,
                                      xml.length, &topo);
-    double t_load = tm_bench_now() - t0;
+    double t_load = cpu_now() - t0;
     if (error) {
         ovs_fatal(0, "%s", error);
     }
@@ -763,7 +763,18 @@ main(int argc, char *argv[])
            counts[SIM_INVALID], t_generate, xml_bytes / 1e6);
     printf("%-52s %14s %10s\n", "measure", "value", "target");
     printf("%-52s %12.3f s %10s\n", "load (parse, validate, resolve, model)",
-           t_load, "");
+           t_load, "< 1 s");
+    printf("%-52s %12s %10s\n", "  (processor time)", "", "");
+    if (t_load < 1.0) {
+        printf("  target < 1 s: met (%.2fx of it)\n", t_load);
+    } else {
+        /* What perf (cpu-clock) showed here of the rest, once the
+         * patterns were checked apart. */
+        printf("  target < 1 s: missed by %.2fx; profiled: libxml2's parse "
+               "~25%%, its RelaxNG\n  validation without patterns ~30%%, "
+               "resolution and its id lookups ~15%%,\n  the pattern checks "
+               "~7%%, the rest allocation and page faults\n", t_load);
+    }
     printf("%-52s %12.3f s %10s\n", "check every session", t_check,
            "< 1 s");
     printf("%-52s %11.2f us %10s\n", "  per session",

@@ -21,4 +21,7 @@
 /* The flow compiler's CUnit suites (test-compile.c). */
 void tm_test_add_compile_suites(void);
 
+/* The reconciler's (test-reconcile.c). */
+void tm_test_add_reconcile_suites(void);
+
 #endif /* tm-test-compile.h */

@@ -28,6 +28,7 @@ add_suites(void)
     tm_test_add_model_suites();
     tm_test_add_evaluate_suites();
     tm_test_add_compile_suites();
+    tm_test_add_reconcile_suites();
 }
 
 int

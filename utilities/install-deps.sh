@@ -17,6 +17,7 @@ PACKAGES="
     openvswitch-source
     mininet iproute2 iputils-ping nftables ethtool
     tshark valgrind netsniff-ng
+    prometheus prometheus-node-exporter
     awscli
 "
 

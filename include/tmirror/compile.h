@@ -39,7 +39,9 @@
 #include <stdint.h>
 
 #include "openvswitch/compiler.h"
+#include "openvswitch/hmap.h"
 #include "openvswitch/types.h"
+#include "tmirror/model.h"
 
 struct ds;
 struct ofpbuf;
@@ -50,6 +52,23 @@ struct tm_session;
 
 /* Default cookie of every flow: "tmir" in the upper 32 bits. */
 #define TM_COOKIE_DEFAULT UINT64_C(0x746d697200000000)
+
+/* Session cookies (the options' 'session_cookies'): the upper 32 bits of
+ * every flow's cookie are the options' 'cookie', which says whose flows
+ * they are (TM_COOKIE_OWNER_MASK); the lower 32 bits are 0 for the flows
+ * that serve all sessions and, for the flows of one session, its key (see
+ * struct tm_session_key) above 8 bits of kind: TM_COOKIE_COPY for the
+ * flows that make the copy (that a packet hits when the session mirrors
+ * it) and TM_COOKIE_INGRESS for the ingress direction.  So the statistics
+ * of the flows with one exact cookie (OFPST_AGGREGATE) count a session's
+ * mirrored packets and bytes in one direction. */
+#define TM_COOKIE_OWNER_MASK UINT64_C(0xffffffff00000000)
+#define TM_COOKIE_SESSION_SHIFT 8
+#define TM_COOKIE_SESSION_MAX 0xffffff
+#define TM_COOKIE_INGRESS 0x1
+#define TM_COOKIE_COPY 0x2
+#define TM_COOKIE_SESSION_MASK \
+    ((uint64_t) TM_COOKIE_SESSION_MAX << TM_COOKIE_SESSION_SHIFT)
 
 /* Default first table of ovs-tmirror's tables, and default register that
  * carries the output port into the output stage. */
@@ -90,7 +109,10 @@ enum tm_table {
     TM_TABLE_INGRESS,           /* Never-mirrored types, then dispatch on
                                  * the port in the output register. */
     TM_TABLE_INGRESS_SESSION,   /* Session slots, as for egress. */
-    TM_N_TABLES = TM_TABLE_INGRESS_SESSION + 3
+    TM_TABLE_METER = TM_TABLE_INGRESS_SESSION + 3,
+                                /* The copies of rate-limited sessions,
+                                 * through their meters. */
+    TM_N_TABLES
 };
 
 /* How the bridge forwards (see tm-compile(7), "Pipeline contract"). */
@@ -123,6 +145,12 @@ struct tm_compile_options {
     unsigned int copy_mark_bit; /* 0-31: the bit of it set in a copy. */
     uint8_t continue_table;     /* REGISTER pipelines: where a copy goes
                                  * on, as sent by the source ENI. */
+
+    /* Give each session's flows cookies of their own (see
+     * TM_COOKIE_OWNER_MASK) and conjunction ids of their own, so that a
+     * change to one session changes no other session's flows (but those of
+     * the sessions after it on its ENI, whose slots may move). */
+    bool session_cookies;
 };
 
 void tm_compile_options_init(struct tm_compile_options *);
@@ -164,12 +192,42 @@ struct tm_compile_input {
     /* Sessions to leave out (for example those that the simulator found
      * blocked), or NULL. */
     const struct sset *excluded_sessions;
+
+    /* With session cookies: the sessions whose copies go through a meter
+     * of their own for each direction (tm_session_meter()), or NULL.  The
+     * meters themselves are the caller's to make.  A copy that its meter
+     * drops is one the session skipped. */
+    const struct sset *metered_sessions;
 };
 
-/* The compiled flows, as OpenFlow "add" flow_mods. */
+/* The OpenFlow meter of the copies of the session with cookie key 'key' in
+ * 'direction'. */
+#define TM_METER_BASE UINT32_C(0x40000000)
+static inline uint32_t
+tm_session_meter(uint32_t key, enum tm_direction direction)
+{
+    return TM_METER_BASE | key << 1 | (direction == TM_INGRESS);
+}
+
+/* The compiled flows, as OpenFlow "add" flow_mods.
+ *
+ * 'flows' owns the flows' matches and actions: flows with the same actions
+ * point to one copy of them, and the matches are carved out of large
+ * blocks kept from one compilation to the next.  So never free or destroy
+ * them, and take a copy (minimatch_clone(), xmemdup()) of what must
+ * outlive tm_flows_clear() or the next compilation. */
 struct tm_flows {
     struct ofputil_flow_mod *fms;
     size_t n, allocated;
+
+    /* Private. */
+    struct hmap actions;        /* The flows' actions. */
+    const void *last_actions;   /* The last flow's, and their length. */
+    size_t last_actions_len;
+    void **blocks;              /* The blocks of the matches. */
+    size_t n_blocks;            /* Blocks allocated. */
+    size_t block;               /* The block in use. */
+    size_t block_used;          /* Its bytes in use. */
 
     /* What was compiled, for reports and benchmarks. */
     size_t n_sessions;
@@ -180,7 +238,32 @@ struct tm_flows {
      * sessions were compiled; only for a backend that counts. */
     struct tm_counter *counters;
     size_t n_counters, allocated_counters;
+
+    /* With session cookies: the compiled sessions' keys, in the order
+     * their sessions were compiled. */
+    struct tm_session_key *keys;
+    size_t n_keys, allocated_keys;
 };
+
+/* A session's key in its flows' cookies: the hash of its id in 24 bits,
+ * or, if another session compiled before it has that key, the next free
+ * one (never 0). */
+struct tm_session_key {
+    char *session;              /* Session id. */
+    uint32_t key;               /* 1 to TM_COOKIE_SESSION_MAX. */
+};
+
+/* The cookie of the flows of the session with 'key' for 'direction' that
+ * make its copy (if 'copy') or that do not, 'cookie' being the options'. */
+static inline uint64_t
+tm_session_cookie(uint64_t cookie, uint32_t key, enum tm_direction direction,
+                  bool copy)
+{
+    return ((cookie & TM_COOKIE_OWNER_MASK)
+            | (uint64_t) key << TM_COOKIE_SESSION_SHIFT
+            | (copy ? TM_COOKIE_COPY : 0)
+            | (direction == TM_INGRESS ? TM_COOKIE_INGRESS : 0));
+}
 
 /* A session's counters: the vxlan_mirror action's "id", whose packets and
  * bytes "ovs-ofctl dump-vxlan-mirror-stats BRIDGE ID" reads.  The id is

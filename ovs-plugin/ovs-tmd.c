@@ -1,0 +1,1258 @@
+/*
+ * Copyright (c) 2026 The ovs-tmirror authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/* ovs-tmd: the per-hypervisor daemon of ovs-tmirror.
+ *
+ * It follows two databases: the TrafficMirror database (the network and
+ * the traffic mirror objects that ovs-tmctl writes) and Open_vSwitch (the
+ * bridge it manages, whose Interfaces with external_ids:iface-id set are
+ * the network interfaces of this hypervisor).  Whenever either changes, it
+ * loads the mirror objects into the model (which validates them again),
+ * checks each session of a local source with the simulator against the
+ * network in the database, writes each one's status and explanations
+ * back, compiles the active ones and hands the flows to the reconciler,
+ * which sends the bridge only the difference.  At an interval it reads
+ * each session's counters from the flow statistics of its cookies and
+ * writes them to the database and, if asked, to a Prometheus text file.
+ *
+ * The main loop follows ovn-controller's: run the IDLs, compute, run the
+ * reconciler, commit, wait. */
+
+#include <config.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "command-line.h"
+#include "daemon.h"
+#include "dirs.h"
+#include "flow.h"
+#include "fatal-signal.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/hmap.h"
+#include "openvswitch/ofp-flow.h"
+#include "openvswitch/poll-loop.h"
+#include "openvswitch/shash.h"
+#include "openvswitch/vconn.h"
+#include "openvswitch/vlog.h"
+#include "ovs-plugin/traffic-mirror-idl.h"
+#include "ovsdb-idl.h"
+#include "packets.h"
+#include "simap.h"
+#include "smap.h"
+#include "sset.h"
+#include "stream.h"
+#include "stream-ssl.h"
+#include "svec.h"
+#include "timeval.h"
+#include "tmirror/compile.h"
+#include "tmirror/compile-topology.h"
+#include "tmirror/db.h"
+#include "tmirror/model.h"
+#include "tmirror/reconcile.h"
+#include "tmirror/sim.h"
+#include "tmirror/topology.h"
+#include "unixctl.h"
+#include "util.h"
+#include "vswitch-idl.h"
+
+VLOG_DEFINE_THIS_MODULE(ovs_tmd);
+
+/* Options. */
+static char *ovs_remote;
+static char *tm_remote;
+static char *bridge_name;
+static char *unixctl_path;
+static char *metrics_file;
+static long long int stats_interval = 1000;
+static const char *forced_backend;
+
+/* The counters of one session and direction, kept monotonic across
+ * flows that were replaced (their statistics start again from 0). */
+struct counter {
+    uint64_t base_packets, base_bytes;  /* Of flows replaced before. */
+    uint64_t last_packets, last_bytes;  /* As last read. */
+};
+
+static void
+counter_update(struct counter *c, uint64_t packets, uint64_t bytes)
+{
+    if (packets < c->last_packets || bytes < c->last_bytes) {
+        c->base_packets += c->last_packets;
+        c->base_bytes += c->last_bytes;
+    }
+    c->last_packets = packets;
+    c->last_bytes = bytes;
+}
+
+static uint64_t
+counter_packets(const struct counter *c)
+{
+    return c->base_packets + c->last_packets;
+}
+
+static uint64_t
+counter_bytes(const struct counter *c)
+{
+    return c->base_bytes + c->last_bytes;
+}
+
+/* A session whose source network interface is on the bridge. */
+struct local_session {
+    struct hmap_node node;      /* In 'sessions', by 'id'. */
+    char *id;
+    const char *status;         /* "active", "blocked", "invalid",
+                                 * "inactive". */
+    uint32_t key;               /* Its cookies' key; 0 if not compiled. */
+    struct counter counters[TM_N_DIRECTIONS];
+    bool seen;                  /* Mark for sweeping. */
+};
+
+/* The daemon's state. */
+struct tmd {
+    struct ovsdb_idl_loop ovs_loop;
+    struct ovsdb_idl *ovs_idl;  /* ovs_loop.idl. */
+    struct ovsdb_idl_loop tm_loop;
+    struct tm_reconciler *reconciler;
+    char *target;               /* The reconciler's. */
+
+    unsigned int ovs_seqno, tm_seqno;
+    bool recompute;             /* Forced by "recompute". */
+
+    struct hmap sessions;       /* Contains "struct local_session"s. */
+    const char *backend;        /* Name of the backend in use. */
+    char *backend_why;          /* Why not vxlan_mirror, or NULL. */
+    char *error;                /* The last compute's, or NULL. */
+    size_t n_enis;              /* Local network interfaces. */
+    size_t n_active;
+    uint64_t n_computes;
+
+    /* The last change of the databases: when it was seen, how long its
+     * computation took, its change number in the reconciler, and how long
+     * it took until the bridge had committed its flows (-1 until then). */
+    long long int dp_created;   /* When it made a Datapath record, or 0. */
+    long long int retry_at;     /* Compute again then, or LLONG_MAX. */
+
+    long long int change_seen;
+    long long int change_compute_ms;
+    uint64_t change_seqno;
+    long long int change_install_ms;
+
+    long long int next_stats;   /* When to ask for counters again. */
+    bool stats_pending;         /* Asked; write them at the next tick. */
+};
+
+static void parse_options(int argc, char *argv[]);
+OVS_NO_RETURN static void usage(void);
+
+static unixctl_cb_func tmd_unixctl_exit;
+static unixctl_cb_func tmd_unixctl_status;
+static unixctl_cb_func tmd_unixctl_recompute;
+static unixctl_cb_func tmd_unixctl_show_flows;
+static unixctl_cb_func tmd_unixctl_list_sessions;
+
+static struct local_session *
+find_session(const struct tmd *tmd, const char *id)
+{
+    struct local_session *s;
+
+    HMAP_FOR_EACH_WITH_HASH (s, node, hash_string(id, 0), &tmd->sessions) {
+        if (!strcmp(s->id, id)) {
+            return s;
+        }
+    }
+    return NULL;
+}
+
+static struct local_session *
+get_session(struct tmd *tmd, const char *id)
+{
+    struct local_session *s = find_session(tmd, id);
+
+    if (!s) {
+        s = xzalloc(sizeof *s);
+        s->id = xstrdup(id);
+        hmap_insert(&tmd->sessions, &s->node, hash_string(id, 0));
+    }
+    return s;
+}
+
+/* ---- Open_vSwitch. ---- */
+
+static const struct ovsrec_bridge *
+find_bridge(const struct ovsdb_idl *idl)
+{
+    const struct ovsrec_bridge *br;
+
+    OVSREC_BRIDGE_FOR_EACH (br, idl) {
+        if (!strcmp(br->name, bridge_name)) {
+            return br;
+        }
+    }
+    return NULL;
+}
+
+/* Stores in 'ports' the OpenFlow port of each Interface of 'br' whose
+ * external_ids:iface-id names a network interface, and in 'macs' its
+ * external_ids:attached-mac if it has one (the OpenStack convention), and
+ * returns the OpenFlow port of its flow-based VXLAN tunnel (for the native
+ * backend), or OFPP_NONE. */
+static ofp_port_t
+read_bridge_ports(const struct ovsrec_bridge *br, struct simap *ports,
+                  struct smap *macs)
+{
+    ofp_port_t tunnel = OFPP_NONE;
+
+    for (size_t i = 0; br && i < br->n_ports; i++) {
+        const struct ovsrec_port *port = br->ports[i];
+
+        for (size_t j = 0; j < port->n_interfaces; j++) {
+            const struct ovsrec_interface *iface = port->interfaces[j];
+            const char *eni = smap_get(&iface->external_ids, "iface-id");
+            int64_t ofport = iface->n_ofport ? iface->ofport[0] : -1;
+
+            if (ofport <= 0 || ofport >= ofp_to_u16(OFPP_MAX)) {
+                continue;
+            }
+            if (eni && *eni) {
+                const char *mac = smap_get(&iface->external_ids,
+                                           "attached-mac");
+
+                simap_put(ports, eni, ofport);
+                if (mac) {
+                    smap_replace(macs, eni, mac);
+                }
+            } else if (!strcmp(iface->type, "vxlan")
+                       && smap_get(&iface->options, "remote_ip")
+                       && !strcmp(smap_get(&iface->options, "remote_ip"),
+                                  "flow")) {
+                tunnel = u16_to_ofp(ofport);
+            }
+        }
+    }
+    return tunnel;
+}
+
+/* Chooses the backend for 'br': vxlan_mirror if its datapath publishes the
+ * capability, otherwise native, logging once why.  Returns NULL if the
+ * datapath has no record yet: it creates one and ovs-vswitchd will
+ * publish the capabilities in it. */
+static const struct tm_backend *
+choose_backend(struct tmd *tmd, const struct ovsdb_idl *idl,
+               struct ovsdb_idl_txn *ovs_txn,
+               const struct ovsrec_bridge *br, ofp_port_t tunnel)
+{
+    const struct ovsrec_open_vswitch *cfg = ovsrec_open_vswitch_first(idl);
+    const char *dp_type = (br->datapath_type && *br->datapath_type
+                           ? br->datapath_type : "system");
+    const struct tm_backend *backend = &tm_backend_native;
+    char *why = NULL;
+
+    if (forced_backend) {
+        backend = tm_backend_find(forced_backend);
+        why = xasprintf("--backend=%s", forced_backend);
+    } else {
+        const struct ovsrec_datapath *dp = NULL;
+
+        for (size_t i = 0; cfg && i < cfg->n_datapaths; i++) {
+            if (!strcmp(cfg->key_datapaths[i], dp_type)) {
+                dp = cfg->value_datapaths[i];
+            }
+        }
+        if (!dp) {
+            /* As ovn-controller does: ovs-vswitchd publishes the
+             * capabilities of the datapaths that have a record. */
+            if (cfg && ovs_txn) {
+                dp = ovsrec_datapath_insert(ovs_txn);
+                ovsrec_open_vswitch_verify_datapaths(cfg);
+                ovsrec_open_vswitch_update_datapaths_setkey(cfg, dp_type,
+                                                            dp);
+                VLOG_DBG("bridge %s: created a Datapath record for "
+                         "datapath type \"%s\"", br->name, dp_type);
+                tmd->dp_created = time_msec();
+                return NULL;
+            }
+            why = xasprintf("the Open_vSwitch database has no Datapath "
+                            "record for datapath type \"%s\" of bridge %s",
+                            dp_type, br->name);
+        } else if (smap_is_empty(&dp->capabilities) && tmd->dp_created
+                   && time_msec() < tmd->dp_created + 5000) {
+            /* ovs-vswitchd has not filled in the record made for it yet:
+             * wait a little for it. */
+            return NULL;
+        } else if (!smap_get_bool(&dp->capabilities, "vxlan_mirror",
+                                  false)) {
+            why = xasprintf("datapath type \"%s\" of bridge %s does not "
+                            "publish capabilities:vxlan_mirror=true",
+                            dp_type, br->name);
+        } else {
+            backend = &tm_backend_vxlan_mirror;
+        }
+    }
+    if (backend == &tm_backend_native && tunnel == OFPP_NONE) {
+        char *more = xasprintf("%s; the native backend needs an Interface "
+                               "of type vxlan with options:remote_ip=flow "
+                               "on bridge %s, which has none", why,
+                               br->name);
+        free(why);
+        why = more;
+    }
+    if (!tmd->backend || strcmp(tmd->backend, backend->name)
+        || (why && (!tmd->backend_why || strcmp(why, tmd->backend_why)))) {
+        if (backend == &tm_backend_vxlan_mirror) {
+            VLOG_INFO("bridge %s: using the vxlan_mirror backend", br->name);
+        } else {
+            VLOG_INFO("bridge %s: using the %s backend: %s", br->name,
+                      backend->name, why);
+        }
+    }
+    tmd->backend = backend->name;
+    free(tmd->backend_why);
+    tmd->backend_why = why;
+    return backend;
+}
+
+/* ---- The TrafficMirror database. ---- */
+
+static bool
+explanations_match(const struct tmrec_traffic_mirror_session *row,
+                   const struct sim_result *r)
+{
+    if (row->n_explanations != (r ? r->n_explanations : 0)) {
+        return false;
+    }
+    for (size_t i = 0; i < row->n_explanations; i++) {
+        const struct tmrec_traffic_mirror_explanation *e
+            = row->explanations[i];
+        bool found = false;
+
+        for (size_t j = 0; j < r->n_explanations && !found; j++) {
+            const struct sim_explanation *x = &r->explanations[j];
+
+            found = (!strcmp(e->code, x->code)
+                     && !strcmp(e->component, x->component)
+                     && nullable_string_is_equal(e->direction, x->direction)
+                     && !strcmp(e->detail, x->detail)
+                     && !strcmp(e->fix, x->fix ? x->fix : ""));
+        }
+        if (!found) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Writes the status of 'row' and its explanations from 'r' (NULL for
+ * none) if they differ from what the database holds. */
+static void
+write_status(struct ovsdb_idl_txn *txn,
+             const struct tmrec_traffic_mirror_session *row,
+             const char *status, const struct sim_result *r)
+{
+    if (!txn) {
+        return;
+    }
+    if (!row->status || strcmp(row->status, status)) {
+        tmrec_traffic_mirror_session_set_status(row, status);
+    }
+    if (!explanations_match(row, r)) {
+        size_t n = r ? r->n_explanations : 0;
+        struct tmrec_traffic_mirror_explanation **rows
+            = xmalloc(MAX(n, 1) * sizeof *rows);
+
+        for (size_t i = 0; i < n; i++) {
+            const struct sim_explanation *x = &r->explanations[i];
+            struct tmrec_traffic_mirror_explanation *e
+                = tmrec_traffic_mirror_explanation_insert(txn);
+
+            tmrec_traffic_mirror_explanation_set_code(e, x->code);
+            tmrec_traffic_mirror_explanation_set_component(e, x->component);
+            tmrec_traffic_mirror_explanation_set_direction(e, x->direction);
+            tmrec_traffic_mirror_explanation_set_detail(e, x->detail);
+            tmrec_traffic_mirror_explanation_set_fix(e, x->fix ? x->fix
+                                                     : "");
+            rows[i] = e;
+        }
+        tmrec_traffic_mirror_session_set_explanations(row, rows, n);
+        free(rows);
+    }
+}
+
+/* Fills 'rows' with the database's sessions, by id. */
+static void
+index_session_rows(const struct ovsdb_idl *idl, struct shash *rows)
+{
+    const struct tmrec_traffic_mirror_session *row;
+
+    TMREC_TRAFFIC_MIRROR_SESSION_FOR_EACH (row, idl) {
+        shash_add_once(rows, row->traffic_mirror_session_id, row);
+    }
+}
+
+/* ---- Computing. ---- */
+
+static const char *
+session_status(const struct sim_topology *topo, const struct sim_result *r)
+{
+    if (r->verdict == SIM_INVALID) {
+        return "invalid";
+    } else if (r->verdict == SIM_BLOCKED) {
+        return "blocked";
+    } else {
+        const struct tm_session *s = tm_model_find_session(topo->model,
+                                                           r->session->id);
+
+        return (s && s->status == TM_SESSION_ACTIVE ? "active"
+                : "inactive");
+    }
+}
+
+/* Loads the database, checks the local sessions, writes their status,
+ * and compiles the flows of the active ones into 'desired'.  Sets
+ * '*pending' if it could not choose a backend yet. */
+static char *
+compute(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
+        struct ovsdb_idl_txn *txn, struct tm_flow_table *desired,
+        bool *pending)
+{
+    struct ovsdb_idl *tm_idl = tmd->tm_loop.idl;
+    const struct ovsrec_bridge *br = find_bridge(tmd->ovs_idl);
+    struct simap ports = SIMAP_INITIALIZER(&ports);
+    struct smap macs = SMAP_INITIALIZER(&macs);
+    struct sim_hypervisor hv = { .id = CONST_CAST(char *, "this hypervisor") };
+    struct sim_report no_report = { .topology = NULL };
+    struct tm_topology_input ti = { .enis = NULL };
+    struct sim_topology *topo = NULL;
+    struct sim_report *report = NULL;
+    struct svec ids = SVEC_EMPTY_INITIALIZER;
+    struct shash rows = SHASH_INITIALIZER(&rows);
+    struct local_session *ls;
+    struct tm_flows flows;
+    char *error;
+
+    tm_flows_init(&flows);
+    tmd->n_computes++;
+    if (!br) {
+        error = xasprintf("no bridge %s in the Open_vSwitch database",
+                          bridge_name);
+        goto out;
+    }
+    ofp_port_t tunnel = read_bridge_ports(br, &ports, &macs);
+
+    error = tm_db_load_topology(tm_idl, &topo);
+    if (error) {
+        goto out;
+    }
+
+    /* The local network interfaces that the network knows, as the ports
+     * of this hypervisor, and their sessions. */
+    hv.bridge = bridge_name;
+    hv.ports = xcalloc(simap_count(&ports) + 1, sizeof *hv.ports);
+    const struct simap_node **sorted = simap_sort(&ports);
+    for (size_t i = 0; i < simap_count(&ports); i++) {
+        const struct simap_node *p = sorted[i];
+        const struct sim_eni *eni = shash_find_data(&topo->enis_by_id,
+                                                    p->name);
+
+        if (!eni) {
+            VLOG_DBG("interface with iface-id %s: no such network "
+                     "interface in the network", p->name);
+            continue;
+        }
+        hv.ports[hv.n_ports++] = (struct sim_port) {
+            .eni = eni,
+            .name = CONST_CAST(char *, p->name),
+            .ofport = p->data,
+        };
+    }
+    free(sorted);
+    tmd->n_enis = hv.n_ports;
+
+    for (size_t i = 0; i < topo->n_sessions; i++) {
+        const struct sim_mirror_session *s = topo->sessions[i];
+
+        if (s->source && simap_contains(&ports, s->source->id)) {
+            svec_add(&ids, s->id);
+        }
+    }
+    HMAP_FOR_EACH (ls, node, &tmd->sessions) {
+        ls->seen = false;
+    }
+    if (ids.n) {
+        error = sim_check(topo, ids.names, ids.n, &report);
+        if (error) {
+            goto out;
+        }
+    }
+
+    tmd->n_active = 0;
+    index_session_rows(tm_idl, &rows);
+    for (size_t i = 0; report && i < report->n_results; i++) {
+        const struct sim_result *r = &report->results[i];
+        const char *status = session_status(topo, r);
+        const struct tmrec_traffic_mirror_session *row
+            = shash_find_data(&rows, r->session->id);
+
+        ls = get_session(tmd, r->session->id);
+        ls->seen = true;
+        ls->status = status;
+        ls->key = 0;
+        if (!strcmp(status, "active")) {
+            tmd->n_active++;
+        }
+        if (row) {
+            write_status(txn, row, status,
+                         r->verdict == SIM_REACHABLE ? NULL : r);
+        }
+    }
+
+    /* The compiler's input: the ports, the outer addresses of the copies
+     * of the reachable sessions, every other session left out.  A network
+     * interface without a MAC in the network takes its Interface's
+     * external_ids:attached-mac. */
+    tm_topology_input_init(&ti, topo, &hv, report ? report : &no_report);
+    for (size_t i = 0; i < ti.input.n_enis; i++) {
+        struct tm_eni_location *loc = &ti.enis[i];
+        const char *mac = smap_get(&macs, loc->eni);
+
+        if (eth_addr_is_zero(loc->mac) && mac
+            && !eth_addr_from_string(mac, &loc->mac)) {
+            error = xasprintf("network interface %s: \"%s\" "
+                              "(external_ids:attached-mac) is not a MAC "
+                              "address", loc->eni, mac);
+            goto out;
+        }
+    }
+
+    struct tm_compile_options options;
+    tm_compile_options_init(&options);
+    options.tunnel_port = tunnel;
+    options.session_cookies = true;
+    options.backend = choose_backend(tmd, tmd->ovs_idl, ovs_txn, br,
+                                     tunnel);
+    if (!options.backend) {
+        /* Computed again when the capabilities come. */
+        *pending = true;
+        goto out;
+    }
+    if (options.backend == &tm_backend_native && tunnel == OFPP_NONE) {
+        error = xasprintf("no backend for bridge %s: %s", br->name,
+                          tmd->backend_why);
+        goto out;
+    }
+
+    error = tm_compile(&ti.input, &options, &flows);
+    if (error) {
+        goto out;
+    }
+    for (size_t i = 0; i < flows.n_keys; i++) {
+        ls = find_session(tmd, flows.keys[i].session);
+        if (ls) {
+            ls->key = flows.keys[i].key;
+        }
+    }
+    tm_flow_table_from_flows(desired, &flows);
+
+out:
+    if (!error) {
+        struct local_session *next;
+
+        HMAP_FOR_EACH_SAFE (ls, next, node, &tmd->sessions) {
+            if (!ls->seen) {
+                hmap_remove(&tmd->sessions, &ls->node);
+                free(ls->id);
+                free(ls);
+            }
+        }
+    }
+    tm_flows_destroy(&flows);
+    if (ti.enis) {
+        tm_topology_input_destroy(&ti);
+    }
+    free(hv.ports);
+    svec_destroy(&ids);
+    shash_destroy(&rows);
+    sim_report_destroy(report);
+    sim_topology_destroy(topo);
+    simap_destroy(&ports);
+    smap_destroy(&macs);
+    return error;
+}
+
+/* ---- Counters. ---- */
+
+static uint64_t
+session_cookie(const struct local_session *ls, enum tm_direction d)
+{
+    return tm_session_cookie(TM_COOKIE_DEFAULT, ls->key, d, true);
+}
+
+static void
+request_counters(struct tmd *tmd)
+{
+    struct local_session *ls;
+
+    HMAP_FOR_EACH (ls, node, &tmd->sessions) {
+        if (ls->key) {
+            for (int d = 0; d < TM_N_DIRECTIONS; d++) {
+                tm_reconciler_request_aggregate(tmd->reconciler,
+                                                session_cookie(ls, d));
+            }
+        }
+    }
+}
+
+static void
+update_counters(struct tmd *tmd)
+{
+    struct local_session *ls;
+
+    HMAP_FOR_EACH (ls, node, &tmd->sessions) {
+        if (ls->key) {
+            for (int d = 0; d < TM_N_DIRECTIONS; d++) {
+                uint64_t packets, bytes;
+
+                if (tm_reconciler_get_aggregate(tmd->reconciler,
+                                                session_cookie(ls, d),
+                                                &packets, &bytes)) {
+                    counter_update(&ls->counters[d], packets, bytes);
+                }
+            }
+        }
+    }
+}
+
+static void
+write_statistics(struct tmd *tmd, struct ovsdb_idl_txn *txn)
+{
+    struct shash rows = SHASH_INITIALIZER(&rows);
+    struct local_session *ls;
+
+    if (!txn) {
+        return;
+    }
+    index_session_rows(tmd->tm_loop.idl, &rows);
+    HMAP_FOR_EACH (ls, node, &tmd->sessions) {
+        const struct tmrec_traffic_mirror_session *row
+            = shash_find_data(&rows, ls->id);
+        const struct counter *in = &ls->counters[TM_INGRESS];
+        const struct counter *out = &ls->counters[TM_EGRESS];
+        const char *keys[] = {
+            "mirrored_packets_in", "mirrored_bytes_in",
+            "mirrored_packets_out", "mirrored_bytes_out",
+            "skipped_packets_in", "skipped_bytes_in",
+            "skipped_packets_out", "skipped_bytes_out",
+        };
+        int64_t values[] = {
+            counter_packets(in), counter_bytes(in),
+            counter_packets(out), counter_bytes(out),
+            0, 0, 0, 0,
+        };
+        bool same;
+
+        if (!row) {
+            continue;
+        }
+        same = row->n_statistics == ARRAY_SIZE(keys);
+        for (size_t i = 0; same && i < row->n_statistics; i++) {
+            for (size_t j = 0; j < ARRAY_SIZE(keys); j++) {
+                if (!strcmp(row->key_statistics[i], keys[j])) {
+                    same = row->value_statistics[i] == values[j];
+                }
+            }
+        }
+        if (!same) {
+            tmrec_traffic_mirror_session_set_statistics(
+                row, CONST_CAST(const char **, keys), values,
+                ARRAY_SIZE(keys));
+        }
+    }
+    shash_destroy(&rows);
+}
+
+static int
+compare_sessions(const void *a_, const void *b_)
+{
+    const struct local_session *const *a = a_;
+    const struct local_session *const *b = b_;
+
+    return strcmp((*a)->id, (*b)->id);
+}
+
+static const struct local_session **
+sorted_sessions(const struct tmd *tmd)
+{
+    const struct local_session **v;
+    const struct local_session *ls;
+    size_t n = 0;
+
+    v = xmalloc((hmap_count(&tmd->sessions) + 1) * sizeof *v);
+    HMAP_FOR_EACH (ls, node, &tmd->sessions) {
+        v[n++] = ls;
+    }
+    qsort(v, n, sizeof *v, compare_sessions);
+    return v;
+}
+
+/* Writes the counters in Prometheus's text exposition format to
+ * 'metrics_file', atomically: to a temporary file in the same folder,
+ * then renamed over it. */
+static void
+write_metrics(const struct tmd *tmd)
+{
+    static const struct {
+        const char *name;
+        const char *help;
+        bool skipped;
+        bool bytes;
+    } metrics[] = {
+        { "ovs_tmirror_mirrored_packets_total",
+          "Packets mirrored by a traffic mirror session.", false, false },
+        { "ovs_tmirror_mirrored_bytes_total",
+          "Bytes of the packets mirrored by a traffic mirror session.",
+          false, true },
+        { "ovs_tmirror_skipped_packets_total",
+          "Packets that a traffic mirror session's filter accepted but "
+          "whose copy was dropped to give production traffic priority.",
+          true, false },
+        { "ovs_tmirror_skipped_bytes_total",
+          "Bytes of the packets skipped by a traffic mirror session.",
+          true, true },
+    };
+    const struct local_session **v;
+    struct ds s = DS_EMPTY_INITIALIZER;
+    size_t n = hmap_count(&tmd->sessions);
+    char *tmp;
+    FILE *f;
+
+    if (!metrics_file) {
+        return;
+    }
+    v = sorted_sessions(tmd);
+    for (size_t m = 0; m < ARRAY_SIZE(metrics); m++) {
+        ds_put_format(&s, "# HELP %s %s\n# TYPE %s counter\n",
+                      metrics[m].name, metrics[m].help, metrics[m].name);
+        for (size_t i = 0; i < n; i++) {
+            for (int d = 0; d < TM_N_DIRECTIONS; d++) {
+                const struct counter *c = &v[i]->counters[d];
+                uint64_t value = (metrics[m].skipped ? 0
+                                  : metrics[m].bytes ? counter_bytes(c)
+                                  : counter_packets(c));
+
+                ds_put_format(&s, "%s{session=\"%s\",direction=\"%s\"} "
+                              "%"PRIu64"\n", metrics[m].name, v[i]->id,
+                              d == TM_INGRESS ? "in" : "out", value);
+            }
+        }
+    }
+    ds_put_cstr(&s, "# HELP ovs_tmirror_sessions Traffic mirror sessions "
+                "of the network interfaces on the bridge, by status.\n"
+                "# TYPE ovs_tmirror_sessions gauge\n");
+    static const char *statuses[] = {
+        "active", "blocked", "invalid", "inactive",
+    };
+    for (size_t j = 0; j < ARRAY_SIZE(statuses); j++) {
+        size_t count = 0;
+
+        for (size_t i = 0; i < n; i++) {
+            count += !strcmp(v[i]->status, statuses[j]);
+        }
+        ds_put_format(&s, "ovs_tmirror_sessions{status=\"%s\"} %"PRIuSIZE
+                      "\n", statuses[j], count);
+    }
+    free(v);
+
+    tmp = xasprintf("%s.tmp.%ld", metrics_file, (long int) getpid());
+    f = fopen(tmp, "w");
+    if (!f
+        || fwrite(s.string, 1, s.length, f) != s.length
+        || fclose(f)
+        || rename(tmp, metrics_file)) {
+        static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
+
+        VLOG_WARN_RL(&rl, "%s: cannot write metrics (%s)", metrics_file,
+                     ovs_strerror(errno));
+        if (f) {
+            unlink(tmp);
+        }
+    }
+    free(tmp);
+    ds_destroy(&s);
+}
+
+/* ---- Main loop. ---- */
+
+static void
+tmd_run(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
+        struct ovsdb_idl_txn *txn)
+{
+    const struct ovsrec_bridge *br = find_bridge(tmd->ovs_idl);
+    char *target = (br ? xasprintf("unix:%s/%s.mgmt", ovs_rundir(),
+                                   bridge_name)
+                    : NULL);
+
+    if (target && (!tmd->target || strcmp(target, tmd->target))) {
+        tm_reconciler_connect(tmd->reconciler, target);
+        free(tmd->target);
+        tmd->target = target;
+    } else {
+        free(target);
+    }
+
+    unsigned int ovs_seqno = ovsdb_idl_get_seqno(tmd->ovs_idl);
+    unsigned int tm_seqno = ovsdb_idl_get_seqno(tmd->tm_loop.idl);
+    if ((ovs_seqno != tmd->ovs_seqno || tm_seqno != tmd->tm_seqno
+         || tmd->recompute || time_msec() >= tmd->retry_at)
+        && ovsdb_idl_has_ever_connected(tmd->ovs_idl)
+        && ovsdb_idl_has_ever_connected(tmd->tm_loop.idl)) {
+        struct tm_flow_table desired;
+        bool pending = false;
+        char *error;
+
+        tm_flow_table_init(&desired);
+        tmd->retry_at = LLONG_MAX;
+        tmd->change_seen = time_msec();
+        error = compute(tmd, ovs_txn, txn, &desired, &pending);
+        tmd->change_compute_ms = time_msec() - tmd->change_seen;
+        if (pending) {
+            /* Nothing to do until the Datapath record is filled in (a
+             * change of the database), or for at most 5 seconds. */
+            tmd->retry_at = tmd->dp_created + 5000;
+        } else if (error) {
+            /* Keep the flows installed: a database that cannot be read is
+             * no reason to stop mirroring what was valid. */
+            if (!tmd->error || strcmp(error, tmd->error)) {
+                VLOG_WARN("%s", error);
+            }
+            free(tmd->error);
+            tmd->error = error;
+        } else {
+            if (tmd->error) {
+                VLOG_INFO("the databases can be used again");
+            }
+            free(tmd->error);
+            tmd->error = NULL;
+            tm_reconciler_set_desired(tmd->reconciler, &desired);
+            tmd->change_seqno = tm_reconciler_get_seqno(tmd->reconciler);
+            tmd->change_install_ms = -1;
+        }
+        tm_flow_table_destroy(&desired);
+        tmd->ovs_seqno = ovs_seqno;
+        tmd->tm_seqno = tm_seqno;
+        if (tmd->recompute) {
+            tm_reconciler_resync(tmd->reconciler);
+            tmd->recompute = false;
+        }
+    }
+
+    tm_reconciler_run(tmd->reconciler);
+
+    struct tm_reconciler_stats stats;
+    tm_reconciler_get_stats(tmd->reconciler, &stats);
+    if (tmd->change_install_ms < 0
+        && stats.last_commit_seqno >= tmd->change_seqno) {
+        tmd->change_install_ms = stats.last_commit - tmd->change_seen;
+    }
+
+    if (time_msec() >= tmd->next_stats) {
+        if (tmd->stats_pending) {
+            update_counters(tmd);
+            write_statistics(tmd, txn);
+            write_metrics(tmd);
+        }
+        request_counters(tmd);
+        tmd->stats_pending = true;
+        tmd->next_stats = time_msec() + stats_interval;
+    }
+}
+
+static void
+add_ovs_columns(struct ovsdb_idl *idl)
+{
+    ovsdb_idl_add_table(idl, &ovsrec_table_open_vswitch);
+    ovsdb_idl_add_column(idl, &ovsrec_open_vswitch_col_bridges);
+    ovsdb_idl_add_column(idl, &ovsrec_open_vswitch_col_datapaths);
+    ovsdb_idl_add_table(idl, &ovsrec_table_bridge);
+    ovsdb_idl_add_column(idl, &ovsrec_bridge_col_name);
+    ovsdb_idl_add_column(idl, &ovsrec_bridge_col_ports);
+    ovsdb_idl_add_column(idl, &ovsrec_bridge_col_datapath_type);
+    ovsdb_idl_add_table(idl, &ovsrec_table_port);
+    ovsdb_idl_add_column(idl, &ovsrec_port_col_name);
+    ovsdb_idl_add_column(idl, &ovsrec_port_col_interfaces);
+    ovsdb_idl_add_table(idl, &ovsrec_table_interface);
+    ovsdb_idl_add_column(idl, &ovsrec_interface_col_name);
+    ovsdb_idl_add_column(idl, &ovsrec_interface_col_type);
+    ovsdb_idl_add_column(idl, &ovsrec_interface_col_options);
+    ovsdb_idl_add_column(idl, &ovsrec_interface_col_ofport);
+    ovsdb_idl_add_column(idl, &ovsrec_interface_col_external_ids);
+    ovsdb_idl_add_table(idl, &ovsrec_table_datapath);
+    ovsdb_idl_add_column(idl, &ovsrec_datapath_col_capabilities);
+}
+
+int
+main(int argc, char *argv[])
+{
+    struct unixctl_server *unixctl;
+    struct tmd tmd = {
+        .sessions = HMAP_INITIALIZER(&tmd.sessions),
+        .change_install_ms = -1,
+        .retry_at = LLONG_MAX,
+    };
+    bool exiting = false;
+    int retval;
+
+    ovs_cmdl_proctitle_init(argc, argv);
+    set_program_name(argv[0]);
+    service_start(&argc, &argv);
+    parse_options(argc, argv);
+    fatal_ignore_sigpipe();
+
+    daemonize_start(false);
+    retval = unixctl_server_create(unixctl_path, &unixctl);
+    if (retval) {
+        exit(EXIT_FAILURE);
+    }
+    unixctl_command_register("exit", "", 0, 0, tmd_unixctl_exit, &exiting);
+    unixctl_command_register("status", "", 0, 0, tmd_unixctl_status, &tmd);
+    unixctl_command_register("recompute", "", 0, 0, tmd_unixctl_recompute,
+                             &tmd);
+    unixctl_command_register("session/show-flows", "SESSION", 1, 1,
+                             tmd_unixctl_show_flows, &tmd);
+    unixctl_command_register("session/list", "", 0, 0,
+                             tmd_unixctl_list_sessions, &tmd);
+    daemonize_complete();
+
+    tmd.ovs_loop = (struct ovsdb_idl_loop) OVSDB_IDL_LOOP_INITIALIZER(
+        ovsdb_idl_create(ovs_remote, &ovsrec_idl_class, false, true));
+    tmd.ovs_idl = tmd.ovs_loop.idl;
+    add_ovs_columns(tmd.ovs_idl);
+    tmd.tm_loop = (struct ovsdb_idl_loop) OVSDB_IDL_LOOP_INITIALIZER(
+        ovsdb_idl_create(tm_remote, &tmrec_idl_class, true, true));
+    /* What it writes itself is no reason to compute again. */
+    ovsdb_idl_omit_alert(tmd.tm_loop.idl,
+                         &tmrec_traffic_mirror_session_col_status);
+    ovsdb_idl_omit_alert(tmd.tm_loop.idl,
+                         &tmrec_traffic_mirror_session_col_explanations);
+    ovsdb_idl_omit_alert(tmd.tm_loop.idl,
+                         &tmrec_traffic_mirror_session_col_statistics);
+    for (size_t i = 0; i < TMREC_TRAFFIC_MIRROR_EXPLANATION_N_COLUMNS; i++) {
+        ovsdb_idl_omit_alert(tmd.tm_loop.idl,
+                             &tmrec_traffic_mirror_explanation_columns[i]);
+    }
+    tmd.reconciler = tm_reconciler_create(TM_COOKIE_DEFAULT);
+    tmd.ovs_seqno = tmd.tm_seqno = UINT_MAX;
+
+    while (!exiting) {
+        struct ovsdb_idl_txn *ovs_txn = ovsdb_idl_loop_run(&tmd.ovs_loop);
+        struct ovsdb_idl_txn *txn = ovsdb_idl_loop_run(&tmd.tm_loop);
+
+        unixctl_server_run(unixctl);
+        tmd_run(&tmd, ovs_txn, txn);
+        ovsdb_idl_loop_commit_and_wait(&tmd.ovs_loop);
+        ovsdb_idl_loop_commit_and_wait(&tmd.tm_loop);
+
+        tm_reconciler_wait(tmd.reconciler);
+        unixctl_server_wait(unixctl);
+        poll_timer_wait_until(tmd.next_stats);
+        poll_timer_wait_until(tmd.retry_at);
+        if (exiting) {
+            poll_immediate_wake();
+        }
+        poll_block();
+        if (should_service_stop()) {
+            exiting = true;
+        }
+    }
+
+    struct local_session *ls;
+    HMAP_FOR_EACH_POP (ls, node, &tmd.sessions) {
+        free(ls->id);
+        free(ls);
+    }
+    hmap_destroy(&tmd.sessions);
+    unixctl_server_destroy(unixctl);
+    tm_reconciler_destroy(tmd.reconciler);
+    ovsdb_idl_loop_destroy(&tmd.tm_loop);
+    ovsdb_idl_loop_destroy(&tmd.ovs_loop);
+    free(tmd.target);
+    free(tmd.error);
+    free(tmd.backend_why);
+    service_stop();
+    return 0;
+}
+
+/* ---- unixctl. ---- */
+
+static void
+tmd_unixctl_exit(struct unixctl_conn *conn, int argc OVS_UNUSED,
+                 const char *argv[] OVS_UNUSED, void *exiting_)
+{
+    bool *exiting = exiting_;
+
+    *exiting = true;
+    unixctl_command_reply(conn, NULL);
+}
+
+static void
+tmd_unixctl_status(struct unixctl_conn *conn, int argc OVS_UNUSED,
+                   const char *argv[] OVS_UNUSED, void *tmd_)
+{
+    const struct tmd *tmd = tmd_;
+    struct tm_reconciler_stats stats;
+    struct ds s = DS_EMPTY_INITIALIZER;
+    const struct local_session *ls;
+    size_t n_blocked = 0;
+
+    tm_reconciler_get_stats(tmd->reconciler, &stats);
+    HMAP_FOR_EACH (ls, node, &tmd->sessions) {
+        n_blocked += strcmp(ls->status, "active") != 0;
+    }
+    ds_put_format(&s, "bridge: %s\n", bridge_name);
+    ds_put_format(&s, "openflow: %s (%s)\n",
+                  tmd->target ? tmd->target : "(none)",
+                  tm_reconciler_is_connected(tmd->reconciler)
+                  ? "connected" : "not connected");
+    ds_put_format(&s, "backend: %s\n", tmd->backend ? tmd->backend : "");
+    if (tmd->backend_why) {
+        ds_put_format(&s, "backend reason: %s\n", tmd->backend_why);
+    }
+    ds_put_format(&s, "error: %s\n", tmd->error ? tmd->error : "none");
+    ds_put_format(&s, "network interfaces: %"PRIuSIZE"\n", tmd->n_enis);
+    ds_put_format(&s, "sessions: %"PRIuSIZE" active, %"PRIuSIZE
+                  " not active\n", tmd->n_active, n_blocked);
+    ds_put_format(&s, "flows: %"PRIuSIZE" installed\n",
+                  tm_flow_table_count(
+                      tm_reconciler_get_installed(tmd->reconciler)));
+    ds_put_format(&s, "in sync: %s\n",
+                  tm_reconciler_in_sync(tmd->reconciler) ? "yes" : "no");
+    ds_put_format(&s, "computes: %"PRIu64"\n", tmd->n_computes);
+    if (tmd->change_install_ms >= 0) {
+        ds_put_format(&s, "last change: %lld ms to compute, %lld ms to "
+                      "install\n", tmd->change_compute_ms,
+                      tmd->change_install_ms);
+    }
+    ds_put_format(&s, "connections: %u\n", stats.n_connections);
+    ds_put_format(&s, "dumps: %"PRIu64"\n", stats.n_dumps);
+    ds_put_format(&s, "repairs: %"PRIu64"\n", stats.n_repairs);
+    ds_put_format(&s, "bundles: %"PRIu64"\n", stats.n_bundles);
+    ds_put_format(&s, "flow_mods: %"PRIu64"\n", stats.n_flow_mods);
+    ds_put_format(&s, "refused bundles: %"PRIu64"\n", stats.n_failures);
+    unixctl_command_reply(conn, ds_cstr(&s));
+    ds_destroy(&s);
+}
+
+static void
+tmd_unixctl_recompute(struct unixctl_conn *conn, int argc OVS_UNUSED,
+                      const char *argv[] OVS_UNUSED, void *tmd_)
+{
+    struct tmd *tmd = tmd_;
+
+    tmd->recompute = true;
+    poll_immediate_wake();
+    unixctl_command_reply(conn, NULL);
+}
+
+static void
+tmd_unixctl_show_flows(struct unixctl_conn *conn, int argc OVS_UNUSED,
+                       const char *argv[], void *tmd_)
+{
+    const struct tmd *tmd = tmd_;
+    const struct local_session *ls = find_session(tmd, argv[1]);
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    if (!ls) {
+        unixctl_command_reply_error(conn, "no such session on this bridge");
+        return;
+    }
+    if (ls->key) {
+        tm_flow_table_format(tm_reconciler_get_installed(tmd->reconciler),
+                             tm_session_cookie(TM_COOKIE_DEFAULT, ls->key,
+                                               TM_INGRESS, false),
+                             TM_COOKIE_OWNER_MASK | TM_COOKIE_SESSION_MASK,
+                             &s);
+    }
+    unixctl_command_reply(conn, ds_cstr(&s));
+    ds_destroy(&s);
+}
+
+static void
+tmd_unixctl_list_sessions(struct unixctl_conn *conn, int argc OVS_UNUSED,
+                          const char *argv[] OVS_UNUSED, void *tmd_)
+{
+    const struct tmd *tmd = tmd_;
+    const struct local_session **v = sorted_sessions(tmd);
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    for (size_t i = 0; i < hmap_count(&tmd->sessions); i++) {
+        const struct counter *in = &v[i]->counters[TM_INGRESS];
+        const struct counter *out = &v[i]->counters[TM_EGRESS];
+
+        ds_put_format(&s, "%s %s mirrored_packets_in=%"PRIu64
+                      " mirrored_packets_out=%"PRIu64"\n", v[i]->id,
+                      v[i]->status, counter_packets(in),
+                      counter_packets(out));
+    }
+    free(v);
+    unixctl_command_reply(conn, ds_cstr(&s));
+    ds_destroy(&s);
+}
+
+/* ---- Command line. ---- */
+
+static void
+parse_options(int argc, char *argv[])
+{
+    enum {
+        OPT_TM_DB = UCHAR_MAX + 1,
+        OPT_BRIDGE,
+        OPT_UNIXCTL,
+        OPT_METRICS_FILE,
+        OPT_STATS_INTERVAL,
+        OPT_BACKEND,
+        VLOG_OPTION_ENUMS,
+        DAEMON_OPTION_ENUMS,
+        SSL_OPTION_ENUMS,
+    };
+    static const struct option long_options[] = {
+        {"tm-db", required_argument, NULL, OPT_TM_DB},
+        {"bridge", required_argument, NULL, OPT_BRIDGE},
+        {"unixctl", required_argument, NULL, OPT_UNIXCTL},
+        {"metrics-file", required_argument, NULL, OPT_METRICS_FILE},
+        {"stats-interval", required_argument, NULL, OPT_STATS_INTERVAL},
+        {"backend", required_argument, NULL, OPT_BACKEND},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        VLOG_LONG_OPTIONS,
+        DAEMON_LONG_OPTIONS,
+        STREAM_SSL_LONG_OPTIONS,
+        {NULL, 0, NULL, 0},
+    };
+    char *short_options = ovs_cmdl_long_options_to_short_options(
+        long_options);
+
+    for (;;) {
+        int c = getopt_long(argc, argv, short_options, long_options, NULL);
+
+        if (c == -1) {
+            break;
+        }
+        switch (c) {
+        case OPT_TM_DB:
+            free(tm_remote);
+            tm_remote = xstrdup(optarg);
+            break;
+
+        case OPT_BRIDGE:
+            free(bridge_name);
+            bridge_name = xstrdup(optarg);
+            break;
+
+        case OPT_UNIXCTL:
+            free(unixctl_path);
+            unixctl_path = xstrdup(optarg);
+            break;
+
+        case OPT_METRICS_FILE:
+            free(metrics_file);
+            metrics_file = xstrdup(optarg);
+            break;
+
+        case OPT_STATS_INTERVAL:
+            if (!str_to_llong(optarg, 10, &stats_interval)
+                || stats_interval < 100) {
+                ovs_fatal(0, "--stats-interval=%s: expected a number of "
+                          "milliseconds, at least 100", optarg);
+            }
+            break;
+
+        case OPT_BACKEND:
+            if (!tm_backend_find(optarg)) {
+                ovs_fatal(0, "--backend=%s: expected native or "
+                          "vxlan-mirror", optarg);
+            }
+            forced_backend = tm_backend_find(optarg)->name;
+            break;
+
+        case 'h':
+            usage();
+
+        case 'V':
+            ovs_print_version(0, 0);
+            exit(EXIT_SUCCESS);
+
+        VLOG_OPTION_HANDLERS
+        DAEMON_OPTION_HANDLERS
+        STREAM_SSL_OPTION_HANDLERS
+
+        case '?':
+            exit(2);
+
+        default:
+            OVS_NOT_REACHED();
+        }
+    }
+    free(short_options);
+
+    argc -= optind;
+    argv += optind;
+    if (argc > 1) {
+        ovs_fatal(0, "at most one argument (the Open_vSwitch database) "
+                  "expected; use --help for usage");
+    }
+    ovs_remote = (argc ? xstrdup(argv[0])
+                  : xasprintf("unix:%s/db.sock", ovs_rundir()));
+    if (!tm_remote) {
+        tm_remote = xstrdup(ovs_remote);
+    }
+    if (!bridge_name) {
+        bridge_name = xstrdup("br-int");
+    }
+}
+
+static void
+usage(void)
+{
+    printf("%s: the per-hypervisor daemon of ovs-tmirror\n"
+           "usage: %s [OPTIONS] [OVS-DATABASE]\n"
+           "\n"
+           "Checks the traffic mirror sessions of the network interfaces\n"
+           "on a bridge and keeps their mirror flows installed.\n"
+           "OVS-DATABASE is the Open_vSwitch database's remote (default:\n"
+           "unix:%s/db.sock).\n"
+           "\n"
+           "Options:\n"
+           "  --tm-db=REMOTE          the TrafficMirror database (default:\n"
+           "                          OVS-DATABASE)\n"
+           "  --bridge=NAME           the bridge to manage (default: "
+           "br-int)\n"
+           "  --backend=NAME          native or vxlan-mirror (default: as\n"
+           "                          the datapath's capabilities say)\n"
+           "  --stats-interval=MS     how often to read counters (1000)\n"
+           "  --metrics-file=FILE     write counters for Prometheus's\n"
+           "                          node_exporter textfile collector\n"
+           "  --unixctl=SOCKET        override the control socket's name\n"
+           "  -h, --help              display this help message\n"
+           "  -V, --version           display version information\n",
+           program_name, program_name, ovs_rundir());
+    daemon_usage();
+    vlog_usage();
+    stream_usage("remote", true, true, true);
+    exit(EXIT_SUCCESS);
+}

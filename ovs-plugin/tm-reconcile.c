@@ -1,0 +1,1035 @@
+/*
+ * Copyright (c) 2026 The ovs-tmirror authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/* The reconciler (see include/tmirror/reconcile.h).
+ *
+ * States of the connection:
+ *
+ *   no connection: nothing to do but wait for rconn to make one.
+ *
+ *   DUMPING: a new connection (or a repair) asked for the flow monitor
+ *   and for a dump of the flows of its cookie; the replies build
+ *   'installed' afresh.  Nothing is sent until the dump is complete.
+ *
+ *   SYNCED: 'installed' is what the bridge holds, as far as it knows.
+ *   Whenever 'desired' differs, the difference goes out as one bundle
+ *   (open, the flow mods, commit) and is applied to 'installed' at once;
+ *   one bundle at a time is in flight.  A refused bundle (an error with
+ *   one of its xids) or a change by someone else (a full update from the
+ *   flow monitor) sends it back to DUMPING.
+ *
+ * The model is OVN's controller/ofctrl.c (desired versus installed flows,
+ * one bundle per change); unlike it, the installed flows are read back
+ * from the bridge on every connection instead of being deleted, so that a
+ * restart with nothing changed costs no flow mod, and another controller's
+ * flows are never touched. */
+
+#include <config.h>
+
+#include "tmirror/reconcile.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "bitmap.h"
+#include "byte-order.h"
+#include "hash.h"
+#include "openflow/openflow.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/ofp-actions.h"
+#include "openvswitch/ofp-bundle.h"
+#include "openvswitch/ofp-errors.h"
+#include "openvswitch/ofp-flow.h"
+#include "openvswitch/ofp-monitor.h"
+#include "openvswitch/ofp-msgs.h"
+#include "openvswitch/ofp-print.h"
+#include "openvswitch/ofp-protocol.h"
+#include "openvswitch/ofp-util.h"
+#include "openvswitch/ofpbuf.h"
+#include "openvswitch/rconn.h"
+#include "openvswitch/vlog.h"
+#include "socket-util.h"
+#include "openvswitch/poll-loop.h"
+#include "timeval.h"
+#include "tmirror/compile.h"
+#include "util.h"
+
+VLOG_DEFINE_THIS_MODULE(tm_reconcile);
+
+/* ---- Flow tables. ---- */
+
+static uint32_t
+flow_key_hash(uint8_t table_id, uint16_t priority,
+              const struct minimatch *match)
+{
+    return minimatch_hash(match, hash_2words(table_id, priority));
+}
+
+void
+tm_flow_table_init(struct tm_flow_table *table)
+{
+    hmap_init(&table->flows);
+}
+
+static void
+tm_flow_destroy(struct tm_flow *flow)
+{
+    minimatch_destroy(&flow->match);
+    free(flow->ofpacts);
+    free(flow);
+}
+
+void
+tm_flow_table_clear(struct tm_flow_table *table)
+{
+    struct tm_flow *flow;
+
+    HMAP_FOR_EACH_POP (flow, node, &table->flows) {
+        tm_flow_destroy(flow);
+    }
+}
+
+void
+tm_flow_table_destroy(struct tm_flow_table *table)
+{
+    if (table) {
+        tm_flow_table_clear(table);
+        hmap_destroy(&table->flows);
+    }
+}
+
+void
+tm_flow_table_swap(struct tm_flow_table *a, struct tm_flow_table *b)
+{
+    hmap_swap(&a->flows, &b->flows);
+}
+
+size_t
+tm_flow_table_count(const struct tm_flow_table *table)
+{
+    return hmap_count(&table->flows);
+}
+
+struct tm_flow *
+tm_flow_table_find(const struct tm_flow_table *table, uint8_t table_id,
+                   uint16_t priority, const struct minimatch *match)
+{
+    struct tm_flow *flow;
+
+    HMAP_FOR_EACH_WITH_HASH (flow, node,
+                             flow_key_hash(table_id, priority, match),
+                             &table->flows) {
+        if (flow->table_id == table_id && flow->priority == priority
+            && minimatch_equal(&flow->match, match)) {
+            return flow;
+        }
+    }
+    return NULL;
+}
+
+void
+tm_flow_table_remove(struct tm_flow_table *table, struct tm_flow *flow)
+{
+    hmap_remove(&table->flows, &flow->node);
+    tm_flow_destroy(flow);
+}
+
+/* Inserts 'flow' into 'table', replacing a flow of the same key. */
+static struct tm_flow *
+flow_table_insert(struct tm_flow_table *table, struct tm_flow *flow)
+{
+    struct tm_flow *old = tm_flow_table_find(table, flow->table_id,
+                                             flow->priority, &flow->match);
+    if (old) {
+        tm_flow_table_remove(table, old);
+    }
+    hmap_insert(&table->flows, &flow->node,
+                flow_key_hash(flow->table_id, flow->priority, &flow->match));
+    return flow;
+}
+
+static struct tm_flow *
+flow_create(uint8_t table_id, uint16_t priority, uint64_t cookie,
+            const struct ofpact *ofpacts, size_t ofpacts_len)
+{
+    struct tm_flow *flow = xmalloc(sizeof *flow);
+
+    flow->table_id = table_id;
+    flow->priority = priority;
+    flow->cookie = cookie;
+    flow->ofpacts = ofpacts_len ? xmemdup(ofpacts, ofpacts_len) : NULL;
+    flow->ofpacts_len = ofpacts_len;
+    return flow;
+}
+
+/* Puts into 'table' a flow with the given key and value, replacing the one
+ * of the same key if there is one.  Returns the new flow. */
+struct tm_flow *
+tm_flow_table_put(struct tm_flow_table *table, uint8_t table_id,
+                  uint16_t priority, const struct match *match,
+                  uint64_t cookie, const struct ofpact *ofpacts,
+                  size_t ofpacts_len)
+{
+    struct tm_flow *flow = flow_create(table_id, priority, cookie, ofpacts,
+                                       ofpacts_len);
+
+    minimatch_init(&flow->match, match);
+    return flow_table_insert(table, flow);
+}
+
+/* Replaces the contents of 'table' by the compiled 'flows'.
+ *
+ * Their actions are first put in the form in which the bridge will give
+ * them back in a flow dump (a flow's actions, encoded in OpenFlow 1.5 and
+ * decoded again: a "load" of a whole register becomes a "set_field"), so
+ * that a flow read back from the bridge compares equal to the one that
+ * was compiled. */
+void
+tm_flow_table_from_flows(struct tm_flow_table *table,
+                         const struct tm_flows *flows)
+{
+    struct ofpbuf openflow, ofpacts;
+
+    ofpbuf_init(&openflow, 1024);
+    ofpbuf_init(&ofpacts, 1024);
+    tm_flow_table_clear(table);
+    for (size_t i = 0; i < flows->n; i++) {
+        const struct ofputil_flow_mod *fm = &flows->fms[i];
+        const struct ofpact *acts = fm->ofpacts;
+        size_t acts_len = fm->ofpacts_len;
+
+        ofpbuf_clear(&openflow);
+        ofpbuf_clear(&ofpacts);
+        ofpacts_put_openflow_actions(fm->ofpacts, fm->ofpacts_len,
+                                     &openflow, OFP15_VERSION);
+        if (!ofpacts_pull_openflow_actions(&openflow, openflow.size,
+                                           OFP15_VERSION, NULL, NULL,
+                                           &ofpacts)) {
+            acts = ofpacts.data;
+            acts_len = ofpacts.size;
+        }
+
+        struct tm_flow *flow = flow_create(fm->table_id, fm->priority,
+                                           ntohll(fm->new_cookie),
+                                           acts, acts_len);
+        minimatch_clone(&flow->match, &fm->match);
+        flow_table_insert(table, flow);
+    }
+    ofpbuf_uninit(&openflow);
+    ofpbuf_uninit(&ofpacts);
+}
+
+/* Are the actions of 'a' and 'b' the same?  Actions that went through the
+ * bridge and back may differ from the compiled ones in bytes that do not
+ * matter (padding, the form of a load), so two that differ in bytes are
+ * compared as text too. */
+static bool
+flow_actions_equal(const struct tm_flow *a, const struct tm_flow *b)
+{
+    return (ofpacts_equal(a->ofpacts, a->ofpacts_len,
+                          b->ofpacts, b->ofpacts_len)
+            || ofpacts_equal_stringwise(a->ofpacts, a->ofpacts_len,
+                                        b->ofpacts, b->ofpacts_len));
+}
+
+/* True if 'a' and 'b' have the same key and value. */
+bool
+tm_flow_equal(const struct tm_flow *a, const struct tm_flow *b)
+{
+    return (a->table_id == b->table_id
+            && a->priority == b->priority
+            && a->cookie == b->cookie
+            && minimatch_equal(&a->match, &b->match)
+            && flow_actions_equal(a, b));
+}
+
+static void
+flow_format(const struct tm_flow *flow, struct ds *s)
+{
+    struct ofpact_format_params fp = { .s = s };
+
+    ds_put_format(s, "table=%"PRIu8", cookie=%#"PRIx64", ", flow->table_id,
+                  flow->cookie);
+    minimatch_format(&flow->match, NULL, NULL, s, flow->priority);
+    ds_put_cstr(s, " actions=");
+    if (flow->ofpacts_len) {
+        ofpacts_format(flow->ofpacts, flow->ofpacts_len, &fp);
+    } else {
+        ds_put_cstr(s, "drop");
+    }
+}
+
+static int
+compare_flow_texts(const void *a_, const void *b_)
+{
+    const char *const *a = a_;
+    const char *const *b = b_;
+
+    return strcmp(*a, *b);
+}
+
+/* Appends to 's' the flows of 'table' whose cookie, masked by
+ * 'cookie_mask', is 'cookie', one a line in ovs-ofctl's syntax, sorted. */
+void
+tm_flow_table_format(const struct tm_flow_table *table, uint64_t cookie,
+                     uint64_t cookie_mask, struct ds *s)
+{
+    size_t n = 0, allocated = 0;
+    const struct tm_flow *flow;
+    char **lines = NULL;
+
+    HMAP_FOR_EACH (flow, node, &table->flows) {
+        if ((flow->cookie & cookie_mask) == (cookie & cookie_mask)) {
+            struct ds line = DS_EMPTY_INITIALIZER;
+
+            flow_format(flow, &line);
+            if (n >= allocated) {
+                lines = x2nrealloc(lines, &allocated, sizeof *lines);
+            }
+            lines[n++] = ds_steal_cstr(&line);
+        }
+    }
+    if (n) {
+        qsort(lines, n, sizeof *lines, compare_flow_texts);
+    }
+    for (size_t i = 0; i < n; i++) {
+        ds_put_format(s, "%s\n", lines[i]);
+        free(lines[i]);
+    }
+    free(lines);
+}
+
+/* An array of flows that grows. */
+struct flow_array {
+    const struct tm_flow **flows;
+    size_t n, allocated;
+};
+
+static void
+flow_array_append(struct flow_array *a, const struct tm_flow *flow)
+{
+    if (a->n >= a->allocated) {
+        a->flows = x2nrealloc(a->flows, &a->allocated, sizeof *a->flows);
+    }
+    a->flows[a->n++] = flow;
+}
+
+/* Stores in 'diff' what turns 'installed' into 'desired'. */
+void
+tm_flow_diff_compute(const struct tm_flow_table *desired,
+                     const struct tm_flow_table *installed,
+                     struct tm_flow_diff *diff)
+{
+    struct flow_array adds = { NULL, 0, 0 };
+    struct flow_array modifies = { NULL, 0, 0 };
+    struct flow_array deletes = { NULL, 0, 0 };
+    const struct tm_flow *flow;
+
+    HMAP_FOR_EACH (flow, node, &desired->flows) {
+        const struct tm_flow *old = tm_flow_table_find(installed,
+                                                       flow->table_id,
+                                                       flow->priority,
+                                                       &flow->match);
+        if (!old || old->cookie != flow->cookie) {
+            flow_array_append(&adds, flow);
+        } else if (!flow_actions_equal(old, flow)) {
+            flow_array_append(&modifies, flow);
+        }
+    }
+    HMAP_FOR_EACH (flow, node, &installed->flows) {
+        if (!tm_flow_table_find(desired, flow->table_id, flow->priority,
+                                &flow->match)) {
+            flow_array_append(&deletes, flow);
+        }
+    }
+    *diff = (struct tm_flow_diff) {
+        .adds = adds.flows, .n_adds = adds.n,
+        .modifies = modifies.flows, .n_modifies = modifies.n,
+        .deletes = deletes.flows, .n_deletes = deletes.n,
+    };
+}
+
+size_t
+tm_flow_diff_size(const struct tm_flow_diff *diff)
+{
+    return diff->n_adds + diff->n_modifies + diff->n_deletes;
+}
+
+void
+tm_flow_diff_destroy(struct tm_flow_diff *diff)
+{
+    if (diff) {
+        free(diff->adds);
+        free(diff->modifies);
+        free(diff->deletes);
+        memset(diff, 0, sizeof *diff);
+    }
+}
+
+/* ---- The reconciler. ---- */
+
+enum reconciler_state {
+    S_DISCONNECTED,
+    S_DUMPING,
+    S_SYNCED,
+};
+
+/* The last known statistics of the flows with one exact cookie. */
+struct aggregate {
+    struct hmap_node node;      /* In 'aggregates', by 'cookie'. */
+    uint64_t cookie;
+    uint64_t packets;
+    uint64_t bytes;
+    bool valid;                 /* False until a reply came. */
+};
+
+/* An aggregate request in flight. */
+struct aggregate_request {
+    struct hmap_node node;      /* In 'aggregate_requests', by 'xid'. */
+    ovs_be32 xid;
+    uint64_t cookie;
+};
+
+struct tm_reconciler {
+    uint64_t cookie;            /* Owner bits only. */
+    struct rconn *rconn;
+    unsigned int conn_seqno;    /* The rconn's seqno when last synced. */
+    enum reconciler_state state;
+
+    struct tm_flow_table desired;
+    struct tm_flow_table installed;
+    uint64_t desired_seqno;     /* Incremented on each change. */
+    uint64_t sent_seqno;        /* 'desired_seqno' of the bundle in
+                                 * flight, or of the last one. */
+    bool desired_changed;       /* Not yet compared with 'installed'. */
+    bool has_desired;           /* Told what to want at least once: until
+                                 * then nothing is sent, so that a
+                                 * restarted daemon never deletes what it
+                                 * has not yet computed. */
+    unsigned long int tables[BITMAP_N_LONGS(256)];  /* Desired's tables. */
+
+    /* The dump in DUMPING. */
+    ovs_be32 dump_xid;
+    struct tm_flow_table dumped;
+    bool resync_needed;         /* Dump again as soon as possible. */
+
+    /* The bundle in flight in SYNCED. */
+    uint32_t bundle_id;
+    ovs_be32 first_xid, commit_xid;     /* xids from first to commit. */
+    bool bundle_in_flight;
+
+    struct hmap aggregates;
+    struct hmap aggregate_requests;
+
+    struct tm_reconciler_stats stats;
+};
+
+struct tm_reconciler *
+tm_reconciler_create(uint64_t cookie)
+{
+    struct tm_reconciler *r = xzalloc(sizeof *r);
+
+    r->cookie = cookie & TM_COOKIE_OWNER_MASK;
+    r->rconn = rconn_create(5, 1, DSCP_DEFAULT,
+                            (1u << OFP14_VERSION) | (1u << OFP15_VERSION));
+    r->state = S_DISCONNECTED;
+    tm_flow_table_init(&r->desired);
+    tm_flow_table_init(&r->installed);
+    tm_flow_table_init(&r->dumped);
+    hmap_init(&r->aggregates);
+    hmap_init(&r->aggregate_requests);
+    return r;
+}
+
+void
+tm_reconciler_destroy(struct tm_reconciler *r)
+{
+    if (r) {
+        struct aggregate_request *req;
+        struct aggregate *agg;
+
+        rconn_destroy(r->rconn);
+        tm_flow_table_destroy(&r->desired);
+        tm_flow_table_destroy(&r->installed);
+        tm_flow_table_destroy(&r->dumped);
+        HMAP_FOR_EACH_POP (agg, node, &r->aggregates) {
+            free(agg);
+        }
+        hmap_destroy(&r->aggregates);
+        HMAP_FOR_EACH_POP (req, node, &r->aggregate_requests) {
+            free(req);
+        }
+        hmap_destroy(&r->aggregate_requests);
+        free(r);
+    }
+}
+
+/* Connects to the bridge at 'target' (for example
+ * "unix:/var/run/openvswitch/br-int.mgmt"), and reconnects whenever the
+ * connection drops. */
+void
+tm_reconciler_connect(struct tm_reconciler *r, const char *target)
+{
+    rconn_connect(r->rconn, target, target);
+    r->state = S_DISCONNECTED;
+}
+
+const char *
+tm_reconciler_get_target(const struct tm_reconciler *r)
+{
+    return rconn_get_target(r->rconn);
+}
+
+bool
+tm_reconciler_is_connected(const struct tm_reconciler *r)
+{
+    return rconn_is_connected(r->rconn);
+}
+
+/* Makes the flows in 'desired' (which it empties) the ones to install.
+ * Each call is a change whose number tm_reconciler_get_seqno() then
+ * returns. */
+void
+tm_reconciler_set_desired(struct tm_reconciler *r,
+                          struct tm_flow_table *desired)
+{
+    const struct tm_flow *flow;
+
+    tm_flow_table_swap(&r->desired, desired);
+    tm_flow_table_clear(desired);
+    memset(r->tables, 0, sizeof r->tables);
+    HMAP_FOR_EACH (flow, node, &r->desired.flows) {
+        bitmap_set1(r->tables, flow->table_id);
+    }
+    r->desired_seqno++;
+    r->desired_changed = true;
+    r->has_desired = true;
+}
+
+const struct tm_flow_table *
+tm_reconciler_get_installed(const struct tm_reconciler *r)
+{
+    return &r->installed;
+}
+
+uint64_t
+tm_reconciler_get_seqno(const struct tm_reconciler *r)
+{
+    return r->desired_seqno;
+}
+
+/* True if the bridge is known to hold the desired flows: connected, the
+ * installed flows read, the last change committed. */
+bool
+tm_reconciler_in_sync(const struct tm_reconciler *r)
+{
+    return (r->has_desired && r->state == S_SYNCED && !r->bundle_in_flight
+            && !r->resync_needed && !r->desired_changed
+            && r->stats.last_commit_seqno == r->desired_seqno);
+}
+
+/* Reads the bridge's flows again and repairs what differs. */
+void
+tm_reconciler_resync(struct tm_reconciler *r)
+{
+    r->resync_needed = true;
+}
+
+void
+tm_reconciler_get_stats(const struct tm_reconciler *r,
+                        struct tm_reconciler_stats *stats)
+{
+    *stats = r->stats;
+}
+
+static enum ofputil_protocol
+reconciler_protocol(const struct tm_reconciler *r)
+{
+    return ofputil_protocol_from_ofp_version(rconn_get_version(r->rconn));
+}
+
+static void
+reconciler_send(struct tm_reconciler *r, struct ofpbuf *msg)
+{
+    rconn_send(r->rconn, msg, NULL);
+}
+
+/* Asks for the flow monitor and for a dump of the flows of the cookie. */
+static void
+start_dump(struct tm_reconciler *r)
+{
+    enum ofputil_protocol protocol = reconciler_protocol(r);
+    struct ofputil_flow_stats_request fsr = {
+        .aggregate = false,
+        .cookie = htonll(r->cookie),
+        .cookie_mask = htonll(TM_COOKIE_OWNER_MASK),
+        .out_port = OFPP_ANY,
+        .out_group = OFPG_ANY,
+        .table_id = 0xff,
+    };
+    struct ofpbuf *msg;
+
+    match_init_catchall(&fsr.match);
+    msg = ofputil_encode_flow_stats_request(&fsr, protocol);
+    r->dump_xid = ((struct ofp_header *) msg->data)->xid;
+    tm_flow_table_clear(&r->dumped);
+    reconciler_send(r, msg);
+
+    r->state = S_DUMPING;
+    r->resync_needed = false;
+    r->bundle_in_flight = false;
+    r->stats.n_dumps++;
+}
+
+static void
+start_monitor(struct tm_reconciler *r)
+{
+    struct ofputil_flow_monitor_request fmr = {
+        .id = 1,
+        .flags = OFPFMF_ADD | OFPFMF_REMOVED | OFPFMF_MODIFY,
+        .out_port = OFPP_ANY,
+        .out_group = OFPG_ANY,
+        .table_id = 0xff,
+    };
+    struct ofpbuf *msg = ofpbuf_new(0);
+
+    match_init_catchall(&fmr.match);
+    ofputil_append_flow_monitor_request(&fmr, msg, reconciler_protocol(r));
+    ofpmsg_update_length(msg);
+    reconciler_send(r, msg);
+}
+
+static void
+handle_dump_reply(struct tm_reconciler *r, const struct ofp_header *oh)
+{
+    struct ofpbuf msg = ofpbuf_const_initializer(oh, ntohs(oh->length));
+    uint64_t ofpacts_stub[1024 / 8];
+    struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(ofpacts_stub);
+
+    for (;;) {
+        struct ofputil_flow_stats fs;
+        int error = ofputil_decode_flow_stats_reply(&fs, &msg, false,
+                                                    &ofpacts);
+        if (error) {
+            if (error != EOF) {
+                VLOG_WARN("%s: bad flow stats reply (%s): reading the "
+                          "flows again", rconn_get_name(r->rconn),
+                          ofperr_to_string(error));
+                r->resync_needed = true;
+            }
+            break;
+        }
+        if ((ntohll(fs.cookie) & TM_COOKIE_OWNER_MASK) == r->cookie) {
+            tm_flow_table_put(&r->dumped, fs.table_id, fs.priority,
+                              &fs.match, ntohll(fs.cookie), fs.ofpacts,
+                              fs.ofpacts_len);
+        }
+    }
+    ofpbuf_uninit(&ofpacts);
+
+    if (!ofpmp_more(oh)) {
+        tm_flow_table_swap(&r->installed, &r->dumped);
+        tm_flow_table_clear(&r->dumped);
+        r->state = S_SYNCED;
+        r->desired_changed = true;
+        VLOG_DBG("%s: %"PRIuSIZE" flows of cookie %#"PRIx64" installed",
+                 rconn_get_name(r->rconn),
+                 tm_flow_table_count(&r->installed), r->cookie);
+    }
+}
+
+/* Does 'flow' (from a flow monitor update) concern the reconciler? */
+static bool
+update_concerns(const struct tm_reconciler *r,
+                const struct ofputil_flow_update *fu)
+{
+    return ((ntohll(fu->cookie) & TM_COOKIE_OWNER_MASK) == r->cookie
+            || bitmap_is_set(r->tables, fu->table_id));
+}
+
+static void
+handle_flow_update(struct tm_reconciler *r, const struct ofp_header *oh)
+{
+    struct ofpbuf msg = ofpbuf_const_initializer(oh, ntohs(oh->length));
+    uint64_t ofpacts_stub[1024 / 8];
+    struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(ofpacts_stub);
+
+    for (;;) {
+        struct ofputil_flow_update fu;
+        int error = ofputil_decode_flow_update(&fu, &msg, &ofpacts);
+
+        if (error) {
+            if (error != EOF) {
+                r->resync_needed = true;
+            }
+            break;
+        }
+        if (fu.event == OFPFME_ADDED || fu.event == OFPFME_REMOVED
+            || fu.event == OFPFME_MODIFIED) {
+            /* Someone else's change (the reconciler's own come as
+             * OFPFME_ABBREV). */
+            if (update_concerns(r, &fu) && !r->resync_needed) {
+                VLOG_INFO("%s: a flow in table %"PRIu8" was changed by "
+                          "someone else: reading the flows again",
+                          rconn_get_name(r->rconn), fu.table_id);
+                r->resync_needed = true;
+                r->stats.n_repairs++;
+            }
+        } else if (fu.event == OFPFME_RESUMED) {
+            /* Updates were lost while paused. */
+            r->resync_needed = true;
+        }
+    }
+    ofpbuf_uninit(&ofpacts);
+}
+
+static void
+handle_aggregate_reply(struct tm_reconciler *r, const struct ofp_header *oh)
+{
+    struct aggregate_request *req;
+
+    HMAP_FOR_EACH_WITH_HASH (req, node, hash_int(ntohl(oh->xid), 0),
+                             &r->aggregate_requests) {
+        if (req->xid == oh->xid) {
+            struct ofputil_aggregate_stats as;
+            struct aggregate *agg;
+
+            if (!ofputil_decode_aggregate_stats_reply(&as, oh)) {
+                HMAP_FOR_EACH_WITH_HASH (agg, node,
+                                         hash_uint64(req->cookie),
+                                         &r->aggregates) {
+                    if (agg->cookie == req->cookie) {
+                        agg->packets = as.packet_count;
+                        agg->bytes = as.byte_count;
+                        agg->valid = true;
+                    }
+                }
+            }
+            hmap_remove(&r->aggregate_requests, &req->node);
+            free(req);
+            return;
+        }
+    }
+}
+
+static bool
+xid_in_bundle(const struct tm_reconciler *r, ovs_be32 xid)
+{
+    uint32_t x = ntohl(xid);
+
+    return (r->bundle_in_flight
+            && x - ntohl(r->first_xid) <= ntohl(r->commit_xid)
+                                          - ntohl(r->first_xid));
+}
+
+static void
+handle_error(struct tm_reconciler *r, const struct ofp_header *oh)
+{
+    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
+    char *s = ofp_to_string(oh, ntohs(oh->length), NULL, NULL, 1);
+
+    if (xid_in_bundle(r, oh->xid)) {
+        VLOG_WARN_RL(&rl, "%s: the bridge refused a change: %s",
+                     rconn_get_name(r->rconn), s);
+        r->stats.n_failures++;
+        if (oh->xid == r->commit_xid) {
+            r->bundle_in_flight = false;
+        }
+        /* What the bridge holds is no longer known. */
+        r->resync_needed = true;
+    } else {
+        VLOG_WARN_RL(&rl, "%s: %s", rconn_get_name(r->rconn), s);
+        if (oh->xid == r->dump_xid) {
+            r->resync_needed = true;
+        }
+    }
+    free(s);
+}
+
+static void
+handle_msg(struct tm_reconciler *r, const struct ofp_header *oh)
+{
+    enum ofptype type;
+
+    if (ofptype_decode(&type, oh)) {
+        return;
+    }
+    if (type == OFPTYPE_ECHO_REQUEST) {
+        reconciler_send(r, ofputil_encode_echo_reply(oh));
+    } else if (type == OFPTYPE_FLOW_STATS_REPLY) {
+        if (r->state == S_DUMPING && oh->xid == r->dump_xid) {
+            handle_dump_reply(r, oh);
+        }
+    } else if (type == OFPTYPE_AGGREGATE_STATS_REPLY) {
+        handle_aggregate_reply(r, oh);
+    } else if (type == OFPTYPE_FLOW_MONITOR_STATS_REPLY) {
+        handle_flow_update(r, oh);
+    } else if (type == OFPTYPE_BUNDLE_CONTROL) {
+        if (r->bundle_in_flight && oh->xid == r->commit_xid) {
+            r->bundle_in_flight = false;
+            r->stats.n_bundles++;
+            r->stats.last_commit = time_msec();
+            r->stats.last_commit_seqno = r->sent_seqno;
+        }
+    } else if (type == OFPTYPE_ERROR) {
+        handle_error(r, oh);
+    }
+}
+
+static ovs_be32
+queue_in_bundle(struct tm_reconciler *r, struct ofpbuf *msg)
+{
+    struct ofputil_bundle_add_msg bam = {
+        .bundle_id = r->bundle_id,
+        .flags = OFPBF_ATOMIC | OFPBF_ORDERED,
+        .msg = msg->data,
+    };
+    ovs_be32 xid = bam.msg->xid;
+
+    reconciler_send(r, ofputil_encode_bundle_add(rconn_get_version(r->rconn),
+                                                 &bam));
+    ofpbuf_delete(msg);
+    return xid;
+}
+
+static void
+queue_flow_mod(struct tm_reconciler *r, const struct tm_flow *flow,
+               uint16_t command)
+{
+    struct ofputil_flow_mod fm = {
+        .priority = flow->priority,
+        .table_id = flow->table_id,
+        .command = command,
+        .buffer_id = UINT32_MAX,
+        .out_port = OFPP_ANY,
+        .out_group = OFPG_ANY,
+    };
+
+    fm.match = flow->match;
+    if (command == OFPFC_ADD) {
+        fm.new_cookie = htonll(flow->cookie);
+    } else {
+        /* Only the reconciler's own flow, and its cookie stays. */
+        fm.cookie = htonll(flow->cookie);
+        fm.cookie_mask = OVS_BE64_MAX;
+        fm.new_cookie = OVS_BE64_MAX;
+    }
+    if (command != OFPFC_DELETE_STRICT) {
+        fm.ofpacts = flow->ofpacts;
+        fm.ofpacts_len = flow->ofpacts_len;
+    }
+    queue_in_bundle(r, ofputil_encode_flow_mod(&fm, reconciler_protocol(r)));
+    r->stats.n_flow_mods++;
+}
+
+static void
+send_bundle_ctrl(struct tm_reconciler *r, uint16_t type, ovs_be32 *xidp)
+{
+    struct ofputil_bundle_ctrl_msg bc = {
+        .bundle_id = r->bundle_id,
+        .type = type,
+        .flags = OFPBF_ATOMIC | OFPBF_ORDERED,
+    };
+    struct ofpbuf *msg = ofputil_encode_bundle_ctrl_request(
+        rconn_get_version(r->rconn), &bc);
+
+    *xidp = ((struct ofp_header *) msg->data)->xid;
+    reconciler_send(r, msg);
+}
+
+/* Applies the flows of 'diff' to 'r->installed' as they will be once the
+ * bridge committed them. */
+static void
+apply_diff(struct tm_reconciler *r, const struct tm_flow_diff *diff)
+{
+    for (size_t i = 0; i < diff->n_deletes; i++) {
+        tm_flow_table_remove(&r->installed,
+                             CONST_CAST(struct tm_flow *, diff->deletes[i]));
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        const struct tm_flow **flows = pass ? diff->modifies : diff->adds;
+        size_t n = pass ? diff->n_modifies : diff->n_adds;
+
+        for (size_t i = 0; i < n; i++) {
+            const struct tm_flow *f = flows[i];
+            struct tm_flow *copy = flow_create(f->table_id, f->priority,
+                                               f->cookie, f->ofpacts,
+                                               f->ofpacts_len);
+
+            minimatch_clone(&copy->match, &f->match);
+            flow_table_insert(&r->installed, copy);
+        }
+    }
+}
+
+/* Sends what turns 'installed' into 'desired' as one bundle. */
+static void
+send_changes(struct tm_reconciler *r)
+{
+    struct tm_flow_diff diff;
+
+    r->desired_changed = false;
+    tm_flow_diff_compute(&r->desired, &r->installed, &diff);
+    if (!tm_flow_diff_size(&diff)) {
+        r->stats.last_commit = time_msec();
+        r->stats.last_commit_seqno = r->desired_seqno;
+        tm_flow_diff_destroy(&diff);
+        return;
+    }
+
+    VLOG_DBG("%s: sending %"PRIuSIZE" additions, %"PRIuSIZE" modifications "
+             "and %"PRIuSIZE" deletions", rconn_get_name(r->rconn),
+             diff.n_adds, diff.n_modifies, diff.n_deletes);
+    r->bundle_id++;
+    send_bundle_ctrl(r, OFPBCT_OPEN_REQUEST, &r->first_xid);
+    /* Deletions first: an ordered bundle applies them in this order. */
+    for (size_t i = 0; i < diff.n_deletes; i++) {
+        queue_flow_mod(r, diff.deletes[i], OFPFC_DELETE_STRICT);
+    }
+    for (size_t i = 0; i < diff.n_adds; i++) {
+        queue_flow_mod(r, diff.adds[i], OFPFC_ADD);
+    }
+    for (size_t i = 0; i < diff.n_modifies; i++) {
+        queue_flow_mod(r, diff.modifies[i], OFPFC_MODIFY_STRICT);
+    }
+    send_bundle_ctrl(r, OFPBCT_COMMIT_REQUEST, &r->commit_xid);
+    r->bundle_in_flight = true;
+    r->sent_seqno = r->desired_seqno;
+
+    apply_diff(r, &diff);
+    tm_flow_diff_destroy(&diff);
+}
+
+void
+tm_reconciler_run(struct tm_reconciler *r)
+{
+    rconn_run(r->rconn);
+
+    if (!rconn_is_connected(r->rconn)
+        || rconn_get_version(r->rconn) < 0) {
+        r->state = S_DISCONNECTED;
+        return;
+    }
+    if (r->state == S_DISCONNECTED
+        || r->conn_seqno != rconn_get_connection_seqno(r->rconn)) {
+        struct aggregate_request *req;
+
+        r->conn_seqno = rconn_get_connection_seqno(r->rconn);
+        r->stats.n_connections++;
+        VLOG_INFO("%s: connected: reading the flows of cookie %#"PRIx64,
+                  rconn_get_name(r->rconn), r->cookie);
+        HMAP_FOR_EACH_POP (req, node, &r->aggregate_requests) {
+            free(req);
+        }
+        start_monitor(r);
+        start_dump(r);
+    }
+
+    for (int i = 0; i < 500; i++) {
+        struct ofpbuf *msg = rconn_recv(r->rconn);
+
+        if (!msg) {
+            break;
+        }
+        handle_msg(r, msg->data);
+        ofpbuf_delete(msg);
+    }
+
+    if (r->state == S_DISCONNECTED || !rconn_is_connected(r->rconn)) {
+        return;
+    }
+    if (r->resync_needed && !r->bundle_in_flight
+        && r->state == S_SYNCED) {
+        start_dump(r);
+    } else if (r->state == S_SYNCED && !r->bundle_in_flight
+               && r->desired_changed && r->has_desired) {
+        send_changes(r);
+    }
+}
+
+void
+tm_reconciler_wait(struct tm_reconciler *r)
+{
+    rconn_run_wait(r->rconn);
+    rconn_recv_wait(r->rconn);
+    if (r->state == S_SYNCED && !r->bundle_in_flight
+        && ((r->desired_changed && r->has_desired) || r->resync_needed)) {
+        poll_immediate_wake();
+    }
+}
+
+/* Asks for the packets and bytes of the flows whose cookie is exactly
+ * 'cookie'; tm_reconciler_get_aggregate() returns them once the reply
+ * came. */
+void
+tm_reconciler_request_aggregate(struct tm_reconciler *r, uint64_t cookie)
+{
+    struct aggregate_request *req;
+    struct aggregate *agg = NULL, *a;
+    struct ofpbuf *msg;
+
+    if (!rconn_is_connected(r->rconn) || rconn_get_version(r->rconn) < 0) {
+        return;
+    }
+    HMAP_FOR_EACH_WITH_HASH (a, node, hash_uint64(cookie), &r->aggregates) {
+        if (a->cookie == cookie) {
+            agg = a;
+        }
+    }
+    if (!agg) {
+        agg = xzalloc(sizeof *agg);
+        agg->cookie = cookie;
+        hmap_insert(&r->aggregates, &agg->node, hash_uint64(cookie));
+    }
+
+    struct ofputil_flow_stats_request fsr = {
+        .aggregate = true,
+        .cookie = htonll(cookie),
+        .cookie_mask = OVS_BE64_MAX,
+        .out_port = OFPP_ANY,
+        .out_group = OFPG_ANY,
+        .table_id = 0xff,
+    };
+    match_init_catchall(&fsr.match);
+    msg = ofputil_encode_flow_stats_request(&fsr, reconciler_protocol(r));
+
+    req = xmalloc(sizeof *req);
+    req->xid = ((struct ofp_header *) msg->data)->xid;
+    req->cookie = cookie;
+    hmap_insert(&r->aggregate_requests, &req->node,
+                hash_int(ntohl(req->xid), 0));
+    reconciler_send(r, msg);
+}
+
+/* Stores in '*packets' and '*bytes' the last known statistics of the
+ * flows of 'cookie' and returns true, or returns false if none are known
+ * yet. */
+bool
+tm_reconciler_get_aggregate(const struct tm_reconciler *r, uint64_t cookie,
+                            uint64_t *packets, uint64_t *bytes)
+{
+    const struct aggregate *agg;
+
+    HMAP_FOR_EACH_WITH_HASH (agg, node, hash_uint64(cookie),
+                             &r->aggregates) {
+        if (agg->cookie == cookie && agg->valid) {
+            *packets = agg->packets;
+            *bytes = agg->bytes;
+            return true;
+        }
+    }
+    return false;
+}
