@@ -161,7 +161,8 @@ struct tmd {
     /* The last change of the databases: when it was seen, how long its
      * computation took, its change number in the reconciler, and how long
      * it took until the bridge had committed its flows (-1 until then). */
-    long long int dp_created;   /* When it made a Datapath record, or 0. */
+    long long int dp_empty;     /* When it first saw the Datapath record
+                                 * without capabilities, or 0. */
     long long int retry_at;     /* Compute again then, or LLONG_MAX. */
 
     long long int change_seen;
@@ -319,16 +320,20 @@ choose_backend(struct tmd *tmd, const struct ovsdb_idl *idl,
                                                             dp);
                 VLOG_DBG("bridge %s: created a Datapath record for "
                          "datapath type \"%s\"", br->name, dp_type);
-                tmd->dp_created = time_msec();
+                tmd->dp_empty = 0;
                 return NULL;
             }
             why = xasprintf("the Open_vSwitch database has no Datapath "
                             "record for datapath type \"%s\" of bridge %s",
                             dp_type, br->name);
-        } else if (smap_is_empty(&dp->capabilities) && tmd->dp_created
-                   && time_msec() < tmd->dp_created + 5000) {
-            /* ovs-vswitchd has not filled in the record made for it yet:
-             * wait a little for it. */
+        } else if (smap_is_empty(&dp->capabilities)
+                   && (!tmd->dp_empty
+                       || time_msec() < tmd->dp_empty + 5000)) {
+            /* ovs-vswitchd has not filled in the record yet: wait a little
+             * for it (a change of the database, or 5 seconds). */
+            if (!tmd->dp_empty) {
+                tmd->dp_empty = time_msec();
+            }
             return NULL;
         } else if (!smap_get_bool(&dp->capabilities, "vxlan_mirror",
                                   false)) {
@@ -337,6 +342,9 @@ choose_backend(struct tmd *tmd, const struct ovsdb_idl *idl,
                             dp_type, br->name);
         } else {
             backend = &tm_backend_vxlan_mirror;
+        }
+        if (dp && !smap_is_empty(&dp->capabilities)) {
+            tmd->dp_empty = 0;
         }
     }
     if (backend == &tm_backend_native && tunnel == OFPP_NONE) {
@@ -923,7 +931,8 @@ tmd_run(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
         if (pending) {
             /* Nothing to do until the Datapath record is filled in (a
              * change of the database), or for at most 5 seconds. */
-            tmd->retry_at = tmd->dp_created + 5000;
+            tmd->retry_at = (tmd->dp_empty ? tmd->dp_empty + 5000
+                             : LLONG_MAX);
         } else if (error) {
             /* Keep the flows installed: a database that cannot be read is
              * no reason to stop mirroring what was valid. */
