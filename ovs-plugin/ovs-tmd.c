@@ -81,7 +81,7 @@ static char *tm_remote;
 static char *bridge_name;
 static char *unixctl_path;
 static char *metrics_file;
-static long long int stats_interval = 1000;
+static long long int stats_interval = 10000;
 static const char *forced_backend;
 
 /* The counters of one session and direction, kept monotonic across
@@ -1349,7 +1349,7 @@ usage(void)
            "br-int)\n"
            "  --backend=NAME          native or vxlan-mirror (default: as\n"
            "                          the datapath's capabilities say)\n"
-           "  --stats-interval=MS     how often to read counters (1000)\n"
+           "  --stats-interval=MS     how often to read counters (10000)\n"
            "  --metrics-file=FILE     write counters for Prometheus's\n"
            "                          node_exporter textfile collector\n"
            "  --unixctl=SOCKET        override the control socket's name\n"
