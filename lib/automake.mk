@@ -6,8 +6,10 @@ lib_libtmirror_la_SOURCES = \
 	lib/tm-evaluate.c \
 	lib/tm-examples.c \
 	lib/tm-model.c \
+	lib/tm-output.c \
 	lib/tm-parse.c
 lib_libtmirror_la_LIBADD = $(OVS_LIBOPENVSWITCH)
+STYLE_FILES += $(lib_libtmirror_la_SOURCES)
 
 # What a program of the project links.
 TM_LIBS = lib/libtmirror.la $(OVS_LIBOPENVSWITCH)

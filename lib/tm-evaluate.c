@@ -24,6 +24,7 @@
 #include "openvswitch/util.h"
 #include "packets.h"
 #include "socket-util.h"
+#include "tmirror/error.h"
 #include "util.h"
 
 static const char *const reason_strings[] = {
@@ -210,6 +211,63 @@ tm_carried_length(const struct tm_model *model,
         }
     }
     return carried;
+}
+
+/* Returns an error if the copies of 'session', from outer address 'src'
+ * (the source's primary IP) to 'dst' (the target's, or its load balancer
+ * node's), cannot be made: addresses of two families, or fewer than
+ * TM_MIN_CARRIED_LENGTH bytes carried (a packet length or a target MTU too
+ * small).  The simulator's check reports this as an invalid session, and
+ * the flow compiler refuses the same sessions for the same reasons: one
+ * rule for both. */
+struct tm_error *
+tm_check_copy(const struct tm_model *model, const struct tm_session *session,
+              const struct in6_addr *src, const struct in6_addr *dst)
+{
+    if (IN6_IS_ADDR_V4MAPPED(src) != IN6_IS_ADDR_V4MAPPED(dst)) {
+        struct ds src_s = DS_EMPTY_INITIALIZER;
+        struct ds dst_s = DS_EMPTY_INITIALIZER;
+        struct tm_error *error;
+
+        tm_ip_format(src, &src_s);
+        tm_ip_format(dst, &dst_s);
+        error = tm_error_create(TM_ERR_COPY_FAMILY_MISMATCH,
+                                "traffic-mirror-target-id",
+                                "the copies would go from %s (the source's "
+                                "address) to %s (the target's), which are "
+                                "not of one address family",
+                                ds_cstr(&src_s), ds_cstr(&dst_s));
+        ds_destroy(&src_s);
+        ds_destroy(&dst_s);
+        return error;
+    }
+
+    uint32_t carried = tm_carried_length(model, session, UINT32_MAX);
+    if (carried < TM_MIN_CARRIED_LENGTH) {
+        if (session->packet_length
+            && session->packet_length < TM_MIN_CARRIED_LENGTH) {
+            return tm_error_create(TM_ERR_COPY_TOO_SHORT, "packet-length",
+                                   "a packet length of %u is less "
+                                   "than the %d bytes that Open vSwitch "
+                                   "carries at least",
+                                   (unsigned int) session->packet_length,
+                                   TM_MIN_CARRIED_LENGTH);
+        }
+        const struct tm_eni *target = tm_model_find_eni(
+            model, session->target->resource);
+        return tm_error_create(TM_ERR_COPY_TOO_SHORT,
+                               "traffic-mirror-target-id",
+                               "the MTU %u of target %s leaves %"PRIu32
+                               " bytes after the %d of VXLAN encapsulation, "
+                               "fewer than the %d that Open vSwitch "
+                               "carries at least", target ? target->mtu : 0,
+                               session->target_id, carried,
+                               (IN6_IS_ADDR_V4MAPPED(dst)
+                                ? TM_VXLAN_OVERHEAD_IPV4
+                                : TM_VXLAN_OVERHEAD_IPV6),
+                               TM_MIN_CARRIED_LENGTH);
+    }
+    return NULL;
 }
 
 /* Decides which session of source ENI 'eni' mirrors 'packet', following

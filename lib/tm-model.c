@@ -262,6 +262,13 @@ check_new_id(const struct shash *ids, const char *id, const char *field)
         return tm_error_create(TM_ERR_MISSING_VALUE, field,
                                "an id is required");
     }
+    if (!tm_id_is_valid(id)) {
+        char *why = tm_check_id(id);
+        struct tm_error *error = tm_error_create(TM_ERR_INVALID_VALUE, field,
+                                                 "%s", why);
+        free(why);
+        return error;
+    }
     if (shash_find(ids, id)) {
         return tm_error_create(TM_ERR_DUPLICATE_ID, field,
                                "\"%s\" already exists", id);

@@ -27,10 +27,52 @@
 #include <string.h>
 
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/json.h"
 #include "openvswitch/util.h"
 #include "packets.h"
 #include "tmirror/model.h"
 #include "util.h"
+
+/* Returns true if 's' is a valid id (see TM_ID_RULE). */
+bool
+tm_id_is_valid(const char *s)
+{
+    size_t n = 0;
+
+    if (!s || !isalnum((unsigned char) s[0])) {
+        return false;
+    }
+    for (const char *p = s; *p; p++) {
+        unsigned char c = *p;
+
+        if (++n > TM_ID_MAX_LEN
+            || c > 0x7f
+            || !(isalnum(c) || strchr("._:/-", c))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Returns NULL if 's' is a valid id, otherwise an error that quotes it
+ * (escaped, as a JSON string: it may hold anything) and gives the rule.
+ * The caller must free the error. */
+char *
+tm_check_id(const char *s)
+{
+    struct ds quoted = DS_EMPTY_INITIALIZER;
+
+    if (tm_id_is_valid(s)) {
+        return NULL;
+    }
+    json_string_escape(s ? s : "", &quoted);
+    if (quoted.length > 80) {
+        quoted.length = 76;
+        ds_put_cstr(&quoted, "...\"");
+    }
+    return xasprintf("%s is not an id (ids are %s)", ds_cstr(&quoted),
+                     TM_ID_RULE);
+}
 
 /* Parses 's' as an IPv4 or IPv6 address into '*ip' (IPv4 as IPv4-mapped)
  * and sets '*ipv4' to say which it was. */

@@ -102,7 +102,7 @@ AC_DEFUN([TM_ENABLE_WERROR], [
   AC_ARG_ENABLE([Werror],
     [AS_HELP_STRING([--enable-Werror], [add -Werror to CFLAGS])],
     [], [enable_Werror=no])
-  TM_WARNING_CFLAGS="-Wall -Wextra -Wno-sign-compare -Wno-unused-parameter -Wpointer-arith -Wformat -Wformat-security -Wswitch-enum -Wstrict-prototypes -Wold-style-definition -Wmissing-prototypes -Wmissing-field-initializers -Wshadow"
+  TM_WARNING_CFLAGS="-Wall -Wextra -Wno-sign-compare -Wpointer-arith -Wformat -Wformat-security -Wswitch-enum -Wstrict-prototypes -Wold-style-definition -Wmissing-prototypes -Wmissing-field-initializers -Wshadow"
   if test "$enable_Werror" = yes; then
     TM_WARNING_CFLAGS="$TM_WARNING_CFLAGS -Werror"
   fi

@@ -93,6 +93,7 @@
 #include "openvswitch/util.h"
 #include "packets.h"
 #include "sset.h"
+#include "tmirror/error.h"
 #include "tmirror/evaluate.h"
 #include "tmirror/model.h"
 #include "util.h"
@@ -695,17 +696,9 @@ put_copy(struct compiler *c, const struct slot *s)
         .counter_id = s->counter_id,
     };
 
-    if (!carried) {
-        /* The target's MTU leaves no room for the encapsulation (an IPv6
-         * target of MTU 74 or less): nothing can be carried, and both
-         * backends would read a length of 0 as "all of it". */
-        return xasprintf("session %s: the MTU %u of target %s leaves no "
-                         "room for the %d bytes of VXLAN encapsulation",
-                         session->id, copy.mtu, session->target_id,
-                         (IN6_IS_ADDR_V4MAPPED(&s->dst)
-                          ? TM_VXLAN_OVERHEAD_IPV4
-                          : TM_VXLAN_OVERHEAD_IPV6));
-    }
+    /* tm_check_copy() has made sure that 'carried' is at least
+     * TM_MIN_CARRIED_LENGTH. */
+    ovs_assert(carried >= TM_MIN_CARRIED_LENGTH);
     return c->options->backend->put_copy(&copy, c->options, &c->ofpacts);
 }
 
@@ -967,20 +960,15 @@ collect_slots(struct compiler *c, const struct tm_eni_location *loc,
                              "load balancer's address must be given)",
                              session->id, session->target_id);
         }
-        if (IN6_IS_ADDR_V4MAPPED(&s->src) != IN6_IS_ADDR_V4MAPPED(&s->dst)) {
-            struct ds src = DS_EMPTY_INITIALIZER;
-            struct ds dst = DS_EMPTY_INITIALIZER;
-            char *error;
+        /* The rule that the simulator's check applies too, so that a
+         * session it finds valid always compiles. */
+        struct tm_error *e = tm_check_copy(model, session, &s->src, &s->dst);
+        if (e) {
+            char *msg = tm_error_to_string(e);
+            char *error = xasprintf("session %s: %s", session->id, msg);
 
-            tm_ip_format(&s->src, &src);
-            tm_ip_format(&s->dst, &dst);
-            error = xasprintf("session %s: outer source %s (ENI %s) and "
-                              "outer destination %s (target %s) are of "
-                              "different address families", session->id,
-                              ds_cstr(&src), loc->eni, ds_cstr(&dst),
-                              session->target_id);
-            ds_destroy(&src);
-            ds_destroy(&dst);
+            free(msg);
+            tm_error_destroy(e);
             return error;
         }
 
@@ -1345,11 +1333,7 @@ native_put_copy(const struct tm_copy *copy,
                          "OpenFlow port of a flow-based VXLAN port",
                          copy->session->id);
     }
-    if (copy->max_len && copy->max_len < ETH_HEADER_LEN) {
-        return xasprintf("session %s: carries %"PRIu32" bytes, but Open "
-                         "vSwitch's output(max_len=...) carries at least %d",
-                         copy->session->id, copy->max_len, ETH_HEADER_LEN);
-    }
+    BUILD_ASSERT(TM_MIN_CARRIED_LENGTH >= ETH_HEADER_LEN);
 
     ofpact_put_CLONE(ofpacts);
     ofpact_put_set_field(ofpacts, mf_from_id(MFF_TUN_ID), &tun_id, NULL);

@@ -4,6 +4,7 @@
 noinst_LTLIBRARIES += sim/libtmsim.la
 sim_libtmsim_la_SOURCES = \
 	sim/check.c \
+	sim/import.c \
 	sim/report.c \
 	sim/topology.c \
 	sim/topology-load.c \
@@ -13,6 +14,7 @@ sim_libtmsim_la_CPPFLAGS = $(AM_CPPFLAGS) $(LIBXML2_CFLAGS)
 sim_libtmsim_la_LIBADD = lib/libtmirror.la $(OVS_LIBOPENVSWITCH) \
 	$(LIBXML2_LIBS)
 noinst_HEADERS += \
+	include/tmirror/import.h \
 	include/tmirror/sim.h \
 	include/tmirror/topology.h \
 	sim/topology-xml.h
@@ -30,5 +32,5 @@ EXTRA_DIST += sim/rng2c.sh
 # What a program that uses the simulator links.
 TM_SIM_LIBS = sim/libtmsim.la $(TM_LIBS) $(LIBXML2_LIBS)
 
-STYLE_FILES += $(sim_libtmsim_la_SOURCES) \
+STYLE_FILES += $(sim_libtmsim_la_SOURCES) include/tmirror/import.h \
 	include/tmirror/sim.h include/tmirror/topology.h sim/topology-xml.h

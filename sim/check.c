@@ -52,6 +52,7 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/util.h"
 #include "packets.h"
+#include "tmirror/evaluate.h"
 #include "tmirror/topology.h"
 #include "util.h"
 
@@ -705,9 +706,8 @@ format_tgw_route(const struct tgw_route *route, struct ds *s)
 /* Follows the copy from the transit gateway 'tgw', which it entered from
  * 'vpc'.  Returns true if it reaches the destination. */
 static bool
-route_tgw(const struct sim_topology *topo, struct sim_result *r,
-          const struct sim_tgw *tgw, const struct sim_vpc *vpc,
-          const struct destination *dst)
+route_tgw(struct sim_result *r, const struct sim_tgw *tgw,
+          const struct sim_vpc *vpc, const struct destination *dst)
 {
     const struct sim_tgw_attachment *att = sim_tgw_attachment_of(tgw, vpc);
     const struct sim_vpc *dst_vpc = dst->subnet->vpc;
@@ -949,7 +949,7 @@ route(const struct sim_topology *topo, struct sim_result *r,
                                                     best.target);
 
         add_hop(r, tgw->id, "transit-gateway");
-        ok = route_tgw(topo, r, tgw, vpc, dst);
+        ok = route_tgw(r, tgw, vpc, dst);
     } else if (shash_find(&topo->enis_by_id, best.target)) {
         const struct sim_eni *eni = shash_find_data(&topo->enis_by_id,
                                                     best.target);
@@ -1026,6 +1026,14 @@ fix_for_model_error(const struct tm_error *e,
         return xasprintf("create the session in account %s, which owns %s, "
                          "or in the account that owns its subnet",
                          session->source->owner->id, session->source->id);
+    } else if (e->code == TM_ERR_COPY_TOO_SHORT
+               && nullable_string_is_equal(e->field, "packet-length")) {
+        return xasprintf("set packet-length of %s to %d or more, or leave "
+                         "it out to carry whole packets", session->id,
+                         TM_MIN_CARRIED_LENGTH);
+    } else if (e->code == TM_ERR_COPY_TOO_SHORT && target->eni) {
+        return xasprintf("raise the mtu of %s, the target's network "
+                         "interface", target->eni->id);
     }
     return xstrdup(generic_fix(e));
 }
@@ -1067,6 +1075,12 @@ generic_fix(const struct tm_error *e)
         return "give each rule of a direction its own rule number";
     case TM_ERR_DUPLICATE_SESSION_NUMBER:
         return "give each session of the source its own session number";
+    case TM_ERR_COPY_TOO_SHORT:
+        return "carry at least 14 bytes: a larger packet length or target "
+               "MTU";
+    case TM_ERR_COPY_FAMILY_MISMATCH:
+        return "mirror to a target whose address is of the source's family "
+               "(IPv4 to IPv4, IPv6 to IPv6)";
     case TM_ERR_IN_USE:
     case TM_ERR_NOT_FOUND:
     case TM_ERR_MISSING_VALUE:
@@ -1150,6 +1164,21 @@ sim_check_session(const struct sim_topology *topo,
 
     r->src_ip = src->ip;
     r->dst_ip = dst.ip;
+
+    /* What the flow compiler needs of the copies: a session that it would
+     * refuse is invalid here, for the same reason, so that "tm-sim flows"
+     * never finds one of its own. */
+    const struct tm_session *tm_session = tm_model_find_session(topo->model,
+                                                                session->id);
+    if (tm_session) {
+        struct tm_error *e = tm_check_copy(topo->model, tm_session,
+                                           &r->src_ip, &r->dst_ip);
+        if (e) {
+            explain_model_errors(r, session, session->id, &e, 1);
+            tm_error_destroy(e);
+            invalid = true;
+        }
+    }
     hop = add_hop(r, src->id, "network-interface");
     smap_add(&hop->attrs, "availability-zone", src->subnet->zone);
 

@@ -38,11 +38,16 @@
 #include "tmirror/topology.h"
 
 #include <errno.h>
+#include <libxml/SAX2.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/util.h"
@@ -304,6 +309,9 @@ declare_vpc(struct loader *l, const xmlNode *node,
             error = new_route_table(l, c, &rtb);
             if (!error) {
                 rtb->vpc = vpc;
+                if (!vpc->main_route_table) {
+                    vpc->main_route_table = rtb;
+                }
             }
         } else if (is_element(c, "network-acl")) {
             struct sim_network_acl *acl;
@@ -527,13 +535,7 @@ static const struct sim_route_table *
 main_route_table(struct loader *l, struct sim_vpc *vpc)
 {
     if (!vpc->main_route_table) {
-        for (size_t i = 0; i < l->topo->n_route_tables; i++) {
-            if (l->topo->route_tables[i]->vpc == vpc) {
-                vpc->main_route_table = l->topo->route_tables[i];
-                return vpc->main_route_table;
-            }
-        }
-
+        /* declare_vpc() has noted the first route table, if any. */
         struct sim_route_table *rtb = xzalloc(sizeof *rtb);
         rtb->id = xasprintf("%s/main", vpc->id);
         for (int i = 2; shash_find(&l->ids, rtb->id); i++) {
@@ -625,23 +627,6 @@ resolve_subnet(struct loader *l, const xmlNode *node)
     return error;
 }
 
-/* Returns true if 'id' looks like the id of a gateway that the topology
- * does not model (the copy leaves the VPC through it). */
-static bool
-is_gateway_id(const char *id)
-{
-    static const char *const prefixes[] = {
-        "igw-", "eigw-", "nat-", "vgw-", "cagw-", "lgw-", "vpce-",
-    };
-
-    for (size_t i = 0; i < ARRAY_SIZE(prefixes); i++) {
-        if (!strncmp(id, prefixes[i], strlen(prefixes[i]))) {
-            return true;
-        }
-    }
-    return false;
-}
-
 static char *
 resolve_route_table(struct loader *l, const xmlNode *node)
 {
@@ -675,7 +660,7 @@ resolve_route_table(struct loader *l, const xmlNode *node)
         if (target && !shash_find(&l->topo->peerings_by_id, target)
             && !shash_find(&l->topo->tgws_by_id, target)
             && !shash_find(&l->topo->enis_by_id, target)
-            && !is_gateway_id(target)) {
+            && !sim_is_gateway_id(target)) {
             return ERROR_AT_NODE(l, c, "route target \"%s\" is not a "
                                  "vpc-peering, transit-gateway or "
                                  "network-interface of this topology, nor "
@@ -1778,59 +1763,153 @@ load_doc(const char *file_name, xmlDocPtr doc, struct sim_topology **topop)
 static const int parse_options = (XML_PARSE_NONET | XML_PARSE_NOWARNING
                                   | XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA);
 
-/* Parses the topology in 'file_name' or, if 'buffer' is nonnull, the
- * 'size' bytes there, into '*docp'.  Returns NULL, or an error that names
- * the line of the first problem. */
+/* What parse() learns while libxml2 parses. */
+struct parse_state {
+    struct first_error first;
+    int doctype_line;           /* Line of a DOCTYPE, or 0 if none. */
+};
+
+/* libxml2's SAX handler for a DOCTYPE.  A topology file needs no document
+ * type: its declarations would change how attribute values read (an
+ * entity reference in "4&x;", attribute defaults, normalization of
+ * declared types) in ways that the schema, the loader and other XML tools
+ * do not agree on.  So parse() refuses a file that has one, at its line.
+ * (Stopping the parser here would be quicker, but libxml2 2.9 then loops
+ * in the internal subset.) */
+static void
+note_doctype(void *ctxt_, const xmlChar *name, const xmlChar *external_id,
+             const xmlChar *system_id)
+{
+    xmlParserCtxtPtr ctxt = ctxt_;
+    struct parse_state *state = ctxt->_private;
+
+    if (!state->doctype_line) {
+        state->doctype_line = ctxt->input ? MAX(ctxt->input->line, 1) : 1;
+    }
+    xmlSAX2InternalSubset(ctxt, name, external_id, system_id);
+}
+
+/* Parses the 'size' bytes at 'buffer', read from 'file_name', into
+ * '*docp'.  Returns NULL, or an error that names the line of the first
+ * problem. */
 static char *
 parse(const char *file_name, const char *buffer, size_t size,
       xmlDocPtr *docp)
 {
-    struct first_error first = { .message = NULL };
+    struct parse_state state = { .first = { .message = NULL } };
     xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
     char *error = NULL;
 
+    if (size > INT_MAX) {
+        xmlFreeParserCtxt(ctxt);
+        *docp = NULL;
+        return xasprintf("%s: larger than the %d bytes that the XML parser "
+                         "reads", file_name, INT_MAX);
+    }
+    ctxt->_private = &state;
+    ctxt->sax->internalSubset = note_doctype;
+
     /* The parser reports every error to the structured handler, which
      * keeps the first: later ones tend to be consequences. */
-    xmlSetStructuredErrorFunc(&first, sim_xml_record_error);
-    *docp = (buffer
-             ? xmlCtxtReadMemory(ctxt, buffer, size, file_name, NULL,
-                                 parse_options)
-             : xmlCtxtReadFile(ctxt, file_name, NULL, parse_options));
+    xmlSetStructuredErrorFunc(&state.first, sim_xml_record_error);
+    *docp = xmlCtxtReadMemory(ctxt, buffer, size, file_name, NULL,
+                              parse_options);
     xmlSetStructuredErrorFunc(NULL, NULL);
-    if (!*docp || !ctxt->wellFormed) {
+    if (state.doctype_line) {
+        error = xasprintf("%s:%d: DOCTYPE: a topology file takes no "
+                          "document type declaration (it could change how "
+                          "attribute values read); remove it", file_name,
+                          state.doctype_line);
+    } else if (!*docp || !ctxt->wellFormed) {
         error = xasprintf("%s:%d: not well-formed XML: %s", file_name,
-                          first.line,
-                          first.message ? first.message : "cannot parse");
+                          state.first.line,
+                          (state.first.message ? state.first.message
+                           : "cannot parse"));
+    }
+    if (error) {
         xmlFreeDoc(*docp);
         *docp = NULL;
     }
-    free(first.message);
+    free(state.first.message);
     xmlFreeParserCtxt(ctxt);
     return error;
 }
 
-/* Loads the topology in file 'file_name' into '*topop'.  Returns NULL on
- * success, otherwise an error message "FILE:LINE: what is wrong", which
- * the caller must free; '*topop' is then NULL. */
+/* Reads all of 'file', named 'file_name' in messages, into '*buffer' and
+ * '*size'.  Input that is not a regular file (standard input, a pipe, a
+ * device) may be endless: it is read up to SIM_TOPOLOGY_STREAM_MAX bytes,
+ * and refused beyond. */
+static char *
+read_all(FILE *file, const char *file_name, char **buffer, size_t *size)
+{
+    size_t allocated = 64 * 1024;
+    struct stat st;
+    size_t max = SIZE_MAX - 1;
+    size_t n = 0;
+
+    if (!fstat(fileno(file), &st) && S_ISREG(st.st_mode)) {
+        allocated = st.st_size + 1;
+    } else {
+        max = SIM_TOPOLOGY_STREAM_MAX;
+    }
+    *buffer = xmalloc(allocated);
+    for (;;) {
+        if (n >= allocated) {
+            *buffer = x2nrealloc(*buffer, &allocated, 1);
+        }
+
+        /* One byte beyond 'max' tells that there is more. */
+        size_t chunk = MIN(allocated - n, max - n + 1);
+        size_t got = fread(*buffer + n, 1, chunk, file);
+        n += got;
+        if (n > max) {
+            free(*buffer);
+            *buffer = NULL;
+            return xasprintf("%s: more than the %d MiB that are read from "
+                             "standard input or a pipe (give a regular "
+                             "file)", file_name,
+                             SIM_TOPOLOGY_STREAM_MAX / (1024 * 1024));
+        }
+        if (got < chunk) {
+            if (ferror(file)) {
+                free(*buffer);
+                *buffer = NULL;
+                return xasprintf("%s: read error: %s", file_name,
+                                 ovs_strerror(errno));
+            }
+            break;
+        }
+    }
+    *size = n;
+    return NULL;
+}
+
+/* Loads the topology in file 'file_name' ("-" for standard input) into
+ * '*topop'.  Returns NULL on success, otherwise an error message
+ * "FILE:LINE: what is wrong", which the caller must free; '*topop' is
+ * then NULL. */
 char *
 sim_topology_load(const char *file_name, struct sim_topology **topop)
 {
-    xmlDocPtr doc;
+    bool is_stdin = !strcmp(file_name, "-");
+    const char *name = is_stdin ? "standard input" : file_name;
+    FILE *file = is_stdin ? stdin : fopen(file_name, "r");
+    char *buffer = NULL;
+    size_t size = 0;
     char *error;
-    FILE *file;
 
     *topop = NULL;
-    file = fopen(file_name, "r");
     if (!file) {
         return xasprintf("%s: cannot open: %s", file_name,
                          ovs_strerror(errno));
     }
-    fclose(file);
-
-    error = parse(file_name, NULL, 0, &doc);
+    error = read_all(file, name, &buffer, &size);
+    if (!is_stdin) {
+        fclose(file);
+    }
     if (!error) {
-        error = load_doc(file_name, doc, topop);
-        xmlFreeDoc(doc);
+        error = sim_topology_load_memory(name, buffer, size, topop);
+        free(buffer);
     }
     return error;
 }
@@ -1852,4 +1931,3 @@ sim_topology_load_memory(const char *file_name, const char *buffer,
     }
     return error;
 }
-

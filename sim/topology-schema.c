@@ -27,12 +27,15 @@
 #include <libxml/parser.h>
 #include <libxml/relaxng.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/json.h"
 #include "openvswitch/shash.h"
 #include "sset.h"
+#include "tmirror/model.h"
 #include "util.h"
 
 /* The schema, from topologies/topology.rng (see sim/automake.mk). */
@@ -72,14 +75,48 @@ ignore_error(void *aux OVS_UNUSED, xmlErrorPtr error OVS_UNUSED)
 {
 }
 
-/* Adds to 'required' and 'allowed' the names of the attributes that the
- * schema pattern 'pattern' allows for its element, those in 'required'
- * only if the pattern requires them ('required_here').  Follows references
- * to definitions in 'defines', but not into child elements. */
+/* What an element's pattern in the schema says of its attributes. */
+struct attr_rules {
+    struct sset required;       /* Names of the required attributes. */
+    struct shash allowed;       /* Name of each allowed attribute -> the
+                                 * name of its value's definition
+                                 * ("id-value", "token", ...) or "" if the
+                                 * value is given another way. */
+};
+
+static void
+attr_rules_init(struct attr_rules *rules)
+{
+    sset_init(&rules->required);
+    shash_init(&rules->allowed);
+}
+
+static void
+attr_rules_destroy(struct attr_rules *rules)
+{
+    sset_destroy(&rules->required);
+    shash_destroy(&rules->allowed);
+}
+
+/* Returns the name of the definition that the value of schema attribute
+ * pattern 'attribute' refers to, or "". */
+static const char *
+value_define(const xmlNode *attribute)
+{
+    for (const xmlNode *c = attribute->children; c; c = c->next) {
+        if (is_element(c, "ref") && attr(c, "name")) {
+            return attr(c, "name");
+        }
+    }
+    return "";
+}
+
+/* Adds to 'rules' the attributes that the schema pattern 'pattern' allows
+ * for its element, and those it requires if 'required_here'.  Follows
+ * references to definitions in 'defines', but not into child elements. */
 static void
 collect_attributes(const xmlNode *pattern, const struct shash *defines,
-                   bool required_here, struct sset *required,
-                   struct sset *allowed, int depth)
+                   bool required_here, struct attr_rules *rules, int depth)
 {
     for (const xmlNode *c = pattern->children; c; c = c->next) {
         if (c->type != XML_ELEMENT_NODE || is_element(c, "element")) {
@@ -88,43 +125,80 @@ collect_attributes(const xmlNode *pattern, const struct shash *defines,
             const char *name = attr(c, "name");
 
             if (name) {
-                sset_add(allowed, name);
+                shash_replace(&rules->allowed, name,
+                              CONST_CAST(char *, value_define(c)));
                 if (required_here) {
-                    sset_add(required, name);
+                    sset_add(&rules->required, name);
                 }
             }
         } else if (is_element(c, "ref")) {
             const xmlNode *define = shash_find_data(defines, attr(c, "name"));
 
             if (define && depth < 10) {
-                collect_attributes(define, defines, required_here, required,
-                                   allowed, depth + 1);
+                collect_attributes(define, defines, required_here, rules,
+                                   depth + 1);
             }
         } else {
             collect_attributes(c, defines,
                                required_here && (is_element(c, "group")
                                                  || is_element(c,
                                                                "interleave")),
-                               required, allowed, depth + 1);
+                               rules, depth + 1);
         }
     }
 }
 
-/* Finds in the schema tree under 'node' the definitions, into 'defines',
- * and the patterns of elements named 'element', into 'elements'. */
+/* The schema, parsed as a document, for the explanations. */
+struct schema_doc {
+    xmlDocPtr doc;
+    struct shash defines;       /* Definition name -> its xmlNode. */
+};
+
 static void
-find_schema_nodes(const xmlNode *node, const char *element,
-                  struct shash *defines, struct node_list *elements)
+find_defines(const xmlNode *node, struct shash *defines)
 {
     for (const xmlNode *c = node->children; c; c = c->next) {
         if (is_element(c, "define") && attr(c, "name")) {
             shash_add_once(defines, attr(c, "name"), c);
-        } else if (is_element(c, "element")
-                   && nullable_string_is_equal(attr(c, "name"), element)) {
+        }
+        if (c->type == XML_ELEMENT_NODE) {
+            find_defines(c, defines);
+        }
+    }
+}
+
+static bool
+schema_doc_init(struct schema_doc *schema)
+{
+    shash_init(&schema->defines);
+    schema->doc = xmlReadMemory(sim_topology_rng, strlen(sim_topology_rng),
+                                "topology.rng", NULL, XML_PARSE_NONET);
+    if (schema->doc) {
+        find_defines((const xmlNode *) schema->doc, &schema->defines);
+    }
+    return schema->doc != NULL;
+}
+
+static void
+schema_doc_destroy(struct schema_doc *schema)
+{
+    shash_destroy(&schema->defines);
+    xmlFreeDoc(schema->doc);
+}
+
+/* Finds in the schema tree under 'node' the patterns of elements named
+ * 'element', into 'elements'. */
+static void
+find_element_patterns(const xmlNode *node, const char *element,
+                      struct node_list *elements)
+{
+    for (const xmlNode *c = node->children; c; c = c->next) {
+        if (is_element(c, "element")
+            && nullable_string_is_equal(attr(c, "name"), element)) {
             push_node(elements, c);
         }
         if (c->type == XML_ELEMENT_NODE) {
-            find_schema_nodes(c, element, defines, elements);
+            find_element_patterns(c, element, elements);
         }
     }
 }
@@ -140,51 +214,148 @@ put_names(struct ds *s, const struct sset *names)
     free(array);
 }
 
+static bool
+is_xml_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Returns true if 's' has a character that the schema's "token" refuses
+ * that is easy to name: white space or an ASCII control character. */
+static bool
+has_space_or_control(const char *s)
+{
+    for (const char *p = s; *p; p++) {
+        if ((unsigned char) *p <= ' ' || *p == 0x7f) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Returns a sentence that says why 'value', of an attribute whose value
+ * the schema defines as 'define', does not match it, or NULL if the
+ * reason is not one of those that this function knows (then the value is
+ * still refused, by the schema). */
+static char *
+explain_value(const char *define, const char *value)
+{
+    struct ds quoted = DS_EMPTY_INITIALIZER;
+    char *why = NULL;
+
+    json_string_escape(value, &quoted);
+    if (strchr(ds_cstr(&quoted), 0x7f)) {
+        /* JSON leaves DEL as it is. */
+        struct ds s = DS_EMPTY_INITIALIZER;
+
+        for (const char *p = ds_cstr(&quoted); *p; p++) {
+            if (*p == 0x7f) {
+                ds_put_cstr(&s, "\\u007f");
+            } else {
+                ds_put_char(&s, *p);
+            }
+        }
+        ds_swap(&s, &quoted);
+        ds_destroy(&s);
+    }
+    if (!strcmp(define, "id-value")) {
+        why = tm_check_id(value);
+    } else if (!strcmp(define, "id-list")
+               || !strcmp(define, "token-list")) {
+        char *copy = xstrdup(value);
+        char *save_ptr = NULL;
+
+        for (char *word = strtok_r(copy, " \t\r\n", &save_ptr);
+             word && !why; word = strtok_r(NULL, " \t\r\n", &save_ptr)) {
+            why = explain_value(define[0] == 'i' ? "id-value" : "token",
+                                word);
+        }
+        free(copy);
+    } else if (!strcmp(define, "token")) {
+        if (!value[0]) {
+            why = xstrdup("the value is empty");
+        } else if (is_xml_space(value[0])
+                   || is_xml_space(value[strlen(value) - 1])) {
+            why = xasprintf("%s has white space around it", ds_cstr(&quoted));
+        } else if (has_space_or_control(value)) {
+            why = xasprintf("%s has white space or a control character in "
+                            "it", ds_cstr(&quoted));
+        }
+    } else if (!strcmp(define, "integer")) {
+        const char *p = value + (value[0] == '-');
+
+        if (!*p || strspn(p, "0123456789") != strlen(p)) {
+            why = xasprintf("%s is not an integer (digits, after a \"-\" "
+                            "if negative, and nothing else, not even white "
+                            "space)", ds_cstr(&quoted));
+        }
+    } else if (!strcmp(define, "text")) {
+        if (has_space_or_control(value)) {
+            for (const char *p = value; *p; p++) {
+                if ((unsigned char) *p < ' ' || *p == 0x7f) {
+                    why = xasprintf("%s has a control character in it",
+                                    ds_cstr(&quoted));
+                    break;
+                }
+            }
+        }
+    }
+    ds_destroy(&quoted);
+    return why;
+}
+
 /* libxml2 says only that an element "failed to validate attributes".
  * Returns a sentence that says which attributes of 'node' are missing or
- * not allowed, according to the schema, or NULL if none is (then a value
- * is not one the schema allows). */
+ * not allowed, according to 'schema', or else which value does not match
+ * the schema and why, or NULL if nothing is found wrong. */
 static char *
-explain_attributes(const xmlNode *node)
+explain_attributes(const struct schema_doc *schema, const xmlNode *node)
 {
     const char *element = (const char *) node->name;
     struct node_list elements = { .nodes = NULL };
-    struct shash defines = SHASH_INITIALIZER(&defines);
     char *best = NULL;
     size_t best_score = SIZE_MAX;
-    xmlDocPtr schema;
 
-    schema = xmlReadMemory(sim_topology_rng, strlen(sim_topology_rng),
-                           "topology.rng", NULL, XML_PARSE_NONET);
-    if (!schema) {
-        return NULL;
-    }
-    find_schema_nodes((const xmlNode *) schema, element, &defines,
-                      &elements);
-    for (size_t i = 0; i < elements.n; i++) {
-        struct sset required = SSET_INITIALIZER(&required);
-        struct sset allowed = SSET_INITIALIZER(&allowed);
+    find_element_patterns((const xmlNode *) schema->doc, element, &elements);
+    for (size_t i = 0; i < elements.n && best_score; i++) {
         struct sset missing = SSET_INITIALIZER(&missing);
         struct sset unknown = SSET_INITIALIZER(&unknown);
+        struct attr_rules rules;
         const char *name;
 
-        collect_attributes(elements.nodes[i], &defines, true, &required,
-                           &allowed, 0);
-        SSET_FOR_EACH (name, &required) {
+        attr_rules_init(&rules);
+        collect_attributes(elements.nodes[i], &schema->defines, true, &rules,
+                           0);
+        SSET_FOR_EACH (name, &rules.required) {
             if (!attr(node, name)) {
                 sset_add(&missing, name);
             }
         }
         for (const xmlAttr *a = node->properties; a; a = a->next) {
-            if (!sset_contains(&allowed, (const char *) a->name)) {
+            if (!shash_find(&rules.allowed, (const char *) a->name)) {
                 sset_add(&unknown, (const char *) a->name);
             }
         }
 
         size_t score = sset_count(&missing) + sset_count(&unknown);
-        if (score && score < best_score) {
-            struct ds s = DS_EMPTY_INITIALIZER;
+        struct ds s = DS_EMPTY_INITIALIZER;
+        if (!score) {
+            /* The right attributes: is a value wrong? */
+            for (const xmlAttr *a = node->properties; a; a = a->next) {
+                const char *define = shash_find_data(
+                    &rules.allowed, (const char *) a->name);
+                char *why = explain_value(define,
+                                          attr(node,
+                                               (const char *) a->name));
 
+                if (why) {
+                    ds_put_format(&s, "%s %s: %s", element,
+                                  (const char *) a->name, why);
+                    free(why);
+                    break;
+                }
+            }
+        } else {
             if (!sset_is_empty(&missing)) {
                 ds_put_format(&s, "%s lacks the required attribute%s ",
                               element, sset_count(&missing) > 1 ? "s" : "");
@@ -196,23 +367,46 @@ explain_attributes(const xmlNode *node)
                               sset_count(&unknown) > 1 ? "s" : "");
                 put_names(&s, &unknown);
             }
-            free(best);
-            best = ds_steal_cstr(&s);
-            best_score = score;
-        } else if (!score) {
-            free(best);
-            best = NULL;
-            best_score = 0;
         }
-        sset_destroy(&required);
-        sset_destroy(&allowed);
+        if (score < best_score) {
+            free(best);
+            best = s.length ? ds_steal_cstr(&s) : NULL;
+            best_score = score;
+        }
+        ds_destroy(&s);
         sset_destroy(&missing);
         sset_destroy(&unknown);
+        attr_rules_destroy(&rules);
     }
     free(elements.nodes);
-    shash_destroy(&defines);
-    xmlFreeDoc(schema);
     return best;
+}
+
+/* libxml2 does not always say which element failed to validate its
+ * attributes.  Finds in 'node' and its descendants, in document order, the
+ * first element named 'name' whose attributes 'schema' explains, and
+ * returns it with the explanation in '*why', or NULL. */
+static const xmlNode *
+find_bad_element(const struct schema_doc *schema, const xmlNode *node,
+                 const char *name, char **why)
+{
+    for (const xmlNode *c = node->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE) {
+            continue;
+        }
+        if (!strcmp((const char *) c->name, name)) {
+            *why = explain_attributes(schema, c);
+            if (*why) {
+                return c;
+            }
+        }
+
+        const xmlNode *found = find_bad_element(schema, c, name, why);
+        if (found) {
+            return found;
+        }
+    }
+    return NULL;
 }
 
 /* Validates 'doc' against the schema.  Returns an error naming the line of
@@ -240,16 +434,30 @@ sim_topology_validate(const char *file_name, xmlDocPtr doc)
     vctxt = xmlRelaxNGNewValidCtxt(schema);
     xmlRelaxNGSetValidStructuredErrors(vctxt, sim_xml_record_error, &first);
     if (xmlRelaxNGValidateDoc(vctxt, doc)) {
+        struct schema_doc sdoc;
+        const xmlNode *node = first.node;
         char *why = NULL;
+        char name[64];
 
-        if (first.node && first.node->type == XML_ELEMENT_NODE) {
-            why = explain_attributes(first.node);
-            if (!why && first.message
-                && strstr(first.message, "attributes")) {
-                why = xasprintf("an attribute of %s has a value that the "
-                                "schema does not allow",
-                                (const char *) first.node->name);
+        if (schema_doc_init(&sdoc)) {
+            if (node && node->type == XML_ELEMENT_NODE) {
+                why = explain_attributes(&sdoc, node);
+            } else if (first.message
+                       && sscanf(first.message, "Element %63s failed to "
+                                 "validate attributes", name) == 1) {
+                node = find_bad_element(&sdoc, (const xmlNode *) doc, name,
+                                        &why);
+                if (node) {
+                    first.line = line_of(node);
+                }
             }
+            schema_doc_destroy(&sdoc);
+        }
+        if (!why && node && node->type == XML_ELEMENT_NODE
+            && first.message && strstr(first.message, "attributes")) {
+            why = xasprintf("an attribute of %s has a value that the "
+                            "schema does not allow",
+                            (const char *) node->name);
         }
         error = xasprintf("%s:%d: does not match the topology schema: %s%s%s",
                           file_name, first.line,

@@ -24,6 +24,7 @@
 #include "tmirror/topology.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "sset.h"
 #include "util.h"
@@ -237,4 +238,21 @@ sim_tgw_attachment_of(const struct sim_tgw *tgw, const struct sim_vpc *vpc)
         }
     }
     return NULL;
+}
+
+/* Returns true if 'id' looks like the id of a gateway that the topology
+ * does not model (the copy leaves the VPC through it). */
+bool
+sim_is_gateway_id(const char *id)
+{
+    static const char *const prefixes[] = {
+        "igw-", "eigw-", "nat-", "vgw-", "cagw-", "lgw-", "vpce-",
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(prefixes); i++) {
+        if (!strncmp(id, prefixes[i], strlen(prefixes[i]))) {
+            return true;
+        }
+    }
+    return false;
 }

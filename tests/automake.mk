@@ -8,7 +8,13 @@ TESTSUITE_AT = \
 	tests/testsuite.at \
 	tests/tm-macros.at \
 	tests/examples.at \
+	tests/import.at \
+	tests/sim.at \
+	tests/sim-hostile.at \
 	tests/probe.at \
+	tests/dp-action.at \
+	tests/sandbox-pcap.at \
+	tests/sandbox-differential.at \
 	tests/tmd.at
 OVS_MACROS_AT = \
 	$(OVS_SRCDIR)/tests/ovs-macros.at \
@@ -23,7 +29,7 @@ CLEANFILES += $(TESTSUITE) tests/package.m4
 
 # The programs of the tests: Open vSwitch's daemons and utilities, then the
 # project's (a relative folder is looked for in the build and the source).
-AUTOTEST_PATH = $(OVS_BUILDDIR)/utilities:$(OVS_BUILDDIR)/vswitchd:$(OVS_BUILDDIR)/ovsdb:sim:utilities:ovs-plugin:tests
+AUTOTEST_PATH = $(OVS_BUILDDIR)/utilities:$(OVS_BUILDDIR)/vswitchd:$(OVS_BUILDDIR)/ovsdb:utilities:ovs-plugin:tests
 
 AUTOTEST = $(AUTOM4TE) --language=autotest
 $(TESTSUITE): tests/package.m4 $(TESTSUITE_AT) $(OVS_MACROS_AT)
@@ -40,7 +46,8 @@ tests/package.m4: $(top_srcdir)/configure.ac
 	  echo 'm4_define([AT_PACKAGE_BUGREPORT], [$(PACKAGE_BUGREPORT)])'; \
 	} > $@.tmp && mv $@.tmp $@
 
-check-local: $(TESTSUITE) tests/atlocal
+# After the CUnit programs (check-TESTS), so that their results come first.
+check-local: check-TESTS $(TESTSUITE) tests/atlocal
 	$(AM_V_at)set $(SHELL) '$(TESTSUITE)' -C tests \
 	    AUTOTEST_PATH='$(AUTOTEST_PATH)'; \
 	"$$@" $(TESTSUITEFLAGS) || \
@@ -59,16 +66,17 @@ tests_tm_unit_SOURCES = \
 	tests/tm-test.c \
 	tests/tm-test.h \
 	tests/tm-unit.c \
+	tests/test-compile.c \
 	tests/test-evaluate.c \
-	tests/test-model.c
-tests_tm_unit_LDADD = $(TM_LIBS) $(CUNIT_LIBS)
+	tests/test-model.c \
+	tests/tm-test-compile.h
+tests_tm_unit_LDADD = $(TM_OVS_LIBS) $(CUNIT_LIBS)
 TESTS += tests/tm-unit
-
 
 # Benchmarks: "make bench" prints a table of side-by-side ratios.
 noinst_PROGRAMS += tests/tm-bench
 tests_tm_bench_SOURCES = tests/tm-bench.c
-tests_tm_bench_LDADD = $(TM_LIBS)
+tests_tm_bench_LDADD = $(TM_OVS_LIBS)
 
 # Its parts are prerequisites of "bench", run in the order they are added:
 # this one, the model's and the compiler's table, comes first.
@@ -77,16 +85,12 @@ bench: bench-model
 bench-model: tests/tm-bench
 	$(AM_V_at)tests/tm-bench
 
-# Coding style: Open vSwitch's own checkpatch.py over every C file.
-STYLE_FILES += $(filter %.c %.h,$(lib_libtmirror_la_SOURCES) \
-	$(noinst_HEADERS) $(tests_tm_unit_SOURCES) $(tests_tm_bench_SOURCES) \
-	$(utilities_tm_examples_SOURCES))
-.PHONY: check-style
-check-style:
-	$(AM_V_at)cd $(srcdir) && $(PYTHON3) \
-	    '$(OVS_SRCDIR)/utilities/checkpatch.py' -q -f $(sort $(STYLE_FILES))
+# Coding style (make check-style): the CUnit suites and the benchmark.
+STYLE_FILES += $(filter %.c %.h,$(tests_tm_unit_SOURCES) \
+	$(tests_tm_bench_SOURCES))
 
-# The simulator's unit tests (CUnit), golden reports and bad input.
+# The simulator's unit tests (CUnit); its golden reports (tests/golden),
+# bad input and "tm-sim flows" are in tests/sim.at.
 check_PROGRAMS += tests/tm-sim-unit
 tests_tm_sim_unit_SOURCES = \
 	tests/tm-sim-test.h \
@@ -94,19 +98,18 @@ tests_tm_sim_unit_SOURCES = \
 	tests/tm-test.c \
 	tests/tm-test.h \
 	tests/test-compile-topology.c \
+	tests/test-import.c \
 	tests/test-sim.c
 tests_tm_sim_unit_LDADD = ovs-plugin/libtmirror-ovs.la $(TM_SIM_LIBS) \
 	$(CUNIT_LIBS)
 TESTS += tests/tm-sim-unit
 STYLE_FILES += $(filter %.c %.h,$(tests_tm_sim_unit_SOURCES))
 
-TESTS += tests/sim-golden.sh tests/sim-bad-input.sh tests/sim-flows.sh
-EXTRA_DIST += tests/sim-golden.sh tests/sim-bad-input.sh tests/sim-flows.sh \
-	$(wildcard $(srcdir)/tests/golden/*.json)
+EXTRA_DIST += $(wildcard $(srcdir)/tests/golden/*.json)
 
 # The simulator's benchmark, part of "make bench".
 noinst_PROGRAMS += tests/tm-sim-bench
-tests_tm_sim_bench_SOURCES = tests/tm-sim-bench.c
+tests_tm_sim_bench_SOURCES = tests/tm-bench-util.h tests/tm-sim-bench.c
 tests_tm_sim_bench_LDADD = $(TM_SIM_LIBS)
 STYLE_FILES += $(tests_tm_sim_bench_SOURCES)
 .PHONY: bench-sim
@@ -114,11 +117,24 @@ bench: bench-sim
 bench-sim: tests/tm-sim-bench
 	$(AM_V_at)tests/tm-sim-bench
 
+# The import's benchmark, part of "make bench": importing a generated
+# account of 1,000 VPCs and 100,000 network interfaces against loading the
+# topology it produces.
+noinst_PROGRAMS += tests/tm-import-bench
+tests_tm_import_bench_SOURCES = tests/tm-bench-util.h tests/tm-import-bench.c
+tests_tm_import_bench_LDADD = $(TM_SIM_LIBS)
+STYLE_FILES += $(tests_tm_import_bench_SOURCES)
+.PHONY: bench-import
+bench: bench-import
+bench-import: tests/tm-import-bench
+	$(AM_V_at)tests/tm-import-bench
+
 # A libFuzzer target for the topology loader, built with clang and run by
 # "make fuzz" (not by "make" or "make check") for FUZZ_SECONDS, from the
 # shipped topologies as seed corpus, with a dictionary of the vocabulary.
 # The simulator's and the model's sources are compiled into it so that
-# the fuzzer sees their coverage.
+# the fuzzer sees their coverage; libtool links it with what Open vSwitch's
+# library says it needs.
 FUZZ_CC = clang
 FUZZ_SECONDS = 60
 FUZZ_SRCS = tests/fuzz-topology.c $(sim_libtmsim_la_SOURCES) \
@@ -129,11 +145,10 @@ EXTRA_DIST += tests/fuzz-topology.c tests/fuzz-topology.dict
 STYLE_FILES += tests/fuzz-topology.c
 CLEANFILES += tests/fuzz-topology
 tests/fuzz-topology: $(FUZZ_SRCS) sim/topology-rng.c
-	$(AM_V_CCLD)$(FUZZ_CC) $(FUZZ_FLAGS) $(AM_CPPFLAGS) $(LIBXML2_CFLAGS) \
+	$(AM_V_CCLD)$(LIBTOOL) $(AM_V_lt) --tag=CC --mode=link $(FUZZ_CC) \
+	    $(FUZZ_FLAGS) $(AM_CPPFLAGS) $(LIBXML2_CFLAGS) \
 	    $(addprefix $(srcdir)/,$(FUZZ_SRCS)) sim/topology-rng.c \
-	    $(OVS_BUILDDIR)/lib/.libs/libopenvswitch.a \
-	    $(OVS_BUILDDIR)/lib/.libs/libopenvswitchavx512.a \
-	    $(LIBXML2_LIBS) -lssl -lcrypto -lcap-ng -latomic -lm -o $@
+	    $(OVS_LIBOPENVSWITCH) $(LIBXML2_LIBS) -o $@
 .PHONY: fuzz
 fuzz: tests/fuzz-topology
 	$(AM_V_at)rm -rf tests/fuzz-corpus && $(MKDIR_P) tests/fuzz-corpus && \
@@ -143,25 +158,19 @@ fuzz: tests/fuzz-topology
 
 # The flow compiler, proven in Open vSwitch sandboxes (dummy datapath,
 # private folders, no root): tm-flowgen prints models, flows and packets
-# with the reference evaluator's expectations for the shell tests.
+# with the reference evaluator's expectations for the sandbox tests.
 noinst_PROGRAMS += tests/tm-flowgen
 tests_tm_flowgen_SOURCES = tests/tm-flowgen.c
 tests_tm_flowgen_LDADD = $(TM_OVS_LIBS)
 STYLE_FILES += $(tests_tm_flowgen_SOURCES)
 
-# The flow compiler's CUnit suites.
-tests_tm_unit_SOURCES += tests/test-compile.c tests/tm-test-compile.h \
-	tests/test-reconcile.c
-tests_tm_unit_LDADD += ovs-plugin/libtmirror-ovs.la
+# The sandbox tests (tests/sandbox-pcap.at, tests/sandbox-differential.at)
+# and what they read.
+EXTRA_DIST += tests/pcap-expect.awk tests/pcap-copies.awk \
+	tests/pcap-counters.awk tests/trace-copies.awk
 
-# The sandbox tests run the Open vSwitch that the project builds against.
-AM_TESTS_ENVIRONMENT = OVS_BUILDDIR='$(OVS_BUILDDIR)'; export OVS_BUILDDIR;
-TESTS += tests/sandbox-pcap.sh tests/sandbox-differential.sh
-EXTRA_DIST += tests/sandbox-pcap.sh tests/sandbox-differential.sh \
-	tests/tm-sandbox.sh
-
-# The flow compiler's benchmark rows.
-tests_tm_bench_LDADD += ovs-plugin/libtmirror-ovs.la
+# The reconciler's CUnit suite.
+tests_tm_unit_SOURCES += tests/test-reconcile.c
 
 # What mirroring costs the datapath's classifier (a sandbox), in
 # "make bench".
@@ -176,13 +185,14 @@ EXTRA_DIST += tests/tm-bench-megaflows.sh
 # packets injected, the copies decoded by tshark next to what was sent.
 EXTRA_DIST += tests/tm-demo.sh
 
-# The vxlan_mirror action that ovs-plugin/patches adds to Open vSwitch, end
-# to end in a sandbox of the patched ovs-vswitchd (dummy datapath, private
-# folders): the bytes of the mirrored copies, checked one by one.
-TESTS += tests/dp-action.sh
-EXTRA_DIST += tests/dp-action.sh tests/dp-sandbox.sh
+# The private Open vSwitch of the scripts that are not tests (the demo and
+# the benchmarks); the tests have theirs in tests/tm-macros.at.
+EXTRA_DIST += tests/sandbox.sh
 
-EXTRA_DIST += tests/tm-check.sh
+# The vxlan_mirror action that ovs-plugin/patches adds to Open vSwitch, end
+# to end in a sandbox of the patched ovs-vswitchd (tests/dp-action.at): the
+# bytes of the mirrored copies, checked one by one by tests/dp-action.py.
+EXTRA_DIST += tests/dp-action.py
 
 # Instructions per packet (valgrind's callgrind) of the vxlan_mirror action
 # against the native clone + tunnel push backend, side by side, truncated
@@ -205,6 +215,9 @@ bench: bench-e2e
 bench-e2e:
 	$(AM_V_at)OVS_BUILDDIR='$(OVS_BUILDDIR)' $(SHELL) \
 	    $(srcdir)/tests/dp-e2e-bench.sh || test $$? = 77
+
+# The import's fixtures, reference topologies and test helpers.
+EXTRA_DIST += tests/import
 
 # ovs-tmd with 10,000 sessions in a sandbox, in "make bench": bulk install
 # against ovs-ofctl --bundle add-flows, one session's change to installed

@@ -21,7 +21,8 @@
 #
 # Usage: tests/dp-action-bench.sh [PACKET-SIZE [TRUNCATE-TO [N]]]
 #        (defaults: 1500 128 1000)
-# Environment: OVS_BUILDDIR and DP_ACTION_KEEP, as for tests/dp-action.sh.
+# Environment: OVS_BUILDDIR, the built Open vSwitch tree (default: the one
+# named in ./Makefile); TM_SANDBOX_KEEP=1 keeps the sandbox folder.
 
 set -e
 me=dp-action-bench.sh
@@ -30,8 +31,9 @@ trunc=${2:-128}
 npkts=${3:-1000}
 
 command -v valgrind > /dev/null || { echo "$me: needs valgrind" >&2; exit 1; }
-dp_timeout=120
-. "$(dirname "$0")/dp-sandbox.sh"
+sandbox_timeout=120
+. "$(dirname "$0")/sandbox.sh"
+sandbox_start
 
 # ovs-vswitchd under callgrind, in the background (valgrind does not follow
 # --detach); its pidfile says when it is up.

@@ -63,7 +63,7 @@
 # Usage: tests/dp-e2e-bench.sh [--seconds=S] [--rounds=N] [SIZE...]
 #        (defaults: 2 seconds, 3 rounds, sizes 64 512 1500)
 # Environment: OVS_BUILDDIR (default: the one named in ./Makefile);
-#              DP_ACTION_KEEP=1 keeps the sandbox folder.
+#              TM_SANDBOX_KEEP=1 keeps the sandbox folder.
 
 set -e
 me=dp-e2e-bench.sh
@@ -92,7 +92,7 @@ Usage: $0 [--seconds=S] [--rounds=N] [SIZE...]
 
 Needs root (network namespaces, veths) and trafgen (Debian's netsniff-ng);
 exits 77 without them.  OVS_BUILDDIR names the patched Open vSwitch build
-(default: the one in ./Makefile); DP_ACTION_KEEP=1 keeps the sandbox.
+(default: the one in ./Makefile); TM_SANDBOX_KEEP=1 keeps the sandbox.
 EOF
 }
 
@@ -146,7 +146,8 @@ if test "$(nproc)" -lt 2; then
     exit 77
 fi
 
-. "$(dirname "$0")/dp-sandbox.sh"
+. "$(dirname "$0")/sandbox.sh"
+sandbox_start
 
 # Names unique to this run.  The veths live only inside the namespaces, so
 # their names there need not be unique.
@@ -167,21 +168,21 @@ stop_gen() {
         kill -INT "$pid" 2>/dev/null || true
     done
     for pid in $gen_children $gen_pid; do
-        dp_sandbox_reap "$pid" 50
+        sandbox_reap "$pid" 50
     done
     wait "$gen_pid" 2>/dev/null || true
     gen_pid=
 }
 
 # Stops trafgen and ovs-vswitchd (which lives in a namespace), removes the
-# namespaces, and their veths with them; then dp-sandbox.sh's cleanup stops
+# namespaces, and their veths with them; then sandbox.sh's cleanup stops
 # ovsdb-server and removes the folder.
 e2e_cleanup() {
     status=$?
     set +e
     trap '' HUP INT PIPE TERM
     stop_gen
-    dp_sandbox_stop ovs-vswitchd
+    sandbox_stop ovs-vswitchd
     for pid in $dst_holder $col_holder; do
         kill "$pid" 2>/dev/null || true
         wait "$pid" 2>/dev/null || true
@@ -190,7 +191,7 @@ e2e_cleanup() {
         ip netns del "$ns" 2>/dev/null || true
     done
     (exit $status)
-    dp_sandbox_cleanup
+    sandbox_cleanup
 }
 trap e2e_cleanup EXIT
 # A closed output (a pipe into "head") must clean up too.

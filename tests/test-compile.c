@@ -515,10 +515,10 @@ test_compile_errors(void)
 
     /* An IPv4 source copying to an IPv6 target. */
     TM_OK(tm_test_session(ACCT_A, "tms-6", "eni-src", "tmt-6", "tmf-1", 1));
-    assert_compile_error("session tms-6: outer source 10.0.1.10 (ENI "
-                         "eni-src) and outer destination 2001:db8::20 "
-                         "(target tmt-6) are of different address "
-                         "families");
+    assert_compile_error("session tms-6: COPY_FAMILY_MISMATCH: "
+                         "traffic-mirror-target-id: the copies would go "
+                         "from 10.0.1.10 (the source's address) to "
+                         "2001:db8::20 (the target's)");
     TM_OK(tm_delete_session(tm_test_model, ACCT_A, "tms-6"));
 
     /* A load balancer whose address was not given. */
@@ -533,7 +533,9 @@ test_compile_errors(void)
         .vni = TM_UNSET, .packet_length = 13,
     };
     TM_OK(tm_create_session(tm_test_model, ACCT_A, &spec, NULL));
-    assert_compile_error("session tms-short: carries 13 bytes");
+    assert_compile_error("session tms-short: COPY_TOO_SHORT: "
+                         "packet-length: a packet length of 13 is less "
+                         "than the 14 bytes");
 
     /* No tunnel port for the native backend. */
     spec.packet_length = 14;
@@ -898,7 +900,8 @@ test_vxlan_mirror_errors(void)
 
 /* An IPv6 target whose MTU leaves no room for the 74 bytes of
  * encapsulation: nothing can be carried, for either backend (the native
- * one used to read the carried length of 0 as "all of it"). */
+ * one used to read the carried length of 0 as "all of it"), and the
+ * refusal is tm_check_copy()'s, which the simulator's check applies too. */
 static void
 test_mtu_without_room(void)
 {
@@ -920,9 +923,10 @@ test_mtu_without_room(void)
         opts.backend = i ? &tm_backend_native : &tm_backend_vxlan_mirror;
         opts.tunnel_port = OFP_PORT_C(100);
         error = tm_compile(&input, &opts, &flows);
-        CU_ASSERT(error && strstr(error, "session tms-1: the MTU 70 of "
-                                  "target tmt-tiny leaves no room for the "
-                                  "74 bytes of VXLAN encapsulation"));
+        CU_ASSERT(error && strstr(error, "session tms-1: COPY_TOO_SHORT: "
+                                  "traffic-mirror-target-id: the MTU 70 of "
+                                  "target tmt-tiny leaves 0 bytes after "
+                                  "the 74 of VXLAN encapsulation"));
         free(error);
         CU_ASSERT_EQUAL(flows.n, 0);
     }

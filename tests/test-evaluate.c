@@ -576,6 +576,62 @@ test_mtu_truncation(void)
     CU_ASSERT_EQUAL(D.carried_length, 128);
 }
 
+/* tm_check_copy(), the rule that the simulator's check and the flow
+ * compiler share: copies carry at least 14 bytes, between addresses of one
+ * family. */
+static void
+test_check_copy(void)
+{
+    struct tm_eni_spec tiny = {
+        .id = "eni-tiny", .owner = ACCT_A, .ip = "2001:db8::80", .mtu = 87,
+    };
+    struct in6_addr v4, v6;
+    const struct tm_session *session;
+    struct tm_error *e;
+
+    ovs_assert(ipv6_parse("2001:db8::1", &v6));
+    in6_addr_set_mapped_ipv4(&v4, htonl(0x0a00010a));
+    TM_OK(tm_model_add_eni(M, &tiny));
+    TM_OK(tm_test_target(ACCT_A, "tmt-4", "eni-t"));
+    TM_OK(tm_test_target(ACCT_A, "tmt-tiny", "eni-tiny"));
+    TM_OK(tm_test_filter(ACCT_A, "tmf-1"));
+    TM_OK(tm_test_session(ACCT_A, "tms-4", "eni-src", "tmt-4", "tmf-1", 1));
+    TM_OK(tm_test_session(ACCT_A, "tms-tiny", "eni-src2", "tmt-tiny",
+                          "tmf-1", 1));
+
+    /* Whole packets to an IPv4 target from an IPv4 source. */
+    session = tm_model_find_session(M, "tms-4");
+    TM_OK(tm_check_copy(M, session, &v4, &v4));
+
+    /* Two families, either way round. */
+    e = tm_check_copy(M, session, &v4, &v6);
+    TM_ERR(e, COPY_FAMILY_MISMATCH, "traffic-mirror-target-id");
+    e = tm_check_copy(M, session, &v6, &v4);
+    TM_ERR(e, COPY_FAMILY_MISMATCH, "traffic-mirror-target-id");
+
+    /* Packet lengths of 1, 13 and 14. */
+    struct tm_session_spec change = {
+        .session_number = TM_UNSET, .vni = TM_UNSET, .packet_length = 1,
+    };
+    TM_OK(tm_modify_session(M, ACCT_A, "tms-4", &change, 0));
+    TM_ERR(tm_check_copy(M, session, &v4, &v4), COPY_TOO_SHORT,
+           "packet-length");
+    change.packet_length = 13;
+    TM_OK(tm_modify_session(M, ACCT_A, "tms-4", &change, 0));
+    TM_ERR(tm_check_copy(M, session, &v4, &v4), COPY_TOO_SHORT,
+           "packet-length");
+    change.packet_length = 14;
+    TM_OK(tm_modify_session(M, ACCT_A, "tms-4", &change, 0));
+    TM_OK(tm_check_copy(M, session, &v4, &v4));
+
+    /* An IPv6 target of MTU 87 leaves 13 bytes after 74; 88 leaves 14. */
+    session = tm_model_find_session(M, "tms-tiny");
+    e = tm_check_copy(M, session, &v6, &v6);
+    CU_ASSERT(e && strstr(e->message, "the MTU 87 of target tmt-tiny "
+                          "leaves 13 bytes after the 74"));
+    TM_ERR(e, COPY_TOO_SHORT, "traffic-mirror-target-id");
+}
+
 /* ---- The user guide's worked examples. ---- */
 
 static struct tm_model *example_model;
@@ -704,6 +760,7 @@ static CU_TestInfo evaluate_tests[] = {
     TEST(test_amazon_dns),
     TEST(test_vni_and_length),
     TEST(test_mtu_truncation),
+    TEST(test_check_copy),
     CU_TEST_INFO_NULL,
 };
 

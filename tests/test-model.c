@@ -1278,6 +1278,64 @@ test_failure_changes_nothing(void)
     free(after);
 }
 
+/* Ids: the project's one character set, for every id of the model (and
+ * of topology files, whose schema says the same). */
+static void
+test_ids(void)
+{
+    static const char *const good[] = {
+        "eni-0123456789abcdef0", "111111111111", "o-a1b2c3d4e5", "hv1",
+        "A", "hv1.example.com", "rtb_a",
+        "arn:aws:elasticloadbalancing:us-east-1:111111111111:"
+        "loadbalancer/net/nlb-1/50dc6c495c0c9188",
+    };
+    static const char *const bad[] = {
+        "", "-eni", ".x", "eni x", " eni", "eni ", "eni\n", "a\nSession x",
+        "eni\t1", "eni\"", "eni'1", "eni,1", "eni;1", "eni#1", "eni\\1",
+        "\xc3\xa9ni", "eni\x7f",
+    };
+    char long_id[TM_ID_MAX_LEN + 2];
+
+    for (size_t i = 0; i < ARRAY_SIZE(good); i++) {
+        CU_ASSERT(tm_id_is_valid(good[i]));
+        CU_ASSERT_PTR_NULL(tm_check_id(good[i]));
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+        char *error = tm_check_id(bad[i]);
+
+        CU_ASSERT(!tm_id_is_valid(bad[i]));
+        CU_ASSERT(error && strstr(error, "is not an id (ids are 1 to 255"));
+        /* The message quotes the id escaped: it is one line. */
+        CU_ASSERT(error && !strchr(error, '\n') && !strchr(error, '\t'));
+        free(error);
+    }
+    CU_ASSERT(!tm_id_is_valid(NULL));
+
+    memset(long_id, 'a', sizeof long_id - 1);
+    long_id[TM_ID_MAX_LEN] = '\0';
+    CU_ASSERT(tm_id_is_valid(long_id));
+    long_id[TM_ID_MAX_LEN] = 'a';
+    long_id[TM_ID_MAX_LEN + 1] = '\0';
+    CU_ASSERT(!tm_id_is_valid(long_id));
+}
+
+/* The model refuses an object whose id breaks the rule. */
+static void
+test_ids_refused(void)
+{
+    struct tm_target_spec target = {
+        .id = "tmt\n1", .network_interface_id = "eni-t",
+    };
+    struct tm_filter_spec filter = { .id = "tmf 1" };
+
+    TM_ERR(tm_model_add_account(M, "2222\n", NULL), INVALID_VALUE,
+           "account");
+    TM_ERR(tm_create_target(M, ACCT_A, &target, NULL), INVALID_VALUE,
+           "traffic-mirror-target-id");
+    TM_ERR(tm_create_filter(M, ACCT_A, &filter, NULL), INVALID_VALUE,
+           "traffic-mirror-filter-id");
+}
+
 static void
 test_inventory_errors(void)
 {
@@ -1375,11 +1433,13 @@ static CU_TestInfo value_tests[] = {
     TEST(test_parse_protocol),
     TEST(test_instance_types),
     TEST(test_error_codes),
+    TEST(test_ids),
     CU_TEST_INFO_NULL,
 };
 
 static CU_TestInfo object_tests[] = {
     TEST(test_inventory_errors),
+    TEST(test_ids_refused),
     TEST(test_target_eni),
     TEST(test_target_nlb),
     TEST(test_target_owner),

@@ -1350,6 +1350,102 @@ test_load_subnet_within_vpc(void)
                       "t.xml:4: ", "overlaps another CIDR of v");
 }
 
+/* Ids have one character set, and no value has white space or a control
+ * character around or in it: the schema and the loader read values as
+ * they are written, and nothing read from a file can forge a line of a
+ * report. */
+static void
+test_load_strict_values(void)
+{
+    /* An id with a line break in it (written as a character reference). */
+    EXPECT_LOAD_ERROR(T(VPC_OPEN "<subnet id=\"s1&#10;Session x: "
+                        "reachable\" cidr=\"10.0.1.0/24\"/>\n</vpc>\n"),
+                      "t.xml:4: ", "subnet id: \"s1\\nSession x: reachable\" "
+                      "is not an id");
+    /* Quotes, spaces, an empty id, one too long. */
+    EXPECT_LOAD_ERROR(T(VPC_OPEN SUBNET RTB "<security-group "
+                        "id=\"sg&quot;1\"/>\n</vpc>\n"),
+                      "t.xml:6: ", "is not an id");
+    EXPECT_LOAD_ERROR(T(VPC_OPEN SUBNET RTB "<security-group id=\"\"/>\n"
+                        "</vpc>\n"),
+                      "t.xml:6: ", "\"\" is not an id");
+    EXPECT_LOAD_ERROR(T(VPC_OPEN SUBNET RTB "<security-group id=\"sg-"
+                        "0123456789012345678901234567890123456789"
+                        "0123456789012345678901234567890123456789"
+                        "0123456789012345678901234567890123456789"
+                        "0123456789012345678901234567890123456789"
+                        "0123456789012345678901234567890123456789"
+                        "0123456789012345678901234567890123456789"
+                        "0123456789012345\"/>\n</vpc>\n"),
+                      "t.xml:6: ", "is not an id");
+
+    /* White space around a reference, an integer, a name. */
+    EXPECT_LOAD_ERROR(T(VPC_OPEN "<subnet id=\"s1\" cidr=\"10.0.1.0/24\" "
+                        "route-table=\" rtb\"/>\n" RTB "</vpc>\n"),
+                      "t.xml:4: ", "subnet route-table: \" rtb\" is not an "
+                      "id");
+    EXPECT_LOAD_ERROR("<topology xmlns=\"urn:ovs-tmirror:topology:1\">\n"
+                      "<hypervisor id=\"hv\" bridge=\"br-int\" "
+                      "underlay-ip=\"1.1.1.1\">\n"
+                      "<port network-interface=\"e\" name=\"p\" "
+                      "ofport=\" 7 \"/></hypervisor></topology>\n",
+                      "t.xml:3: ", "port ofport: \" 7 \" is not an integer");
+    EXPECT_LOAD_ERROR(T(VPC_OPEN "<subnet id=\"s1\" cidr=\"10.0.1.0/24\" "
+                        "availability-zone=\"az1 \"/>\n</vpc>\n"),
+                      "t.xml:4: ", "availability-zone: \"az1 \" has white "
+                      "space around it");
+    EXPECT_LOAD_ERROR(T(VPC_OPEN "<subnet id=\"s1\" cidr=\"10.0.1.0/24\" "
+                        "availability-zone=\"az&#9;1\"/>\n</vpc>\n"),
+                      "t.xml:4: ", "\"az\\t1\" has white space or a control "
+                      "character in it");
+    EXPECT_LOAD_ERROR(T("<traffic-mirror-filter id=\"f\" description=\"a"
+                        "&#13;b\"/>\n"),
+                      "t.xml:3: ", "description: \"a\\rb\" has a control "
+                      "character in it");
+
+    /* A list item with a quote in it, which used to make a stray warning
+     * about an unterminated quoted string. */
+    EXPECT_LOAD_ERROR(T(VPC_OPEN "<subnet id=\"s1\" cidr=\"10.0.1.0/24\" "
+                        "shared-with=\"2 &quot;3\"/>\n</vpc>\n"
+                        "</account><account id=\"2\">\n"),
+                      "t.xml:4: ", "subnet shared-with: \"\\\"3\" is not an "
+                      "id");
+
+    /* Lists take any XML white space between their items, as RelaxNG
+     * lists do. */
+    struct sim_topology *topo;
+    static const char ok[] = T(VPC_OPEN "<subnet id=\"s1\" "
+                               "cidr=\"10.0.1.0/24\" shared-with=\"&#9;2 \n"
+                               "  3&#13;\"/>\n</vpc>\n</account>\n"
+                               "<account id=\"2\"/><account id=\"3\">\n");
+    char *error = sim_topology_load_memory("t.xml", ok, strlen(ok), &topo);
+
+    CU_ASSERT_PTR_NULL(error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(topo);
+    CU_ASSERT_EQUAL(sset_count(&topo->subnets[0]->shared_with), 2);
+    CU_ASSERT(sset_contains(&topo->subnets[0]->shared_with, "3"));
+    sim_topology_destroy(topo);
+    free(error);
+}
+
+/* A document type could make an attribute read differently ("4&x;"):
+ * refused, whatever it declares. */
+static void
+test_load_doctype(void)
+{
+    EXPECT_LOAD_ERROR("<?xml version=\"1.0\"?>\n"
+                      "<!DOCTYPE topology [ <!ENTITY x \"789\"> ]>\n"
+                      "<topology xmlns=\"urn:ovs-tmirror:topology:1\"/>\n",
+                      "t.xml:2: ", "DOCTYPE: a topology file takes no "
+                      "document type declaration");
+    EXPECT_LOAD_ERROR("<!DOCTYPE topology SYSTEM \"t.dtd\">\n"
+                      "<topology xmlns=\"urn:ovs-tmirror:topology:1\"/>\n",
+                      "t.xml:1: ", "DOCTYPE");
+    EXPECT_LOAD_ERROR("\n\n<!DOCTYPE topology>\n"
+                      "<topology xmlns=\"urn:ovs-tmirror:topology:1\"/>\n",
+                      "t.xml:3: ", "DOCTYPE");
+}
+
 static void
 test_queries(void)
 {
@@ -1589,6 +1685,8 @@ tm_test_add_sim_suites(void)
         TEST(test_load_defaults),
         TEST(test_load_ok),
         TEST(test_load_subnet_within_vpc),
+        TEST(test_load_strict_values),
+        TEST(test_load_doctype),
         TEST(test_queries),
         CU_TEST_INFO_NULL,
     };

@@ -9,58 +9,57 @@
 # traffic.
 
 srcdir=${srcdir:-.}
-. "$srcdir/tests/tm-sandbox.sh"
-tm_sandbox_enter "$@"
+me=tm-bench-megaflows.sh
+. "$srcdir/tests/sandbox.sh"
+sandbox_enter "$@"
 flowgen=${TM_FLOWGEN:-tests/tm-flowgen}
 seed=${TM_BENCH_SEED:-1}
 n_packets=${TM_BENCH_PACKETS:-1000}
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/tm-bench.XXXXXX")
-TM_CLEANUP='rm -rf "$work"'
-trap "$TM_CLEANUP" EXIT
-$flowgen ports random > "$work/ports" || exit 1
-$flowgen --seed="$seed" flows random > "$work/mirrors" || exit 1
+sandbox_start
+$flowgen ports random > "$dir/ports" || exit 1
+$flowgen --seed="$seed" flows random > "$dir/mirrors" || exit 1
 $flowgen --seed="$seed" --packets="$n_packets" packets random \
-    > "$work/packets" || exit 1
-echo "priority=0 actions=NORMAL" > "$work/plain"
-tm_sandbox_start $(awk '$4 != "-" { print $4 }' "$work/ports")
-tm_sandbox_bridges "$work/ports"
-"$OVS_OFCTL" mod-port br-int tm-vxlan no-flood \
-    || tm_fail "cannot set no-flood on tm-vxlan"
+    > "$dir/packets" || exit 1
+echo "priority=0 actions=NORMAL" > "$dir/plain"
+sandbox_local_ips $(sandbox_port_ips "$dir/ports")
+sandbox_vswitchd
+sandbox_bridges "$dir/ports"
+$ofctl mod-port br-int tm-vxlan no-flood \
+    || fail "cannot set no-flood on tm-vxlan"
 # Keep every megaflow for the count.
-"$OVS_VSCTL" set Open_vSwitch . other_config:max-idle=600000 \
-    || tm_fail "cannot set max-idle"
+$vsctl set Open_vSwitch . other_config:max-idle=600000 \
+    || fail "cannot set max-idle"
 
 # run FLOWS: prints "MEGAFLOWS SUBTABLES" after the traffic.
 run() {
-    tm_install "$1"
-    "$OVS_APPCTL" fdb/flush br-int > /dev/null
-    "$OVS_APPCTL" dpctl/del-flows > /dev/null \
-        || tm_fail "dpctl/del-flows failed"
+    sandbox_install "$1"
+    $appctl fdb/flush br-int > /dev/null
+    $appctl dpctl/del-flows > /dev/null || fail "dpctl/del-flows failed"
     while read -r in_port hex expect what; do
-        port=$(tm_port_name "$work/ports" "$in_port")
-        "$OVS_APPCTL" netdev-dummy/receive "$port" "$hex" > /dev/null \
-            || tm_fail "netdev-dummy/receive $port failed"
-    done < "$work/packets"
-    "$OVS_APPCTL" dpctl/dump-flows -m > "$work/dump" \
-        || tm_fail "dpctl/dump-flows failed"
+        port=$(sandbox_port_name "$dir/ports" "$in_port")
+        $appctl netdev-dummy/receive "$port" "$hex" > /dev/null \
+            || fail "netdev-dummy/receive $port failed"
+    done < "$dir/packets"
+    $appctl dpctl/dump-flows -m > "$dir/dump" \
+        || fail "dpctl/dump-flows failed"
     # A subtable is one mask for one input port: keep in_port and the
     # masks of the other fields (an exact match prints as a bare value),
     # and drop the values and the statistics.
-    grep '^ufid' "$work/dump" | sed -e 's/, packets:.*//' \
+    grep '^ufid' "$dir/dump" | sed -e 's/, packets:.*//' \
         -e 's/ufid:[^ ]* //' \
         -e 's/=[^/,)]*\/\([^,)]*\)/=\/\1/g' \
         -e 's/=[^/,)][^,)]*/=X/g' \
-        -e 's/eth_type([^)]*)/eth_type(X)/' | sort -u > "$work/masks"
-    echo "$(grep -c '^ufid' "$work/dump") $(wc -l < "$work/masks")"
+        -e 's/eth_type([^)]*)/eth_type(X)/' | sort -u > "$dir/masks"
+    echo "$(grep -c '^ufid' "$dir/dump") $(wc -l < "$dir/masks")"
 }
 
 printf '| %-68s | %19s | %7s |\n' "datapath benchmark" "count" "ratio"
 printf '|%s|%s|%s|\n' "$(printf '%070d' 0 | tr 0 -)" \
     "---------------------" "---------"
-set -- $(run "$work/plain")
+set -- $(run "$dir/plain")
 plain_flows=$1 plain_masks=$2
-set -- $(run "$work/mirrors")
+set -- $(run "$dir/mirrors")
 mirror_flows=$1 mirror_masks=$2
 
 row() {

@@ -16,16 +16,17 @@
 #   OVS_BUILDDIR=... tests/tm-demo.sh [--backend=BACKEND] [EXAMPLE...]
 
 srcdir=${srcdir:-$(dirname "$0")/..}
-. "$srcdir/tests/tm-sandbox.sh"
-tm_sandbox_enter "$@"
+me=tm-demo.sh
+. "$srcdir/tests/sandbox.sh"
+sandbox_enter "$@"
 flowgen=${TM_FLOWGEN:-tests/tm-flowgen}
-command -v tshark > /dev/null || tm_fail "tshark is not installed"
-command -v text2pcap > /dev/null || tm_fail "text2pcap is not installed"
+command -v tshark > /dev/null || fail "tshark is not installed"
+command -v text2pcap > /dev/null || fail "text2pcap is not installed"
 
 backend=native
 case $1 in
     --backend=native|--backend=vxlan-mirror) backend=${1#--backend=}; shift ;;
-    --backend=*) tm_fail "$1: the backend is native or vxlan-mirror" ;;
+    --backend=*) fail "$1: the backend is native or vxlan-mirror" ;;
 esac
 test $# -gt 0 || set -- inbound-tcp tcp-udp non-local
 if test $backend = native; then
@@ -49,9 +50,8 @@ hex_to_text2pcap() {
 demo() {
     model=$1
     (
-    work=$(mktemp -d "${TMPDIR:-/tmp}/tm-demo.XXXXXX")
-    TM_CLEANUP='rm -rf "$work"'
-    trap "$TM_CLEANUP" EXIT
+    sandbox_start
+    work=$dir
     gen="$flowgen --backend=$backend"
     $gen ports "$model" > "$work/ports" || exit 1
     $gen flows "$model" > "$work/flows" || exit 1
@@ -60,25 +60,26 @@ demo() {
     echo "==> $model: $(grep -vc '^#' "$work/flows") flows on br-int" \
          "(NORMAL pipeline, $backend backend), $(wc -l < "$work/packets")" \
          "packets; copies captured at $where"
-    tm_sandbox_start $(awk '$4 != "-" { print $4 }' "$work/ports")
-    tm_sandbox_bridges "$work/ports"
-    "$OVS_OFCTL" mod-port br-int tm-vxlan no-flood || exit 1
+    sandbox_local_ips $(sandbox_port_ips "$work/ports")
+    sandbox_vswitchd
+    sandbox_bridges "$work/ports"
+    $ofctl mod-port br-int tm-vxlan no-flood || exit 1
     if test $backend = vxlan-mirror; then
         # The router takes jumbo frames, and NORMAL knows where it is.
-        "$OVS_VSCTL" set interface peer mtu_request=9216 || exit 1
-        "$OVS_APPCTL" fdb/add br-int peer 0 \
+        $vsctl set interface peer mtu_request=9216 || exit 1
+        $appctl fdb/add br-int peer 0 \
             "$(awk '$1 == "peer" { print $3 }' "$work/ports")" > /dev/null \
             || exit 1
     fi
-    tm_install "$work/flows"
+    sandbox_install "$work/flows"
 
     n=0
     while read -r in_port hex expect what; do
         n=$((n + 1))
-        port=$(tm_port_name "$work/ports" "$in_port")
-        before=$(copies_in "$TM_SANDBOX/$copies")
-        "$OVS_APPCTL" netdev-dummy/receive "$port" "$hex" > /dev/null \
-            || tm_fail "netdev-dummy/receive $port failed"
+        port=$(sandbox_port_name "$work/ports" "$in_port")
+        before=$(copies_in "$dir/$copies")
+        $appctl netdev-dummy/receive "$port" "$hex" > /dev/null \
+            || fail "netdev-dummy/receive $port failed"
         printf '%s' "$hex" | hex_to_text2pcap > "$work/sent.txt"
         text2pcap -q "$work/sent.txt" "$work/sent.pcap" 2>/dev/null
         echo
@@ -87,7 +88,7 @@ demo() {
             -E separator=' ' -e frame.len -e _ws.col.Protocol \
             -e _ws.col.Source -e _ws.col.Destination -e _ws.col.Info \
             2>/dev/null | sed 's/^\([0-9]*\) \([^ ]*\) \([^ ]*\) \([^ ]*\)/\1 bytes, \2 \3 -> \4:/')"
-        tshark -r "$TM_SANDBOX/$copies" -Y 'udp.dstport == 4789' \
+        tshark -r "$dir/$copies" -Y 'udp.dstport == 4789' \
             -T fields -E separator=' ' -e frame.len -e vxlan.vni -e ip.src -e ip.dst -e udp.dstport \
             -e _ws.col.Protocol -e _ws.col.Source -e _ws.col.Destination \
             -e _ws.col.Info 2>/dev/null | sed -n "$((before + 1)),\$p" \
@@ -96,7 +97,7 @@ demo() {
                  "UDP ${udp%%,*}, carrying $((len - 50)) bytes: $proto" \
                  "$isrc -> $idst: $info"
         done
-        if test "$(copies_in "$TM_SANDBOX/$copies")" = "$before"; then
+        if test "$(copies_in "$dir/$copies")" = "$before"; then
             echo "    not mirrored"
         fi
         echo "    reference evaluator: $expect"
@@ -105,10 +106,10 @@ demo() {
     if test $backend = vxlan-mirror; then
         # The datapath flows' statistics reach the counters when the
         # revalidators run; purge makes that now.
-        "$OVS_APPCTL" revalidator/purge > /dev/null
+        $appctl revalidator/purge > /dev/null
         echo "Each session's counters (ovs-ofctl dump-vxlan-mirror-stats" \
              "br-int):"
-        "$OVS_OFCTL" dump-vxlan-mirror-stats br-int > "$work/counters" \
+        $ofctl dump-vxlan-mirror-stats br-int > "$work/counters" \
             || exit 1
         sed -n 's/^# session \([^:]*\): counters id=\([0-9]*\)$/\2 \1/p' \
             "$work/flows" | while read -r id session; do

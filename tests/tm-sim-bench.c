@@ -24,11 +24,14 @@
  * 10,000 sessions to 100 shared targets.  Then it measures loading it,
  * checking every session, the memory kept per network interface, and
  * re-checking after one change (a route, a security group rule, a network
- * ACL entry) only the sessions that consulted the changed component. */
+ * ACL entry) only the sessions that consulted the changed component.
+ * Last, the load time of N and of 4N elements side by side, whose ratio
+ * says whether loading is linear in the size of a topology. */
 
 #include <config.h>
 
 #include <errno.h>
+#include <float.h>
 #include <getopt.h>
 #include <malloc.h>
 #include <stdio.h>
@@ -42,6 +45,7 @@
 #include "openvswitch/shash.h"
 #include "openvswitch/util.h"
 #include "random.h"
+#include "tm-bench-util.h"
 #include "tmirror/sim.h"
 #include "tmirror/topology.h"
 #include "util.h"
@@ -59,29 +63,13 @@ struct params {
     int n_vpcs;
     int n_sessions;
     int n_changes;
+    int n_load;                 /* Accounts of the smaller load test. */
     uint32_t seed;
     const char *write;          /* File to write the topology to, or
                                  * NULL. */
 };
 
-static double
-now(void)
-{
-    struct timespec ts;
 
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* VPC 'vpc' has 10.0.0.0/8 + vpc * 4096, a /20, and its subnets /22s. */
-static void
-put_ip(struct ds *s, int vpc, int offset)
-{
-    uint32_t ip = (10u << 24) + vpc * 4096u + offset;
-
-    ds_put_format(s, "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 0xff,
-                  (ip >> 8) & 0xff, ip & 0xff);
-}
 
 static void
 put_random_cidr24(struct ds *s)
@@ -102,11 +90,11 @@ generate_vpc(struct ds *s, int v, int n_vpcs)
     int group = v / VPCS_PER_PEERING_GROUP;
 
     ds_put_format(s, "<vpc id=\"vpc-%d\" cidr=\"", v);
-    put_ip(s, v, 0);
+    tm_bench_put_ip(s, v, 0);
     ds_put_cstr(s, "/20\">\n");
     for (int k = 0; k < SUBNETS_PER_VPC; k++) {
         ds_put_format(s, "<subnet id=\"subnet-%d-%d\" cidr=\"", v, k);
-        put_ip(s, v, k * 1024);
+        tm_bench_put_ip(s, v, k * 1024);
         ds_put_format(s, "/22\" availability-zone=\"az%d\" "
                       "route-table=\"rtb-%d\" network-acl=\"acl-%d\"/>\n",
                       k % 2 + 1, v, v);
@@ -119,7 +107,7 @@ generate_vpc(struct ds *s, int v, int n_vpcs)
          p < (group + 1) * VPCS_PER_PEERING_GROUP && p < n_vpcs; p++) {
         if (p != v) {
             ds_put_cstr(s, "<route destination=\"");
-            put_ip(s, p, 0);
+            tm_bench_put_ip(s, p, 0);
             ds_put_format(s, "/20\" target=\"pcx-%d-%d\"/>\n", MIN(v, p),
                           MAX(v, p));
         }
@@ -197,7 +185,7 @@ generate_vpc(struct ds *s, int v, int n_vpcs)
 
         ds_put_format(s, "<network-interface id=\"eni-%d-%d\" "
                       "subnet=\"subnet-%d-%d\" ip=\"", v, j, v, k);
-        put_ip(s, v, k * 1024 + 10 + j / SUBNETS_PER_VPC);
+        tm_bench_put_ip(s, v, k * 1024 + 10 + j / SUBNETS_PER_VPC);
         ds_put_format(s, "\" security-groups=\"sg-%d-%d sg-%d-%d\"%s/>\n",
                       v, j % SGS_PER_VPC, v, (j + 1) % SGS_PER_VPC,
                       j == ENIS_PER_VPC - 1 ? " instance-type=\"m5.24xlarge\""
@@ -456,7 +444,7 @@ one_change(struct sim_topology *topo, struct sim_report *report,
         route = &rtb->routes[random_range(rtb->n_routes)];
         component = rtb->id;
         cidr = &route->destination;
-        t0 = now();
+        t0 = tm_bench_now();
         saved = route->target;
         route->target = NULL;           /* Make it a blackhole. */
         break;
@@ -470,7 +458,7 @@ one_change(struct sim_topology *topo, struct sim_report *report,
         protocol = &rule->protocol;
         component = sg->id;
         cidr = rule->has_cidr ? &rule->cidr : NULL;
-        t0 = now();
+        t0 = tm_bench_now();
         saved_protocol = *protocol;
         *protocol = *protocol == 17 ? 6 : 17;
         break;
@@ -485,13 +473,13 @@ one_change(struct sim_topology *topo, struct sim_report *report,
         allow = &entry->allow;
         component = acl->id;
         cidr = &entry->cidr;
-        t0 = now();
+        t0 = tm_bench_now();
         *allow = !*allow;
         break;
     }
     }
     *n = recheck(topo, report, index, component, cidr);
-    t1 = now();
+    t1 = tm_bench_now();
 
     if (route) {
         route->target = saved;
@@ -502,6 +490,77 @@ one_change(struct sim_topology *topo, struct sim_report *report,
     }
     recheck(topo, report, index, component, cidr);
     return t1 - t0;
+}
+
+/* Load time against size: a topology of 'n_accounts' small accounts (one
+ * VPC with a subnet, a route table, a network ACL, a security group and two
+ * interfaces; one mirror target, filter and session), all siblings under
+ * the root, into 's'.  Returns the number of elements. */
+static size_t
+generate_flat(int n_accounts, struct ds *s)
+{
+    ds_put_cstr(s, "<topology xmlns=\"urn:ovs-tmirror:topology:1\">\n");
+    for (int i = 0; i < n_accounts; i++) {
+        ds_put_format(s,
+            "<account id=\"%d\"><vpc id=\"vpc-%d\" cidr=\"10.0.0.0/16\">"
+            "<subnet id=\"subnet-%d\" cidr=\"10.0.1.0/24\" "
+            "network-acl=\"acl-%d\"/>\n"
+            "<route-table id=\"rtb-%d\"/><network-acl id=\"acl-%d\">"
+            "<entry rule-number=\"100\" direction=\"ingress\" "
+            "rule-action=\"allow\" protocol=\"-1\" cidr=\"0.0.0.0/0\"/>"
+            "</network-acl>\n"
+            "<security-group id=\"sg-%d\"><rule direction=\"ingress\" "
+            "protocol=\"-1\" cidr=\"0.0.0.0/0\"/></security-group>\n"
+            "<network-interface id=\"eni-%d-a\" subnet=\"subnet-%d\" "
+            "ip=\"10.0.1.10\" security-groups=\"sg-%d\"/>\n"
+            "<network-interface id=\"eni-%d-b\" subnet=\"subnet-%d\" "
+            "ip=\"10.0.1.20\" security-groups=\"sg-%d\"/></vpc>\n"
+            "<traffic-mirror-target id=\"tmt-%d\" "
+            "network-interface=\"eni-%d-b\"/>"
+            "<traffic-mirror-filter id=\"tmf-%d\"/>\n"
+            "<traffic-mirror-session id=\"tms-%d\" "
+            "network-interface=\"eni-%d-a\" traffic-mirror-target=\"tmt-%d\" "
+            "traffic-mirror-filter=\"tmf-%d\" session-number=\"1\"/>"
+            "</account>\n",
+            i, i, i, i, i, i, i, i, i, i, i, i, i, i, i, i, i, i, i, i);
+    }
+    ds_put_cstr(s, "</topology>\n");
+    return 1 + n_accounts * 14;
+}
+
+static double
+cpu_now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Returns the processor time of loading a topology of 'n_accounts' flat
+ * accounts, the least of three loads, and its element count in
+ * '*n_elements'. */
+static double
+time_flat_load(int n_accounts, size_t *n_elements)
+{
+    struct ds xml = DS_EMPTY_INITIALIZER;
+    double best = DBL_MAX;
+
+    *n_elements = generate_flat(n_accounts, &xml);
+    for (int i = 0; i < 3; i++) {
+        struct sim_topology *topo;
+        double t0 = cpu_now();
+        char *error = sim_topology_load_memory("flat.xml", xml.string,
+                                               xml.length, &topo);
+
+        best = MIN(best, cpu_now() - t0);
+        if (error) {
+            ovs_fatal(0, "%s", error);
+        }
+        sim_topology_destroy(topo);
+    }
+    ds_destroy(&xml);
+    return best;
 }
 
 static void usage(void) OVS_NO_RETURN;
@@ -517,6 +576,8 @@ usage(void)
            "default 1000)\n"
            "  --sessions=N      mirror sessions (default 10000)\n"
            "  --changes=N       changes of each kind (default 301)\n"
+           "  --load=N          accounts of the load-time rows (N and 4N; "
+           "default 2500)\n"
            "  --seed=N          seed of the generator (default 1)\n"
            "  --write=FILE      also write the generated topology to FILE\n"
            "  -h, --help        display this help message\n",
@@ -527,12 +588,13 @@ usage(void)
 static void
 parse_options(int argc, char *argv[], struct params *p)
 {
-    enum { OPT_VPCS = UCHAR_MAX + 1, OPT_SESSIONS, OPT_CHANGES, OPT_SEED,
-           OPT_WRITE };
+    enum { OPT_VPCS = UCHAR_MAX + 1, OPT_SESSIONS, OPT_CHANGES, OPT_LOAD,
+           OPT_SEED, OPT_WRITE };
     static const struct option long_options[] = {
         {"vpcs", required_argument, NULL, OPT_VPCS},
         {"sessions", required_argument, NULL, OPT_SESSIONS},
         {"changes", required_argument, NULL, OPT_CHANGES},
+        {"load", required_argument, NULL, OPT_LOAD},
         {"seed", required_argument, NULL, OPT_SEED},
         {"write", required_argument, NULL, OPT_WRITE},
         {"help", no_argument, NULL, 'h'},
@@ -563,6 +625,9 @@ parse_options(int argc, char *argv[], struct params *p)
         case OPT_CHANGES:
             p->n_changes = value;
             break;
+        case OPT_LOAD:
+            p->n_load = value;
+            break;
         case OPT_SEED:
             p->seed = value;
             break;
@@ -584,7 +649,8 @@ int
 main(int argc, char *argv[])
 {
     struct params p = {
-        .n_vpcs = 1000, .n_sessions = 10000, .n_changes = 301, .seed = 1,
+        .n_vpcs = 1000, .n_sessions = 10000, .n_changes = 301,
+        .n_load = 2500, .seed = 1,
     };
     struct ds xml = DS_EMPTY_INITIALIZER;
     struct sim_topology *topo;
@@ -600,9 +666,9 @@ main(int argc, char *argv[])
                   p.n_vpcs * (ENIS_PER_VPC - 1), p.n_vpcs);
     }
 
-    t0 = now();
+    t0 = tm_bench_now();
     generate(&p, &xml);
-    double t_generate = now() - t0;
+    double t_generate = tm_bench_now() - t0;
     if (p.write) {
         FILE *file = fopen(p.write, "w");
 
@@ -612,10 +678,10 @@ main(int argc, char *argv[])
     }
 
     size_t before = mallinfo2().uordblks;
-    t0 = now();
+    t0 = tm_bench_now();
     error = sim_topology_load_memory("generated.xml", xml.string,
                                      xml.length, &topo);
-    double t_load = now() - t0;
+    double t_load = tm_bench_now() - t0;
     if (error) {
         ovs_fatal(0, "%s", error);
     }
@@ -623,9 +689,9 @@ main(int argc, char *argv[])
     size_t xml_bytes = xml.length;
     ds_destroy(&xml);
 
-    t0 = now();
+    t0 = tm_bench_now();
     error = sim_check(topo, NULL, 0, &report);
-    double t_check = now() - t0;
+    double t_check = tm_bench_now() - t0;
     if (error) {
         ovs_fatal(0, "%s", error);
     }
@@ -729,6 +795,19 @@ main(int argc, char *argv[])
             free(extra);
         }
     }
+
+    /* Load time against size: N and 4N elements, side by side. */
+    size_t n1, n4;
+    double t1 = time_flat_load(p.n_load, &n1);
+    double t4 = time_flat_load(4 * p.n_load, &n4);
+    char *label = xasprintf("load %"PRIuSIZE" elements (processor time)", n1);
+    printf("%-52s %12.3f s %10s\n", label, t1, "");
+    free(label);
+    label = xasprintf("load %"PRIuSIZE" elements (processor time)", n4);
+    printf("%-52s %12.3f s %10s\n", label, t4, "");
+    free(label);
+    printf("%-52s %12.2f x %10s\n", "  ratio, 4x the elements", t4 / t1,
+           "~4 x");
 
     struct shash_node *node;
     SHASH_FOR_EACH (node, &index) {

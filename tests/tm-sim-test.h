@@ -25,5 +25,6 @@
 
 void tm_test_add_sim_suites(void);
 void tm_test_add_compile_topology_suites(void);
+void tm_test_add_import_suites(void);
 
 #endif /* tm-sim-test.h */

@@ -28,6 +28,7 @@ add_suites(void)
 {
     tm_test_add_sim_suites();
     tm_test_add_compile_topology_suites();
+    tm_test_add_import_suites();
 }
 
 int

@@ -1,6 +1,6 @@
 # Topology files: the RelaxNG schema and the worked examples.  Each
 # example's leading comment says what it shows and the verdicts it gives;
-# tests/sim-golden.sh holds tm-sim check to them.
+# the golden tests of tests/sim.at hold tm-sim check to them.
 TOPOLOGIES = \
 	topologies/cross-account.xml \
 	topologies/default.xml \

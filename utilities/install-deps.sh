@@ -17,6 +17,7 @@ PACKAGES="
     openvswitch-source
     mininet iproute2 iputils-ping
     tshark valgrind netsniff-ng
+    awscli
     prometheus prometheus-node-exporter
 "
 

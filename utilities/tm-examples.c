@@ -31,6 +31,7 @@
 #include "tmirror/evaluate.h"
 #include "tmirror/examples.h"
 #include "tmirror/model.h"
+#include "tmirror/output.h"
 #include "util.h"
 
 /* Seed for the VNIs that the model picks, so that the output is the same
@@ -180,6 +181,7 @@ main(int argc, char *argv[])
     int n_wrong = 0;
 
     set_program_name(argv[0]);
+    tm_check_stdout_at_exit();
     for (;;) {
         int c = getopt_long(argc, argv, short_options, long_options, NULL);
         if (c == -1) {

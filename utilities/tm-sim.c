@@ -37,7 +37,9 @@
 #include "packets.h"
 #include "svec.h"
 #include "tmirror/compile-topology.h"
+#include "tmirror/import.h"
 #include "tmirror/model.h"
+#include "tmirror/output.h"
 #include "tmirror/sim.h"
 #include "tmirror/topology.h"
 #include "util.h"
@@ -94,7 +96,7 @@ static void
 usage(void)
 {
     printf("%s: traffic mirroring simulator (dry run)\n"
-           "usage: %s COMMAND TOPOLOGY.xml [OPTIONS]\n"
+           "usage: %s COMMAND TOPOLOGY.xml|DIR [OPTIONS]\n"
            "\n"
            "Commands:\n"
            "  check TOPOLOGY.xml   check that each mirror session's copies "
@@ -137,6 +139,14 @@ usage(void)
            "when the target\n"
            "                       is not in the source's subnet\n"
            "                       (default: "ETH_ADDR_FMT")\n"
+           "  import DIR           write the topology of the AWS account "
+           "whose describe\n"
+           "                       output (aws ... --output json, one "
+           "file per call)\n"
+           "                       is in DIR, with a warning for what the "
+           "model cannot\n"
+           "                       hold (-o: to a file)\n"
+           "\n"
            "  -h, --help           display this help message\n"
            "  -V, --version        display version information\n"
            "\n"
@@ -288,18 +298,11 @@ parse_options(int argc, char *argv[], struct options *options)
 static int
 write_output(const struct options *options, const char *text)
 {
-    FILE *file = options->output ? fopen(options->output, "w") : stdout;
+    char *error = tm_write_output(options->output, text, strlen(text));
 
-    if (!file) {
-        fprintf(stderr, "%s: %s: cannot open for writing: %s\n",
-                program_name, options->output, ovs_strerror(errno));
-        return EXIT_BAD_INPUT;
-    }
-    fputs(text, file);
-    if (options->output ? fclose(file) : fflush(file)) {
-        fprintf(stderr, "%s: %s: write error: %s\n", program_name,
-                options->output ? options->output : "standard output",
-                ovs_strerror(errno));
+    if (error) {
+        fprintf(stderr, "%s: %s\n", program_name, error);
+        free(error);
         return EXIT_BAD_INPUT;
     }
     return 0;
@@ -474,9 +477,48 @@ cmd_flows(const struct options *options, int argc OVS_UNUSED, char *argv[])
     return status;
 }
 
+/* "import": an AWS account's describe output to a topology, which must
+ * load before it is written. */
+static int
+cmd_import(const struct options *options, int argc OVS_UNUSED, char *argv[])
+{
+    struct sim_topology *topo = NULL;
+    struct sim_import import;
+    int status = EXIT_BAD_INPUT;
+    char *error;
+
+    if (options->sessions.n || options->format != FORMAT_TEXT
+        || options->hypervisor) {
+        bad_usage("import: only -o goes with import");
+    }
+    sim_import_init(&import);
+    error = sim_import_dir(argv[0], &import);
+    if (!error) {
+        for (size_t i = 0; i < import.warnings.n; i++) {
+            ovs_error(0, "warning: %s", import.warnings.names[i]);
+        }
+        /* A topology that does not load is the import's fault: its
+         * messages name the line of the topology it wrote. */
+        char *name = xasprintf("%s (imported)", argv[0]);
+        error = sim_topology_load_memory(name, ds_cstr(&import.xml),
+                                         import.xml.length, &topo);
+        free(name);
+    }
+    if (error) {
+        ovs_error(0, "%s", error);
+        free(error);
+    } else {
+        status = write_output(options, ds_cstr(&import.xml));
+    }
+    sim_topology_destroy(topo);
+    sim_import_destroy(&import);
+    return status;
+}
+
 static const struct command commands[] = {
     { "check", "TOPOLOGY.xml", 1, 1, cmd_check },
     { "flows", "TOPOLOGY.xml", 1, 1, cmd_flows },
+    { "import", "DIR", 1, 1, cmd_import },
 };
 
 int
@@ -487,6 +529,7 @@ main(int argc, char *argv[])
     int status;
 
     set_program_name(argv[0]);
+    tm_check_stdout_at_exit();
     svec_init(&options.sessions);
     tm_compile_options_init(&options.compile);
     options.compile.tunnel_port = u16_to_ofp(DEFAULT_TUNNEL_PORT);

@@ -70,7 +70,12 @@ struct ds;
              "another account's target must be shared with the caller")     \
     TM_ERROR(SHARE_NOT_ACCEPTED,                                            \
              "a share between organizations must be accepted")              \
-    TM_ERROR(IN_USE, "the object is in use by a session")
+    TM_ERROR(IN_USE, "the object is in use by a session")                  \
+    TM_ERROR(COPY_TOO_SHORT,                                                \
+             "a copy carries at least 14 bytes (an Ethernet header)")       \
+    TM_ERROR(COPY_FAMILY_MISMATCH,                                          \
+             "a copy's outer source and destination addresses are of "      \
+             "one family")
 
 enum tm_error_code {
 #define TM_ERROR(NAME, SUMMARY) TM_ERR_##NAME,

@@ -94,6 +94,11 @@ bool tm_rule_matches(const struct tm_rule *, const struct tm_packet *);
 bool tm_is_amazon_dns(const struct tm_eni *, const struct tm_packet *);
 uint32_t tm_carried_length(const struct tm_model *,
                            const struct tm_session *, uint32_t length);
+struct tm_error *tm_check_copy(const struct tm_model *,
+                               const struct tm_session *,
+                               const struct in6_addr *src,
+                               const struct in6_addr *dst)
+    OVS_WARN_UNUSED_RESULT;
 
 const char *tm_reason_to_string(enum tm_reason);
 void tm_decision_format(const struct tm_decision *, struct ds *);
@@ -126,5 +131,10 @@ uint32_t tm_vpc_resolver_ipv4(const struct tm_eni *);
 /* Encapsulation overhead that AWS subtracts from the target's MTU. */
 #define TM_VXLAN_OVERHEAD_IPV4 54
 #define TM_VXLAN_OVERHEAD_IPV6 74
+
+/* The fewest bytes of the original packet that a copy carries: Open
+ * vSwitch truncates to no fewer than an Ethernet header (output(max_len)),
+ * so a session that would carry less cannot be installed. */
+#define TM_MIN_CARRIED_LENGTH 14
 
 #endif /* tmirror/evaluate.h */

@@ -353,6 +353,18 @@ struct tm_error *tm_delete_session(struct tm_model *, const char *caller,
 
 /* ---- Values: parsing and printing. ---- */
 
+/* Ids: 1 to TM_ID_MAX_LEN characters, ASCII letters, digits, '.', '_',
+ * ':', '/' and '-', the first a letter or a digit.  AWS's ids fit, and so
+ * do ARNs and host names; white space, quotes and control characters never
+ * do, so that an id printed in a line-oriented format (a report, flows,
+ * ovs-tmctl's tables) cannot forge a line.  The same rule is the
+ * "id-value" of the topology schema (topologies/topology.rng). */
+#define TM_ID_MAX_LEN 255
+#define TM_ID_RULE "1 to 255 letters, digits, \".\", \"_\", \":\", \"/\" " \
+    "and \"-\", beginning with a letter or a digit"
+bool tm_id_is_valid(const char *);
+char *tm_check_id(const char *) OVS_WARN_UNUSED_RESULT;
+
 char *tm_parse_cidr(const char *, struct tm_cidr *) OVS_WARN_UNUSED_RESULT;
 char *tm_parse_ip(const char *, struct in6_addr *, bool *ipv4)
     OVS_WARN_UNUSED_RESULT;

@@ -55,8 +55,11 @@ struct sim_vpc {
     struct tm_cidr *cidrs;      /* The first is the primary CIDR. */
     size_t n_cidrs;
     struct sim_route_table *main_route_table;   /* For subnets that name
-                                                 * none; NULL until one
-                                                 * needs it. */
+                                                 * none: its first route
+                                                 * table, or one with only
+                                                 * the local routes made
+                                                 * when a subnet needs it;
+                                                 * else NULL. */
     int line;
 };
 
@@ -309,6 +312,10 @@ struct sim_topology {
                                      * knows them. */
 };
 
+/* The most that sim_topology_load() reads from standard input ("-") or
+ * from any other file that is not a regular file (a pipe, a device). */
+#define SIM_TOPOLOGY_STREAM_MAX (64 * 1024 * 1024)
+
 char *sim_topology_load(const char *file_name, struct sim_topology **)
     OVS_WARN_UNUSED_RESULT;
 char *sim_topology_load_memory(const char *file_name, const char *buffer,
@@ -334,5 +341,6 @@ bool sim_vpc_usable_by(const struct sim_topology *, const struct sim_vpc *,
                        const struct sim_account *);
 const struct sim_tgw_attachment *sim_tgw_attachment_of(
     const struct sim_tgw *, const struct sim_vpc *);
+bool sim_is_gateway_id(const char *);
 
 #endif /* tmirror/topology.h */
