@@ -81,7 +81,7 @@ static char *tm_remote;
 static char *bridge_name;
 static char *unixctl_path;
 static char *metrics_file;
-static long long int stats_interval = 1000;
+static long long int stats_interval = 10000;
 static const char *forced_backend;
 
 /* The counters of one session and direction, kept monotonic across
@@ -114,6 +114,18 @@ counter_bytes(const struct counter *c)
     return c->base_bytes + c->last_bytes;
 }
 
+/* What a session's counters say for one direction. */
+struct session_counts {
+    uint64_t mirrored_packets, mirrored_bytes;
+    uint64_t skipped_packets, skipped_bytes;
+};
+
+static uint64_t
+sub_floor0(uint64_t a, uint64_t b)
+{
+    return a > b ? a - b : 0;
+}
+
 /* A session whose source network interface is on the bridge. */
 struct local_session {
     struct hmap_node node;      /* In 'sessions', by 'id'. */
@@ -121,7 +133,9 @@ struct local_session {
     const char *status;         /* "active", "blocked", "invalid",
                                  * "inactive". */
     uint32_t key;               /* Its cookies' key; 0 if not compiled. */
-    struct counter counters[TM_N_DIRECTIONS];
+    bool metered;               /* Its copies go through meters. */
+    struct counter counters[TM_N_DIRECTIONS];   /* Accepted by its filter. */
+    struct counter skipped[TM_N_DIRECTIONS];    /* Dropped by its meters. */
     bool seen;                  /* Mark for sweeping. */
 };
 
@@ -147,7 +161,8 @@ struct tmd {
     /* The last change of the databases: when it was seen, how long its
      * computation took, its change number in the reconciler, and how long
      * it took until the bridge had committed its flows (-1 until then). */
-    long long int dp_created;   /* When it made a Datapath record, or 0. */
+    long long int dp_empty;     /* When it first saw the Datapath record
+                                 * without capabilities, or 0. */
     long long int retry_at;     /* Compute again then, or LLONG_MAX. */
 
     long long int change_seen;
@@ -167,6 +182,25 @@ static unixctl_cb_func tmd_unixctl_status;
 static unixctl_cb_func tmd_unixctl_recompute;
 static unixctl_cb_func tmd_unixctl_show_flows;
 static unixctl_cb_func tmd_unixctl_list_sessions;
+
+/* The packets and bytes that 'ls' mirrored and skipped in 'd': its filter
+ * accepted them (the statistics of its copying flows), and its meter, if
+ * it has one, dropped the skipped ones' copies. */
+static struct session_counts
+session_counts(const struct local_session *ls, enum tm_direction d)
+{
+    const struct counter *accepted = &ls->counters[d];
+    const struct counter *skipped = &ls->skipped[d];
+
+    return (struct session_counts) {
+        .mirrored_packets = sub_floor0(counter_packets(accepted),
+                                       counter_packets(skipped)),
+        .mirrored_bytes = sub_floor0(counter_bytes(accepted),
+                                     counter_bytes(skipped)),
+        .skipped_packets = counter_packets(skipped),
+        .skipped_bytes = counter_bytes(skipped),
+    };
+}
 
 static struct local_session *
 find_session(const struct tmd *tmd, const char *id)
@@ -286,16 +320,20 @@ choose_backend(struct tmd *tmd, const struct ovsdb_idl *idl,
                                                             dp);
                 VLOG_DBG("bridge %s: created a Datapath record for "
                          "datapath type \"%s\"", br->name, dp_type);
-                tmd->dp_created = time_msec();
+                tmd->dp_empty = 0;
                 return NULL;
             }
             why = xasprintf("the Open_vSwitch database has no Datapath "
                             "record for datapath type \"%s\" of bridge %s",
                             dp_type, br->name);
-        } else if (smap_is_empty(&dp->capabilities) && tmd->dp_created
-                   && time_msec() < tmd->dp_created + 5000) {
-            /* ovs-vswitchd has not filled in the record made for it yet:
-             * wait a little for it. */
+        } else if (smap_is_empty(&dp->capabilities)
+                   && (!tmd->dp_empty
+                       || time_msec() < tmd->dp_empty + 5000)) {
+            /* ovs-vswitchd has not filled in the record yet: wait a little
+             * for it (a change of the database, or 5 seconds). */
+            if (!tmd->dp_empty) {
+                tmd->dp_empty = time_msec();
+            }
             return NULL;
         } else if (!smap_get_bool(&dp->capabilities, "vxlan_mirror",
                                   false)) {
@@ -304,6 +342,9 @@ choose_backend(struct tmd *tmd, const struct ovsdb_idl *idl,
                             dp_type, br->name);
         } else {
             backend = &tm_backend_vxlan_mirror;
+        }
+        if (dp && !smap_is_empty(&dp->capabilities)) {
+            tmd->dp_empty = 0;
         }
     }
     if (backend == &tm_backend_native && tunnel == OFPP_NONE) {
@@ -514,6 +555,7 @@ compute(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
         ls->seen = true;
         ls->status = status;
         ls->key = 0;
+        ls->metered = false;
         if (!strcmp(status, "active")) {
             tmd->n_active++;
         }
@@ -558,16 +600,61 @@ compute(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
         goto out;
     }
 
+    /* Sessions with a rate limit: their copies through meters. */
+    struct sset metered = SSET_INITIALIZER(&metered);
+    HMAP_FOR_EACH (ls, node, &tmd->sessions) {
+        const struct tmrec_traffic_mirror_session *row
+            = shash_find_data(&rows, ls->id);
+
+        if (ls->seen && row && row->n_rate_limit_kbps) {
+            sset_add(&metered, ls->id);
+        }
+    }
+    ti.input.metered_sessions = &metered;
     error = tm_compile(&ti.input, &options, &flows);
     if (error) {
+        sset_destroy(&metered);
         goto out;
     }
+
+    size_t n_meters = 0;
+    struct tm_meter *meters = xmalloc((2 * flows.n_keys + 1)
+                                      * sizeof *meters);
     for (size_t i = 0; i < flows.n_keys; i++) {
+        const struct tmrec_traffic_mirror_session *row
+            = shash_find_data(&rows, flows.keys[i].session);
+
         ls = find_session(tmd, flows.keys[i].session);
         if (ls) {
             ls->key = flows.keys[i].key;
+            ls->metered = sset_contains(&metered, ls->id);
+        }
+        if (ls && ls->metered && row) {
+            uint32_t kbps = MIN(*row->rate_limit_kbps, UINT32_MAX);
+            uint32_t burst = (row->n_rate_burst_kb
+                              ? MIN(*row->rate_burst_kb, UINT32_MAX)
+                              : kbps);
+
+            for (int d = 0; d < TM_N_DIRECTIONS; d++) {
+                meters[n_meters++] = (struct tm_meter) {
+                    .id = tm_session_meter(ls->key, d),
+                    .kbps = kbps,
+                    .burst_kb = burst,
+                };
+            }
         }
     }
+    if (sset_count(&metered) && !n_meters) {
+        static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 60);
+
+        VLOG_WARN_RL(&rl, "bridge %s: the rate limits of %"PRIuSIZE" "
+                     "sessions are not enforced: the %s backend cannot "
+                     "meter a copy apart from its original", br->name,
+                     sset_count(&metered), options.backend->name);
+    }
+    tm_reconciler_set_meters(tmd->reconciler, meters, n_meters);
+    free(meters);
+    sset_destroy(&metered);
     tm_flow_table_from_flows(desired, &flows);
 
 out:
@@ -609,6 +696,7 @@ request_counters(struct tmd *tmd)
 {
     struct local_session *ls;
 
+    tm_reconciler_request_meter_stats(tmd->reconciler);
     HMAP_FOR_EACH (ls, node, &tmd->sessions) {
         if (ls->key) {
             for (int d = 0; d < TM_N_DIRECTIONS; d++) {
@@ -634,6 +722,12 @@ update_counters(struct tmd *tmd)
                                                 &packets, &bytes)) {
                     counter_update(&ls->counters[d], packets, bytes);
                 }
+                if (ls->metered
+                    && tm_reconciler_get_meter_drops(
+                        tmd->reconciler, tm_session_meter(ls->key, d),
+                        &packets, &bytes)) {
+                    counter_update(&ls->skipped[d], packets, bytes);
+                }
             }
         }
     }
@@ -652,8 +746,8 @@ write_statistics(struct tmd *tmd, struct ovsdb_idl_txn *txn)
     HMAP_FOR_EACH (ls, node, &tmd->sessions) {
         const struct tmrec_traffic_mirror_session *row
             = shash_find_data(&rows, ls->id);
-        const struct counter *in = &ls->counters[TM_INGRESS];
-        const struct counter *out = &ls->counters[TM_EGRESS];
+        struct session_counts in = session_counts(ls, TM_INGRESS);
+        struct session_counts out = session_counts(ls, TM_EGRESS);
         const char *keys[] = {
             "mirrored_packets_in", "mirrored_bytes_in",
             "mirrored_packets_out", "mirrored_bytes_out",
@@ -661,9 +755,10 @@ write_statistics(struct tmd *tmd, struct ovsdb_idl_txn *txn)
             "skipped_packets_out", "skipped_bytes_out",
         };
         int64_t values[] = {
-            counter_packets(in), counter_bytes(in),
-            counter_packets(out), counter_bytes(out),
-            0, 0, 0, 0,
+            in.mirrored_packets, in.mirrored_bytes,
+            out.mirrored_packets, out.mirrored_bytes,
+            in.skipped_packets, in.skipped_bytes,
+            out.skipped_packets, out.skipped_bytes,
         };
         bool same;
 
@@ -751,10 +846,12 @@ write_metrics(const struct tmd *tmd)
                       metrics[m].name, metrics[m].help, metrics[m].name);
         for (size_t i = 0; i < n; i++) {
             for (int d = 0; d < TM_N_DIRECTIONS; d++) {
-                const struct counter *c = &v[i]->counters[d];
-                uint64_t value = (metrics[m].skipped ? 0
-                                  : metrics[m].bytes ? counter_bytes(c)
-                                  : counter_packets(c));
+                struct session_counts c = session_counts(v[i], d);
+                uint64_t value = (metrics[m].skipped
+                                  ? (metrics[m].bytes ? c.skipped_bytes
+                                     : c.skipped_packets)
+                                  : (metrics[m].bytes ? c.mirrored_bytes
+                                     : c.mirrored_packets));
 
                 ds_put_format(&s, "%s{session=\"%s\",direction=\"%s\"} "
                               "%"PRIu64"\n", metrics[m].name, v[i]->id,
@@ -834,7 +931,8 @@ tmd_run(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
         if (pending) {
             /* Nothing to do until the Datapath record is filled in (a
              * change of the database), or for at most 5 seconds. */
-            tmd->retry_at = tmd->dp_created + 5000;
+            tmd->retry_at = (tmd->dp_empty ? tmd->dp_empty + 5000
+                             : LLONG_MAX);
         } else if (error) {
             /* Keep the flows installed: a database that cannot be read is
              * no reason to stop mirroring what was valid. */
@@ -1053,6 +1151,7 @@ tmd_unixctl_status(struct unixctl_conn *conn, int argc OVS_UNUSED,
     ds_put_format(&s, "repairs: %"PRIu64"\n", stats.n_repairs);
     ds_put_format(&s, "bundles: %"PRIu64"\n", stats.n_bundles);
     ds_put_format(&s, "flow_mods: %"PRIu64"\n", stats.n_flow_mods);
+    ds_put_format(&s, "meter_mods: %"PRIu64"\n", stats.n_meter_mods);
     ds_put_format(&s, "refused bundles: %"PRIu64"\n", stats.n_failures);
     unixctl_command_reply(conn, ds_cstr(&s));
     ds_destroy(&s);
@@ -1101,13 +1200,19 @@ tmd_unixctl_list_sessions(struct unixctl_conn *conn, int argc OVS_UNUSED,
     struct ds s = DS_EMPTY_INITIALIZER;
 
     for (size_t i = 0; i < hmap_count(&tmd->sessions); i++) {
-        const struct counter *in = &v[i]->counters[TM_INGRESS];
-        const struct counter *out = &v[i]->counters[TM_EGRESS];
+        struct session_counts in = session_counts(v[i], TM_INGRESS);
+        struct session_counts out = session_counts(v[i], TM_EGRESS);
 
         ds_put_format(&s, "%s %s mirrored_packets_in=%"PRIu64
-                      " mirrored_packets_out=%"PRIu64"\n", v[i]->id,
-                      v[i]->status, counter_packets(in),
-                      counter_packets(out));
+                      " mirrored_packets_out=%"PRIu64, v[i]->id,
+                      v[i]->status, in.mirrored_packets,
+                      out.mirrored_packets);
+        if (v[i]->metered) {
+            ds_put_format(&s, " skipped_packets_in=%"PRIu64
+                          " skipped_packets_out=%"PRIu64,
+                          in.skipped_packets, out.skipped_packets);
+        }
+        ds_put_char(&s, '\n');
     }
     free(v);
     unixctl_command_reply(conn, ds_cstr(&s));
@@ -1244,7 +1349,7 @@ usage(void)
            "br-int)\n"
            "  --backend=NAME          native or vxlan-mirror (default: as\n"
            "                          the datapath's capabilities say)\n"
-           "  --stats-interval=MS     how often to read counters (1000)\n"
+           "  --stats-interval=MS     how often to read counters (10000)\n"
            "  --metrics-file=FILE     write counters for Prometheus's\n"
            "                          node_exporter textfile collector\n"
            "  --unixctl=SOCKET        override the control socket's name\n"

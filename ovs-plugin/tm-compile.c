@@ -755,20 +755,50 @@ free_slots(struct slot *slots, size_t n)
     }
 }
 
+/* Can the copy in 's' be metered?  It must be one clone() whose first
+ * action cannot be undone (see put_slot_copy()): the vxlan_mirror
+ * backend's copy is. */
+static bool
+copy_is_meterable(const struct slot *s)
+{
+    const struct ofpact_nest *clone;
+
+    if (s->copy_len < sizeof *clone
+        || s->copy->type != OFPACT_CLONE
+        || OFPACT_ALIGN(s->copy->len) != s->copy_len) {
+        return false;
+    }
+    clone = ALIGNED_CAST(const struct ofpact_nest *, s->copy);
+    return (ofpact_nest_get_action_len(clone)
+            && clone->actions[0].type == OFPACT_VXLAN_MIRROR);
+}
+
+static const struct ofpact *
+copy_first_action(const struct slot *s)
+{
+    return ALIGNED_CAST(const struct ofpact_nest *, s->copy)->actions;
+}
+
 /* Appends to 'c->ofpacts' the copy that 's' makes. */
 static void
 put_slot_copy(struct compiler *c, const struct slot *s,
               enum tm_direction direction)
 {
     if (s->metered) {
-        /* clone(push:R, load:METER->R, resubmit(,METER table)): the meter
-         * flow there takes R back and makes the copy. */
+        /* clone(A, push:R, load:METER->R, resubmit(,METER table)), where
+         * A is the copy's first action (vxlan_mirror); the meter flow
+         * there takes R back and does the rest of the copy.  A clone
+         * whose actions can all be undone is translated without a
+         * datapath clone, and a meter in it would drop the original too:
+         * A cannot be undone, so the meter drops only the copy. */
         const struct mf_field *reg = output_reg_field(c);
         struct mf_subfield sf = { .field = reg, .ofs = 0, .n_bits = 32 };
         ovs_be32 meter = htonl(tm_session_meter(s->key, direction));
+        const struct ofpact *first = copy_first_action(s);
         size_t ofs = c->ofpacts.size;
 
         ofpact_put_CLONE(&c->ofpacts);
+        ofpbuf_put(&c->ofpacts, first, OFPACT_ALIGN(first->len));
         ofpact_put_STACK_PUSH(&c->ofpacts)->subfield = sf;
         ofpact_put_reg_load(&c->ofpacts, reg, &meter, NULL);
         put_resubmit(c, TM_TABLE_METER);
@@ -791,7 +821,8 @@ set_session_cookie(struct compiler *c, const struct slot *s,
 }
 
 /* Adds the flows of the meter table for the metered sessions in 'slots':
- * per direction, R=METER: meter:METER, pop:R, the copy. */
+ * per direction, R=METER: meter:METER, pop:R, the copy's actions after its
+ * first. */
 static void
 add_meter_flows(struct compiler *c, const struct slot *slots, size_t n)
 {
@@ -807,9 +838,17 @@ add_meter_flows(struct compiler *c, const struct slot *slots, size_t n)
 
             match_init_catchall(&match);
             match_set_reg(&match, c->options->output_reg, meter);
+            const struct ofpact *first = copy_first_action(s);
+            const struct ofpact_nest *clone = ALIGNED_CAST(
+                const struct ofpact_nest *, s->copy);
+            const uint8_t *rest = ((const uint8_t *) first
+                                   + OFPACT_ALIGN(first->len));
+            const uint8_t *end = ((const uint8_t *) clone->actions
+                                  + ofpact_nest_get_action_len(clone));
+
             ofpact_put_METER(&c->ofpacts)->meter_id = meter;
             ofpact_put_STACK_POP(&c->ofpacts)->subfield = sf;
-            ofpbuf_put(&c->ofpacts, s->copy, s->copy_len);
+            ofpbuf_put(&c->ofpacts, rest, end - rest);
             set_session_cookie(c, s, d, false);
             add_flow(c, TM_TABLE_METER, PRI_DISPATCH, &match);
             c->cookie = c->options->cookie;
@@ -1175,6 +1214,7 @@ collect_slots(struct compiler *c, const struct tm_eni_location *loc,
         s->copy_len = c->ofpacts.size;
         s->copy = xmemdup(c->ofpacts.data, c->ofpacts.size);
         ofpbuf_clear(&c->ofpacts);
+        s->metered = s->metered && copy_is_meterable(s);
     }
     return NULL;
 }

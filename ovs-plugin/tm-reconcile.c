@@ -53,6 +53,7 @@
 #include "openvswitch/ofp-bundle.h"
 #include "openvswitch/ofp-errors.h"
 #include "openvswitch/ofp-flow.h"
+#include "openvswitch/ofp-meter.h"
 #include "openvswitch/ofp-monitor.h"
 #include "openvswitch/ofp-msgs.h"
 #include "openvswitch/ofp-print.h"
@@ -396,6 +397,61 @@ struct aggregate {
     bool valid;                 /* False until a reply came. */
 };
 
+/* A meter: what it is, as wanted or as installed, and what it dropped. */
+struct meter {
+    struct hmap_node node;      /* By 'id'. */
+    uint32_t id;
+    uint32_t kbps;
+    uint32_t burst_kb;
+    uint64_t drop_packets;      /* Installed only: as last read. */
+    uint64_t drop_bytes;
+    bool has_stats;
+};
+
+static struct meter *
+meter_find(const struct hmap *meters, uint32_t id)
+{
+    struct meter *m;
+
+    HMAP_FOR_EACH_WITH_HASH (m, node, hash_int(id, 0), meters) {
+        if (m->id == id) {
+            return m;
+        }
+    }
+    return NULL;
+}
+
+static struct meter *
+meter_put(struct hmap *meters, uint32_t id, uint32_t kbps, uint32_t burst_kb)
+{
+    struct meter *m = meter_find(meters, id);
+
+    if (!m) {
+        m = xzalloc(sizeof *m);
+        m->id = id;
+        hmap_insert(meters, &m->node, hash_int(id, 0));
+    }
+    m->kbps = kbps;
+    m->burst_kb = burst_kb;
+    return m;
+}
+
+static void
+meters_clear(struct hmap *meters)
+{
+    struct meter *m;
+
+    HMAP_FOR_EACH_POP (m, node, meters) {
+        free(m);
+    }
+}
+
+static bool
+meter_is_ours(uint32_t id)
+{
+    return (id & UINT32_C(0xc0000000)) == TM_METER_BASE;
+}
+
 /* An aggregate request in flight. */
 struct aggregate_request {
     struct hmap_node node;      /* In 'aggregate_requests', by 'xid'. */
@@ -434,6 +490,14 @@ struct tm_reconciler {
     struct hmap aggregates;
     struct hmap aggregate_requests;
 
+    /* Meters: wanted, and installed (read back on each connection). */
+    struct hmap desired_meters;
+    struct hmap installed_meters;
+    bool meters_changed;
+    ovs_be32 meter_dump_xid;
+    bool dumping_meters;
+    bool dumping_flows;
+
     struct tm_reconciler_stats stats;
 };
 
@@ -451,6 +515,8 @@ tm_reconciler_create(uint64_t cookie)
     tm_flow_table_init(&r->dumped);
     hmap_init(&r->aggregates);
     hmap_init(&r->aggregate_requests);
+    hmap_init(&r->desired_meters);
+    hmap_init(&r->installed_meters);
     return r;
 }
 
@@ -473,6 +539,10 @@ tm_reconciler_destroy(struct tm_reconciler *r)
             free(req);
         }
         hmap_destroy(&r->aggregate_requests);
+        meters_clear(&r->desired_meters);
+        hmap_destroy(&r->desired_meters);
+        meters_clear(&r->installed_meters);
+        hmap_destroy(&r->installed_meters);
         free(r);
     }
 }
@@ -587,6 +657,14 @@ start_dump(struct tm_reconciler *r)
     r->dump_xid = ((struct ofp_header *) msg->data)->xid;
     tm_flow_table_clear(&r->dumped);
     reconciler_send(r, msg);
+    r->dumping_flows = true;
+
+    msg = ofputil_encode_meter_request(rconn_get_version(r->rconn),
+                                       OFPUTIL_METER_CONFIG, OFPM13_ALL);
+    r->meter_dump_xid = ((struct ofp_header *) msg->data)->xid;
+    meters_clear(&r->installed_meters);
+    reconciler_send(r, msg);
+    r->dumping_meters = true;
 
     r->state = S_DUMPING;
     r->resync_needed = false;
@@ -643,7 +721,10 @@ handle_dump_reply(struct tm_reconciler *r, const struct ofp_header *oh)
     if (!ofpmp_more(oh)) {
         tm_flow_table_swap(&r->installed, &r->dumped);
         tm_flow_table_clear(&r->dumped);
-        r->state = S_SYNCED;
+        r->dumping_flows = false;
+        if (!r->dumping_meters) {
+            r->state = S_SYNCED;
+        }
         r->desired_changed = true;
         VLOG_DBG("%s: %"PRIuSIZE" flows of cookie %#"PRIx64" installed",
                  rconn_get_name(r->rconn),
@@ -694,6 +775,72 @@ handle_flow_update(struct tm_reconciler *r, const struct ofp_header *oh)
         }
     }
     ofpbuf_uninit(&ofpacts);
+}
+
+static void
+handle_meter_config_reply(struct tm_reconciler *r,
+                          const struct ofp_header *oh)
+{
+    struct ofpbuf msg = ofpbuf_const_initializer(oh, ntohs(oh->length));
+    struct ofpbuf bands;
+
+    ofpbuf_init(&bands, 64);
+    for (;;) {
+        struct ofputil_meter_config mc;
+        int error = ofputil_decode_meter_config(&msg, &mc, &bands);
+
+        if (error) {
+            if (error != EOF) {
+                r->resync_needed = true;
+            }
+            break;
+        }
+        if (meter_is_ours(mc.meter_id)) {
+            bool plain = (mc.n_bands == 1
+                          && mc.bands[0].type == OFPMBT13_DROP
+                          && mc.flags & OFPMF13_KBPS);
+
+            /* A meter of another form is never equal to a wanted one, so
+             * it is replaced. */
+            meter_put(&r->installed_meters, mc.meter_id,
+                      plain ? mc.bands[0].rate : 0,
+                      plain ? mc.bands[0].burst_size : 0);
+        }
+    }
+    ofpbuf_uninit(&bands);
+
+    if (!ofpmp_more(oh)) {
+        r->dumping_meters = false;
+        if (!r->dumping_flows) {
+            r->state = S_SYNCED;
+        }
+        r->meters_changed = true;
+    }
+}
+
+static void
+handle_meter_stats_reply(struct tm_reconciler *r,
+                         const struct ofp_header *oh)
+{
+    struct ofpbuf msg = ofpbuf_const_initializer(oh, ntohs(oh->length));
+    struct ofpbuf bands;
+
+    ofpbuf_init(&bands, 64);
+    for (;;) {
+        struct ofputil_meter_stats ms;
+        struct meter *m;
+
+        if (ofputil_decode_meter_stats(&msg, &ms, &bands)) {
+            break;
+        }
+        m = meter_find(&r->installed_meters, ms.meter_id);
+        if (m && ms.n_bands >= 1) {
+            m->drop_packets = ms.bands[0].packet_count;
+            m->drop_bytes = ms.bands[0].byte_count;
+            m->has_stats = true;
+        }
+    }
+    ofpbuf_uninit(&bands);
 }
 
 static void
@@ -754,6 +901,12 @@ handle_error(struct tm_reconciler *r, const struct ofp_header *oh)
         VLOG_WARN_RL(&rl, "%s: %s", rconn_get_name(r->rconn), s);
         if (oh->xid == r->dump_xid) {
             r->resync_needed = true;
+        } else if (oh->xid == r->meter_dump_xid && r->dumping_meters) {
+            /* A bridge without meters: none installed. */
+            r->dumping_meters = false;
+            if (r->state == S_DUMPING && !r->dumping_flows) {
+                r->state = S_SYNCED;
+            }
         }
     }
     free(s);
@@ -775,6 +928,12 @@ handle_msg(struct tm_reconciler *r, const struct ofp_header *oh)
         }
     } else if (type == OFPTYPE_AGGREGATE_STATS_REPLY) {
         handle_aggregate_reply(r, oh);
+    } else if (type == OFPTYPE_METER_CONFIG_STATS_REPLY) {
+        if (r->state == S_DUMPING && oh->xid == r->meter_dump_xid) {
+            handle_meter_config_reply(r, oh);
+        }
+    } else if (type == OFPTYPE_METER_STATS_REPLY) {
+        handle_meter_stats_reply(r, oh);
     } else if (type == OFPTYPE_FLOW_MONITOR_STATS_REPLY) {
         handle_flow_update(r, oh);
     } else if (type == OFPTYPE_BUNDLE_CONTROL) {
@@ -850,6 +1009,64 @@ send_bundle_ctrl(struct tm_reconciler *r, uint16_t type, ovs_be32 *xidp)
     reconciler_send(r, msg);
 }
 
+static void
+send_meter_mod(struct tm_reconciler *r, uint16_t command,
+               const struct meter *m)
+{
+    struct ofputil_meter_band band = {
+        .type = OFPMBT13_DROP,
+        .rate = m->kbps,
+        .burst_size = m->burst_kb,
+    };
+    struct ofputil_meter_mod mm = {
+        .command = command,
+        .meter = {
+            .meter_id = m->id,
+            .flags = OFPMF13_KBPS | OFPMF13_BURST | OFPMF13_STATS,
+            .n_bands = command == OFPMC13_DELETE ? 0 : 1,
+            .bands = &band,
+        },
+    };
+
+    reconciler_send(r, ofputil_encode_meter_mod(rconn_get_version(r->rconn),
+                                                &mm));
+    r->stats.n_meter_mods++;
+}
+
+/* Sends the meters wanted that the bridge lacks or has otherwise, and
+ * updates 'installed_meters'.  The new ones go before the flows that use
+ * them. */
+static void
+send_meter_additions(struct tm_reconciler *r)
+{
+    const struct meter *m;
+
+    HMAP_FOR_EACH (m, node, &r->desired_meters) {
+        struct meter *old = meter_find(&r->installed_meters, m->id);
+
+        if (!old || old->kbps != m->kbps || old->burst_kb != m->burst_kb) {
+            send_meter_mod(r, old ? OFPMC13_MODIFY : OFPMC13_ADD, m);
+            meter_put(&r->installed_meters, m->id, m->kbps, m->burst_kb);
+        }
+    }
+}
+
+/* Deletes the bridge's meters that are not wanted, once no flow uses
+ * them. */
+static void
+send_meter_deletions(struct tm_reconciler *r)
+{
+    struct meter *m, *next;
+
+    HMAP_FOR_EACH_SAFE (m, next, node, &r->installed_meters) {
+        if (!meter_find(&r->desired_meters, m->id)) {
+            send_meter_mod(r, OFPMC13_DELETE, m);
+            hmap_remove(&r->installed_meters, &m->node);
+            free(m);
+        }
+    }
+}
+
 /* Applies the flows of 'diff' to 'r->installed' as they will be once the
  * bridge committed them. */
 static void
@@ -882,8 +1099,11 @@ send_changes(struct tm_reconciler *r)
     struct tm_flow_diff diff;
 
     r->desired_changed = false;
+    r->meters_changed = false;
+    send_meter_additions(r);
     tm_flow_diff_compute(&r->desired, &r->installed, &diff);
     if (!tm_flow_diff_size(&diff)) {
+        send_meter_deletions(r);
         r->stats.last_commit = time_msec();
         r->stats.last_commit_seqno = r->desired_seqno;
         tm_flow_diff_destroy(&diff);
@@ -907,6 +1127,7 @@ send_changes(struct tm_reconciler *r)
     }
     send_bundle_ctrl(r, OFPBCT_COMMIT_REQUEST, &r->commit_xid);
     r->bundle_in_flight = true;
+    send_meter_deletions(r);
     r->sent_seqno = r->desired_seqno;
 
     apply_diff(r, &diff);
@@ -955,7 +1176,8 @@ tm_reconciler_run(struct tm_reconciler *r)
         && r->state == S_SYNCED) {
         start_dump(r);
     } else if (r->state == S_SYNCED && !r->bundle_in_flight
-               && r->desired_changed && r->has_desired) {
+               && (r->desired_changed || r->meters_changed)
+               && r->has_desired) {
         send_changes(r);
     }
 }
@@ -966,7 +1188,8 @@ tm_reconciler_wait(struct tm_reconciler *r)
     rconn_run_wait(r->rconn);
     rconn_recv_wait(r->rconn);
     if (r->state == S_SYNCED && !r->bundle_in_flight
-        && ((r->desired_changed && r->has_desired) || r->resync_needed)) {
+        && (((r->desired_changed || r->meters_changed) && r->has_desired)
+            || r->resync_needed)) {
         poll_immediate_wake();
     }
 }
@@ -1030,6 +1253,51 @@ tm_reconciler_get_aggregate(const struct tm_reconciler *r, uint64_t cookie,
             *bytes = agg->bytes;
             return true;
         }
+    }
+    return false;
+}
+
+/* Makes the 'n' meters in 'meters' the ones to install. */
+void
+tm_reconciler_set_meters(struct tm_reconciler *r,
+                         const struct tm_meter *meters, size_t n)
+{
+    meters_clear(&r->desired_meters);
+    for (size_t i = 0; i < n; i++) {
+        ovs_assert(meter_is_ours(meters[i].id));
+        meter_put(&r->desired_meters, meters[i].id, meters[i].kbps,
+                  meters[i].burst_kb);
+    }
+    r->meters_changed = true;
+}
+
+/* Asks for the statistics of every meter; tm_reconciler_get_meter_drops()
+ * returns them once the reply came. */
+void
+tm_reconciler_request_meter_stats(struct tm_reconciler *r)
+{
+    if (rconn_is_connected(r->rconn) && rconn_get_version(r->rconn) >= 0
+        && !hmap_is_empty(&r->installed_meters)) {
+        reconciler_send(r, ofputil_encode_meter_request(
+                            rconn_get_version(r->rconn), OFPUTIL_METER_STATS,
+                            OFPM13_ALL));
+    }
+}
+
+/* Stores in '*packets' and '*bytes' what the band of meter 'meter_id'
+ * dropped, as last read, and returns true, or returns false if that is not
+ * known. */
+bool
+tm_reconciler_get_meter_drops(const struct tm_reconciler *r,
+                              uint32_t meter_id, uint64_t *packets,
+                              uint64_t *bytes)
+{
+    const struct meter *m = meter_find(&r->installed_meters, meter_id);
+
+    if (m && m->has_stats) {
+        *packets = m->drop_packets;
+        *bytes = m->drop_bytes;
+        return true;
     }
     return false;
 }

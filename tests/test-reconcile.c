@@ -176,7 +176,7 @@ free_sessions(void)
 
 static void
 compile_metered(struct tm_flow_table *table, size_t n_sessions,
-                const struct sset *metered)
+                const struct sset *metered, const struct tm_backend *backend)
 {
     struct tm_compile_input input = {
         .model = tm_test_model,
@@ -192,6 +192,7 @@ compile_metered(struct tm_flow_table *table, size_t n_sessions,
     tm_compile_options_init(&options);
     options.tunnel_port = OFP_PORT_C(1000);
     options.session_cookies = true;
+    options.backend = backend;
     tm_flows_init(&flows);
     char *error = tm_compile(&input, &options, &flows);
     if (error) {
@@ -206,7 +207,7 @@ compile_metered(struct tm_flow_table *table, size_t n_sessions,
 static void
 compile_all(struct tm_flow_table *table, size_t n_sessions)
 {
-    compile_metered(table, n_sessions, NULL);
+    compile_metered(table, n_sessions, NULL, &tm_backend_native);
 }
 
 static uint32_t
@@ -320,9 +321,10 @@ test_metered_session(void)
     make_sessions();
     tm_flow_table_init(&plain);
     tm_flow_table_init(&metered);
-    compile_all(&plain, 3 * N_ENIS);
+    compile_metered(&plain, 3 * N_ENIS, NULL, &tm_backend_vxlan_mirror);
     sset_add(&sessions, "tms-7-1");
-    compile_metered(&metered, 3 * N_ENIS, &sessions);
+    compile_metered(&metered, 3 * N_ENIS, &sessions,
+                    &tm_backend_vxlan_mirror);
 
     /* The accept flows of tms-7-1 (one per direction) change, and two
      * meter flows are added. */
@@ -336,8 +338,10 @@ test_metered_session(void)
 
         key = cookie_key(f->cookie);
         tm_flow_table_format(&metered, f->cookie, UINT64_MAX, &s);
-        CU_ASSERT_PTR_NOT_NULL(strstr(ds_cstr(&s), "clone(push:NXM_NX_REG6[]"
-                                      ",set_field:0x4"));
+        CU_ASSERT_PTR_NOT_NULL(strstr(ds_cstr(&s), "actions=clone(vxlan_mirror"
+                                      "("));
+        CU_ASSERT_PTR_NOT_NULL(strstr(ds_cstr(&s), "),push:NXM_NX_REG6[],"
+                                      "set_field:0x4"));
         CU_ASSERT_PTR_NOT_NULL(strstr(ds_cstr(&s), "resubmit(,209))"));
         ds_destroy(&s);
     }
@@ -347,8 +351,8 @@ test_metered_session(void)
         uint32_t meter = tm_session_meter(key, f->cookie & TM_COOKIE_INGRESS
                                           ? TM_INGRESS : TM_EGRESS);
         char *expected = xasprintf("reg6=%#"PRIx32" actions=meter:%"PRIu32
-                                   ",pop:NXM_NX_REG6[],clone(", meter,
-                                   meter);
+                                   ",pop:NXM_NX_REG6[],set_field:8->in_port"
+                                   ",NORMAL", meter, meter);
 
         CU_ASSERT_EQUAL(f->table_id, 209);
         CU_ASSERT_EQUAL(cookie_key(f->cookie), key);
@@ -358,6 +362,13 @@ test_metered_session(void)
         free(expected);
         ds_destroy(&s);
     }
+    tm_flow_diff_destroy(&diff);
+
+    /* The native backend's copies are never metered. */
+    compile_metered(&plain, 3 * N_ENIS, NULL, &tm_backend_native);
+    compile_metered(&metered, 3 * N_ENIS, &sessions, &tm_backend_native);
+    tm_flow_diff_compute(&metered, &plain, &diff);
+    CU_ASSERT_EQUAL(tm_flow_diff_size(&diff), 0);
     tm_flow_diff_destroy(&diff);
     sset_destroy(&sessions);
     tm_flow_table_destroy(&plain);

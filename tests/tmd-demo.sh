@@ -14,22 +14,26 @@
 #   OVS_BUILDDIR=... tests/tmd-demo.sh
 
 srcdir=${srcdir:-$(dirname "$0")/..}
-. "$srcdir/tests/tm-sandbox.sh"
-tm_sandbox_enter "$@"
-command -v tshark > /dev/null || tm_fail "tshark is not installed"
+me=tmd-demo.sh
+. "$srcdir/tests/sandbox.sh"
+sandbox_enter "$@"
+command -v tshark > /dev/null || fail "tshark is not installed"
 PYTHON3=${PYTHON3:-python3}
-TMCTL="$PWD/ovs-plugin/ovs-tmctl"
 TMD="$PWD/ovs-plugin/ovs-tmd"
-test -x "$TMD" || tm_fail "run from the build folder (no ovs-plugin/ovs-tmd)"
+test -x "$TMD" || fail "run from the build folder (no ovs-plugin/ovs-tmd)"
 
-tm_sandbox_start 10.0.1.10 10.1.1.20
-work=$TM_SANDBOX
+sandbox_start
+# ovs-tmd too is stopped at the end, whatever happens.
+trap 'status=$?; sandbox_stop ovs-tmd; (exit $status); sandbox_cleanup' EXIT
+sandbox_local_ips 10.0.1.10 10.1.1.20
+sandbox_vswitchd
+work=$dir
 PATH=$PWD/ovs-plugin:$PWD/utilities:$OVS_BUILDDIR/utilities:$OVS_BUILDDIR/ovsdb:$PATH
 
 # The TrafficMirror database, served by the same ovsdb-server.
 ovsdb-tool create "$work/tm.db" "$srcdir/ovs-plugin/traffic-mirror.ovsschema" \
-    && "$OVS_APPCTL" -t ovsdb-server ovsdb-server/add-db "$work/tm.db" \
-    || tm_fail "cannot add the TrafficMirror database"
+    && $appctl -t ovsdb-server ovsdb-server/add-db "$work/tm.db" \
+    || fail "cannot add the TrafficMirror database"
 
 # hv1 of default.xml: eni-app and eni-web on br-int, as OpenStack and OVN
 # name them (external_ids:iface-id).
@@ -37,16 +41,15 @@ cat > "$work/ports" <<EOF
 vif-app 1 02:00:00:00:01:10 10.0.1.10 eni-app
 vif-web 2 02:00:00:00:01:20 10.1.1.20 eni-web
 EOF
-tm_sandbox_bridges "$work/ports"
-"$OVS_VSCTL" set interface vif-app external_ids:iface-id=eni-app \
+sandbox_bridges "$work/ports"
+$vsctl set interface vif-app external_ids:iface-id=eni-app \
     -- set interface vif-web external_ids:iface-id=eni-web \
-    || tm_fail "cannot name the interfaces"
-"$OVS_OFCTL" mod-port br-int tm-vxlan no-flood || exit 1
+    || fail "cannot name the interfaces"
+$ofctl mod-port br-int tm-vxlan no-flood || exit 1
 
 "$TMD" --detach --no-chdir --pidfile --log-file -vconsole:off \
     --backend=native --stats-interval=500 2> /dev/null \
-    || tm_fail "ovs-tmd did not start"
-TM_PIDS="$(tm_sandbox_pid ovs-tmd) $TM_PIDS"
+    || fail "ovs-tmd did not start"
 
 # run COMMAND...: echoes COMMAND as typed, then runs it.
 run() {
@@ -57,12 +60,15 @@ wait_for() {
     n=0
     until "$@"; do
         n=$((n + 1))
-        test $n -lt 300 || tm_fail "timed out waiting for: $*"
+        test $n -lt 300 || fail "timed out waiting for: $*"
         sleep 0.1
     done
 }
+session_is() {
+    $appctl -t ovs-tmd session/list | grep -q "$1"
+}
 in_sync() {
-    "$OVS_APPCTL" -t ovs-tmd status | grep -q 'in sync: yes'
+    $appctl -t ovs-tmd status | grep -q 'in sync: yes'
 }
 
 echo "==> The network of topologies/default.xml, into the database"
@@ -110,7 +116,7 @@ test $? -le 1 || exit 1
 
 echo
 echo "==> ovs-tmd checked them too, and installed the flows of the one that works"
-wait_for sh -c "'$OVS_APPCTL' -t ovs-tmd session/list | grep -q '$S_WEB blocked'"
+wait_for session_is "$S_WEB blocked"
 wait_for in_sync
 run ovs-tmctl describe-traffic-mirror-sessions || exit 1
 run ovs-appctl -t ovs-tmd status | grep -E '^(backend|sessions|flows|bundles|flow_mods)'
@@ -143,7 +149,7 @@ echo "(eni-web's session is blocked: none of its traffic is mirrored.)"
 
 echo
 echo "==> The counters, as ovs-tmd wrote them into the database"
-wait_for sh -c "'$OVS_APPCTL' -t ovs-tmd session/list | grep -q '$S_APP active mirrored_packets_in=1 mirrored_packets_out=2'"
+wait_for session_is "$S_APP active mirrored_packets_in=1 mirrored_packets_out=2"
 sleep 1
 run ovs-tmctl get Traffic_Mirror_Session "$S_APP" statistics || exit 1
 
@@ -152,10 +158,10 @@ echo "==> The network changes: sg-collector now lets in only 10.9.0.0/16"
 sed 's|to-port="4789" cidr="10.0.0.0/16"|to-port="4789" cidr="10.9.0.0/16"|' \
     "$work/network.xml" > "$work/changed.xml"
 cmp -s "$work/network.xml" "$work/changed.xml" \
-    && tm_fail "the network did not change"
+    && fail "the network did not change"
 run ovs-tmctl --dry-run load-topology "$work/changed.xml"
 run ovs-tmctl load-topology "$work/changed.xml" || exit 1
-wait_for sh -c "'$OVS_APPCTL' -t ovs-tmd session/list | grep -q '$S_APP blocked'"
+wait_for session_is "$S_APP blocked"
 wait_for in_sync
 run ovs-tmctl describe-traffic-mirror-sessions || exit 1
 echo "Its flows are gone:"

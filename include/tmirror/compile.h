@@ -193,10 +193,12 @@ struct tm_compile_input {
      * blocked), or NULL. */
     const struct sset *excluded_sessions;
 
-    /* With session cookies: the sessions whose copies go through a meter
-     * of their own for each direction (tm_session_meter()), or NULL.  The
-     * meters themselves are the caller's to make.  A copy that its meter
-     * drops is one the session skipped. */
+    /* With session cookies and the vxlan_mirror backend: the sessions
+     * whose copies go through a meter of their own for each direction
+     * (tm_session_meter()), or NULL.  The meters themselves are the
+     * caller's to make.  A copy that its meter drops is one the session
+     * skipped.  (The native backend's copies cannot be metered without
+     * metering the original too: its sessions are never metered.) */
     const struct sset *metered_sessions;
 };
 

@@ -36,7 +36,7 @@
  * deletes makes it read the flows again and repair the difference.
  *
  * It also reads counters: the packets and bytes of the flows with one
- * exact cookie (OFPST_AGGREGATE). */
+ * exact cookie (OFPST_AGGREGATE), and those that its meters dropped. */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -134,6 +134,7 @@ void tm_reconciler_wait(struct tm_reconciler *);
 struct tm_reconciler_stats {
     uint64_t n_bundles;         /* Bundles committed. */
     uint64_t n_flow_mods;       /* Flow mods sent in them. */
+    uint64_t n_meter_mods;      /* Meter mods sent. */
     uint64_t n_failures;        /* Bundles the bridge refused. */
     uint64_t n_dumps;           /* Times the installed flows were read. */
     uint64_t n_repairs;         /* Dumps caused by someone else's change. */
@@ -148,11 +149,28 @@ void tm_reconciler_get_stats(const struct tm_reconciler *,
                              struct tm_reconciler_stats *);
 uint64_t tm_reconciler_get_seqno(const struct tm_reconciler *);
 
+/* Meters.  The reconciler owns the meters whose id has the bits of
+ * TM_METER_BASE (tmirror/compile.h) in its upper two bits: it makes those
+ * it is told to want, with one drop band, and deletes the others.  Meter
+ * changes are not part of the bundle (OpenFlow bundles carry flows): new
+ * meters are sent before it and old ones deleted after it. */
+struct tm_meter {
+    uint32_t id;
+    uint32_t kbps;              /* Rate, kilobits per second. */
+    uint32_t burst_kb;          /* Burst, kilobits. */
+};
+void tm_reconciler_set_meters(struct tm_reconciler *,
+                              const struct tm_meter *, size_t n);
+
 /* Counters. */
 void tm_reconciler_request_aggregate(struct tm_reconciler *,
                                      uint64_t cookie);
 bool tm_reconciler_get_aggregate(const struct tm_reconciler *,
                                  uint64_t cookie, uint64_t *packets,
                                  uint64_t *bytes);
+void tm_reconciler_request_meter_stats(struct tm_reconciler *);
+bool tm_reconciler_get_meter_drops(const struct tm_reconciler *,
+                                   uint32_t meter_id, uint64_t *packets,
+                                   uint64_t *bytes);
 
 #endif /* tmirror/reconcile.h */
