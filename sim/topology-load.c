@@ -940,14 +940,14 @@ resolve_groups(struct loader *l, const xmlNode *node, size_t *n,
     svec_init(&words);
     split_list(&words, list);
     if (words.n > SIM_MAX_GROUPS_PER_ENI) {
+        const char *kind = (const char *) node->name;
         size_t n_words = words.n;
 
         svec_destroy(&words);
         *errorp = ERROR_AT_NODE(l, node, "%s %s has %"PRIuSIZE" security "
                                 "groups, more than the %d that a network "
-                                "interface may have", (const char *) node->name,
-                                attr(node, "id"), n_words,
-                                SIM_MAX_GROUPS_PER_ENI);
+                                "interface may have", kind, attr(node, "id"),
+                                n_words, SIM_MAX_GROUPS_PER_ENI);
         return NULL;
     }
     groups = xcalloc(words.n ? words.n : 1, sizeof *groups);
