@@ -132,17 +132,24 @@ bench-import: tests/tm-import-bench
 	$(AM_V_at)tests/tm-import-bench
 
 # libFuzzer targets, built with clang and run by "make fuzz" (not by "make"
-# or "make check"), each for FUZZ_SECONDS, with a dictionary of the
-# topology vocabulary: tests/fuzz-topology (the loader, the check and its
-# reports) and tests/fuzz-flows (what "tm-sim flows" does: the compiler's
-# input from a topology, compiled for every hypervisor with both backends,
-# which must never refuse what the check let through).  Their seeds are the
-# shipped topologies and tests/fuzz-seeds/, the hostile inputs of
-# tests/sim-hostile.at.  The simulator's, the model's and the compiler's
-# sources are compiled into them so that the fuzzer sees their coverage;
-# libtool links them with what Open vSwitch's library says it needs.
+# or "make check"), each for FUZZ_SECONDS from a random seed, or, with
+# FUZZ_RUNS set, for that many inputs (from seed FUZZ_SEED if set, as CI
+# runs them: a length that does not depend on the machine's speed), with a
+# dictionary of the topology vocabulary: tests/fuzz-topology (the loader,
+# the check and its reports) and tests/fuzz-flows (what "tm-sim flows"
+# does: the compiler's input from a topology, compiled for every hypervisor
+# with both backends, which must never refuse what the check let
+# through).  Their seeds are the shipped topologies and tests/fuzz-seeds/,
+# the hostile inputs of tests/sim-hostile.at.  The simulator's, the
+# model's and the compiler's sources are compiled into them so that the
+# fuzzer sees their coverage; libtool links them with what Open vSwitch's
+# library says it needs.
 FUZZ_CC = clang
 FUZZ_SECONDS = 60
+FUZZ_RUNS =
+FUZZ_SEED =
+FUZZ_LENGTH = $(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS),\
+	-max_total_time=$(FUZZ_SECONDS))
 FUZZ_SRCS = $(sim_libtmsim_la_SOURCES) $(lib_libtmirror_la_SOURCES)
 FUZZ_FLOWS_SRCS = $(FUZZ_SRCS) ovs-plugin/tm-compile.c \
 	ovs-plugin/tm-compile-topology.c
@@ -171,8 +178,11 @@ fuzz: tests/fuzz-topology tests/fuzz-flows
 	    rm -rf $$corpus && $(MKDIR_P) $$corpus && \
 	    cp $(srcdir)/topologies/*.xml $(srcdir)/tests/fuzz-seeds/*.xml \
 	        $$corpus/ && \
-	    echo "tests/fuzz-$$target, $(FUZZ_SECONDS) s:" && \
-	    tests/fuzz-$$target -max_total_time=$(FUZZ_SECONDS) \
+	    echo "tests/fuzz-$$target," \
+	        "$(if $(FUZZ_RUNS),$(FUZZ_RUNS) runs,$(FUZZ_SECONDS) s)," \
+	        "seed $(or $(FUZZ_SEED),random):" && \
+	    tests/fuzz-$$target $(FUZZ_LENGTH) \
+	        $(if $(FUZZ_SEED),-seed=$(FUZZ_SEED)) \
 	        -max_len=16384 -dict=$(srcdir)/tests/fuzz-topology.dict \
 	        $$corpus || exit 1; \
 	done

@@ -51,9 +51,17 @@ $ofctl mod-port br-int tm-vxlan no-flood || exit 1
     --backend=native --stats-interval=500 2> /dev/null \
     || fail "ovs-tmd did not start"
 
-# run COMMAND...: echoes COMMAND as typed, then runs it.
+# run COMMAND...: echoes COMMAND as a user would type it (quoted where the
+# shell needs it, files named relative to the sandbox), then runs it.
 run() {
-    echo "\$ $*" | sed "s|$PWD/ovs-plugin/||; s|$work/||g" >&2
+    line='$'
+    for arg in "$@"; do
+        case $arg in
+            ''|*[!A-Za-z0-9_./:=,@%+-]*) arg="'$arg'" ;;
+        esac
+        line="$line $arg"
+    done
+    echo "$line" | sed "s|$work/||g" >&2
     "$@"
 }
 wait_for() {
@@ -111,7 +119,8 @@ echo "$S_WEB"
 echo
 echo "==> The dry-run report of what the database holds"
 run ovs-tmctl dump-topology > "$work/current.xml" || exit 1
-run tm-sim check "$work/current.xml"
+# (In the sandbox's folder, so that the report names the file as typed.)
+(cd "$work" && run tm-sim check current.xml)
 test $? -le 1 || exit 1
 
 echo
@@ -159,7 +168,7 @@ sed 's|to-port="4789" cidr="10.0.0.0/16"|to-port="4789" cidr="10.9.0.0/16"|' \
     "$work/network.xml" > "$work/changed.xml"
 cmp -s "$work/network.xml" "$work/changed.xml" \
     && fail "the network did not change"
-run ovs-tmctl --dry-run load-topology "$work/changed.xml"
+(cd "$work" && run ovs-tmctl --dry-run load-topology changed.xml)
 run ovs-tmctl load-topology "$work/changed.xml" || exit 1
 wait_for session_is "$S_APP blocked"
 wait_for in_sync
