@@ -43,6 +43,7 @@
 #include "openvswitch/shash.h"
 #include "openvswitch/util.h"
 #include "sset.h"
+#include "tmirror/model.h"
 #include "tmirror/topology.h"
 #include "util.h"
 
@@ -321,15 +322,23 @@ get_str(struct importer *imp, const struct ctx *ctx, const struct json *obj,
     return v ? json_string(v) : NULL;
 }
 
+/* Reads integer member 'key' of 'obj', if present, into '*value'.  A value
+ * outside 'min' to 'max', which the AWS CLI never prints, is an error. */
 static bool
 get_int(struct importer *imp, const struct ctx *ctx, const struct json *obj,
-        const char *key, int64_t *value)
+        const char *key, int64_t min, int64_t max, int64_t *value)
 {
     const struct json *v = member(imp, ctx, obj, key, JSON_INTEGER, false);
-    if (v) {
-        *value = json_integer(v);
+    if (!v) {
+        return false;
     }
-    return v != NULL;
+    if (json_integer(v) < min || json_integer(v) > max) {
+        fail(imp, ctx, "\"%s\": %"PRId64" is not between %"PRId64" and "
+             "%"PRId64, key, json_integer(v), min, max);
+        return false;
+    }
+    *value = json_integer(v);
+    return true;
 }
 
 static bool
@@ -1081,7 +1090,7 @@ decide_enis(struct importer *imp)
                                            false);
             int64_t index = -1;
 
-            get_int(imp, ctx, att, "DeviceIndex", &index);
+            get_int(imp, ctx, att, "DeviceIndex", 0, INT32_MAX, &index);
             if (instance && !index
                 && !shash_find(&imp->primary_enis, instance)) {
                 shash_add(&imp->primary_enis, instance, eni->id);
@@ -1732,8 +1741,8 @@ put_sg_rules(struct importer *imp, const struct res *sg, bool egress,
                  "unknown", sg->id, key, i, proto);
             continue;
         }
-        get_int(imp, &c, perm, "FromPort", &from);
-        get_int(imp, &c, perm, "ToPort", &to);
+        get_int(imp, &c, perm, "FromPort", -1, UINT16_MAX, &from);
+        get_int(imp, &c, perm, "ToPort", -1, UINT16_MAX, &to);
         ds_put_format(&head, "%s<rule direction=\"%s\" protocol=\"%s\"",
                       indent, egress ? "egress" : "ingress", protocol);
         if (has_ports(protocol) && from >= 0 && to >= 0) {
@@ -2128,7 +2137,7 @@ emit_acls(struct importer *imp)
             if (!e) {
                 break;
             }
-            get_int(imp, &c, e, "RuleNumber", &number);
+            get_int(imp, &c, e, "RuleNumber", 1, 32767, &number);
             if (number == 32767) {
                 /* The final deny, which the model implies. */
                 continue;
@@ -2158,8 +2167,8 @@ emit_acls(struct importer *imp)
             if (ports && has_ports(protocol)) {
                 int64_t from = 0, to = 65535;
 
-                get_int(imp, &c, ports, "From", &from);
-                get_int(imp, &c, ports, "To", &to);
+                get_int(imp, &c, ports, "From", 0, UINT16_MAX, &from);
+                get_int(imp, &c, ports, "To", 0, UINT16_MAX, &to);
                 put_int_attr(s, "from-port", from);
                 put_int_attr(s, "to-port", to);
             } else if (get_obj(imp, &c, e, "IcmpTypeCode")) {
@@ -2275,7 +2284,7 @@ index_listener(struct importer *imp, struct account *a OVS_UNUSED,
     int64_t port = 0;
     struct res *lb = find_ok(&imp->nlbs, arn);
 
-    get_int(imp, ctx, o, "Port", &port);
+    get_int(imp, ctx, o, "Port", 1, UINT16_MAX, &port);
     if (!lb || !proto) {
         return;
     }
@@ -2681,8 +2690,8 @@ put_port_range(struct importer *imp, const struct ctx *c,
     const struct json *range = get_obj(imp, c, rule, key);
     int64_t from = 0, to = 0;
 
-    if (range && get_int(imp, c, range, "FromPort", &from)
-        && get_int(imp, c, range, "ToPort", &to)) {
+    if (range && get_int(imp, c, range, "FromPort", 0, UINT16_MAX, &from)
+        && get_int(imp, c, range, "ToPort", 0, UINT16_MAX, &to)) {
         ds_put_format(s, " %s=\"%"PRId64"-%"PRId64"\"", attr, from, to);
     }
 }
@@ -2753,11 +2762,13 @@ emit_mirroring(struct importer *imp)
                 }
                 ds_put_cstr(s, "      <rule");
                 put_attr(s, "direction", k ? "egress" : "ingress");
-                get_int(imp, &c, r, "RuleNumber", &number);
+                get_int(imp, &c, r, "RuleNumber", TM_RULE_NUMBER_MIN,
+                        TM_RULE_NUMBER_MAX, &number);
                 put_int_attr(s, "rule-number", number);
                 put_attr(s, "rule-action", get_str(imp, &c, r, "RuleAction",
                                                    true));
-                if (get_int(imp, &c, r, "Protocol", &protocol)) {
+                if (get_int(imp, &c, r, "Protocol", 0, UINT8_MAX,
+                            &protocol)) {
                     put_int_attr(s, "protocol", protocol);
                 }
                 put_attr(s, "source-cidr", get_str(imp, &c, r,
@@ -2795,15 +2806,18 @@ emit_mirroring(struct importer *imp)
         put_attr(s, "traffic-mirror-filter",
                  get_str(imp, &t->ctx, t->json, "TrafficMirrorFilterId",
                          true));
-        if (get_int(imp, &t->ctx, t->json, "SessionNumber", &n)) {
+        if (get_int(imp, &t->ctx, t->json, "SessionNumber",
+                    TM_SESSION_NUMBER_MIN, TM_SESSION_NUMBER_MAX, &n)) {
             put_int_attr(s, "session-number", n);
         } else {
             fail(imp, &t->ctx, "\"SessionNumber\" is missing");
         }
-        if (get_int(imp, &t->ctx, t->json, "VirtualNetworkId", &n)) {
+        if (get_int(imp, &t->ctx, t->json, "VirtualNetworkId", 0,
+                    TM_VNI_MAX, &n)) {
             put_int_attr(s, "virtual-network-id", n);
         }
-        if (get_int(imp, &t->ctx, t->json, "PacketLength", &n)) {
+        if (get_int(imp, &t->ctx, t->json, "PacketLength",
+                    TM_PACKET_LENGTH_MIN, TM_PACKET_LENGTH_MAX, &n)) {
             put_int_attr(s, "packet-length", n);
         }
         put_attr(s, "description", get_str(imp, &t->ctx, t->json,

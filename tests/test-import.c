@@ -384,6 +384,36 @@ test_import_bad_json(void)
                                      "is not an account id"));
 }
 
+/* Numbers that the AWS CLI never prints are refused with the file and the
+ * path, not written into a topology that the loader refuses. */
+static void
+test_import_numbers_out_of_range(void)
+{
+    RUN(ONE_VPC,
+        { "ec2-describe-security-groups",
+          "{\"SecurityGroups\": [{\"GroupId\": \"sg-1\", \"VpcId\": "
+          "\"vpc-1\", \"OwnerId\": \"" A "\", \"IpPermissions\": "
+          "[{\"IpProtocol\": \"tcp\", \"FromPort\": 70000, "
+          "\"ToPort\": 70000}]}]}" });
+    CU_ASSERT(import_error
+              && strstr(import_error, "ec2-describe-security-groups.json: "
+                        "SecurityGroups[0].IpPermissions[0]: \"FromPort\": "
+                        "70000 is not between -1 and 65535"));
+    CU_ASSERT_EQUAL(import.xml.length, 0);
+
+    RUN(ONE_VPC,
+        { "ec2-describe-network-acls",
+          "{\"NetworkAcls\": [{\"NetworkAclId\": \"acl-1\", "
+          "\"VpcId\": \"vpc-1\", \"OwnerId\": \"" A "\", "
+          "\"Entries\": [{\"RuleNumber\": 0, \"Protocol\": \"-1\", "
+          "\"RuleAction\": \"deny\", \"Egress\": true, "
+          "\"CidrBlock\": \"0.0.0.0/0\"}]}]}" });
+    CU_ASSERT(import_error
+              && strstr(import_error, "ec2-describe-network-acls.json: "
+                        "NetworkAcls[0].Entries[0]: \"RuleNumber\": 0 is "
+                        "not between 1 and 32767"));
+}
+
 static void
 test_import_calls(void)
 {
@@ -412,6 +442,7 @@ tm_test_add_import_suites(void)
         TEST(test_import_shared_subnet),
         TEST(test_import_tgw_without_subnets),
         TEST(test_import_bad_json),
+        TEST(test_import_numbers_out_of_range),
         TEST(test_import_calls),
         CU_TEST_INFO_NULL,
     };
