@@ -341,6 +341,17 @@ get_int(struct importer *imp, const struct ctx *ctx, const struct json *obj,
     return true;
 }
 
+/* Reads integer member 'key' of 'obj', which must be present, as
+ * get_int(). */
+static bool
+get_required_int(struct importer *imp, const struct ctx *ctx,
+                 const struct json *obj, const char *key, int64_t min,
+                 int64_t max, int64_t *value)
+{
+    return (member(imp, ctx, obj, key, JSON_INTEGER, true)
+            && get_int(imp, ctx, obj, key, min, max, value));
+}
+
 static bool
 get_bool(struct importer *imp, const struct ctx *ctx, const struct json *obj,
          const char *key)
@@ -2137,7 +2148,10 @@ emit_acls(struct importer *imp)
             if (!e) {
                 break;
             }
-            get_int(imp, &c, e, "RuleNumber", 1, 32767, &number);
+            if (!get_required_int(imp, &c, e, "RuleNumber", 1, 32767,
+                                  &number)) {
+                break;
+            }
             if (number == 32767) {
                 /* The final deny, which the model implies. */
                 continue;
@@ -2762,8 +2776,9 @@ emit_mirroring(struct importer *imp)
                 }
                 ds_put_cstr(s, "      <rule");
                 put_attr(s, "direction", k ? "egress" : "ingress");
-                get_int(imp, &c, r, "RuleNumber", TM_RULE_NUMBER_MIN,
-                        TM_RULE_NUMBER_MAX, &number);
+                get_required_int(imp, &c, r, "RuleNumber",
+                                 TM_RULE_NUMBER_MIN, TM_RULE_NUMBER_MAX,
+                                 &number);
                 put_int_attr(s, "rule-number", number);
                 put_attr(s, "rule-action", get_str(imp, &c, r, "RuleAction",
                                                    true));

@@ -412,6 +412,18 @@ test_import_numbers_out_of_range(void)
               && strstr(import_error, "ec2-describe-network-acls.json: "
                         "NetworkAcls[0].Entries[0]: \"RuleNumber\": 0 is "
                         "not between 1 and 32767"));
+
+    RUN(ONE_VPC,
+        { "ec2-describe-network-acls",
+          "{\"NetworkAcls\": [{\"NetworkAclId\": \"acl-1\", "
+          "\"VpcId\": \"vpc-1\", \"OwnerId\": \"" A "\", "
+          "\"Entries\": [{\"Protocol\": \"-1\", "
+          "\"RuleAction\": \"deny\", \"Egress\": true, "
+          "\"CidrBlock\": \"0.0.0.0/0\"}]}]}" });
+    CU_ASSERT(import_error
+              && strstr(import_error, "ec2-describe-network-acls.json: "
+                        "NetworkAcls[0].Entries[0]: \"RuleNumber\" is "
+                        "missing"));
 }
 
 static void
