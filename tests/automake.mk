@@ -188,6 +188,27 @@ fuzz-import: tests/fuzz-import
 	tests/fuzz-import -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 	    -dict=$(srcdir)/tests/fuzz-import.dict $$corpus
 
+# tests/fuzz-tmctl: ovs-tmctl's option parsing (lib/tm-aws-cli.c) and the
+# model's parsers of the values, on command lines that the fuzzer writes,
+# one argument a line, seeded with tests/fuzz-seeds/tmctl-*.txt.
+EXTRA_DIST += tests/fuzz-tmctl.c tests/fuzz-tmctl.dict \
+	$(wildcard $(srcdir)/tests/fuzz-seeds/*.txt)
+STYLE_FILES += tests/fuzz-tmctl.c
+CLEANFILES += tests/fuzz-tmctl
+tests/fuzz-tmctl: tests/fuzz-tmctl.c $(lib_libtmirror_la_SOURCES)
+	$(AM_V_CCLD)$(FUZZ_LINK) $(srcdir)/tests/fuzz-tmctl.c \
+	    $(addprefix $(srcdir)/,$(lib_libtmirror_la_SOURCES)) \
+	    $(OVS_LIBOPENVSWITCH) -o $@
+.PHONY: fuzz-tmctl
+fuzz: fuzz-tmctl
+fuzz-tmctl: tests/fuzz-tmctl
+	$(AM_V_at)corpus=tests/fuzz-corpus-tmctl; \
+	rm -rf $$corpus && $(MKDIR_P) $$corpus && \
+	cp $(srcdir)/tests/fuzz-seeds/*.txt $$corpus/ && \
+	echo "tests/fuzz-tmctl, $(FUZZ_SECONDS) s:" && \
+	tests/fuzz-tmctl -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	    -dict=$(srcdir)/tests/fuzz-tmctl.dict $$corpus
+
 .PHONY: fuzz
 fuzz: tests/fuzz-topology tests/fuzz-flows
 	$(AM_V_at)for target in topology flows; do \
