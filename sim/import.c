@@ -42,6 +42,7 @@
 #include "openvswitch/json.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/util.h"
+#include "packets.h"
 #include "sset.h"
 #include "tmirror/model.h"
 #include "tmirror/topology.h"
@@ -314,11 +315,49 @@ member(struct importer *imp, const struct ctx *ctx, const struct json *obj,
     return value;
 }
 
+/* Checks 'value' of member 'key' by what the AWS CLI's key names: ids
+ * ("...Id"), CIDR blocks ("...CidrBlock", "CidrIp"), addresses
+ * ("PrivateIpAddress") and MAC addresses ("MacAddress") must be what the
+ * loader reads, since they are written into the topology.  Returns NULL or
+ * an error. */
+static char *
+check_str(const char *key, const char *value)
+{
+    size_t len = strlen(key);
+
+    if (len >= 2 && !strcmp(key + len - 2, "Id")) {
+        return tm_check_id(value);
+    } else if ((len >= 9 && !strcmp(key + len - 9, "CidrBlock"))
+               || !strcmp(key, "CidrIp") || !strcmp(key, "CidrIpv6")) {
+        struct tm_cidr cidr;
+        return tm_parse_cidr(value, &cidr);
+    } else if (!strcmp(key, "PrivateIpAddress")
+               || !strcmp(key, "PrivateIPv4Address")) {
+        struct in6_addr ip;
+        bool ipv4;
+        return tm_parse_ip(value, &ip, &ipv4);
+    } else if (!strcmp(key, "MacAddress")) {
+        struct eth_addr mac;
+        if (!eth_addr_from_string(value, &mac) || eth_addr_is_zero(mac)
+            || eth_addr_is_multicast(mac)) {
+            return xasprintf("\"%s\" is not a unicast MAC address", value);
+        }
+    }
+    return NULL;
+}
+
 static const char *
 get_str(struct importer *imp, const struct ctx *ctx, const struct json *obj,
         const char *key, bool required)
 {
     const struct json *v = member(imp, ctx, obj, key, JSON_STRING, required);
+    char *error = v ? check_str(key, json_string(v)) : NULL;
+
+    if (error) {
+        fail(imp, ctx, "\"%s\": %s", key, error);
+        free(error);
+        return NULL;
+    }
     return v ? json_string(v) : NULL;
 }
 
@@ -350,6 +389,22 @@ get_required_int(struct importer *imp, const struct ctx *ctx,
 {
     return (member(imp, ctx, obj, key, JSON_INTEGER, true)
             && get_int(imp, ctx, obj, key, min, max, value));
+}
+
+/* Reads the port range of members 'from_key' and 'to_key' of 'obj' into
+ * '*from' and '*to' (each left as it is if absent), each from 'min' to
+ * 65535, and 'from' not above 'to' when both are given. */
+static void
+get_port_range(struct importer *imp, const struct ctx *ctx,
+               const struct json *obj, const char *from_key,
+               const char *to_key, int64_t min, int64_t *from, int64_t *to)
+{
+    if (get_int(imp, ctx, obj, from_key, min, UINT16_MAX, from)
+        & get_int(imp, ctx, obj, to_key, min, UINT16_MAX, to)
+        && *from > *to) {
+        fail(imp, ctx, "\"%s\" %"PRId64" is above \"%s\" %"PRId64,
+             from_key, *from, to_key, *to);
+    }
 }
 
 static bool
@@ -1756,7 +1811,10 @@ put_sg_rules(struct importer *imp, const struct res *sg, bool egress,
         get_int(imp, &c, perm, "ToPort", -1, UINT16_MAX, &to);
         ds_put_format(&head, "%s<rule direction=\"%s\" protocol=\"%s\"",
                       indent, egress ? "egress" : "ingress", protocol);
-        if (has_ports(protocol) && from >= 0 && to >= 0) {
+        if (has_ports(protocol) && from > to && to >= 0) {
+            fail(imp, &c, "\"FromPort\" %"PRId64" is above \"ToPort\" "
+                 "%"PRId64, from, to);
+        } else if (has_ports(protocol) && from >= 0 && to >= 0) {
             put_int_attr(&head, "from-port", from);
             put_int_attr(&head, "to-port", to);
         } else if (!strcmp(protocol, "1") || !strcmp(protocol, "58")) {
@@ -2181,8 +2239,7 @@ emit_acls(struct importer *imp)
             if (ports && has_ports(protocol)) {
                 int64_t from = 0, to = 65535;
 
-                get_int(imp, &c, ports, "From", 0, UINT16_MAX, &from);
-                get_int(imp, &c, ports, "To", 0, UINT16_MAX, &to);
+                get_port_range(imp, &c, ports, "From", "To", 0, &from, &to);
                 put_int_attr(s, "from-port", from);
                 put_int_attr(s, "to-port", to);
             } else if (get_obj(imp, &c, e, "IcmpTypeCode")) {
@@ -2298,7 +2355,7 @@ index_listener(struct importer *imp, struct account *a OVS_UNUSED,
     int64_t port = 0;
     struct res *lb = find_ok(&imp->nlbs, arn);
 
-    get_int(imp, ctx, o, "Port", 1, UINT16_MAX, &port);
+    get_required_int(imp, ctx, o, "Port", 1, UINT16_MAX, &port);
     if (!lb || !proto) {
         return;
     }
@@ -2706,7 +2763,12 @@ put_port_range(struct importer *imp, const struct ctx *c,
 
     if (range && get_int(imp, c, range, "FromPort", 0, UINT16_MAX, &from)
         && get_int(imp, c, range, "ToPort", 0, UINT16_MAX, &to)) {
-        ds_put_format(s, " %s=\"%"PRId64"-%"PRId64"\"", attr, from, to);
+        if (from > to) {
+            fail(imp, c, "%s: \"FromPort\" %"PRId64" is above \"ToPort\" "
+                 "%"PRId64, key, from, to);
+        } else {
+            ds_put_format(s, " %s=\"%"PRId64"-%"PRId64"\"", attr, from, to);
+        }
     }
 }
 

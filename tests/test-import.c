@@ -426,6 +426,40 @@ test_import_numbers_out_of_range(void)
                         "missing"));
 }
 
+/* Ids, CIDR blocks, addresses and MACs are checked as the loader reads
+ * them, and refused with the file and the path. */
+static void
+test_import_strings_checked(void)
+{
+    RUN(ONE_VPC,
+        { "ec2-describe-network-interfaces",
+          "{\"NetworkInterfaces\": ["
+          ENI("eni-1;x", "subnet-1", "vpc-1", "10.0.1.10", A) "]}" });
+    CU_ASSERT(import_error
+              && strstr(import_error, "ec2-describe-network-interfaces.json: "
+                        "NetworkInterfaces[0]: \"NetworkInterfaceId\": "
+                        "\"eni-1;x\" is not an id"));
+
+    RUN(ONE_VPC,
+        { "ec2-describe-network-interfaces",
+          "{\"NetworkInterfaces\": ["
+          ENI("eni-1", "subnet-1", "vpc-1", "10.0.1.1O", A) "]}" });
+    CU_ASSERT(import_error
+              && strstr(import_error, "\"PrivateIpAddress\": \"10.0.1.1O\""));
+
+    RUN(ONE_VPC,
+        { "ec2-describe-network-interfaces",
+          "{\"NetworkInterfaces\": [{\"NetworkInterfaceId\": \"eni-1\", "
+          "\"SubnetId\": \"subnet-1\", \"VpcId\": \"vpc-1\", "
+          "\"PrivateIpAddress\": \"10.0.1.10\", \"MacAddress\": "
+          "\"01:00:00:00:00:01\", \"InterfaceType\": \"interface\", "
+          "\"OwnerId\": \"" A "\"}]}" });
+    CU_ASSERT(import_error
+              && strstr(import_error, "\"MacAddress\": \"01:00:00:00:00:01\" "
+                        "is not a unicast MAC address"));
+    CU_ASSERT_EQUAL(import.xml.length, 0);
+}
+
 static void
 test_import_calls(void)
 {
@@ -455,6 +489,7 @@ tm_test_add_import_suites(void)
         TEST(test_import_tgw_without_subnets),
         TEST(test_import_bad_json),
         TEST(test_import_numbers_out_of_range),
+        TEST(test_import_strings_checked),
         TEST(test_import_calls),
         CU_TEST_INFO_NULL,
     };
