@@ -1108,6 +1108,28 @@ decide_groups(struct importer *imp)
     }
 }
 
+/* Returns true if address 'ip' is in the IPv4 block of 'subnet'. */
+static bool
+in_subnet(struct importer *imp, const struct res *subnet, const char *ip)
+{
+    const char *block = get_str(imp, &subnet->ctx, subnet->json,
+                                "CidrBlock", false);
+    struct in6_addr addr;
+    struct tm_cidr cidr;
+    bool ipv4;
+    char *error;
+
+    error = block ? tm_parse_cidr(block, &cidr) : xstrdup("no block");
+    if (!error) {
+        error = tm_parse_ip(ip, &addr, &ipv4);
+    }
+    if (error) {
+        free(error);
+        return false;
+    }
+    return tm_cidr_contains(&cidr, &addr);
+}
+
 static void
 decide_enis(struct importer *imp)
 {
@@ -1170,6 +1192,9 @@ decide_enis(struct importer *imp)
                  subnet_id ? subnet_id : "(none)");
         } else if (!ip) {
             drop(imp, eni, "no private IPv4 address");
+        } else if (!in_subnet(imp, subnet, ip)) {
+            drop(imp, eni, "its address %s is not in its subnet %s", ip,
+                 subnet->id);
         } else if (strcmp(eni->owner, subnet->owner)
                    && !sset_contains(&subnet->shared_with, eni->owner)) {
             drop(imp, eni, "owned by account %s, in subnet %s of account "
@@ -1242,7 +1267,11 @@ decide_nlbs(struct importer *imp)
                 ip = a ? get_str(imp, &ac, a, "PrivateIPv4Address", false)
                        : NULL;
             }
-            if (ip) {
+            if (ip && !in_subnet(imp, find_ok(&imp->subnets, subnet_id),
+                                 ip)) {
+                warn(imp, "%s: zone %"PRIuSIZE" ignored: its address %s is "
+                     "not in its subnet %s", lb->id, j, ip, subnet_id);
+            } else if (ip) {
                 svec_add(&lb->subnets, subnet_id);
                 svec_add(&lb->ips, ip);
             } else {

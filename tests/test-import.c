@@ -458,6 +458,16 @@ test_import_strings_checked(void)
               && strstr(import_error, "\"MacAddress\": \"01:00:00:00:00:01\" "
                         "is not a unicast MAC address"));
     CU_ASSERT_EQUAL(import.xml.length, 0);
+
+    /* An address outside its subnet leaves the interface out. */
+    RUN(ONE_VPC,
+        { "ec2-describe-network-interfaces",
+          "{\"NetworkInterfaces\": ["
+          ENI("eni-1", "subnet-1", "vpc-1", "10.0.2.10", A) "]}" });
+    CU_ASSERT_PTR_NULL(import_error);
+    CU_ASSERT(has_warning("eni-1: its address 10.0.2.10 is not in its "
+                          "subnet subnet-1"));
+    CU_ASSERT(!strstr(ds_cstr(&import.xml), "eni-1"));
 }
 
 static void
