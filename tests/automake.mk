@@ -169,8 +169,10 @@ tests/fuzz-flows: tests/fuzz-flows.c tests/fuzz-load.h $(FUZZ_FLOWS_SRCS) \
 # writes, each input a JSON object of the folder's files (see the
 # target), seeded with tests/import/'s folders as tests/fuzz-seeds/*.json;
 # "make fuzz-import" runs it.  It is not yet part of "make fuzz": the
-# import still writes strings that the loader refuses (a multicast MAC,
-# a malformed address), which the target finds within seconds.
+# import still writes some topologies that the loader refuses (a subnet
+# outside its VPC's blocks, overlapping VPC blocks, an interface in a
+# subnet not shared with its owner, a rule action of the wrong kind,
+# text that is not UTF-8), which the target finds within a minute.
 EXTRA_DIST += tests/fuzz-import.c tests/fuzz-import.dict \
 	$(wildcard $(srcdir)/tests/fuzz-seeds/*.json)
 STYLE_FILES += tests/fuzz-import.c
