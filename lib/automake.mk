@@ -6,6 +6,7 @@ lib_libtmirror_la_SOURCES = \
 	lib/tm-evaluate.c \
 	lib/tm-examples.c \
 	lib/tm-model.c \
+	lib/tm-aws-cli.c \
 	lib/tm-output.c \
 	lib/tm-parse.c
 lib_libtmirror_la_LIBADD = $(OVS_LIBOPENVSWITCH)

@@ -55,6 +55,7 @@
 #include "svec.h"
 #include "table.h"
 #include "timeval.h"
+#include "tmirror/aws-cli.h"
 #include "tmirror/compile-topology.h"
 #include "tmirror/compile.h"
 #include "tmirror/db.h"
@@ -570,252 +571,24 @@ tmctl_load(struct tmctl_context *ctx)
     return true;
 }
 
-/* ---- AWS CLI options. ---- */
-
-enum aws_arg {
-    AWS_VALUE,                  /* --name VALUE or --name=VALUE, once. */
-    AWS_REPEAT,                 /* Same, any number of times. */
-    AWS_LIST,                   /* --name V1 V2 ...: values up to the next
-                                 * option. */
-    AWS_FLAG,                   /* --name. */
-};
-
-struct aws_option {
-    const char *name;           /* Without "--". */
-    enum aws_arg arg;
-};
-
-/* Options that every traffic mirror command takes, as the AWS CLI's global
- * options and EC2's --dry-run. */
-static const struct aws_option common_options[] = {
-    {"account", AWS_VALUE},
-    {"dry-run", AWS_FLAG},
-    {"no-dry-run", AWS_FLAG},
-    {"output", AWS_VALUE},
-    {"client-token", AWS_VALUE},
-};
-
-struct aws_args {
-    struct shash values;        /* Option name -> struct svec *. */
-};
-
-static void
-aws_args_destroy(struct aws_args *args)
-{
-    struct shash_node *node;
-
-    SHASH_FOR_EACH (node, &args->values) {
-        svec_destroy(node->data);
-        free(node->data);
-    }
-    shash_destroy(&args->values);
-}
-
-static const struct aws_option *
-find_aws_option(const struct aws_option *options, size_t n, const char *name)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (!strcmp(options[i].name, name)) {
-            return &options[i];
-        }
-    }
-    for (size_t i = 0; i < ARRAY_SIZE(common_options); i++) {
-        if (!strcmp(common_options[i].name, name)) {
-            return &common_options[i];
-        }
-    }
-    return NULL;
-}
-
-/* Parses the arguments 'argv[1]' to 'argv[argc - 1]' of a traffic mirror
- * command, which takes 'options', into 'args'.  Returns NULL, or an error
- * naming the option at fault. */
-static char * OVS_WARN_UNUSED_RESULT
-aws_args_parse(int argc, char *argv[], const struct aws_option *options,
-               size_t n_options, struct aws_args *args)
-{
-    shash_init(&args->values);
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-
-        if (strncmp(arg, "--", 2) || !arg[2]) {
-            return xasprintf("\"%s\" is not an option (options start with "
-                             "\"--\")", arg);
-        }
-
-        char *name = xstrdup(arg + 2);
-        char *value = strchr(name, '=');
-        if (value) {
-            *value++ = '\0';
-        }
-
-        const struct aws_option *o = find_aws_option(options, n_options,
-                                                     name);
-        if (!o) {
-            char *error = xasprintf("--%s is not an option of %s", name,
-                                    argv[0]);
-            free(name);
-            return error;
-        }
-
-        struct svec *values = shash_find_data(&args->values, name);
-        if (values && (o->arg == AWS_VALUE || o->arg == AWS_FLAG)) {
-            free(name);
-            return xasprintf("--%s given twice", o->name);
-        }
-        if (!values) {
-            values = xmalloc(sizeof *values);
-            svec_init(values);
-            shash_add(&args->values, name, values);
-        }
-
-        if (o->arg == AWS_FLAG) {
-            if (value) {
-                free(name);
-                return xasprintf("--%s takes no value", o->name);
-            }
-        } else if (value) {
-            svec_add(values, value);
-        } else if (o->arg == AWS_LIST) {
-            while (i + 1 < argc && strncmp(argv[i + 1], "--", 2)) {
-                svec_add(values, argv[++i]);
-            }
-            if (!values->n) {
-                free(name);
-                return xasprintf("--%s needs at least one value", o->name);
-            }
-        } else if (i + 1 < argc && strncmp(argv[i + 1], "--", 2)) {
-            svec_add(values, argv[++i]);
-        } else {
-            free(name);
-            return xasprintf("--%s needs a value", o->name);
-        }
-        free(name);
-    }
-    return NULL;
-}
-
-static const char *
-aws_get(const struct aws_args *args, const char *name)
-{
-    const struct svec *values = shash_find_data(&args->values, name);
-
-    return values && values->n ? values->names[0] : NULL;
-}
-
-static const struct svec *
-aws_get_list(const struct aws_args *args, const char *name)
-{
-    return shash_find_data(&args->values, name);
-}
-
-static bool
-aws_has(const struct aws_args *args, const char *name)
-{
-    return shash_find(&args->values, name) != NULL;
-}
-
-/* Parses the integer option 'name' into '*value', or leaves TM_UNSET there
- * if it is absent. */
-static char * OVS_WARN_UNUSED_RESULT
-aws_get_int(const struct aws_args *args, const char *name, int64_t *value)
-{
-    const char *s = aws_get(args, name);
-    long long int n;
-
-    *value = TM_UNSET;
-    if (!s) {
-        return NULL;
-    }
-    if (!str_to_llong(s, 10, &n) || n == TM_UNSET) {
-        return xasprintf("--%s: \"%s\" is not an integer", name, s);
-    }
-    *value = n;
-    return NULL;
-}
-
-/* Checks that the required options 'names' (a null-terminated list) are
- * given. */
-static char * OVS_WARN_UNUSED_RESULT
-aws_require(const struct aws_args *args, const char *const *names)
-{
-    for (; *names; names++) {
-        if (!aws_get(args, *names)) {
-            return xasprintf("--%s is required", *names);
-        }
-    }
-    return NULL;
-}
-
-/* Parses the tags of --tag K=V and --tag-specifications
- * 'ResourceType=R,Tags=[{Key=K,Value=V},...]' into 'tags'. */
-static char * OVS_WARN_UNUSED_RESULT
-aws_get_tags(const struct aws_args *args, struct smap *tags)
-{
-    const struct svec *values = aws_get_list(args, "tag");
-
-    for (size_t i = 0; values && i < values->n; i++) {
-        const char *eq = strchr(values->names[i], '=');
-        if (!eq || eq == values->names[i]) {
-            return xasprintf("--tag: \"%s\" is not KEY=VALUE",
-                             values->names[i]);
-        }
-        char *key = xmemdup0(values->names[i], eq - values->names[i]);
-        smap_replace(tags, key, eq + 1);
-        free(key);
-    }
-
-    values = aws_get_list(args, "tag-specifications");
-    for (size_t i = 0; values && i < values->n; i++) {
-        const char *s = strstr(values->names[i], "Tags=[");
-        if (!s) {
-            return xasprintf("--tag-specifications: \"%s\" has no "
-                             "Tags=[...]", values->names[i]);
-        }
-        s += strlen("Tags=[");
-        while (*s == '{') {
-            const char *key = s + 1;
-            const char *comma = strchr(key, ',');
-            const char *end = strchr(key, '}');
-            if (strncmp(key, "Key=", 4) || !comma || !end || comma > end
-                || strncmp(comma + 1, "Value=", 6)) {
-                return xasprintf("--tag-specifications: \"%s\": each tag "
-                                 "is {Key=K,Value=V}", values->names[i]);
-            }
-            char *k = xmemdup0(key + 4, comma - key - 4);
-            char *v = xmemdup0(comma + 7, end - comma - 7);
-            smap_replace(tags, k, v);
-            free(k);
-            free(v);
-            s = end + 1;
-            if (*s == ',') {
-                s++;
-            }
-        }
-        if (*s != ']') {
-            return xasprintf("--tag-specifications: \"%s\": each tag is "
-                             "{Key=K,Value=V}", values->names[i]);
-        }
-    }
-    return NULL;
-}
 
 /* Parses the arguments of the command of 'ctx' into 'args', applies the
  * options common to every traffic mirror command, and checks that
  * 'required' are given.  Returns false, with an error reported, if the
  * arguments cannot be used. */
 static bool
-tmctl_parse_args(struct tmctl_context *ctx, const struct aws_option *options,
+tmctl_parse_args(struct tmctl_context *ctx,
+                 const struct tm_aws_option *options,
                  size_t n_options, const char *const *required,
-                 struct aws_args *args)
+                 struct tm_aws_args *args)
 {
-    char *error = aws_args_parse(ctx->base.argc, ctx->base.argv, options,
-                                 n_options, args);
+    char *error = tm_aws_args_parse(ctx->base.argc, ctx->base.argv, options,
+                                    n_options, args);
     if (!error && required) {
-        error = aws_require(args, required);
+        error = tm_aws_require(args, required);
     }
-    if (!error && aws_get(args, "output")) {
-        const char *o = aws_get(args, "output");
+    if (!error && tm_aws_get(args, "output")) {
+        const char *o = tm_aws_get(args, "output");
         if (strcmp(o, "json") && strcmp(o, "text") && strcmp(o, "table")) {
             error = xasprintf("--output: \"%s\" is not json, text or table",
                               o);
@@ -825,10 +598,10 @@ tmctl_parse_args(struct tmctl_context *ctx, const struct aws_option *options,
     }
     if (error) {
         tmctl_error(ctx, EXIT_BAD_INPUT, error);
-        aws_args_destroy(args);
+        tm_aws_args_destroy(args);
         return false;
     }
-    if (aws_has(args, "dry-run")) {
+    if (tm_aws_has(args, "dry-run")) {
         dry_run = true;
         if (ctx->base.txn) {
             ovsdb_idl_txn_set_dry_run(ctx->base.txn);
@@ -840,9 +613,9 @@ tmctl_parse_args(struct tmctl_context *ctx, const struct aws_option *options,
 /* Returns the caller's account for the command 'args': --account, then the
  * global --account or $TM_ACCOUNT, then the topology's only account. */
 static const char *
-tmctl_account(struct tmctl_context *ctx, const struct aws_args *args)
+tmctl_account(struct tmctl_context *ctx, const struct tm_aws_args *args)
 {
-    const char *account = aws_get(args, "account");
+    const char *account = tm_aws_get(args, "account");
 
     if (!account) {
         account = default_account;
@@ -865,9 +638,9 @@ tmctl_account(struct tmctl_context *ctx, const struct aws_args *args)
  * in '*accountp' (for a describe, NULL when none is given).  Returns false,
  * with an error reported and 'args' freed, if the command cannot go on. */
 static bool
-tmctl_begin(struct tmctl_context *ctx, const struct aws_option *options,
+tmctl_begin(struct tmctl_context *ctx, const struct tm_aws_option *options,
             size_t n_options, const char *const *required,
-            bool is_describe, struct aws_args *args,
+            bool is_describe, struct tm_aws_args *args,
             const char **accountp)
 {
     *accountp = NULL;
@@ -875,18 +648,18 @@ tmctl_begin(struct tmctl_context *ctx, const struct aws_option *options,
         return false;
     }
     if (!tmctl_load(ctx)) {
-        aws_args_destroy(args);
+        tm_aws_args_destroy(args);
         return false;
     }
     if (is_describe) {
-        *accountp = aws_get(args, "account");
+        *accountp = tm_aws_get(args, "account");
         if (!*accountp) {
             *accountp = default_account;
         }
     } else {
         *accountp = tmctl_account(ctx, args);
         if (!*accountp) {
-            aws_args_destroy(args);
+            tm_aws_args_destroy(args);
             return false;
         }
     }
@@ -1172,15 +945,15 @@ output_json(struct tmctl_context *ctx, struct json *json)
  * or the AWS CLI's answer '{"NAME": object}' in JSON. */
 static void
 output_object(struct tmctl_context *ctx, const char *name, const char *id,
-              struct json *object, const struct aws_args *args)
+              struct json *object, const struct tm_aws_args *args)
 {
     if (output_format == OUTPUT_JSON) {
         struct json *answer = json_object_create();
 
         json_object_put(answer, name, object);
-        if (aws_get(args, "client-token")) {
+        if (tm_aws_get(args, "client-token")) {
             json_object_put_string(answer, "ClientToken",
-                                   aws_get(args, "client-token"));
+                                   tm_aws_get(args, "client-token"));
         }
         output_json(ctx, answer);
     } else {
@@ -1205,101 +978,6 @@ output_deleted(struct tmctl_context *ctx, const char *name, const char *id)
 
 /* ---- Describe. ---- */
 
-/* The --filters of a describe command: Name=N,Values=V1,V2 each. */
-struct describe_filter {
-    char *name;
-    struct sset values;
-};
-
-struct describe_query {
-    struct sset ids;            /* --traffic-mirror-*-ids. */
-    struct describe_filter *filters;
-    size_t n_filters;
-};
-
-static void
-describe_query_destroy(struct describe_query *q)
-{
-    sset_destroy(&q->ids);
-    for (size_t i = 0; i < q->n_filters; i++) {
-        free(q->filters[i].name);
-        sset_destroy(&q->filters[i].values);
-    }
-    free(q->filters);
-}
-
-static char * OVS_WARN_UNUSED_RESULT
-describe_query_parse(const struct aws_args *args, const char *ids_option,
-                     const char *const *names, struct describe_query *q)
-{
-    const struct svec *ids = aws_get_list(args, ids_option);
-    const struct svec *filters = aws_get_list(args, "filters");
-
-    sset_init(&q->ids);
-    /* Allocated once: an sset cannot move. */
-    q->filters = xcalloc(filters && filters->n ? filters->n : 1,
-                         sizeof *q->filters);
-    q->n_filters = 0;
-    for (size_t i = 0; ids && i < ids->n; i++) {
-        sset_add(&q->ids, ids->names[i]);
-    }
-    for (size_t i = 0; filters && i < filters->n; i++) {
-        const char *s = filters->names[i];
-        const char *values = strstr(s, ",Values=");
-
-        if (strncmp(s, "Name=", 5) || !values) {
-            return xasprintf("--filters: \"%s\" is not "
-                             "Name=NAME,Values=VALUE[,VALUE]...", s);
-        }
-        char *name = xmemdup0(s + 5, values - s - 5);
-        bool known = false;
-        for (const char *const *n = names; *n; n++) {
-            known = known || !strcmp(*n, name);
-        }
-        if (!known) {
-            struct ds list = DS_EMPTY_INITIALIZER;
-            for (const char *const *n = names; *n; n++) {
-                ds_put_format(&list, "%s%s", n == names ? "" : ", ", *n);
-            }
-            char *error = xasprintf("--filters: unknown name \"%s\" (known: "
-                                    "%s)", name, ds_cstr(&list));
-            ds_destroy(&list);
-            free(name);
-            return error;
-        }
-
-        struct describe_filter *f = &q->filters[q->n_filters++];
-        f->name = name;
-        sset_init(&f->values);
-
-        char *copy = xstrdup(values + strlen(",Values="));
-        char *save_ptr = NULL;
-        for (char *v = strtok_r(copy, ",", &save_ptr); v;
-             v = strtok_r(NULL, ",", &save_ptr)) {
-            sset_add(&f->values, v);
-        }
-        free(copy);
-    }
-    return NULL;
-}
-
-/* Returns true if the object with 'id', whose filterable fields are in
- * 'fields', passes query 'q'. */
-static bool
-describe_match(const struct describe_query *q, const char *id,
-               const struct smap *fields)
-{
-    if (!sset_is_empty(&q->ids) && !sset_contains(&q->ids, id)) {
-        return false;
-    }
-    for (size_t i = 0; i < q->n_filters; i++) {
-        const char *value = smap_get(fields, q->filters[i].name);
-        if (!value || !sset_contains(&q->filters[i].values, value)) {
-            return false;
-        }
-    }
-    return true;
-}
 
 static void
 smap_add_int(struct smap *smap, const char *key, int64_t value)
@@ -1312,20 +990,20 @@ smap_add_int(struct smap *smap, const char *key, int64_t value)
  * with the filter names 'names'.  Returns false, with an error reported
  * and nothing to free, if it cannot go on. */
 static bool
-describe_begin(struct tmctl_context *ctx, const struct aws_option *options,
+describe_begin(struct tmctl_context *ctx, const struct tm_aws_option *options,
                size_t n_options, const char *const *names,
-               struct aws_args *args, struct describe_query *q,
+               struct tm_aws_args *args, struct tm_describe_query *q,
                const char **accountp)
 {
     if (!tmctl_begin(ctx, options, n_options, NULL, true, args, accountp)) {
         return false;
     }
 
-    char *error = describe_query_parse(args, options[0].name, names, q);
+    char *error = tm_describe_query_parse(args, options[0].name, names, q);
     if (error) {
         tmctl_error(ctx, EXIT_BAD_INPUT, error);
-        describe_query_destroy(q);
-        aws_args_destroy(args);
+        tm_describe_query_destroy(q);
+        tm_aws_args_destroy(args);
         return false;
     }
     return true;
@@ -1352,8 +1030,8 @@ describe_table(const char *const *headings)
  * 'table' to be printed; frees what the command used. */
 static void
 describe_end(struct tmctl_context *ctx, const char *name, struct json *array,
-             struct table *table, struct describe_query *q,
-             struct aws_args *args)
+             struct table *table, struct tm_describe_query *q,
+             struct tm_aws_args *args)
 {
     if (output_format == OUTPUT_JSON) {
         struct json *answer = json_object_create();
@@ -1363,24 +1041,24 @@ describe_end(struct tmctl_context *ctx, const char *name, struct json *array,
         json_destroy(array);
         ctx->base.table = table;
     }
-    describe_query_destroy(q);
-    aws_args_destroy(args);
+    tm_describe_query_destroy(q);
+    tm_aws_args_destroy(args);
 }
 
 static void
 cmd_describe_targets(struct ctl_context *base)
 {
-    static const struct aws_option options[] = {
-        {"traffic-mirror-target-ids", AWS_LIST},
-        {"filters", AWS_REPEAT},
+    static const struct tm_aws_option options[] = {
+        {"traffic-mirror-target-ids", TM_AWS_LIST},
+        {"filters", TM_AWS_REPEAT},
     };
     static const char *const names[] = {
         "traffic-mirror-target-id", "network-interface-id",
         "network-load-balancer-arn", "owner-id", "description", NULL,
     };
     struct tmctl_context *ctx = tmctl_context_cast(base);
-    struct describe_query q;
-    struct aws_args args;
+    struct tm_describe_query q;
+    struct tm_aws_args args;
 
     const char *account;
     if (!describe_begin(ctx, options, ARRAY_SIZE(options), names, &args,
@@ -1414,8 +1092,8 @@ cmd_describe_targets(struct ctl_context *base)
                   ? t->network_load_balancer_arn : ""));
         smap_add(&fields, "owner-id", t->owner_id);
         smap_add(&fields, "description", t->description);
-        bool match = describe_match(&q, t->traffic_mirror_target_id,
-                                    &fields);
+        bool match = tm_describe_match(&q, t->traffic_mirror_target_id,
+                                       &fields);
         smap_destroy(&fields);
         if (!match) {
             continue;
@@ -1476,16 +1154,16 @@ format_rule_text(const char *prefix,
 static void
 cmd_describe_filters(struct ctl_context *base)
 {
-    static const struct aws_option options[] = {
-        {"traffic-mirror-filter-ids", AWS_LIST},
-        {"filters", AWS_REPEAT},
+    static const struct tm_aws_option options[] = {
+        {"traffic-mirror-filter-ids", TM_AWS_LIST},
+        {"filters", TM_AWS_REPEAT},
     };
     static const char *const names[] = {
         "traffic-mirror-filter-id", "description", "owner-id", NULL,
     };
     struct tmctl_context *ctx = tmctl_context_cast(base);
-    struct describe_query q;
-    struct aws_args args;
+    struct tm_describe_query q;
+    struct tm_aws_args args;
 
     const char *account;
     if (!describe_begin(ctx, options, ARRAY_SIZE(options), names, &args,
@@ -1514,8 +1192,8 @@ cmd_describe_filters(struct ctl_context *base)
                  f->traffic_mirror_filter_id);
         smap_add(&fields, "owner-id", f->owner_id);
         smap_add(&fields, "description", f->description);
-        bool match = describe_match(&q, f->traffic_mirror_filter_id,
-                                    &fields);
+        bool match = tm_describe_match(&q, f->traffic_mirror_filter_id,
+                                       &fields);
         smap_destroy(&fields);
         if (!match) {
             continue;
@@ -1554,10 +1232,10 @@ cmd_describe_filters(struct ctl_context *base)
 static void
 cmd_describe_rules(struct ctl_context *base)
 {
-    static const struct aws_option options[] = {
-        {"traffic-mirror-filter-rule-ids", AWS_LIST},
-        {"traffic-mirror-filter-id", AWS_VALUE},
-        {"filters", AWS_REPEAT},
+    static const struct tm_aws_option options[] = {
+        {"traffic-mirror-filter-rule-ids", TM_AWS_LIST},
+        {"traffic-mirror-filter-id", TM_AWS_VALUE},
+        {"filters", TM_AWS_REPEAT},
     };
     static const char *const names[] = {
         "traffic-mirror-filter-rule-id", "traffic-mirror-filter-id",
@@ -1565,15 +1243,15 @@ cmd_describe_rules(struct ctl_context *base)
         "source-cidr-block", "destination-cidr-block", "description", NULL,
     };
     struct tmctl_context *ctx = tmctl_context_cast(base);
-    struct describe_query q;
-    struct aws_args args;
+    struct tm_describe_query q;
+    struct tm_aws_args args;
 
     const char *account;
     if (!describe_begin(ctx, options, ARRAY_SIZE(options), names, &args,
                         &q, &account)) {
         return;
     }
-    const char *filter_id = aws_get(&args, "traffic-mirror-filter-id");
+    const char *filter_id = tm_aws_get(&args, "traffic-mirror-filter-id");
 
     /* The rules of the caller's filters, filter by filter. */
     size_t n;
@@ -1608,8 +1286,9 @@ cmd_describe_rules(struct ctl_context *base)
             smap_add(&fields, "destination-cidr-block",
                      r->destination_cidr_block);
             smap_add(&fields, "description", r->description);
-            bool match = describe_match(&q, r->traffic_mirror_filter_rule_id,
-                                        &fields);
+            bool match = tm_describe_match(&q,
+                                           r->traffic_mirror_filter_rule_id,
+                                           &fields);
             smap_destroy(&fields);
             if (!match) {
                 continue;
@@ -1643,9 +1322,9 @@ compare_sessions(const void *a_, const void *b_)
 static void
 cmd_describe_sessions(struct ctl_context *base)
 {
-    static const struct aws_option options[] = {
-        {"traffic-mirror-session-ids", AWS_LIST},
-        {"filters", AWS_REPEAT},
+    static const struct tm_aws_option options[] = {
+        {"traffic-mirror-session-ids", TM_AWS_LIST},
+        {"filters", TM_AWS_REPEAT},
     };
     static const char *const names[] = {
         "traffic-mirror-session-id", "traffic-mirror-target-id",
@@ -1654,8 +1333,8 @@ cmd_describe_sessions(struct ctl_context *base)
         "status", NULL,
     };
     struct tmctl_context *ctx = tmctl_context_cast(base);
-    struct describe_query q;
-    struct aws_args args;
+    struct tm_describe_query q;
+    struct tm_aws_args args;
 
     const char *account;
     if (!describe_begin(ctx, options, ARRAY_SIZE(options), names, &args,
@@ -1692,8 +1371,8 @@ cmd_describe_sessions(struct ctl_context *base)
         smap_add(&fields, "owner-id", s->owner_id);
         smap_add(&fields, "description", s->description);
         smap_add(&fields, "status", s->status ? s->status : "");
-        bool match = describe_match(&q, s->traffic_mirror_session_id,
-                                    &fields);
+        bool match = tm_describe_match(&q, s->traffic_mirror_session_id,
+                                       &fields);
         smap_destroy(&fields);
         if (match) {
             if (n >= allocated) {
@@ -1777,25 +1456,25 @@ cmd_describe_sessions(struct ctl_context *base)
 static void
 cmd_create_target(struct ctl_context *base)
 {
-    static const struct aws_option options[] = {
-        {"network-interface-id", AWS_VALUE},
-        {"network-load-balancer-arn", AWS_VALUE},
-        {"gateway-load-balancer-endpoint-id", AWS_VALUE},
-        {"description", AWS_VALUE},
-        {"tag", AWS_REPEAT},
-        {"tag-specifications", AWS_REPEAT},
+    static const struct tm_aws_option options[] = {
+        {"network-interface-id", TM_AWS_VALUE},
+        {"network-load-balancer-arn", TM_AWS_VALUE},
+        {"gateway-load-balancer-endpoint-id", TM_AWS_VALUE},
+        {"description", TM_AWS_VALUE},
+        {"tag", TM_AWS_REPEAT},
+        {"tag-specifications", TM_AWS_REPEAT},
     };
     struct tmctl_context *ctx = tmctl_context_cast(base);
     struct smap tags = SMAP_INITIALIZER(&tags);
-    struct aws_args args;
+    struct tm_aws_args args;
 
     const char *account;
     if (!tmctl_begin(ctx, options, ARRAY_SIZE(options), NULL, false, &args,
                      &account)) {
         return;
     }
-    char *error = aws_get_tags(&args, &tags);
-    if (!error && aws_get(&args, "gateway-load-balancer-endpoint-id")) {
+    char *error = tm_aws_get_tags(&args, &tags);
+    if (!error && tm_aws_get(&args, "gateway-load-balancer-endpoint-id")) {
         error = xstrdup("--gateway-load-balancer-endpoint-id: Gateway Load "
                         "Balancer endpoints are not supported as targets");
     }
@@ -1805,10 +1484,10 @@ cmd_create_target(struct ctl_context *base)
     }
 
     struct tm_target_spec spec = {
-        .network_interface_id = aws_get(&args, "network-interface-id"),
-        .network_load_balancer_arn = aws_get(&args,
-                                             "network-load-balancer-arn"),
-        .description = aws_get(&args, "description"),
+        .network_interface_id = tm_aws_get(&args, "network-interface-id"),
+        .network_load_balancer_arn = tm_aws_get(&args,
+                                                "network-load-balancer-arn"),
+        .description = tm_aws_get(&args, "description"),
         .tags = &tags,
     };
     const struct tm_target *target;
@@ -1826,18 +1505,18 @@ cmd_create_target(struct ctl_context *base)
 
 exit:
     smap_destroy(&tags);
-    aws_args_destroy(&args);
+    tm_aws_args_destroy(&args);
 }
 
 static void
 cmd_delete_target(struct ctl_context *base)
 {
-    static const struct aws_option options[] = {
-        {"traffic-mirror-target-id", AWS_VALUE},
+    static const struct tm_aws_option options[] = {
+        {"traffic-mirror-target-id", TM_AWS_VALUE},
     };
     static const char *const required[] = {"traffic-mirror-target-id", NULL};
     struct tmctl_context *ctx = tmctl_context_cast(base);
-    struct aws_args args;
+    struct tm_aws_args args;
 
     const char *account;
     if (!tmctl_begin(ctx, options, ARRAY_SIZE(options), required, false, &args,
@@ -1845,7 +1524,7 @@ cmd_delete_target(struct ctl_context *base)
         return;
     }
 
-    const char *id = aws_get(&args, "traffic-mirror-target-id");
+    const char *id = tm_aws_get(&args, "traffic-mirror-target-id");
     struct tm_error *e = tm_delete_target(ctx->topo->model, account, id);
     if (e) {
         tmctl_model_error(ctx, e);
@@ -1884,7 +1563,7 @@ cmd_delete_target(struct ctl_context *base)
     output_deleted(ctx, "TrafficMirrorTargetId", id);
 
 exit:
-    aws_args_destroy(&args);
+    tm_aws_args_destroy(&args);
 }
 
 /* ---- Filters. ---- */
@@ -1892,28 +1571,28 @@ exit:
 static void
 cmd_create_filter(struct ctl_context *base)
 {
-    static const struct aws_option options[] = {
-        {"description", AWS_VALUE},
-        {"tag", AWS_REPEAT},
-        {"tag-specifications", AWS_REPEAT},
+    static const struct tm_aws_option options[] = {
+        {"description", TM_AWS_VALUE},
+        {"tag", TM_AWS_REPEAT},
+        {"tag-specifications", TM_AWS_REPEAT},
     };
     struct tmctl_context *ctx = tmctl_context_cast(base);
     struct smap tags = SMAP_INITIALIZER(&tags);
-    struct aws_args args;
+    struct tm_aws_args args;
 
     const char *account;
     if (!tmctl_begin(ctx, options, ARRAY_SIZE(options), NULL, false, &args,
                      &account)) {
         return;
     }
-    char *error = aws_get_tags(&args, &tags);
+    char *error = tm_aws_get_tags(&args, &tags);
     if (error) {
         tmctl_error(ctx, EXIT_BAD_INPUT, error);
         goto exit;
     }
 
     struct tm_filter_spec spec = {
-        .description = aws_get(&args, "description"),
+        .description = tm_aws_get(&args, "description"),
         .tags = &tags,
     };
     const struct tm_filter *filter;
@@ -1931,18 +1610,18 @@ cmd_create_filter(struct ctl_context *base)
 
 exit:
     smap_destroy(&tags);
-    aws_args_destroy(&args);
+    tm_aws_args_destroy(&args);
 }
 
 static void
 cmd_delete_filter(struct ctl_context *base)
 {
-    static const struct aws_option options[] = {
-        {"traffic-mirror-filter-id", AWS_VALUE},
+    static const struct tm_aws_option options[] = {
+        {"traffic-mirror-filter-id", TM_AWS_VALUE},
     };
     static const char *const required[] = {"traffic-mirror-filter-id", NULL};
     struct tmctl_context *ctx = tmctl_context_cast(base);
-    struct aws_args args;
+    struct tm_aws_args args;
 
     const char *account;
     if (!tmctl_begin(ctx, options, ARRAY_SIZE(options), required, false, &args,
@@ -1950,7 +1629,7 @@ cmd_delete_filter(struct ctl_context *base)
         return;
     }
 
-    const char *id = aws_get(&args, "traffic-mirror-filter-id");
+    const char *id = tm_aws_get(&args, "traffic-mirror-filter-id");
     struct tm_error *e = tm_delete_filter(ctx->topo->model, account, id);
     if (e) {
         tmctl_model_error(ctx, e);
@@ -1963,20 +1642,20 @@ cmd_delete_filter(struct ctl_context *base)
     output_deleted(ctx, "TrafficMirrorFilterId", id);
 
 exit:
-    aws_args_destroy(&args);
+    tm_aws_args_destroy(&args);
 }
 
 static void
 cmd_modify_filter_network_services(struct ctl_context *base)
 {
-    static const struct aws_option options[] = {
-        {"traffic-mirror-filter-id", AWS_VALUE},
-        {"add-network-services", AWS_LIST},
-        {"remove-network-services", AWS_LIST},
+    static const struct tm_aws_option options[] = {
+        {"traffic-mirror-filter-id", TM_AWS_VALUE},
+        {"add-network-services", TM_AWS_LIST},
+        {"remove-network-services", TM_AWS_LIST},
     };
     static const char *const required[] = {"traffic-mirror-filter-id", NULL};
     struct tmctl_context *ctx = tmctl_context_cast(base);
-    struct aws_args args;
+    struct tm_aws_args args;
 
     const char *account;
     if (!tmctl_begin(ctx, options, ARRAY_SIZE(options), required, false, &args,
@@ -1984,10 +1663,10 @@ cmd_modify_filter_network_services(struct ctl_context *base)
         return;
     }
 
-    const char *id = aws_get(&args, "traffic-mirror-filter-id");
-    const struct svec *add = aws_get_list(&args, "add-network-services");
-    const struct svec *remove = aws_get_list(&args,
-                                             "remove-network-services");
+    const char *id = tm_aws_get(&args, "traffic-mirror-filter-id");
+    const struct svec *add = tm_aws_get_list(&args, "add-network-services");
+    const struct svec *remove = tm_aws_get_list(&args,
+                                                "remove-network-services");
     char *add_s = add ? svec_join(add, " ", "") : NULL;
     char *remove_s = remove ? svec_join(remove, " ", "") : NULL;
     struct tm_error *e = tm_modify_filter_network_services(
@@ -2010,57 +1689,24 @@ cmd_modify_filter_network_services(struct ctl_context *base)
                   &args);
 
 exit:
-    aws_args_destroy(&args);
+    tm_aws_args_destroy(&args);
 }
 
 /* ---- Filter rules. ---- */
 
 /* The options of create-traffic-mirror-filter-rule; modify takes these
  * and the two that follow them. */
-#define RULE_OPTIONS                            \
-    {"traffic-direction", AWS_VALUE},           \
-    {"rule-number", AWS_VALUE},                 \
-    {"rule-action", AWS_VALUE},                 \
-    {"protocol", AWS_VALUE},                    \
-    {"source-port-range", AWS_VALUE},           \
-    {"destination-port-range", AWS_VALUE},      \
-    {"source-cidr-block", AWS_VALUE},           \
-    {"destination-cidr-block", AWS_VALUE},      \
-    {"description", AWS_VALUE}
+#define RULE_OPTIONS                           \
+    {"traffic-direction", TM_AWS_VALUE},       \
+    {"rule-number", TM_AWS_VALUE},             \
+    {"rule-action", TM_AWS_VALUE},             \
+    {"protocol", TM_AWS_VALUE},                \
+    {"source-port-range", TM_AWS_VALUE},       \
+    {"destination-port-range", TM_AWS_VALUE},  \
+    {"source-cidr-block", TM_AWS_VALUE},       \
+    {"destination-cidr-block", TM_AWS_VALUE},  \
+    {"description", TM_AWS_VALUE}
 
-static char * OVS_WARN_UNUSED_RESULT
-parse_rule_spec(const struct aws_args *args, struct tm_rule_spec *spec)
-{
-    *spec = (struct tm_rule_spec) {
-        .direction = aws_get(args, "traffic-direction"),
-        .action = aws_get(args, "rule-action"),
-        .protocol = aws_get(args, "protocol"),
-        .source_port_range = aws_get(args, "source-port-range"),
-        .destination_port_range = aws_get(args, "destination-port-range"),
-        .source_cidr = aws_get(args, "source-cidr-block"),
-        .destination_cidr = aws_get(args, "destination-cidr-block"),
-        .description = aws_get(args, "description"),
-    };
-    return aws_get_int(args, "rule-number", &spec->rule_number);
-}
-
-/* Parses --remove-fields into '*fields'. */
-static struct tm_error *
-parse_remove_fields(const struct aws_args *args, unsigned int *fields)
-{
-    const struct svec *values = aws_get_list(args, "remove-fields");
-
-    *fields = 0;
-    for (size_t i = 0; values && i < values->n; i++) {
-        enum tm_remove_field field;
-        struct tm_error *e = tm_parse_remove_field(values->names[i], &field);
-        if (e) {
-            return e;
-        }
-        *fields |= field;
-    }
-    return NULL;
-}
 
 static void
 cmd_create_rule(struct ctl_context *base)
@@ -2069,26 +1715,26 @@ cmd_create_rule(struct ctl_context *base)
         "traffic-mirror-filter-id", "traffic-direction", "rule-number",
         "rule-action", "source-cidr-block", "destination-cidr-block", NULL,
     };
-    static const struct aws_option options[] = {
-        {"traffic-mirror-filter-id", AWS_VALUE},
+    static const struct tm_aws_option options[] = {
+        {"traffic-mirror-filter-id", TM_AWS_VALUE},
         RULE_OPTIONS,
     };
     struct tmctl_context *ctx = tmctl_context_cast(base);
     struct tm_rule_spec spec;
-    struct aws_args args;
+    struct tm_aws_args args;
 
     const char *account;
     if (!tmctl_begin(ctx, options, ARRAY_SIZE(options), required, false, &args,
                      &account)) {
         return;
     }
-    char *error = parse_rule_spec(&args, &spec);
+    char *error = tm_aws_parse_rule_spec(&args, &spec);
     if (error) {
         tmctl_error(ctx, EXIT_BAD_INPUT, error);
         goto exit;
     }
 
-    const char *filter_id = aws_get(&args, "traffic-mirror-filter-id");
+    const char *filter_id = tm_aws_get(&args, "traffic-mirror-filter-id");
     const struct tm_rule *rule;
     struct tm_error *e = tm_create_rule(ctx->topo->model, account, filter_id,
                                         &spec, &rule);
@@ -2120,18 +1766,18 @@ cmd_create_rule(struct ctl_context *base)
                   rule_to_json(filter, row), &args);
 
 exit:
-    aws_args_destroy(&args);
+    tm_aws_args_destroy(&args);
 }
 
 /* Looks up the rule of --traffic-mirror-filter-rule-id in the database and
  * in the model. */
 static bool
-get_rule(struct tmctl_context *ctx, const struct aws_args *args,
+get_rule(struct tmctl_context *ctx, const struct tm_aws_args *args,
          const struct tmrec_traffic_mirror_filter_rule **rowp,
          const struct tmrec_traffic_mirror_filter **filterp,
          const struct tm_rule **rulep)
 {
-    const char *id = aws_get(args, "traffic-mirror-filter-rule-id");
+    const char *id = tm_aws_get(args, "traffic-mirror-filter-rule-id");
 
     *rowp = find_traffic_mirror_filter_rule(ctx->base.idl, id);
     *filterp = *rowp ? filter_of_rule(ctx->base.idl, *rowp) : NULL;
@@ -2152,28 +1798,28 @@ cmd_modify_rule(struct ctl_context *base)
     static const char *const required[] = {
         "traffic-mirror-filter-rule-id", NULL,
     };
-    static const struct aws_option options[] = {
-        {"traffic-mirror-filter-rule-id", AWS_VALUE},
-        {"remove-fields", AWS_LIST},
+    static const struct tm_aws_option options[] = {
+        {"traffic-mirror-filter-rule-id", TM_AWS_VALUE},
+        {"remove-fields", TM_AWS_LIST},
         RULE_OPTIONS,
     };
     struct tmctl_context *ctx = tmctl_context_cast(base);
     struct tm_rule_spec spec;
-    struct aws_args args;
+    struct tm_aws_args args;
 
     const char *account;
     if (!tmctl_begin(ctx, options, ARRAY_SIZE(options), required, false, &args,
                      &account)) {
         return;
     }
-    char *error = parse_rule_spec(&args, &spec);
+    char *error = tm_aws_parse_rule_spec(&args, &spec);
     if (error) {
         tmctl_error(ctx, EXIT_BAD_INPUT, error);
         goto exit;
     }
 
     unsigned int remove;
-    struct tm_error *e = parse_remove_fields(&args, &remove);
+    struct tm_error *e = tm_aws_parse_remove_fields(&args, &remove);
     if (e) {
         tmctl_model_error(ctx, e);
         goto exit;
@@ -2199,20 +1845,20 @@ cmd_modify_rule(struct ctl_context *base)
     free(model_id);
 
 exit:
-    aws_args_destroy(&args);
+    tm_aws_args_destroy(&args);
 }
 
 static void
 cmd_delete_rule(struct ctl_context *base)
 {
-    static const struct aws_option options[] = {
-        {"traffic-mirror-filter-rule-id", AWS_VALUE},
+    static const struct tm_aws_option options[] = {
+        {"traffic-mirror-filter-rule-id", TM_AWS_VALUE},
     };
     static const char *const required[] = {
         "traffic-mirror-filter-rule-id", NULL,
     };
     struct tmctl_context *ctx = tmctl_context_cast(base);
-    struct aws_args args;
+    struct tm_aws_args args;
 
     const char *account;
     if (!tmctl_begin(ctx, options, ARRAY_SIZE(options), required, false, &args,
@@ -2250,44 +1896,25 @@ cmd_delete_rule(struct ctl_context *base)
     free(id);
 
 exit:
-    aws_args_destroy(&args);
+    tm_aws_args_destroy(&args);
 }
 
 /* ---- Sessions. ---- */
 
-static char * OVS_WARN_UNUSED_RESULT
-parse_session_spec(const struct aws_args *args, struct tm_session_spec *spec)
-{
-    *spec = (struct tm_session_spec) {
-        .network_interface_id = aws_get(args, "network-interface-id"),
-        .target_id = aws_get(args, "traffic-mirror-target-id"),
-        .filter_id = aws_get(args, "traffic-mirror-filter-id"),
-        .description = aws_get(args, "description"),
-    };
-
-    char *error = aws_get_int(args, "session-number", &spec->session_number);
-    if (!error) {
-        error = aws_get_int(args, "virtual-network-id", &spec->vni);
-    }
-    if (!error) {
-        error = aws_get_int(args, "packet-length", &spec->packet_length);
-    }
-    return error;
-}
 
 static void
 cmd_create_session(struct ctl_context *base)
 {
-    static const struct aws_option options[] = {
-        {"network-interface-id", AWS_VALUE},
-        {"traffic-mirror-target-id", AWS_VALUE},
-        {"traffic-mirror-filter-id", AWS_VALUE},
-        {"session-number", AWS_VALUE},
-        {"virtual-network-id", AWS_VALUE},
-        {"packet-length", AWS_VALUE},
-        {"description", AWS_VALUE},
-        {"tag", AWS_REPEAT},
-        {"tag-specifications", AWS_REPEAT},
+    static const struct tm_aws_option options[] = {
+        {"network-interface-id", TM_AWS_VALUE},
+        {"traffic-mirror-target-id", TM_AWS_VALUE},
+        {"traffic-mirror-filter-id", TM_AWS_VALUE},
+        {"session-number", TM_AWS_VALUE},
+        {"virtual-network-id", TM_AWS_VALUE},
+        {"packet-length", TM_AWS_VALUE},
+        {"description", TM_AWS_VALUE},
+        {"tag", TM_AWS_REPEAT},
+        {"tag-specifications", TM_AWS_REPEAT},
     };
     static const char *const required[] = {
         "network-interface-id", "traffic-mirror-target-id",
@@ -2296,16 +1923,16 @@ cmd_create_session(struct ctl_context *base)
     struct tmctl_context *ctx = tmctl_context_cast(base);
     struct smap tags = SMAP_INITIALIZER(&tags);
     struct tm_session_spec spec;
-    struct aws_args args;
+    struct tm_aws_args args;
 
     const char *account;
     if (!tmctl_begin(ctx, options, ARRAY_SIZE(options), required, false, &args,
                      &account)) {
         return;
     }
-    char *error = parse_session_spec(&args, &spec);
+    char *error = tm_aws_parse_session_spec(&args, &spec);
     if (!error) {
-        error = aws_get_tags(&args, &tags);
+        error = tm_aws_get_tags(&args, &tags);
     }
     if (error) {
         tmctl_error(ctx, EXIT_BAD_INPUT, error);
@@ -2329,7 +1956,7 @@ cmd_create_session(struct ctl_context *base)
 
 exit:
     smap_destroy(&tags);
-    aws_args_destroy(&args);
+    tm_aws_args_destroy(&args);
 }
 
 static void
@@ -2338,36 +1965,36 @@ cmd_modify_session(struct ctl_context *base)
     static const char *const required[] = {
         "traffic-mirror-session-id", NULL,
     };
-    static const struct aws_option options[] = {
-        {"traffic-mirror-session-id", AWS_VALUE},
-        {"traffic-mirror-target-id", AWS_VALUE},
-        {"traffic-mirror-filter-id", AWS_VALUE},
-        {"session-number", AWS_VALUE},
-        {"virtual-network-id", AWS_VALUE},
-        {"packet-length", AWS_VALUE},
-        {"description", AWS_VALUE},
-        {"remove-fields", AWS_LIST},
+    static const struct tm_aws_option options[] = {
+        {"traffic-mirror-session-id", TM_AWS_VALUE},
+        {"traffic-mirror-target-id", TM_AWS_VALUE},
+        {"traffic-mirror-filter-id", TM_AWS_VALUE},
+        {"session-number", TM_AWS_VALUE},
+        {"virtual-network-id", TM_AWS_VALUE},
+        {"packet-length", TM_AWS_VALUE},
+        {"description", TM_AWS_VALUE},
+        {"remove-fields", TM_AWS_LIST},
     };
     struct tmctl_context *ctx = tmctl_context_cast(base);
     struct tm_session_spec spec;
-    struct aws_args args;
+    struct tm_aws_args args;
 
     const char *account;
     if (!tmctl_begin(ctx, options, ARRAY_SIZE(options), required, false, &args,
                      &account)) {
         return;
     }
-    char *error = parse_session_spec(&args, &spec);
+    char *error = tm_aws_parse_session_spec(&args, &spec);
     if (error) {
         tmctl_error(ctx, EXIT_BAD_INPUT, error);
         goto exit;
     }
 
     unsigned int remove;
-    struct tm_error *e = parse_remove_fields(&args, &remove);
+    struct tm_error *e = tm_aws_parse_remove_fields(&args, &remove);
     if (!e) {
         e = tm_modify_session(ctx->topo->model, account,
-                              aws_get(&args, "traffic-mirror-session-id"),
+                              tm_aws_get(&args, "traffic-mirror-session-id"),
                               &spec, remove);
     }
     if (e) {
@@ -2375,7 +2002,7 @@ cmd_modify_session(struct ctl_context *base)
         goto exit;
     }
 
-    const char *id = aws_get(&args, "traffic-mirror-session-id");
+    const char *id = tm_aws_get(&args, "traffic-mirror-session-id");
     const struct tmrec_traffic_mirror_session *row
         = find_traffic_mirror_session(base->idl, id);
     tm_db_write_session(base->idl, tm_model_find_session(ctx->topo->model, id),
@@ -2385,20 +2012,20 @@ cmd_modify_session(struct ctl_context *base)
                   &args);
 
 exit:
-    aws_args_destroy(&args);
+    tm_aws_args_destroy(&args);
 }
 
 static void
 cmd_delete_session(struct ctl_context *base)
 {
-    static const struct aws_option options[] = {
-        {"traffic-mirror-session-id", AWS_VALUE},
+    static const struct tm_aws_option options[] = {
+        {"traffic-mirror-session-id", TM_AWS_VALUE},
     };
     static const char *const required[] = {
         "traffic-mirror-session-id", NULL,
     };
     struct tmctl_context *ctx = tmctl_context_cast(base);
-    struct aws_args args;
+    struct tm_aws_args args;
 
     const char *account;
     if (!tmctl_begin(ctx, options, ARRAY_SIZE(options), required, false, &args,
@@ -2406,7 +2033,7 @@ cmd_delete_session(struct ctl_context *base)
         return;
     }
 
-    const char *id = aws_get(&args, "traffic-mirror-session-id");
+    const char *id = tm_aws_get(&args, "traffic-mirror-session-id");
     const struct tmrec_traffic_mirror_session *row
         = find_traffic_mirror_session(base->idl, id);
     struct tm_error *e = NULL;
@@ -2430,7 +2057,7 @@ cmd_delete_session(struct ctl_context *base)
     output_deleted(ctx, "TrafficMirrorSessionId", id);
 
 exit:
-    aws_args_destroy(&args);
+    tm_aws_args_destroy(&args);
 }
 
 /* ---- The network. ---- */

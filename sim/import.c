@@ -42,7 +42,9 @@
 #include "openvswitch/json.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/util.h"
+#include "packets.h"
 #include "sset.h"
+#include "tmirror/model.h"
 #include "tmirror/topology.h"
 #include "util.h"
 
@@ -313,23 +315,96 @@ member(struct importer *imp, const struct ctx *ctx, const struct json *obj,
     return value;
 }
 
+/* Checks 'value' of member 'key' by what the AWS CLI's key names: ids
+ * ("...Id"), CIDR blocks ("...CidrBlock", "CidrIp"), addresses
+ * ("PrivateIpAddress") and MAC addresses ("MacAddress") must be what the
+ * loader reads, since they are written into the topology.  Returns NULL or
+ * an error. */
+static char *
+check_str(const char *key, const char *value)
+{
+    size_t len = strlen(key);
+
+    if (len >= 2 && !strcmp(key + len - 2, "Id")) {
+        return tm_check_id(value);
+    } else if ((len >= 9 && !strcmp(key + len - 9, "CidrBlock"))
+               || !strcmp(key, "CidrIp") || !strcmp(key, "CidrIpv6")) {
+        struct tm_cidr cidr;
+        return tm_parse_cidr(value, &cidr);
+    } else if (!strcmp(key, "PrivateIpAddress")
+               || !strcmp(key, "PrivateIPv4Address")) {
+        struct in6_addr ip;
+        bool ipv4;
+        return tm_parse_ip(value, &ip, &ipv4);
+    } else if (!strcmp(key, "MacAddress")) {
+        struct eth_addr mac;
+        if (!eth_addr_from_string(value, &mac) || eth_addr_is_zero(mac)
+            || eth_addr_is_multicast(mac)) {
+            return xasprintf("\"%s\" is not a unicast MAC address", value);
+        }
+    }
+    return NULL;
+}
+
 static const char *
 get_str(struct importer *imp, const struct ctx *ctx, const struct json *obj,
         const char *key, bool required)
 {
     const struct json *v = member(imp, ctx, obj, key, JSON_STRING, required);
+    char *error = v ? check_str(key, json_string(v)) : NULL;
+
+    if (error) {
+        fail(imp, ctx, "\"%s\": %s", key, error);
+        free(error);
+        return NULL;
+    }
     return v ? json_string(v) : NULL;
 }
 
+/* Reads integer member 'key' of 'obj', if present, into '*value'.  A value
+ * outside 'min' to 'max', which the AWS CLI never prints, is an error. */
 static bool
 get_int(struct importer *imp, const struct ctx *ctx, const struct json *obj,
-        const char *key, int64_t *value)
+        const char *key, int64_t min, int64_t max, int64_t *value)
 {
     const struct json *v = member(imp, ctx, obj, key, JSON_INTEGER, false);
-    if (v) {
-        *value = json_integer(v);
+    if (!v) {
+        return false;
     }
-    return v != NULL;
+    if (json_integer(v) < min || json_integer(v) > max) {
+        fail(imp, ctx, "\"%s\": %"PRId64" is not between %"PRId64" and "
+             "%"PRId64, key, json_integer(v), min, max);
+        return false;
+    }
+    *value = json_integer(v);
+    return true;
+}
+
+/* Reads integer member 'key' of 'obj', which must be present, as
+ * get_int(). */
+static bool
+get_required_int(struct importer *imp, const struct ctx *ctx,
+                 const struct json *obj, const char *key, int64_t min,
+                 int64_t max, int64_t *value)
+{
+    return (member(imp, ctx, obj, key, JSON_INTEGER, true)
+            && get_int(imp, ctx, obj, key, min, max, value));
+}
+
+/* Reads the port range of members 'from_key' and 'to_key' of 'obj' into
+ * '*from' and '*to' (each left as it is if absent), each from 'min' to
+ * 65535, and 'from' not above 'to' when both are given. */
+static void
+get_port_range(struct importer *imp, const struct ctx *ctx,
+               const struct json *obj, const char *from_key,
+               const char *to_key, int64_t min, int64_t *from, int64_t *to)
+{
+    if (get_int(imp, ctx, obj, from_key, min, UINT16_MAX, from)
+        & get_int(imp, ctx, obj, to_key, min, UINT16_MAX, to)
+        && *from > *to) {
+        fail(imp, ctx, "\"%s\" %"PRId64" is above \"%s\" %"PRId64,
+             from_key, *from, to_key, *to);
+    }
 }
 
 static bool
@@ -1033,6 +1108,28 @@ decide_groups(struct importer *imp)
     }
 }
 
+/* Returns true if address 'ip' is in the IPv4 block of 'subnet'. */
+static bool
+in_subnet(struct importer *imp, const struct res *subnet, const char *ip)
+{
+    const char *block = get_str(imp, &subnet->ctx, subnet->json,
+                                "CidrBlock", false);
+    struct in6_addr addr;
+    struct tm_cidr cidr;
+    bool ipv4;
+    char *error;
+
+    error = block ? tm_parse_cidr(block, &cidr) : xstrdup("no block");
+    if (!error) {
+        error = tm_parse_ip(ip, &addr, &ipv4);
+    }
+    if (error) {
+        free(error);
+        return false;
+    }
+    return tm_cidr_contains(&cidr, &addr);
+}
+
 static void
 decide_enis(struct importer *imp)
 {
@@ -1081,7 +1178,7 @@ decide_enis(struct importer *imp)
                                            false);
             int64_t index = -1;
 
-            get_int(imp, ctx, att, "DeviceIndex", &index);
+            get_int(imp, ctx, att, "DeviceIndex", 0, INT32_MAX, &index);
             if (instance && !index
                 && !shash_find(&imp->primary_enis, instance)) {
                 shash_add(&imp->primary_enis, instance, eni->id);
@@ -1095,6 +1192,9 @@ decide_enis(struct importer *imp)
                  subnet_id ? subnet_id : "(none)");
         } else if (!ip) {
             drop(imp, eni, "no private IPv4 address");
+        } else if (!in_subnet(imp, subnet, ip)) {
+            drop(imp, eni, "its address %s is not in its subnet %s", ip,
+                 subnet->id);
         } else if (strcmp(eni->owner, subnet->owner)
                    && !sset_contains(&subnet->shared_with, eni->owner)) {
             drop(imp, eni, "owned by account %s, in subnet %s of account "
@@ -1167,7 +1267,11 @@ decide_nlbs(struct importer *imp)
                 ip = a ? get_str(imp, &ac, a, "PrivateIPv4Address", false)
                        : NULL;
             }
-            if (ip) {
+            if (ip && !in_subnet(imp, find_ok(&imp->subnets, subnet_id),
+                                 ip)) {
+                warn(imp, "%s: zone %"PRIuSIZE" ignored: its address %s is "
+                     "not in its subnet %s", lb->id, j, ip, subnet_id);
+            } else if (ip) {
                 svec_add(&lb->subnets, subnet_id);
                 svec_add(&lb->ips, ip);
             } else {
@@ -1732,11 +1836,14 @@ put_sg_rules(struct importer *imp, const struct res *sg, bool egress,
                  "unknown", sg->id, key, i, proto);
             continue;
         }
-        get_int(imp, &c, perm, "FromPort", &from);
-        get_int(imp, &c, perm, "ToPort", &to);
+        get_int(imp, &c, perm, "FromPort", -1, UINT16_MAX, &from);
+        get_int(imp, &c, perm, "ToPort", -1, UINT16_MAX, &to);
         ds_put_format(&head, "%s<rule direction=\"%s\" protocol=\"%s\"",
                       indent, egress ? "egress" : "ingress", protocol);
-        if (has_ports(protocol) && from >= 0 && to >= 0) {
+        if (has_ports(protocol) && from > to && to >= 0) {
+            fail(imp, &c, "\"FromPort\" %"PRId64" is above \"ToPort\" "
+                 "%"PRId64, from, to);
+        } else if (has_ports(protocol) && from >= 0 && to >= 0) {
             put_int_attr(&head, "from-port", from);
             put_int_attr(&head, "to-port", to);
         } else if (!strcmp(protocol, "1") || !strcmp(protocol, "58")) {
@@ -2128,7 +2235,10 @@ emit_acls(struct importer *imp)
             if (!e) {
                 break;
             }
-            get_int(imp, &c, e, "RuleNumber", &number);
+            if (!get_required_int(imp, &c, e, "RuleNumber", 1, 32767,
+                                  &number)) {
+                break;
+            }
             if (number == 32767) {
                 /* The final deny, which the model implies. */
                 continue;
@@ -2158,8 +2268,7 @@ emit_acls(struct importer *imp)
             if (ports && has_ports(protocol)) {
                 int64_t from = 0, to = 65535;
 
-                get_int(imp, &c, ports, "From", &from);
-                get_int(imp, &c, ports, "To", &to);
+                get_port_range(imp, &c, ports, "From", "To", 0, &from, &to);
                 put_int_attr(s, "from-port", from);
                 put_int_attr(s, "to-port", to);
             } else if (get_obj(imp, &c, e, "IcmpTypeCode")) {
@@ -2275,7 +2384,7 @@ index_listener(struct importer *imp, struct account *a OVS_UNUSED,
     int64_t port = 0;
     struct res *lb = find_ok(&imp->nlbs, arn);
 
-    get_int(imp, ctx, o, "Port", &port);
+    get_required_int(imp, ctx, o, "Port", 1, UINT16_MAX, &port);
     if (!lb || !proto) {
         return;
     }
@@ -2681,9 +2790,14 @@ put_port_range(struct importer *imp, const struct ctx *c,
     const struct json *range = get_obj(imp, c, rule, key);
     int64_t from = 0, to = 0;
 
-    if (range && get_int(imp, c, range, "FromPort", &from)
-        && get_int(imp, c, range, "ToPort", &to)) {
-        ds_put_format(s, " %s=\"%"PRId64"-%"PRId64"\"", attr, from, to);
+    if (range && get_int(imp, c, range, "FromPort", 0, UINT16_MAX, &from)
+        && get_int(imp, c, range, "ToPort", 0, UINT16_MAX, &to)) {
+        if (from > to) {
+            fail(imp, c, "%s: \"FromPort\" %"PRId64" is above \"ToPort\" "
+                 "%"PRId64, key, from, to);
+        } else {
+            ds_put_format(s, " %s=\"%"PRId64"-%"PRId64"\"", attr, from, to);
+        }
     }
 }
 
@@ -2753,11 +2867,14 @@ emit_mirroring(struct importer *imp)
                 }
                 ds_put_cstr(s, "      <rule");
                 put_attr(s, "direction", k ? "egress" : "ingress");
-                get_int(imp, &c, r, "RuleNumber", &number);
+                get_required_int(imp, &c, r, "RuleNumber",
+                                 TM_RULE_NUMBER_MIN, TM_RULE_NUMBER_MAX,
+                                 &number);
                 put_int_attr(s, "rule-number", number);
                 put_attr(s, "rule-action", get_str(imp, &c, r, "RuleAction",
                                                    true));
-                if (get_int(imp, &c, r, "Protocol", &protocol)) {
+                if (get_int(imp, &c, r, "Protocol", 0, UINT8_MAX,
+                            &protocol)) {
                     put_int_attr(s, "protocol", protocol);
                 }
                 put_attr(s, "source-cidr", get_str(imp, &c, r,
@@ -2795,15 +2912,18 @@ emit_mirroring(struct importer *imp)
         put_attr(s, "traffic-mirror-filter",
                  get_str(imp, &t->ctx, t->json, "TrafficMirrorFilterId",
                          true));
-        if (get_int(imp, &t->ctx, t->json, "SessionNumber", &n)) {
+        if (get_int(imp, &t->ctx, t->json, "SessionNumber",
+                    TM_SESSION_NUMBER_MIN, TM_SESSION_NUMBER_MAX, &n)) {
             put_int_attr(s, "session-number", n);
         } else {
             fail(imp, &t->ctx, "\"SessionNumber\" is missing");
         }
-        if (get_int(imp, &t->ctx, t->json, "VirtualNetworkId", &n)) {
+        if (get_int(imp, &t->ctx, t->json, "VirtualNetworkId", 0,
+                    TM_VNI_MAX, &n)) {
             put_int_attr(s, "virtual-network-id", n);
         }
-        if (get_int(imp, &t->ctx, t->json, "PacketLength", &n)) {
+        if (get_int(imp, &t->ctx, t->json, "PacketLength",
+                    TM_PACKET_LENGTH_MIN, TM_PACKET_LENGTH_MAX, &n)) {
             put_int_attr(s, "packet-length", n);
         }
         put_attr(s, "description", get_str(imp, &t->ctx, t->json,

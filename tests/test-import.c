@@ -384,6 +384,92 @@ test_import_bad_json(void)
                                      "is not an account id"));
 }
 
+/* Numbers that the AWS CLI never prints are refused with the file and the
+ * path, not written into a topology that the loader refuses. */
+static void
+test_import_numbers_out_of_range(void)
+{
+    RUN(ONE_VPC,
+        { "ec2-describe-security-groups",
+          "{\"SecurityGroups\": [{\"GroupId\": \"sg-1\", \"VpcId\": "
+          "\"vpc-1\", \"OwnerId\": \"" A "\", \"IpPermissions\": "
+          "[{\"IpProtocol\": \"tcp\", \"FromPort\": 70000, "
+          "\"ToPort\": 70000}]}]}" });
+    CU_ASSERT(import_error
+              && strstr(import_error, "ec2-describe-security-groups.json: "
+                        "SecurityGroups[0].IpPermissions[0]: \"FromPort\": "
+                        "70000 is not between -1 and 65535"));
+    CU_ASSERT_EQUAL(import.xml.length, 0);
+
+    RUN(ONE_VPC,
+        { "ec2-describe-network-acls",
+          "{\"NetworkAcls\": [{\"NetworkAclId\": \"acl-1\", "
+          "\"VpcId\": \"vpc-1\", \"OwnerId\": \"" A "\", "
+          "\"Entries\": [{\"RuleNumber\": 0, \"Protocol\": \"-1\", "
+          "\"RuleAction\": \"deny\", \"Egress\": true, "
+          "\"CidrBlock\": \"0.0.0.0/0\"}]}]}" });
+    CU_ASSERT(import_error
+              && strstr(import_error, "ec2-describe-network-acls.json: "
+                        "NetworkAcls[0].Entries[0]: \"RuleNumber\": 0 is "
+                        "not between 1 and 32767"));
+
+    RUN(ONE_VPC,
+        { "ec2-describe-network-acls",
+          "{\"NetworkAcls\": [{\"NetworkAclId\": \"acl-1\", "
+          "\"VpcId\": \"vpc-1\", \"OwnerId\": \"" A "\", "
+          "\"Entries\": [{\"Protocol\": \"-1\", "
+          "\"RuleAction\": \"deny\", \"Egress\": true, "
+          "\"CidrBlock\": \"0.0.0.0/0\"}]}]}" });
+    CU_ASSERT(import_error
+              && strstr(import_error, "ec2-describe-network-acls.json: "
+                        "NetworkAcls[0].Entries[0]: \"RuleNumber\" is "
+                        "missing"));
+}
+
+/* Ids, CIDR blocks, addresses and MACs are checked as the loader reads
+ * them, and refused with the file and the path. */
+static void
+test_import_strings_checked(void)
+{
+    RUN(ONE_VPC,
+        { "ec2-describe-network-interfaces",
+          "{\"NetworkInterfaces\": ["
+          ENI("eni-1;x", "subnet-1", "vpc-1", "10.0.1.10", A) "]}" });
+    CU_ASSERT(import_error
+              && strstr(import_error, "ec2-describe-network-interfaces.json: "
+                        "NetworkInterfaces[0]: \"NetworkInterfaceId\": "
+                        "\"eni-1;x\" is not an id"));
+
+    RUN(ONE_VPC,
+        { "ec2-describe-network-interfaces",
+          "{\"NetworkInterfaces\": ["
+          ENI("eni-1", "subnet-1", "vpc-1", "10.0.1.1O", A) "]}" });
+    CU_ASSERT(import_error
+              && strstr(import_error, "\"PrivateIpAddress\": \"10.0.1.1O\""));
+
+    RUN(ONE_VPC,
+        { "ec2-describe-network-interfaces",
+          "{\"NetworkInterfaces\": [{\"NetworkInterfaceId\": \"eni-1\", "
+          "\"SubnetId\": \"subnet-1\", \"VpcId\": \"vpc-1\", "
+          "\"PrivateIpAddress\": \"10.0.1.10\", \"MacAddress\": "
+          "\"01:00:00:00:00:01\", \"InterfaceType\": \"interface\", "
+          "\"OwnerId\": \"" A "\"}]}" });
+    CU_ASSERT(import_error
+              && strstr(import_error, "\"MacAddress\": \"01:00:00:00:00:01\" "
+                        "is not a unicast MAC address"));
+    CU_ASSERT_EQUAL(import.xml.length, 0);
+
+    /* An address outside its subnet leaves the interface out. */
+    RUN(ONE_VPC,
+        { "ec2-describe-network-interfaces",
+          "{\"NetworkInterfaces\": ["
+          ENI("eni-1", "subnet-1", "vpc-1", "10.0.2.10", A) "]}" });
+    CU_ASSERT_PTR_NULL(import_error);
+    CU_ASSERT(has_warning("eni-1: its address 10.0.2.10 is not in its "
+                          "subnet subnet-1"));
+    CU_ASSERT(!strstr(ds_cstr(&import.xml), "eni-1"));
+}
+
 static void
 test_import_calls(void)
 {
@@ -412,6 +498,8 @@ tm_test_add_import_suites(void)
         TEST(test_import_shared_subnet),
         TEST(test_import_tgw_without_subnets),
         TEST(test_import_bad_json),
+        TEST(test_import_numbers_out_of_range),
+        TEST(test_import_strings_checked),
         TEST(test_import_calls),
         CU_TEST_INFO_NULL,
     };
