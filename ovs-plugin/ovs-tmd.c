@@ -156,6 +156,9 @@ struct tmd {
     char *error;                /* The last compute's, or NULL. */
     size_t n_enis;              /* Local network interfaces. */
     size_t n_active;
+    size_t n_blocked;           /* Sessions whose status is not "active",
+                                 * counted by compute() so that "status",
+                                 * which clients poll, costs no walk. */
     uint64_t n_computes;
 
     /* The last change of the databases: when it was seen, how long its
@@ -669,6 +672,10 @@ out:
             }
         }
     }
+    tmd->n_blocked = 0;
+    HMAP_FOR_EACH (ls, node, &tmd->sessions) {
+        tmd->n_blocked += strcmp(ls->status, "active") != 0;
+    }
     tm_flows_destroy(&flows);
     if (ti.enis) {
         tm_topology_input_destroy(&ti);
@@ -1115,13 +1122,8 @@ tmd_unixctl_status(struct unixctl_conn *conn, int argc OVS_UNUSED,
     const struct tmd *tmd = tmd_;
     struct tm_reconciler_stats stats;
     struct ds s = DS_EMPTY_INITIALIZER;
-    const struct local_session *ls;
-    size_t n_blocked = 0;
 
     tm_reconciler_get_stats(tmd->reconciler, &stats);
-    HMAP_FOR_EACH (ls, node, &tmd->sessions) {
-        n_blocked += strcmp(ls->status, "active") != 0;
-    }
     ds_put_format(&s, "bridge: %s\n", bridge_name);
     ds_put_format(&s, "openflow: %s (%s)\n",
                   tmd->target ? tmd->target : "(none)",
@@ -1134,7 +1136,7 @@ tmd_unixctl_status(struct unixctl_conn *conn, int argc OVS_UNUSED,
     ds_put_format(&s, "error: %s\n", tmd->error ? tmd->error : "none");
     ds_put_format(&s, "network interfaces: %"PRIuSIZE"\n", tmd->n_enis);
     ds_put_format(&s, "sessions: %"PRIuSIZE" active, %"PRIuSIZE
-                  " not active\n", tmd->n_active, n_blocked);
+                  " not active\n", tmd->n_active, tmd->n_blocked);
     ds_put_format(&s, "flows: %"PRIuSIZE" installed\n",
                   tm_flow_table_count(
                       tm_reconciler_get_installed(tmd->reconciler)));
