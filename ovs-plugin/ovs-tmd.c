@@ -500,6 +500,22 @@ compute(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
     }
     ofp_port_t tunnel = read_bridge_ports(br, &ports, &macs);
 
+    /* The backend first: until ovs-vswitchd has published the datapath's
+     * capabilities there is nothing to compile, and loading and checking
+     * the network takes seconds with thousands of sessions. */
+    struct tm_compile_options options;
+    tm_compile_options_init(&options);
+    options.tunnel_port = tunnel;
+    options.session_cookies = true;
+    options.backend = choose_backend(tmd, tmd->ovs_idl, ovs_txn, br,
+                                     tunnel);
+    if (!options.backend) {
+        /* Computed again when the capabilities come. */
+        *pending = true;
+        error = NULL;
+        goto out;
+    }
+
     error = tm_db_load_topology(tm_idl, &topo);
     if (error) {
         goto out;
@@ -586,17 +602,6 @@ compute(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
         }
     }
 
-    struct tm_compile_options options;
-    tm_compile_options_init(&options);
-    options.tunnel_port = tunnel;
-    options.session_cookies = true;
-    options.backend = choose_backend(tmd, tmd->ovs_idl, ovs_txn, br,
-                                     tunnel);
-    if (!options.backend) {
-        /* Computed again when the capabilities come. */
-        *pending = true;
-        goto out;
-    }
     if (options.backend == &tm_backend_native && tunnel == OFPP_NONE) {
         error = xasprintf("no backend for bridge %s: %s", br->name,
                           tmd->backend_why);
