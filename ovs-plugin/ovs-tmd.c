@@ -155,6 +155,8 @@ struct tmd {
     char *backend_why;          /* Why not vxlan_mirror, or NULL. */
     char *error;                /* The last compute's, or NULL. */
     size_t n_enis;              /* Local network interfaces. */
+    struct tm_flows flows;      /* The last compilation's, kept so that the
+                                 * next one reuses their storage. */
     size_t n_active;
     size_t n_blocked;           /* Sessions whose status is not "active",
                                  * counted by compute() so that "status",
@@ -488,10 +490,9 @@ compute(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
     struct svec ids = SVEC_EMPTY_INITIALIZER;
     struct shash rows = SHASH_INITIALIZER(&rows);
     struct local_session *ls;
-    struct tm_flows flows;
+    struct tm_flows *flows = &tmd->flows;
     char *error;
 
-    tm_flows_init(&flows);
     tmd->n_computes++;
     if (!br) {
         error = xasprintf("no bridge %s in the Open_vSwitch database",
@@ -619,22 +620,22 @@ compute(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
         }
     }
     ti.input.metered_sessions = &metered;
-    error = tm_compile(&ti.input, &options, &flows);
+    error = tm_compile(&ti.input, &options, flows);
     if (error) {
         sset_destroy(&metered);
         goto out;
     }
 
     size_t n_meters = 0;
-    struct tm_meter *meters = xmalloc((2 * flows.n_keys + 1)
+    struct tm_meter *meters = xmalloc((2 * flows->n_keys + 1)
                                       * sizeof *meters);
-    for (size_t i = 0; i < flows.n_keys; i++) {
+    for (size_t i = 0; i < flows->n_keys; i++) {
         const struct tmrec_traffic_mirror_session *row
-            = shash_find_data(&rows, flows.keys[i].session);
+            = shash_find_data(&rows, flows->keys[i].session);
 
-        ls = find_session(tmd, flows.keys[i].session);
+        ls = find_session(tmd, flows->keys[i].session);
         if (ls) {
-            ls->key = flows.keys[i].key;
+            ls->key = flows->keys[i].key;
             ls->metered = sset_contains(&metered, ls->id);
         }
         if (ls && ls->metered && row) {
@@ -663,7 +664,7 @@ compute(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
     tm_reconciler_set_meters(tmd->reconciler, meters, n_meters);
     free(meters);
     sset_destroy(&metered);
-    tm_flow_table_from_flows(desired, &flows);
+    tm_flow_table_from_flows(desired, flows);
 
 out:
     if (!error) {
@@ -681,7 +682,7 @@ out:
     HMAP_FOR_EACH (ls, node, &tmd->sessions) {
         tmd->n_blocked += strcmp(ls->status, "active") != 0;
     }
-    tm_flows_destroy(&flows);
+    tm_flows_clear(flows);
     if (ti.enis) {
         tm_topology_input_destroy(&ti);
     }
@@ -1067,6 +1068,7 @@ main(int argc, char *argv[])
                              &tmrec_traffic_mirror_explanation_columns[i]);
     }
     tmd.reconciler = tm_reconciler_create(TM_COOKIE_DEFAULT);
+    tm_flows_init(&tmd.flows);
     tmd.ovs_seqno = tmd.tm_seqno = UINT_MAX;
 
     while (!exiting) {
@@ -1099,6 +1101,7 @@ main(int argc, char *argv[])
     hmap_destroy(&tmd.sessions);
     unixctl_server_destroy(unixctl);
     tm_reconciler_destroy(tmd.reconciler);
+    tm_flows_destroy(&tmd.flows);
     ovsdb_idl_loop_destroy(&tmd.tm_loop);
     ovsdb_idl_loop_destroy(&tmd.ovs_loop);
     free(tmd.target);
