@@ -155,7 +155,12 @@ struct tmd {
     char *backend_why;          /* Why not vxlan_mirror, or NULL. */
     char *error;                /* The last compute's, or NULL. */
     size_t n_enis;              /* Local network interfaces. */
+    struct tm_flows flows;      /* The last compilation's, kept so that the
+                                 * next one reuses their storage. */
     size_t n_active;
+    size_t n_blocked;           /* Sessions whose status is not "active",
+                                 * counted by compute() so that "status",
+                                 * which clients poll, costs no walk. */
     uint64_t n_computes;
 
     /* The last change of the databases: when it was seen, how long its
@@ -485,10 +490,9 @@ compute(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
     struct svec ids = SVEC_EMPTY_INITIALIZER;
     struct shash rows = SHASH_INITIALIZER(&rows);
     struct local_session *ls;
-    struct tm_flows flows;
+    struct tm_flows *flows = &tmd->flows;
     char *error;
 
-    tm_flows_init(&flows);
     tmd->n_computes++;
     if (!br) {
         error = xasprintf("no bridge %s in the Open_vSwitch database",
@@ -496,6 +500,22 @@ compute(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
         goto out;
     }
     ofp_port_t tunnel = read_bridge_ports(br, &ports, &macs);
+
+    /* The backend first: until ovs-vswitchd has published the datapath's
+     * capabilities there is nothing to compile, and loading and checking
+     * the network takes seconds with thousands of sessions. */
+    struct tm_compile_options options;
+    tm_compile_options_init(&options);
+    options.tunnel_port = tunnel;
+    options.session_cookies = true;
+    options.backend = choose_backend(tmd, tmd->ovs_idl, ovs_txn, br,
+                                     tunnel);
+    if (!options.backend) {
+        /* Computed again when the capabilities come. */
+        *pending = true;
+        error = NULL;
+        goto out;
+    }
 
     error = tm_db_load_topology(tm_idl, &topo);
     if (error) {
@@ -583,17 +603,6 @@ compute(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
         }
     }
 
-    struct tm_compile_options options;
-    tm_compile_options_init(&options);
-    options.tunnel_port = tunnel;
-    options.session_cookies = true;
-    options.backend = choose_backend(tmd, tmd->ovs_idl, ovs_txn, br,
-                                     tunnel);
-    if (!options.backend) {
-        /* Computed again when the capabilities come. */
-        *pending = true;
-        goto out;
-    }
     if (options.backend == &tm_backend_native && tunnel == OFPP_NONE) {
         error = xasprintf("no backend for bridge %s: %s", br->name,
                           tmd->backend_why);
@@ -611,22 +620,22 @@ compute(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
         }
     }
     ti.input.metered_sessions = &metered;
-    error = tm_compile(&ti.input, &options, &flows);
+    error = tm_compile(&ti.input, &options, flows);
     if (error) {
         sset_destroy(&metered);
         goto out;
     }
 
     size_t n_meters = 0;
-    struct tm_meter *meters = xmalloc((2 * flows.n_keys + 1)
+    struct tm_meter *meters = xmalloc((2 * flows->n_keys + 1)
                                       * sizeof *meters);
-    for (size_t i = 0; i < flows.n_keys; i++) {
+    for (size_t i = 0; i < flows->n_keys; i++) {
         const struct tmrec_traffic_mirror_session *row
-            = shash_find_data(&rows, flows.keys[i].session);
+            = shash_find_data(&rows, flows->keys[i].session);
 
-        ls = find_session(tmd, flows.keys[i].session);
+        ls = find_session(tmd, flows->keys[i].session);
         if (ls) {
-            ls->key = flows.keys[i].key;
+            ls->key = flows->keys[i].key;
             ls->metered = sset_contains(&metered, ls->id);
         }
         if (ls && ls->metered && row) {
@@ -655,7 +664,7 @@ compute(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
     tm_reconciler_set_meters(tmd->reconciler, meters, n_meters);
     free(meters);
     sset_destroy(&metered);
-    tm_flow_table_from_flows(desired, &flows);
+    tm_flow_table_from_flows(desired, flows);
 
 out:
     if (!error) {
@@ -669,7 +678,11 @@ out:
             }
         }
     }
-    tm_flows_destroy(&flows);
+    tmd->n_blocked = 0;
+    HMAP_FOR_EACH (ls, node, &tmd->sessions) {
+        tmd->n_blocked += strcmp(ls->status, "active") != 0;
+    }
+    tm_flows_clear(flows);
     if (ti.enis) {
         tm_topology_input_destroy(&ti);
     }
@@ -1055,6 +1068,7 @@ main(int argc, char *argv[])
                              &tmrec_traffic_mirror_explanation_columns[i]);
     }
     tmd.reconciler = tm_reconciler_create(TM_COOKIE_DEFAULT);
+    tm_flows_init(&tmd.flows);
     tmd.ovs_seqno = tmd.tm_seqno = UINT_MAX;
 
     while (!exiting) {
@@ -1087,6 +1101,7 @@ main(int argc, char *argv[])
     hmap_destroy(&tmd.sessions);
     unixctl_server_destroy(unixctl);
     tm_reconciler_destroy(tmd.reconciler);
+    tm_flows_destroy(&tmd.flows);
     ovsdb_idl_loop_destroy(&tmd.tm_loop);
     ovsdb_idl_loop_destroy(&tmd.ovs_loop);
     free(tmd.target);
@@ -1115,13 +1130,8 @@ tmd_unixctl_status(struct unixctl_conn *conn, int argc OVS_UNUSED,
     const struct tmd *tmd = tmd_;
     struct tm_reconciler_stats stats;
     struct ds s = DS_EMPTY_INITIALIZER;
-    const struct local_session *ls;
-    size_t n_blocked = 0;
 
     tm_reconciler_get_stats(tmd->reconciler, &stats);
-    HMAP_FOR_EACH (ls, node, &tmd->sessions) {
-        n_blocked += strcmp(ls->status, "active") != 0;
-    }
     ds_put_format(&s, "bridge: %s\n", bridge_name);
     ds_put_format(&s, "openflow: %s (%s)\n",
                   tmd->target ? tmd->target : "(none)",
@@ -1134,7 +1144,7 @@ tmd_unixctl_status(struct unixctl_conn *conn, int argc OVS_UNUSED,
     ds_put_format(&s, "error: %s\n", tmd->error ? tmd->error : "none");
     ds_put_format(&s, "network interfaces: %"PRIuSIZE"\n", tmd->n_enis);
     ds_put_format(&s, "sessions: %"PRIuSIZE" active, %"PRIuSIZE
-                  " not active\n", tmd->n_active, n_blocked);
+                  " not active\n", tmd->n_active, tmd->n_blocked);
     ds_put_format(&s, "flows: %"PRIuSIZE" installed\n",
                   tm_flow_table_count(
                       tm_reconciler_get_installed(tmd->reconciler)));

@@ -507,7 +507,14 @@ tm_reconciler_create(uint64_t cookie)
     struct tm_reconciler *r = xzalloc(sizeof *r);
 
     r->cookie = cookie & TM_COOKIE_OWNER_MASK;
-    r->rconn = rconn_create(5, 1, DSCP_DEFAULT,
+    /* No inactivity probe: a bundle of tens of thousands of flow mods
+     * gets no reply until it is committed, and an echo request queued
+     * behind it is answered only after the commit, which takes seconds
+     * on a loaded machine: with a probe of 5 s, a commit that ends more
+     * than 10 s after the last message was sent drops the connection,
+     * and the dump starts over.  The bridge is local: a dead ovs-vswitchd
+     * closes the socket. */
+    r->rconn = rconn_create(0, 1, DSCP_DEFAULT,
                             (1u << OFP14_VERSION) | (1u << OFP15_VERSION));
     r->state = S_DISCONNECTED;
     tm_flow_table_init(&r->desired);
