@@ -89,18 +89,28 @@ error_at(const struct loader *l, int line, const char *format, ...)
 
 #define ERROR_AT_NODE(L, NODE, ...) error_at(L, line_of(NODE), __VA_ARGS__)
 
+/* Returns NULL if 'msg' is NULL; otherwise frees 'msg', an error of the
+ * parser of attribute 'name' of 'node', and returns it with the file, the
+ * line, the element and the attribute before it. */
+static char *
+attr_error(const struct loader *l, const xmlNode *node, const char *name,
+           char *msg)
+{
+    char *error = NULL;
+
+    if (msg) {
+        error = ERROR_AT_NODE(l, node, "%s %s: %s",
+                              (const char *) node->name, name, msg);
+        free(msg);
+    }
+    return error;
+}
+
 static char *
 parse_cidr_attr(const struct loader *l, const xmlNode *node,
                 const char *name, struct tm_cidr *cidr)
 {
-    char *msg = tm_parse_cidr(attr(node, name), cidr);
-    if (msg) {
-        char *error = ERROR_AT_NODE(l, node, "%s %s: %s",
-                                    (const char *) node->name, name, msg);
-        free(msg);
-        return error;
-    }
-    return NULL;
+    return attr_error(l, node, name, tm_parse_cidr(attr(node, name), cidr));
 }
 
 /* Checks that 'cidr', attribute 'name' of 'node', is a block that AWS
@@ -168,14 +178,8 @@ parse_ip_attr(const struct loader *l, const xmlNode *node, const char *name,
               struct in6_addr *ip)
 {
     bool ipv4;
-    char *msg = tm_parse_ip(attr(node, name), ip, &ipv4);
-    if (msg) {
-        char *error = ERROR_AT_NODE(l, node, "%s %s: %s",
-                                    (const char *) node->name, name, msg);
-        free(msg);
-        return error;
-    }
-    return NULL;
+
+    return attr_error(l, node, name, tm_parse_ip(attr(node, name), ip, &ipv4));
 }
 
 /* Parses the MAC address in attribute 'name' of 'node', which must be a
@@ -222,14 +226,8 @@ static char *
 parse_protocol_attr(const struct loader *l, const xmlNode *node,
                     int *protocol)
 {
-    char *msg = tm_parse_protocol(attr(node, "protocol"), protocol);
-    if (msg) {
-        char *error = ERROR_AT_NODE(l, node, "%s protocol: %s",
-                                    (const char *) node->name, msg);
-        free(msg);
-        return error;
-    }
-    return NULL;
+    return attr_error(l, node, "protocol",
+                      tm_parse_protocol(attr(node, "protocol"), protocol));
 }
 
 /* Parses the "from-port" and "to-port" attributes of 'node', which come
