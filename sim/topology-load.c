@@ -53,10 +53,21 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/hmap.h"
 #include "openvswitch/util.h"
+#include "ovs-atomic.h"
+#include "ovs-thread.h"
 #include "packets.h"
 #include "svec.h"
 #include "topology-xml.h"
 #include "util.h"
+
+/* The RelaxNG validation of a document, run on a thread of its own while
+ * the loader reads the same document (see load_doc()). */
+struct validation {
+    const char *file_name;
+    xmlDocPtr doc;
+    char *error;                /* Its result, once joined. */
+    atomic_bool failed;         /* Set as soon as 'error' is known. */
+};
 
 struct loader {
     struct sim_topology *topo;
@@ -70,9 +81,27 @@ struct loader {
 
     /* The <port> of each network interface placed on a hypervisor. */
     struct shash placed;        /* ENI id -> its <port> xmlNode. */
+
+    /* The validation running beside the loader, or NULL. */
+    struct validation *validation;
 };
 
 /* ---- Small helpers. ---- */
+
+/* Whether the loader, running beside the validation of its document, may
+ * stop: the document does not match the schema, so whatever the loader
+ * finds will be discarded. */
+static char *
+check_abandoned(const struct loader *l)
+{
+    bool failed;
+
+    if (!l->validation) {
+        return NULL;
+    }
+    atomic_read_relaxed(&l->validation->failed, &failed);
+    return failed ? xstrdup("abandoned: not valid") : NULL;
+}
 
 static char * OVS_PRINTF_FORMAT(3, 4)
 error_at(const struct loader *l, int line, const char *format, ...)
@@ -106,11 +135,23 @@ attr_error(const struct loader *l, const xmlNode *node, const char *name,
     return error;
 }
 
+/* Returns the value of attribute 'name' of 'node', one that the schema
+ * requires, or "" if 'node' lacks it.  The loader reads a document while
+ * it is being validated (see load_doc()): on one that the validation will
+ * refuse, it must not trip over what the schema would have required. */
+static const char *
+required(const xmlNode *node, const char *name)
+{
+    const char *value = attr(node, name);
+    return value ? value : "";
+}
+
 static char *
 parse_cidr_attr(const struct loader *l, const xmlNode *node,
                 const char *name, struct tm_cidr *cidr)
 {
-    return attr_error(l, node, name, tm_parse_cidr(attr(node, name), cidr));
+    return attr_error(l, node, name,
+                      tm_parse_cidr(required(node, name), cidr));
 }
 
 /* Checks that 'cidr', attribute 'name' of 'node', is a block that AWS
@@ -179,7 +220,8 @@ parse_ip_attr(const struct loader *l, const xmlNode *node, const char *name,
 {
     bool ipv4;
 
-    return attr_error(l, node, name, tm_parse_ip(attr(node, name), ip, &ipv4));
+    return attr_error(l, node, name,
+                      tm_parse_ip(required(node, name), ip, &ipv4));
 }
 
 /* Parses the MAC address in attribute 'name' of 'node', which must be a
@@ -227,7 +269,7 @@ parse_protocol_attr(const struct loader *l, const xmlNode *node,
                     int *protocol)
 {
     return attr_error(l, node, "protocol",
-                      tm_parse_protocol(attr(node, "protocol"), protocol));
+                      tm_parse_protocol(required(node, "protocol"), protocol));
 }
 
 /* Parses the "from-port" and "to-port" attributes of 'node', which come
@@ -288,7 +330,7 @@ lookup(const struct loader *l, const xmlNode *node, const char *name,
        void **objp)
 {
     if (!id) {
-        id = attr(node, name);
+        id = required(node, name);
     }
     *objp = shash_find_data(by_id, id);
     if (*objp) {
@@ -317,7 +359,7 @@ static void *
 declared(const struct shash *by_id, const xmlNode *node)
 {
     return node->_private ? node->_private
-           : shash_find_data(by_id, attr(node, "id"));
+           : shash_find_data(by_id, required(node, "id"));
 }
 
 /* ---- Pass 1: declare. ---- */
@@ -326,7 +368,7 @@ declared(const struct shash *by_id, const xmlNode *node)
 static char *
 declare_id(struct loader *l, const xmlNode *node, char **idp)
 {
-    const char *id = attr(node, "id");
+    const char *id = required(node, "id");
 
     if (!shash_add_once(&l->ids, id, node)) {
         const xmlNode *other = shash_find_data(&l->ids, id);
@@ -560,6 +602,10 @@ declare_all(struct loader *l, const xmlNode *root)
     char *error = NULL;
 
     for (const xmlNode *c = root->children; c && !error; c = c->next) {
+        error = check_abandoned(l);
+        if (error) {
+            break;
+        }
         if (is_element(c, "account")) {
             error = declare_account(l, c);
         } else if (is_element(c, "hypervisor")) {
@@ -809,7 +855,7 @@ resolve_network_acl(struct loader *l, const xmlNode *node)
             continue;
         }
 
-        bool egress = !strcmp(attr(c, "direction"), "egress");
+        bool egress = !strcmp(required(c, "direction"), "egress");
         if (++n_entries[egress] > SIM_MAX_ACL_ENTRIES_PER_DIRECTION) {
             return ERROR_AT_NODE(l, c, "network ACL %s has more than the %d "
                                  "%s entries that a network ACL may have",
@@ -825,8 +871,8 @@ resolve_network_acl(struct loader *l, const xmlNode *node)
                                   "not within 1-32766", entry.rule_number);
         }
         if (!error) {
-            entry.egress = !strcmp(attr(c, "direction"), "egress");
-            entry.allow = !strcmp(attr(c, "rule-action"), "allow");
+            entry.egress = !strcmp(required(c, "direction"), "egress");
+            entry.allow = !strcmp(required(c, "rule-action"), "allow");
             error = parse_protocol_attr(l, c, &entry.protocol);
         }
         if (!error) {
@@ -886,7 +932,7 @@ resolve_security_group(struct loader *l, const xmlNode *node)
         }
 
         struct sim_sg_rule rule = { .line = line_of(c) };
-        rule.egress = !strcmp(attr(c, "direction"), "egress");
+        rule.egress = !strcmp(required(c, "direction"), "egress");
         if (++n_rules[rule.egress] > SIM_MAX_SG_RULES_PER_DIRECTION) {
             return ERROR_AT_NODE(l, c, "security group %s has more than the "
                                  "%d %s rules that a security group may "
@@ -1143,7 +1189,7 @@ resolve_nlb(struct loader *l, const xmlNode *node)
             if (error) {
                 return error;
             }
-            listener->protocol = xstrdup(attr(c, "protocol"));
+            listener->protocol = xstrdup(required(c, "protocol"));
             listener->line = line_of(c);
             nlb->n_listeners++;
         } else if (is_element(c, "target")) {
@@ -1218,7 +1264,7 @@ static char *
 resolve_tgw_peerings(struct loader *l, const xmlNode *node)
 {
     struct sim_tgw *tgw = shash_find_data(&l->topo->tgws_by_id,
-                                          attr(node, "id"));
+                                          required(node, "id"));
     char *error = NULL;
 
     tgw->sg_referencing = parse_enable_attr(
@@ -1229,7 +1275,7 @@ resolve_tgw_peerings(struct loader *l, const xmlNode *node)
         }
 
         struct sim_tgw_attachment *att = shash_find_data(
-            &l->topo->tgw_attachments_by_id, attr(c, "id"));
+            &l->topo->tgw_attachments_by_id, required(c, "id"));
         struct sim_tgw_route_table *rtb;
         struct sim_tgw *peer;
 
@@ -1440,9 +1486,9 @@ resolve_share(struct loader *l, const xmlNode *node,
     }
 
     struct tm_error *tm_error = tm_model_add_share(
-        l->topo->model, attr(node, "id"), account->id,
-        attr(node, "resources"), attr(node, "principals"),
-        !strcmp(attr(node, "status"), "accepted"));
+        l->topo->model, required(node, "id"), account->id,
+        required(node, "resources"), required(node, "principals"),
+        !strcmp(required(node, "status"), "accepted"));
     if (tm_error) {
         char *msg = tm_error_to_string(tm_error);
         error = ERROR_AT_NODE(l, node, "resource-share: %s", msg);
@@ -1523,7 +1569,7 @@ resolve_hypervisor(struct loader *l, const xmlNode *node)
     size_t n = 0;
     char *error;
 
-    hv->bridge = xstrdup(attr(node, "bridge"));
+    hv->bridge = xstrdup(required(node, "bridge"));
     error = parse_ip_attr(l, node, "underlay-ip", &hv->underlay_ip);
     if (error) {
         return error;
@@ -1556,7 +1602,7 @@ resolve_hypervisor(struct loader *l, const xmlNode *node)
                                      "already on a port of hypervisor %s "
                                      "(line %d): an interface lives in one "
                                      "place", eni->id,
-                                     attr(other->parent, "id"),
+                                     required(other->parent, "id"),
                                      line_of(other));
             }
             shash_add(&l->placed, eni->id, c);
@@ -1594,7 +1640,7 @@ resolve_hypervisor(struct loader *l, const xmlNode *node)
                 }
             }
             hv->ports[hv->n_ports].eni = eni;
-            hv->ports[hv->n_ports].name = xstrdup(attr(c, "name"));
+            hv->ports[hv->n_ports].name = xstrdup(required(c, "name"));
             hv->ports[hv->n_ports].ofport = ofport;
             hv->ports[hv->n_ports].line = line_of(c);
             hv->n_ports++;
@@ -1631,7 +1677,8 @@ resolve_all(struct loader *l, const xmlNode *root)
     /* VPCs and their subnets, route tables, ACLs and groups, before the
      * objects that refer to subnets. */
     for (const xmlNode *a = root->children; a && !error; a = a->next) {
-        if (!is_element(a, "account")) {
+        error = check_abandoned(l);
+        if (error || !is_element(a, "account")) {
             continue;
         }
         for (const xmlNode *c = a->children; c && !error; c = c->next) {
@@ -1646,12 +1693,13 @@ resolve_all(struct loader *l, const xmlNode *root)
     }
 
     for (const xmlNode *a = root->children; a && !error; a = a->next) {
-        if (!is_element(a, "account")) {
+        error = check_abandoned(l);
+        if (error || !is_element(a, "account")) {
             continue;
         }
 
         const struct sim_account *account = shash_find_data(
-            &l->topo->accounts_by_id, attr(a, "id"));
+            &l->topo->accounts_by_id, required(a, "id"));
         for (const xmlNode *c = a->children; c && !error; c = c->next) {
             if (is_element(c, "vpc")) {
                 for (const xmlNode *v = c->children; v && !error;
@@ -1957,14 +2005,14 @@ fill_model(struct loader *l)
             }
 
             struct tm_rule_spec rule = {
-                .direction = attr(c, "direction"),
+                .direction = required(c, "direction"),
                 .rule_number = TM_UNSET,
-                .action = attr(c, "rule-action"),
+                .action = required(c, "rule-action"),
                 .protocol = attr(c, "protocol"),
                 .source_port_range = attr(c, "source-port-range"),
                 .destination_port_range = attr(c, "destination-port-range"),
-                .source_cidr = attr(c, "source-cidr"),
-                .destination_cidr = attr(c, "destination-cidr"),
+                .source_cidr = required(c, "source-cidr"),
+                .destination_cidr = required(c, "destination-cidr"),
                 .description = attr(c, "description"),
             };
             char *error = parse_int_attr(l, c, "rule-number",
@@ -2031,40 +2079,101 @@ fill_model(struct loader *l)
     return NULL;
 }
 
+/* Reads the validated-or-being-validated 'doc' into a topology, in the
+ * four passes described at the top of this file. */
+static char *
+read_doc(struct loader *l, const xmlDoc *doc)
+{
+    const xmlNode *root = xmlDocGetRootElement(doc);
+    char *error;
+
+    l->topo = sim_topology_create(l->file_name);
+    shash_init(&l->ids);
+    shash_init(&l->placed);
+    if (root) {
+        l->topo->region = nullable_xstrdup(attr(root, "region"));
+        error = declare_all(l, root);
+    } else {
+        /* Only in a document that the validation refuses. */
+        error = xstrdup("no root element");
+    }
+    if (!error) {
+        error = resolve_all(l, root);
+    }
+    if (!error) {
+        error = check_abandoned(l);
+    }
+    if (!error) {
+        error = cross_check(l);
+    }
+    if (!error) {
+        error = check_abandoned(l);
+    }
+    if (!error) {
+        error = fill_model(l);
+    }
+
+    shash_destroy(&l->ids);
+    shash_destroy(&l->placed);
+    free(l->filter_nodes.nodes);
+    free(l->session_nodes.nodes);
+    return error;
+}
+
+static void *
+validate_main(void *v_)
+{
+    struct validation *v = v_;
+
+    v->error = sim_topology_validate(v->file_name, v->doc);
+    atomic_store_relaxed(&v->failed, v->error != NULL);
+    return NULL;
+}
+
+/* Validates 'doc' and reads it into '*topop'.
+ *
+ * The validation and the reading are the two halves of a load's work
+ * after the parse, so they run side by side: the validation on a thread of
+ * its own, the reading on the caller's (whose random numbers make up the
+ * model's ids).  Both only read the tree, except for two fields that each
+ * has to itself: the loader keeps its objects in the elements' '_private',
+ * libxml2's RelaxNG validation marks the elements it validated in their
+ * 'psvi' (the big line numbers that xmlGetLineNo() reads are kept in the
+ * 'psvi' of text nodes, which the validation leaves alone).  The thread
+ * only uses libxml2 and the project's own code, with no state shared with
+ * the caller but 'struct validation', and it is joined before this
+ * returns, so that callers see a load as single-threaded as before.
+ *
+ * The validation's verdict comes first, as if it had run alone: a
+ * document that does not match the schema gets the validation's error,
+ * whatever the loader made of it (the loader never assumes more than a
+ * well-formed document: what the schema requires and it reads, it checks
+ * or reads as empty), and the loader gives up early once the validation
+ * has failed. */
 static char *
 load_doc(const char *file_name, xmlDocPtr doc, struct sim_topology **topop)
 {
+    struct validation v = { .file_name = file_name, .doc = doc };
     struct loader l = { .file_name = file_name };
-    const xmlNode *root;
+    pthread_t thread;
     char *error;
 
     *topop = NULL;
-    error = sim_topology_validate(file_name, doc);
-    if (error) {
-        return error;
+    atomic_init(&v.failed, false);
+    if (!pthread_create(&thread, NULL, validate_main, &v)) {
+        l.validation = &v;
+        error = read_doc(&l, doc);
+        xpthread_join(thread, NULL);
+    } else {
+        /* No thread to be had: one after the other. */
+        validate_main(&v);
+        error = v.error ? NULL : read_doc(&l, doc);
     }
 
-    root = xmlDocGetRootElement(doc);
-    l.topo = sim_topology_create(file_name);
-    shash_init(&l.ids);
-    shash_init(&l.placed);
-    l.topo->region = nullable_xstrdup(attr(root, "region"));
-
-    error = declare_all(&l, root);
-    if (!error) {
-        error = resolve_all(&l, root);
+    if (v.error) {
+        free(error);
+        error = v.error;
     }
-    if (!error) {
-        error = cross_check(&l);
-    }
-    if (!error) {
-        error = fill_model(&l);
-    }
-
-    shash_destroy(&l.ids);
-    shash_destroy(&l.placed);
-    free(l.filter_nodes.nodes);
-    free(l.session_nodes.nodes);
     if (error) {
         sim_topology_destroy(l.topo);
         return error;
