@@ -373,6 +373,7 @@ declare_id(struct loader *l, const xmlNode *node, char **idp)
     if (!shash_add_once(&l->ids, id, node)) {
         const xmlNode *other = shash_find_data(&l->ids, id);
 
+        *idp = NULL;
         return ERROR_AT_NODE(l, node, "duplicate id \"%s\": already used "
                              "by the %s on line %d", id,
                              (const char *) other->name, line_of(other));
