@@ -2131,6 +2131,14 @@ validate_main(void *v_)
     return NULL;
 }
 
+static bool parallel_load = true;
+
+void
+sim_topology_set_parallel_load(bool parallel)
+{
+    parallel_load = parallel;
+}
+
 /* Validates 'doc' and reads it into '*topop'.
  *
  * The validation and the reading are the two halves of a load's work
@@ -2161,12 +2169,12 @@ load_doc(const char *file_name, xmlDocPtr doc, struct sim_topology **topop)
 
     *topop = NULL;
     atomic_init(&v.failed, false);
-    if (!pthread_create(&thread, NULL, validate_main, &v)) {
+    if (parallel_load && !pthread_create(&thread, NULL, validate_main, &v)) {
         l.validation = &v;
         error = read_doc(&l, doc);
         xpthread_join(thread, NULL);
     } else {
-        /* No thread to be had: one after the other. */
+        /* One after the other, as asked or for want of a thread. */
         validate_main(&v);
         error = v.error ? NULL : read_doc(&l, doc);
     }

@@ -362,6 +362,11 @@ char *sim_topology_load_memory(const char *file_name, const char *buffer,
     OVS_WARN_UNUSED_RESULT;
 void sim_topology_destroy(struct sim_topology *);
 
+/* Whether a load validates its document against the schema on a second
+ * thread while the caller's thread reads it (true, the default), or
+ * first, on the caller's thread alone (as the benchmark compares). */
+void sim_topology_set_parallel_load(bool);
+
 /* Building a topology, for loaders: sim_topology_create() returns an empty
  * one, and sim_topology_add_TYPE() appends an object of a kind, which the
  * topology owns from then on, to its array and its index by id. */
