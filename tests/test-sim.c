@@ -1599,6 +1599,65 @@ test_load_values_as_patterns(void)
     }
 }
 
+/* A load validates its document on a second thread while it reads it:
+ * each document gets the same result as when the validation comes first,
+ * on one thread, and the validation's refusal comes before the loader's,
+ * even when the loader's problem comes first in the document (or the
+ * loader reads what the schema required and is missing). */
+static void
+test_load_parallel_as_sequential(void)
+{
+#define ENI(SUBNET_ID) "<network-interface id=\"eni-a\" subnet=\"" \
+    SUBNET_ID "\" ip=\"10.0.1.10\"/>\n"
+#define BAD_ACCOUNT "</account>\n<account id=\"2\"><router/>\n"
+    static const struct {
+        const char *xml;
+        const char *error;      /* Part of the error, or NULL if none. */
+    } cases[] = {
+        { T(VPC_OPEN SUBNET RTB ENI("s1") "</vpc>\n"), NULL },
+        { T(VPC_OPEN SUBNET RTB ENI("s9") "</vpc>\n"), "no subnet \"s9\"" },
+        { T(VPC_OPEN SUBNET RTB ENI("s9") "</vpc>\n" BAD_ACCOUNT),
+          "t.xml:9: does not match the topology schema" },
+        { T(VPC_OPEN SUBNET "<route-table/>\n" ENI("s1") "</vpc>\n"),
+          "lacks the required attribute id" },
+        { T(VPC_OPEN SUBNET RTB "<network-interface subnet=\"s1\"/>\n"
+            "</vpc>\n"), "does not match the topology schema" },
+        { T(VPC_OPEN SUBNET RTB "<security-group id=\"sg\"><rule/>"
+            "</security-group>\n<network-acl id=\"acl\"><entry/>"
+            "</network-acl>\n</vpc>\n<resource-share/>\n"
+            "<resource-share/>\n"),
+          "does not match the topology schema" },
+    };
+#undef ENI
+#undef BAD_ACCOUNT
+
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        const char *xml = cases[i].xml;
+        struct sim_topology *topo[2];
+        char *error[2];
+
+        for (int parallel = 0; parallel < 2; parallel++) {
+            sim_topology_set_parallel_load(parallel);
+            error[parallel] = sim_topology_load_memory("t.xml", xml,
+                                                       strlen(xml),
+                                                       &topo[parallel]);
+        }
+        sim_topology_set_parallel_load(true);
+
+        CU_ASSERT(nullable_string_is_equal(error[0], error[1]));
+        if (cases[i].error) {
+            CU_ASSERT(error[1] && strstr(error[1], cases[i].error));
+        } else {
+            CU_ASSERT(!error[1] && topo[0] && topo[1]
+                      && topo[0]->n_enis == topo[1]->n_enis);
+        }
+        for (int j = 0; j < 2; j++) {
+            free(error[j]);
+            sim_topology_destroy(topo[j]);
+        }
+    }
+}
+
 static void
 test_load_not_well_formed(void)
 {
@@ -2322,6 +2381,7 @@ tm_test_add_sim_suites(void)
         TEST(test_load_doctype),
         TEST(test_load_placements),
         TEST(test_load_aws_limits),
+        TEST(test_load_parallel_as_sequential),
         TEST(test_queries),
         CU_TEST_INFO_NULL,
     };
