@@ -69,10 +69,28 @@ struct validation {
     atomic_bool failed;         /* Set as soon as 'error' is known. */
 };
 
+/* An id of the document and its element, in struct loader's 'ids'. */
+struct id_entry {
+    struct hmap_node hmap_node; /* Hashed on 'id', as hash_string(). */
+    const char *id;             /* The attribute's value, in the tree. */
+    const xmlNode *node;
+};
+
+/* Room for this many more 'struct id_entry's at a time. */
+#define ID_ENTRIES_PER_BLOCK 4096
+
 struct loader {
     struct sim_topology *topo;
     const char *file_name;
-    struct shash ids;           /* Every id -> its xmlNode. */
+    size_t n_elements;          /* Elements in the document. */
+
+    /* Every id -> its xmlNode.  There is one for most elements: the map
+     * is sized for all of them up front, and its entries, which point
+     * into the tree instead of copying the ids, come in blocks. */
+    struct hmap ids;
+    struct id_entry **blocks;
+    size_t n_blocks, allocated_blocks;
+    size_t block_used;          /* Entries used in the last block. */
 
     /* The xmlNodes of the traffic mirror filters and sessions, in the
      * order of the topology's arrays, for pass 4. */
@@ -87,6 +105,47 @@ struct loader {
 };
 
 /* ---- Small helpers. ---- */
+
+/* Returns the element whose id is 'id', or NULL if there is none. */
+static const xmlNode *
+find_id(const struct loader *l, const char *id)
+{
+    const struct id_entry *e;
+
+    HMAP_FOR_EACH_WITH_HASH (e, hmap_node, hash_string(id, 0), &l->ids) {
+        if (!strcmp(e->id, id)) {
+            return e->node;
+        }
+    }
+    return NULL;
+}
+
+/* Records that 'node' has id 'id', a string that lasts as long as the
+ * tree, and returns NULL; or returns the element that already has it. */
+static const xmlNode *
+add_id(struct loader *l, const char *id, const xmlNode *node)
+{
+    const xmlNode *other = find_id(l, id);
+
+    if (other) {
+        return other;
+    }
+    if (!l->n_blocks || l->block_used >= ID_ENTRIES_PER_BLOCK) {
+        if (l->n_blocks >= l->allocated_blocks) {
+            l->blocks = x2nrealloc(l->blocks, &l->allocated_blocks,
+                                   sizeof *l->blocks);
+        }
+        l->blocks[l->n_blocks++] = xmalloc(ID_ENTRIES_PER_BLOCK
+                                           * sizeof **l->blocks);
+        l->block_used = 0;
+    }
+
+    struct id_entry *e = &l->blocks[l->n_blocks - 1][l->block_used++];
+    e->id = id;
+    e->node = node;
+    hmap_insert(&l->ids, &e->hmap_node, hash_string(id, 0));
+    return NULL;
+}
 
 /* Whether the loader, running beside the validation of its document, may
  * stop: the document does not match the schema, so whatever the loader
@@ -337,7 +396,7 @@ lookup(const struct loader *l, const xmlNode *node, const char *name,
         return NULL;
     }
 
-    const xmlNode *other = shash_find_data(&l->ids, id);
+    const xmlNode *other = find_id(l, id);
     if (other) {
         return ERROR_AT_NODE(l, node, "%s %s: \"%s\" is a %s (line %d), "
                              "not a %s", (const char *) node->name, name, id,
@@ -369,10 +428,9 @@ static char *
 declare_id(struct loader *l, const xmlNode *node, char **idp)
 {
     const char *id = required(node, "id");
+    const xmlNode *other = add_id(l, id, node);
 
-    if (!shash_add_once(&l->ids, id, node)) {
-        const xmlNode *other = shash_find_data(&l->ids, id);
-
+    if (other) {
         *idp = NULL;
         return ERROR_AT_NODE(l, node, "duplicate id \"%s\": already used "
                              "by the %s on line %d", id,
@@ -688,7 +746,7 @@ main_route_table(struct loader *l, struct sim_vpc *vpc)
         /* declare_vpc() has noted the first route table, if any. */
         struct sim_route_table *rtb = xzalloc(sizeof *rtb);
         rtb->id = xasprintf("%s/main", vpc->id);
-        for (int i = 2; shash_find(&l->ids, rtb->id); i++) {
+        for (int i = 2; find_id(l, rtb->id); i++) {
             free(rtb->id);
             rtb->id = xasprintf("%s/main%d", vpc->id, i);
         }
@@ -1464,7 +1522,7 @@ resolve_share(struct loader *l, const xmlNode *node,
             bool known;
 
             if (f == 0) {
-                known = shash_find(&l->ids, id) != NULL;
+                known = find_id(l, id) != NULL;
             } else {
                 known = shash_find(&l->topo->accounts_by_id, id) != NULL;
                 for (size_t j = 0; !known && j < l->topo->n_accounts; j++) {
@@ -2089,7 +2147,8 @@ read_doc(struct loader *l, const xmlDoc *doc)
     char *error;
 
     l->topo = sim_topology_create(l->file_name);
-    shash_init(&l->ids);
+    hmap_init(&l->ids);
+    hmap_reserve(&l->ids, l->n_elements);
     shash_init(&l->placed);
     if (root) {
         l->topo->region = nullable_xstrdup(attr(root, "region"));
@@ -2114,7 +2173,11 @@ read_doc(struct loader *l, const xmlDoc *doc)
         error = fill_model(l);
     }
 
-    shash_destroy(&l->ids);
+    hmap_destroy(&l->ids);
+    for (size_t i = 0; i < l->n_blocks; i++) {
+        free(l->blocks[i]);
+    }
+    free(l->blocks);
     shash_destroy(&l->placed);
     free(l->filter_nodes.nodes);
     free(l->session_nodes.nodes);
@@ -2160,10 +2223,11 @@ sim_topology_set_parallel_load(bool parallel)
  * or reads as empty), and the loader gives up early once the validation
  * has failed. */
 static char *
-load_doc(const char *file_name, xmlDocPtr doc, struct sim_topology **topop)
+load_doc(const char *file_name, xmlDocPtr doc, size_t n_elements,
+         struct sim_topology **topop)
 {
     struct validation v = { .file_name = file_name, .doc = doc };
-    struct loader l = { .file_name = file_name };
+    struct loader l = { .file_name = file_name, .n_elements = n_elements };
     pthread_t thread;
     char *error;
 
@@ -2199,7 +2263,23 @@ static const int parse_options = (XML_PARSE_NONET | XML_PARSE_NOWARNING
 struct parse_state {
     struct first_error first;
     int doctype_line;           /* Line of a DOCTYPE, or 0 if none. */
+    size_t n_elements;          /* Elements seen. */
 };
+
+/* libxml2's SAX handler for the start of an element, counting it. */
+static void
+count_element(void *ctxt_, const xmlChar *localname, const xmlChar *prefix,
+              const xmlChar *uri, int n_namespaces,
+              const xmlChar **namespaces, int n_attributes, int n_defaulted,
+              const xmlChar **attributes)
+{
+    xmlParserCtxtPtr ctxt = ctxt_;
+    struct parse_state *state = ctxt->_private;
+
+    state->n_elements++;
+    xmlSAX2StartElementNs(ctxt, localname, prefix, uri, n_namespaces,
+                          namespaces, n_attributes, n_defaulted, attributes);
+}
 
 /* libxml2's SAX handler for a DOCTYPE.  A topology file needs no document
  * type: its declarations would change how attribute values read (an
@@ -2222,16 +2302,17 @@ note_doctype(void *ctxt_, const xmlChar *name, const xmlChar *external_id,
 }
 
 /* Parses the 'size' bytes at 'buffer', read from 'file_name', into
- * '*docp'.  Returns NULL, or an error that names the line of the first
- * problem. */
+ * '*docp', and counts its elements into '*n_elements'.  Returns NULL, or
+ * an error that names the line of the first problem. */
 static char *
 parse(const char *file_name, const char *buffer, size_t size,
-      xmlDocPtr *docp)
+      xmlDocPtr *docp, size_t *n_elements)
 {
     struct parse_state state = { .first = { .message = NULL } };
     xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
     char *error = NULL;
 
+    *n_elements = 0;
     if (size > INT_MAX) {
         xmlFreeParserCtxt(ctxt);
         *docp = NULL;
@@ -2240,6 +2321,7 @@ parse(const char *file_name, const char *buffer, size_t size,
     }
     ctxt->_private = &state;
     ctxt->sax->internalSubset = note_doctype;
+    ctxt->sax->startElementNs = count_element;
 
     /* The parser reports every error to the structured handler, which
      * keeps the first: later ones tend to be consequences. */
@@ -2264,6 +2346,7 @@ parse(const char *file_name, const char *buffer, size_t size,
     }
     free(state.first.message);
     xmlFreeParserCtxt(ctxt);
+    *n_elements = state.n_elements;
     return error;
 }
 
@@ -2352,13 +2435,15 @@ char *
 sim_topology_load_memory(const char *file_name, const char *buffer,
                          size_t size, struct sim_topology **topop)
 {
+    size_t n_elements;
     xmlDocPtr doc;
     char *error;
 
     *topop = NULL;
-    error = parse(file_name, buffer ? buffer : "", buffer ? size : 0, &doc);
+    error = parse(file_name, buffer ? buffer : "", buffer ? size : 0, &doc,
+                  &n_elements);
     if (!error) {
-        error = load_doc(file_name, doc, topop);
+        error = load_doc(file_name, doc, n_elements, topop);
         xmlFreeDoc(doc);
     }
     return error;
