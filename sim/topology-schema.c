@@ -32,7 +32,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/hmap.h"
 #include "openvswitch/json.h"
 #include "openvswitch/shash.h"
 #include "sset.h"
@@ -628,24 +630,52 @@ value_matches(xmlRegexpPtr regexps[N_VALUE_KINDS], int kind,
     }
 }
 
+/* A memo of shash_find_data() by the address of the name looked up.
+ * libxml2 keeps the names of elements and attributes in the document's
+ * dictionary, so that a few addresses stand for all the names of a
+ * document (and the same address always stands for the same name). */
+struct memo_entry {
+    struct hmap_node hmap_node; /* Hashed on 'table' and 'name'. */
+    const struct shash *table;
+    const xmlChar *name;
+    void *data;                 /* shash_find_data(table, name). */
+};
+
+static void *
+memo_find(struct hmap *memo, const struct shash *table, const xmlChar *name)
+{
+    uint32_t hash = hash_pointer(name, hash_pointer(table, 0));
+    struct memo_entry *e;
+
+    HMAP_FOR_EACH_WITH_HASH (e, hmap_node, hash, memo) {
+        if (e->table == table && e->name == name) {
+            return e->data;
+        }
+    }
+    e = xmalloc(sizeof *e);
+    e->table = table;
+    e->name = name;
+    e->data = shash_find_data(table, (const char *) name);
+    hmap_insert(memo, &e->hmap_node, hash);
+    return e->data;
+}
+
 /* Checks the attributes of 'node' and of the elements under it against
- * 'kinds' (see collect_value_kinds()).  Returns false at the first value
- * that does not match. */
+ * 'kinds' (see collect_value_kinds()), looked up through 'memo'.  Returns
+ * false at the first value that does not match. */
 static bool
 values_match(const xmlNode *node, const struct shash *kinds,
-             xmlRegexpPtr regexps[N_VALUE_KINDS])
+             xmlRegexpPtr regexps[N_VALUE_KINDS], struct hmap *memo)
 {
     for (const xmlNode *c = node->children; c; c = c->next) {
         if (c->type != XML_ELEMENT_NODE) {
             continue;
         }
 
-        const struct shash *attrs = shash_find_data(kinds,
-                                                    (const char *) c->name);
+        const struct shash *attrs = memo_find(memo, kinds, c->name);
         for (const xmlAttr *a = attrs ? c->properties : NULL; a;
              a = a->next) {
-            uintptr_t bits = (uintptr_t) shash_find_data(
-                attrs, (const char *) a->name);
+            uintptr_t bits = (uintptr_t) memo_find(memo, attrs, a->name);
             if (!bits) {
                 continue;
             }
@@ -672,7 +702,7 @@ values_match(const xmlNode *node, const struct shash *kinds,
                 return false;
             }
         }
-        if (!values_match(c, kinds, regexps)) {
+        if (!values_match(c, kinds, regexps, memo)) {
             return false;
         }
     }
@@ -771,7 +801,15 @@ quick_validate(xmlDocPtr doc)
         }
 
         collect_value_kinds(&sdoc, (const xmlNode *) sdoc.doc, &kinds);
-        ok = ok && values_match((const xmlNode *) doc, &kinds, regexps);
+        struct hmap memo = HMAP_INITIALIZER(&memo);
+        struct memo_entry *e;
+
+        ok = ok && values_match((const xmlNode *) doc, &kinds, regexps,
+                                &memo);
+        HMAP_FOR_EACH_POP (e, hmap_node, &memo) {
+            free(e);
+        }
+        hmap_destroy(&memo);
 
         for (int k = 0; k < N_VALUE_KINDS; k++) {
             xmlRegFreeRegexp(regexps[k]);
