@@ -2429,6 +2429,51 @@ sim_topology_load(const char *file_name, struct sim_topology **topop)
     return error;
 }
 
+static void *
+free_nodes_main(void *nodes)
+{
+    xmlFreeNodeList(nodes);
+    return NULL;
+}
+
+/* Frees 'doc'.  A large tree takes a while to free: unless loads are on
+ * one thread, the second half of the root's children is freed on a second
+ * thread meanwhile.  libxml2 only reads the document's dictionary while it
+ * frees nodes, and frees the dictionary last, with the document, after
+ * the thread is joined. */
+static void
+free_doc(xmlDocPtr doc)
+{
+    xmlNode *root = xmlDocGetRootElement(doc);
+    size_t n = 0;
+
+    for (const xmlNode *c = root ? root->children : NULL; c; c = c->next) {
+        n++;
+    }
+    if (parallel_load && n >= 2) {
+        xmlNode *half = root->children;
+        xmlNode *first_last, *last = root->last;
+        pthread_t thread;
+
+        for (size_t i = 0; i < n / 2; i++) {
+            half = half->next;
+        }
+        first_last = half->prev;
+        first_last->next = half->prev = NULL;
+        root->last = first_last;
+        if (!pthread_create(&thread, NULL, free_nodes_main, half)) {
+            xmlFreeNodeList(root->children);
+            root->children = root->last = NULL;
+            xpthread_join(thread, NULL);
+        } else {
+            first_last->next = half;
+            half->prev = first_last;
+            root->last = last;
+        }
+    }
+    xmlFreeDoc(doc);
+}
+
 /* Like sim_topology_load(), for a topology held in memory; 'file_name' is
  * only used in messages. */
 char *
@@ -2444,7 +2489,7 @@ sim_topology_load_memory(const char *file_name, const char *buffer,
                   &n_elements);
     if (!error) {
         error = load_doc(file_name, doc, n_elements, topop);
-        xmlFreeDoc(doc);
+        free_doc(doc);
     }
     return error;
 }
