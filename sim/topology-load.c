@@ -17,8 +17,8 @@
 
 /* The topology loader.
  *
- * A file is parsed with libxml2 and validated against the RelaxNG schema
- * (topologies/topology.rng, compiled into the program), then read in four
+ * A file is parsed with libxml2, validated against the RelaxNG schema
+ * (topologies/topology.rng, compiled into the program) and read in four
  * passes over the tree:
  *
  *   1. declare: every object with an id is created, empty, and its id
@@ -29,6 +29,9 @@
  *      overlap, ...);
  *   4. the inventory and the traffic mirror objects go into the mirroring
  *      model, whose refusals are kept with the objects for the check.
+ *
+ * The validation runs on a second thread while the caller's thread reads
+ * the tree, and its verdict comes first (see load_doc()).
  *
  * The first problem ends the load with an error naming the file and line;
  * nothing of a topology that failed to load is returned. */
