@@ -597,6 +597,12 @@ tm_reconciler_set_desired(struct tm_reconciler *r,
 }
 
 const struct tm_flow_table *
+tm_reconciler_get_desired(const struct tm_reconciler *r)
+{
+    return &r->desired;
+}
+
+const struct tm_flow_table *
 tm_reconciler_get_installed(const struct tm_reconciler *r)
 {
     return &r->installed;
@@ -999,6 +1005,17 @@ queue_flow_mod(struct tm_reconciler *r, const struct tm_flow *flow,
     }
     queue_in_bundle(r, ofputil_encode_flow_mod(&fm, reconciler_protocol(r)));
     r->stats.n_flow_mods++;
+
+    if (VLOG_IS_DBG_ENABLED()) {
+        struct ds s = DS_EMPTY_INITIALIZER;
+
+        flow_format(flow, &s);
+        VLOG_DBG("%s: %s %s", rconn_get_name(r->rconn),
+                 (command == OFPFC_ADD ? "add"
+                  : command == OFPFC_DELETE_STRICT ? "delete" : "modify"),
+                 ds_cstr(&s));
+        ds_destroy(&s);
+    }
 }
 
 static void

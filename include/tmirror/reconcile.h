@@ -123,6 +123,8 @@ bool tm_reconciler_is_connected(const struct tm_reconciler *);
 
 void tm_reconciler_set_desired(struct tm_reconciler *,
                                struct tm_flow_table *);
+const struct tm_flow_table *tm_reconciler_get_desired(
+    const struct tm_reconciler *);
 const struct tm_flow_table *tm_reconciler_get_installed(
     const struct tm_reconciler *);
 bool tm_reconciler_in_sync(const struct tm_reconciler *);
