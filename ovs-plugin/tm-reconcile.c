@@ -198,52 +198,124 @@ tm_flow_table_put(struct tm_flow_table *table, uint8_t table_id,
  * decoded again: a "load" of a whole register becomes a "set_field"), so
  * that a flow read back from the bridge compares equal to the one that
  * was compiled. */
+/* Compiled actions in the form of a flow dump (see
+ * tm_flow_table_from_flows()), by the address of the compiled ones, which
+ * flows with the same actions share. */
+struct dumped_actions {
+    struct hmap_node node;
+    const struct ofpact *compiled;
+    size_t compiled_len;
+    struct ofpact *ofpacts;
+    size_t ofpacts_len;
+};
+
+static const struct dumped_actions *
+dumped_actions_get(struct hmap *map, const struct ofpact *compiled,
+                   size_t compiled_len, struct ofpbuf *openflow,
+                   struct ofpbuf *ofpacts)
+{
+    uint32_t hash = hash_pointer(compiled, compiled_len);
+    struct dumped_actions *da;
+
+    HMAP_FOR_EACH_WITH_HASH (da, node, hash, map) {
+        if (da->compiled == compiled && da->compiled_len == compiled_len) {
+            return da;
+        }
+    }
+
+    da = xmalloc(sizeof *da);
+    da->compiled = compiled;
+    da->compiled_len = compiled_len;
+    ofpbuf_clear(openflow);
+    ofpbuf_clear(ofpacts);
+    /* Bytes that decoding leaves alone (padding) are zeros, not those of
+     * the actions decoded before, so that equal actions decode to equal
+     * bytes. */
+    memset(ofpacts->base, 0, ofpacts->allocated);
+    ofpacts_put_openflow_actions(compiled, compiled_len, openflow,
+                                 OFP15_VERSION);
+    if (!ofpacts_pull_openflow_actions(openflow, openflow->size,
+                                       OFP15_VERSION, NULL, NULL, ofpacts)) {
+        da->ofpacts = xmemdup(ofpacts->data, ofpacts->size);
+        da->ofpacts_len = ofpacts->size;
+    } else {
+        da->ofpacts = xmemdup(compiled, compiled_len);
+        da->ofpacts_len = compiled_len;
+    }
+    hmap_insert(map, &da->node, hash);
+    return da;
+}
+
+/* Replaces the contents of 'table' by the compiled 'flows'.
+ *
+ * Their actions are first put in the form in which the bridge will give
+ * them back in a flow dump (a flow's actions, encoded in OpenFlow 1.5 and
+ * decoded again: a "load" of a whole register becomes a "set_field"), so
+ * that a flow read back from the bridge compares equal to the one that
+ * was compiled.  That is done once for each set of actions that compiled
+ * flows share. */
 void
 tm_flow_table_from_flows(struct tm_flow_table *table,
                          const struct tm_flows *flows)
 {
+    struct hmap dumped = HMAP_INITIALIZER(&dumped);
     struct ofpbuf openflow, ofpacts;
+    struct dumped_actions *da;
 
     ofpbuf_init(&openflow, 1024);
     ofpbuf_init(&ofpacts, 1024);
     tm_flow_table_clear(table);
     for (size_t i = 0; i < flows->n; i++) {
         const struct ofputil_flow_mod *fm = &flows->fms[i];
-        const struct ofpact *acts = fm->ofpacts;
-        size_t acts_len = fm->ofpacts_len;
-
-        ofpbuf_clear(&openflow);
-        ofpbuf_clear(&ofpacts);
-        ofpacts_put_openflow_actions(fm->ofpacts, fm->ofpacts_len,
-                                     &openflow, OFP15_VERSION);
-        if (!ofpacts_pull_openflow_actions(&openflow, openflow.size,
-                                           OFP15_VERSION, NULL, NULL,
-                                           &ofpacts)) {
-            acts = ofpacts.data;
-            acts_len = ofpacts.size;
-        }
-
+        const struct dumped_actions *acts = dumped_actions_get(
+            &dumped, fm->ofpacts, fm->ofpacts_len, &openflow, &ofpacts);
         struct tm_flow *flow = flow_create(fm->table_id, fm->priority,
                                            ntohll(fm->new_cookie),
-                                           acts, acts_len);
+                                           acts->ofpacts, acts->ofpacts_len);
+
         minimatch_clone(&flow->match, &fm->match);
         flow_table_insert(table, flow);
     }
+    HMAP_FOR_EACH_POP (da, node, &dumped) {
+        free(da->ofpacts);
+        free(da);
+    }
+    hmap_destroy(&dumped);
     ofpbuf_uninit(&openflow);
     ofpbuf_uninit(&ofpacts);
 }
 
+/* Are 'a' and 'b' the same actions in other bytes?  Compared in their
+ * OpenFlow 1.5 encoding (which has no padding of its own to differ in),
+ * and as text if that differs too. */
+static bool
+actions_equal_encoded(const struct ofpact *a, size_t a_len,
+                      const struct ofpact *b, size_t b_len)
+{
+    uint64_t a_stub[1024 / 8], b_stub[1024 / 8];
+    struct ofpbuf a_of = OFPBUF_STUB_INITIALIZER(a_stub);
+    struct ofpbuf b_of = OFPBUF_STUB_INITIALIZER(b_stub);
+    bool equal;
+
+    ofpacts_put_openflow_actions(a, a_len, &a_of, OFP15_VERSION);
+    ofpacts_put_openflow_actions(b, b_len, &b_of, OFP15_VERSION);
+    equal = (a_of.size == b_of.size
+             && !memcmp(a_of.data, b_of.data, a_of.size));
+    ofpbuf_uninit(&a_of);
+    ofpbuf_uninit(&b_of);
+    return equal || ofpacts_equal_stringwise(a, a_len, b, b_len);
+}
+
 /* Are the actions of 'a' and 'b' the same?  Actions that went through the
  * bridge and back may differ from the compiled ones in bytes that do not
- * matter (padding, the form of a load), so two that differ in bytes are
- * compared as text too. */
+ * matter (padding, the form of a load). */
 static bool
 flow_actions_equal(const struct tm_flow *a, const struct tm_flow *b)
 {
     return (ofpacts_equal(a->ofpacts, a->ofpacts_len,
                           b->ofpacts, b->ofpacts_len)
-            || ofpacts_equal_stringwise(a->ofpacts, a->ofpacts_len,
-                                        b->ofpacts, b->ofpacts_len));
+            || actions_equal_encoded(a->ofpacts, a->ofpacts_len,
+                                     b->ofpacts, b->ofpacts_len));
 }
 
 /* True if 'a' and 'b' have the same key and value. */
@@ -328,11 +400,14 @@ flow_array_append(struct flow_array *a, const struct tm_flow *flow)
     a->flows[a->n++] = flow;
 }
 
-/* Stores in 'diff' what turns 'installed' into 'desired'. */
-void
-tm_flow_diff_compute(const struct tm_flow_table *desired,
-                     const struct tm_flow_table *installed,
-                     struct tm_flow_diff *diff)
+/* Stores in 'diff' what turns 'installed' into 'desired'.  If 'same_text'
+ * is nonnull, appends to it each installed flow whose actions are those of
+ * its desired flow in other bytes (see flow_actions_equal()), followed by
+ * that desired flow. */
+static void
+flow_diff_compute(const struct tm_flow_table *desired,
+                  const struct tm_flow_table *installed,
+                  struct tm_flow_diff *diff, struct flow_array *same_text)
 {
     struct flow_array adds = { NULL, 0, 0 };
     struct flow_array modifies = { NULL, 0, 0 };
@@ -346,8 +421,16 @@ tm_flow_diff_compute(const struct tm_flow_table *desired,
                                                        &flow->match);
         if (!old || old->cookie != flow->cookie) {
             flow_array_append(&adds, flow);
-        } else if (!flow_actions_equal(old, flow)) {
+        } else if (ofpacts_equal(old->ofpacts, old->ofpacts_len,
+                                 flow->ofpacts, flow->ofpacts_len)) {
+            /* The same. */
+        } else if (!actions_equal_encoded(old->ofpacts, old->ofpacts_len,
+                                          flow->ofpacts,
+                                          flow->ofpacts_len)) {
             flow_array_append(&modifies, flow);
+        } else if (same_text) {
+            flow_array_append(same_text, old);
+            flow_array_append(same_text, flow);
         }
     }
     HMAP_FOR_EACH (flow, node, &installed->flows) {
@@ -361,6 +444,14 @@ tm_flow_diff_compute(const struct tm_flow_table *desired,
         .modifies = modifies.flows, .n_modifies = modifies.n,
         .deletes = deletes.flows, .n_deletes = deletes.n,
     };
+}
+
+void
+tm_flow_diff_compute(const struct tm_flow_table *desired,
+                     const struct tm_flow_table *installed,
+                     struct tm_flow_diff *diff)
+{
+    flow_diff_compute(desired, installed, diff, NULL);
 }
 
 size_t
@@ -1125,7 +1216,22 @@ send_changes(struct tm_reconciler *r)
     r->desired_changed = false;
     r->meters_changed = false;
     send_meter_additions(r);
-    tm_flow_diff_compute(&r->desired, &r->installed, &diff);
+
+    /* Installed flows read back from the bridge whose actions are the
+     * desired ones in other bytes take the desired bytes, so that the
+     * next difference compares them as bytes, not as text. */
+    struct flow_array same_text = { NULL, 0, 0 };
+    flow_diff_compute(&r->desired, &r->installed, &diff, &same_text);
+    for (size_t i = 0; i < same_text.n; i += 2) {
+        struct tm_flow *old = CONST_CAST(struct tm_flow *,
+                                         same_text.flows[i]);
+        const struct tm_flow *new = same_text.flows[i + 1];
+
+        free(old->ofpacts);
+        old->ofpacts = xmemdup(new->ofpacts, new->ofpacts_len);
+        old->ofpacts_len = new->ofpacts_len;
+    }
+    free(same_text.flows);
     if (!tm_flow_diff_size(&diff)) {
         send_meter_deletions(r);
         r->stats.last_commit = time_msec();
