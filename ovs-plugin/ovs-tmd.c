@@ -750,11 +750,11 @@ cache_check(struct tmd_cache *c, const struct svec *ids,
 }
 
 /* Loads the database, checks the local sessions, writes their status,
- * and compiles the flows of the active ones into 'desired'.  Sets
+ * and compiles the flows of the active ones into tmd->flows.  Sets
  * '*pending' if it could not choose a backend yet. */
 static char *
 compute(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
-        struct ovsdb_idl_txn *txn, struct tm_flow_table *desired,
+        struct ovsdb_idl_txn *txn,
         bool *pending)
 {
     struct ovsdb_idl *tm_idl = tmd->tm_loop.idl;
@@ -939,7 +939,6 @@ compute(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
     tm_reconciler_set_meters(tmd->reconciler, meters, n_meters);
     free(meters);
     sset_destroy(&metered);
-    tm_flow_table_from_flows(desired, flows);
 
 out:
     if (!error) {
@@ -957,7 +956,6 @@ out:
     HMAP_FOR_EACH (ls, node, &tmd->sessions) {
         tmd->n_blocked += strcmp(ls->status, "active") != 0;
     }
-    tm_flows_clear(flows);
     if (ti.enis) {
         tm_topology_input_destroy(&ti);
     }
@@ -1184,19 +1182,23 @@ write_metrics(const struct tmd *tmd)
 
 /* ---- Main loop. ---- */
 
-/* Counts a mismatch, and says what differs, if 'desired' and the
+/* Counts a mismatch, and says what differs, if 'flows' and the
  * sessions' statuses differ from the flows that the reconciler was last
  * given and the statuses in 'statuses' (session id -> status). */
 static void
-verify_computation(struct tmd *tmd, const struct tm_flow_table *desired,
+verify_computation(struct tmd *tmd, const struct tm_flows *flows,
                    const struct shash *statuses)
 {
     const struct local_session *ls;
     struct tm_flow_diff diff;
     size_t n_sessions = 0;
+    struct tm_flow_table desired;
 
-    tm_flow_diff_compute(desired, tm_reconciler_get_desired(tmd->reconciler),
-                         &diff);
+    tm_flow_table_init(&desired);
+    tm_flow_table_from_flows(&desired, flows);
+    tm_flow_diff_compute(&desired,
+                         tm_reconciler_get_desired(tmd->reconciler), &diff);
+    tm_flow_table_destroy(&desired);
     HMAP_FOR_EACH (ls, node, &tmd->sessions) {
         const char *status = shash_find_data(statuses, ls->id);
 
@@ -1230,14 +1232,12 @@ run_compute(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
             shash_add_once(&statuses, ls->id, ls->status);
         }
     }
-    struct tm_flow_table desired;
     bool pending = false;
     char *error;
 
-    tm_flow_table_init(&desired);
     tmd->retry_at = LLONG_MAX;
     tmd->change_seen = time_msec();
-    error = compute(tmd, ovs_txn, txn, &desired, &pending);
+    error = compute(tmd, ovs_txn, txn, &pending);
     tmd->change_compute_ms = time_msec() - tmd->change_seen;
     if (pending) {
         /* Nothing to do until the Datapath record is filled in (a
@@ -1259,14 +1259,14 @@ run_compute(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
         free(tmd->error);
         tmd->error = NULL;
         if (verify) {
-            verify_computation(tmd, &desired, &statuses);
+            verify_computation(tmd, &tmd->flows, &statuses);
         }
-        tm_reconciler_set_desired(tmd->reconciler, &desired);
+        tm_reconciler_set_desired_flows(tmd->reconciler, &tmd->flows);
         ok = true;
         tmd->change_seqno = tm_reconciler_get_seqno(tmd->reconciler);
         tmd->change_install_ms = -1;
     }
-    tm_flow_table_destroy(&desired);
+    tm_flows_clear(&tmd->flows);
     shash_destroy(&statuses);
     tmd->last_ok = ok;
     return ok;

@@ -90,6 +90,7 @@ tm_flow_destroy(struct tm_flow *flow)
 {
     minimatch_destroy(&flow->match);
     free(flow->ofpacts);
+    free(flow->compiled);
     free(flow);
 }
 
@@ -173,6 +174,9 @@ flow_create(uint8_t table_id, uint16_t priority, uint64_t cookie,
     flow->cookie = cookie;
     flow->ofpacts = ofpacts_len ? xmemdup(ofpacts, ofpacts_len) : NULL;
     flow->ofpacts_len = ofpacts_len;
+    flow->compiled = NULL;
+    flow->compiled_len = 0;
+    flow->seqno = 0;
     return flow;
 }
 
@@ -400,13 +404,37 @@ flow_array_append(struct flow_array *a, const struct tm_flow *flow)
     a->flows[a->n++] = flow;
 }
 
-/* Stores in 'diff' what turns 'installed' into 'desired'.  If 'same_text'
- * is nonnull, appends to it each installed flow whose actions are those of
- * its desired flow in other bytes (see flow_actions_equal()), followed by
- * that desired flow. */
+/* Adds to the arrays what turns 'old', the installed flow of the key of
+ * the desired 'flow', into 'flow' (see flow_diff_compute()). */
+static void
+flow_diff_one(const struct tm_flow *flow, const struct tm_flow *old,
+              struct flow_array *adds, struct flow_array *modifies,
+              struct flow_array *same_text)
+{
+    if (!old || old->cookie != flow->cookie) {
+        flow_array_append(adds, flow);
+    } else if (ofpacts_equal(old->ofpacts, old->ofpacts_len,
+                             flow->ofpacts, flow->ofpacts_len)) {
+        /* The same. */
+    } else if (!actions_equal_encoded(old->ofpacts, old->ofpacts_len,
+                                      flow->ofpacts, flow->ofpacts_len)) {
+        flow_array_append(modifies, flow);
+    } else if (same_text) {
+        flow_array_append(same_text, old);
+        flow_array_append(same_text, flow);
+    }
+}
+
+/* Stores in 'diff' what turns 'installed' into 'desired', looking at every
+ * flow of both, or if 'keys' is nonnull only at the flows with the keys of
+ * the flows in 'keys' (the others being known to be the same).  If
+ * 'same_text' is nonnull, appends to it each installed flow whose actions
+ * are those of its desired flow in other bytes (see flow_actions_equal()),
+ * followed by that desired flow. */
 static void
 flow_diff_compute(const struct tm_flow_table *desired,
                   const struct tm_flow_table *installed,
+                  const struct tm_flow_table *keys,
                   struct tm_flow_diff *diff, struct flow_array *same_text)
 {
     struct flow_array adds = { NULL, 0, 0 };
@@ -414,29 +442,31 @@ flow_diff_compute(const struct tm_flow_table *desired,
     struct flow_array deletes = { NULL, 0, 0 };
     const struct tm_flow *flow;
 
-    HMAP_FOR_EACH (flow, node, &desired->flows) {
-        const struct tm_flow *old = tm_flow_table_find(installed,
-                                                       flow->table_id,
-                                                       flow->priority,
-                                                       &flow->match);
-        if (!old || old->cookie != flow->cookie) {
-            flow_array_append(&adds, flow);
-        } else if (ofpacts_equal(old->ofpacts, old->ofpacts_len,
-                                 flow->ofpacts, flow->ofpacts_len)) {
-            /* The same. */
-        } else if (!actions_equal_encoded(old->ofpacts, old->ofpacts_len,
-                                          flow->ofpacts,
-                                          flow->ofpacts_len)) {
-            flow_array_append(&modifies, flow);
-        } else if (same_text) {
-            flow_array_append(same_text, old);
-            flow_array_append(same_text, flow);
+    if (keys) {
+        HMAP_FOR_EACH (flow, node, &keys->flows) {
+            const struct tm_flow *new = tm_flow_table_find(
+                desired, flow->table_id, flow->priority, &flow->match);
+            const struct tm_flow *old = tm_flow_table_find(
+                installed, flow->table_id, flow->priority, &flow->match);
+
+            if (new) {
+                flow_diff_one(new, old, &adds, &modifies, same_text);
+            } else if (old) {
+                flow_array_append(&deletes, old);
+            }
         }
-    }
-    HMAP_FOR_EACH (flow, node, &installed->flows) {
-        if (!tm_flow_table_find(desired, flow->table_id, flow->priority,
-                                &flow->match)) {
-            flow_array_append(&deletes, flow);
+    } else {
+        HMAP_FOR_EACH (flow, node, &desired->flows) {
+            flow_diff_one(flow, tm_flow_table_find(installed, flow->table_id,
+                                                   flow->priority,
+                                                   &flow->match),
+                          &adds, &modifies, same_text);
+        }
+        HMAP_FOR_EACH (flow, node, &installed->flows) {
+            if (!tm_flow_table_find(desired, flow->table_id, flow->priority,
+                                    &flow->match)) {
+                flow_array_append(&deletes, flow);
+            }
         }
     }
     *diff = (struct tm_flow_diff) {
@@ -451,7 +481,7 @@ tm_flow_diff_compute(const struct tm_flow_table *desired,
                      const struct tm_flow_table *installed,
                      struct tm_flow_diff *diff)
 {
-    flow_diff_compute(desired, installed, diff, NULL);
+    flow_diff_compute(desired, installed, NULL, diff, NULL);
 }
 
 size_t
@@ -562,6 +592,11 @@ struct tm_reconciler {
     uint64_t sent_seqno;        /* 'desired_seqno' of the bundle in
                                  * flight, or of the last one. */
     bool desired_changed;       /* Not yet compared with 'installed'. */
+    bool full_diff;             /* Compare all of 'desired' and 'installed'
+                                 * next time; otherwise only the keys in
+                                 * 'dirty'. */
+    struct tm_flow_table dirty; /* Keys whose desired flow changed since
+                                 * the last comparison (values unused). */
     bool has_desired;           /* Told what to want at least once: until
                                  * then nothing is sent, so that a
                                  * restarted daemon never deletes what it
@@ -610,6 +645,8 @@ tm_reconciler_create(uint64_t cookie)
     r->state = S_DISCONNECTED;
     tm_flow_table_init(&r->desired);
     tm_flow_table_init(&r->installed);
+    tm_flow_table_init(&r->dirty);
+    r->full_diff = true;
     tm_flow_table_init(&r->dumped);
     hmap_init(&r->aggregates);
     hmap_init(&r->aggregate_requests);
@@ -628,6 +665,7 @@ tm_reconciler_destroy(struct tm_reconciler *r)
         rconn_destroy(r->rconn);
         tm_flow_table_destroy(&r->desired);
         tm_flow_table_destroy(&r->installed);
+        tm_flow_table_destroy(&r->dirty);
         tm_flow_table_destroy(&r->dumped);
         HMAP_FOR_EACH_POP (agg, node, &r->aggregates) {
             free(agg);
@@ -678,11 +716,100 @@ tm_reconciler_set_desired(struct tm_reconciler *r,
 
     tm_flow_table_swap(&r->desired, desired);
     tm_flow_table_clear(desired);
+    r->full_diff = true;
     memset(r->tables, 0, sizeof r->tables);
     HMAP_FOR_EACH (flow, node, &r->desired.flows) {
         bitmap_set1(r->tables, flow->table_id);
     }
     r->desired_seqno++;
+    r->desired_changed = true;
+    r->has_desired = true;
+}
+
+/* Records that the desired flow with the key of 'flow' changed. */
+static void
+mark_dirty(struct tm_reconciler *r, const struct tm_flow *flow)
+{
+    if (!r->full_diff
+        && !tm_flow_table_find(&r->dirty, flow->table_id, flow->priority,
+                               &flow->match)) {
+        struct tm_flow *key = flow_create(flow->table_id, flow->priority,
+                                          0, NULL, 0);
+
+        minimatch_clone(&key->match, &flow->match);
+        flow_table_insert(&r->dirty, key);
+    }
+}
+
+/* Makes the compiled 'flows' the ones to install, as
+ * tm_reconciler_set_desired() of tm_flow_table_from_flows() would, but
+ * changing only the desired flows whose key, cookie or compiled actions
+ * changed (and putting only those into their dumped form), so that the
+ * next bundle is computed from those keys alone. */
+void
+tm_reconciler_set_desired_flows(struct tm_reconciler *r,
+                                const struct tm_flows *flows)
+{
+    struct hmap dumped = HMAP_INITIALIZER(&dumped);
+    struct ofpbuf openflow, ofpacts;
+    uint64_t seqno = r->desired_seqno + 1;
+    struct dumped_actions *da;
+    struct tm_flow *flow;
+
+    ofpbuf_init(&openflow, 1024);
+    ofpbuf_init(&ofpacts, 1024);
+    for (size_t i = 0; i < flows->n; i++) {
+        const struct ofputil_flow_mod *fm = &flows->fms[i];
+        uint64_t cookie = ntohll(fm->new_cookie);
+
+        flow = tm_flow_table_find(&r->desired, fm->table_id, fm->priority,
+                                  &fm->match);
+        if (flow && flow->seqno != seqno && flow->cookie == cookie
+            && flow->compiled
+            && flow->compiled_len == fm->ofpacts_len
+            && !memcmp(flow->compiled, fm->ofpacts, fm->ofpacts_len)) {
+            flow->seqno = seqno;
+            continue;
+        }
+
+        const struct dumped_actions *acts = dumped_actions_get(
+            &dumped, fm->ofpacts, fm->ofpacts_len, &openflow, &ofpacts);
+        if (!flow) {
+            flow = flow_create(fm->table_id, fm->priority, cookie,
+                               acts->ofpacts, acts->ofpacts_len);
+            minimatch_clone(&flow->match, &fm->match);
+            flow_table_insert(&r->desired, flow);
+        } else {
+            free(flow->ofpacts);
+            flow->ofpacts = xmemdup(acts->ofpacts, acts->ofpacts_len);
+            flow->ofpacts_len = acts->ofpacts_len;
+            flow->cookie = cookie;
+        }
+        free(flow->compiled);
+        flow->compiled = xmemdup(fm->ofpacts, fm->ofpacts_len);
+        flow->compiled_len = fm->ofpacts_len;
+        flow->seqno = seqno;
+        mark_dirty(r, flow);
+    }
+    HMAP_FOR_EACH_POP (da, node, &dumped) {
+        free(da->ofpacts);
+        free(da);
+    }
+    hmap_destroy(&dumped);
+    ofpbuf_uninit(&openflow);
+    ofpbuf_uninit(&ofpacts);
+
+    struct tm_flow *next;
+    memset(r->tables, 0, sizeof r->tables);
+    HMAP_FOR_EACH_SAFE (flow, next, node, &r->desired.flows) {
+        if (flow->seqno != seqno) {
+            mark_dirty(r, flow);
+            tm_flow_table_remove(&r->desired, flow);
+        } else {
+            bitmap_set1(r->tables, flow->table_id);
+        }
+    }
+    r->desired_seqno = seqno;
     r->desired_changed = true;
     r->has_desired = true;
 }
@@ -825,6 +952,7 @@ handle_dump_reply(struct tm_reconciler *r, const struct ofp_header *oh)
     if (!ofpmp_more(oh)) {
         tm_flow_table_swap(&r->installed, &r->dumped);
         tm_flow_table_clear(&r->dumped);
+        r->full_diff = true;
         r->dumping_flows = false;
         if (!r->dumping_meters) {
             r->state = S_SYNCED;
@@ -1221,7 +1349,10 @@ send_changes(struct tm_reconciler *r)
      * desired ones in other bytes take the desired bytes, so that the
      * next difference compares them as bytes, not as text. */
     struct flow_array same_text = { NULL, 0, 0 };
-    flow_diff_compute(&r->desired, &r->installed, &diff, &same_text);
+    flow_diff_compute(&r->desired, &r->installed,
+                      r->full_diff ? NULL : &r->dirty, &diff, &same_text);
+    r->full_diff = false;
+    tm_flow_table_clear(&r->dirty);
     for (size_t i = 0; i < same_text.n; i += 2) {
         struct tm_flow *old = CONST_CAST(struct tm_flow *,
                                          same_text.flows[i]);
