@@ -24,7 +24,10 @@
  * checks each session of a local source with the simulator against the
  * network in the database, writes each one's status and explanations
  * back, compiles the active ones and hands the flows to the reconciler,
- * which sends the bridge only the difference.  At an interval it reads
+ * which sends the bridge only the difference.  What it loaded and checked
+ * is kept from one change to the next (struct tmd_cache), so that a change
+ * of filters loads, checks and compiles again only what it touches.  At
+ * an interval it reads
  * each session's counters from the flow statistics of its cookies and
  * writes them to the database and, if asked, to a Prometheus text file.
  *
@@ -790,8 +793,13 @@ compute(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
     options.backend = choose_backend(tmd, tmd->ovs_idl, ovs_txn, br,
                                      tunnel);
     if (!options.backend) {
-        /* Computed again when the capabilities come. */
+        /* Computed again when the capabilities come.  Meanwhile, the
+         * databases are loaded into the cache (the rest of an error is
+         * the computation's business then). */
         *pending = true;
+        if (!tmd->cache.topo) {
+            free(cache_refresh(tmd, tm_idl, &dirty));
+        }
         error = NULL;
         goto out;
     }

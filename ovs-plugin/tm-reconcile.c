@@ -195,13 +195,6 @@ tm_flow_table_put(struct tm_flow_table *table, uint8_t table_id,
     return flow_table_insert(table, flow);
 }
 
-/* Replaces the contents of 'table' by the compiled 'flows'.
- *
- * Their actions are first put in the form in which the bridge will give
- * them back in a flow dump (a flow's actions, encoded in OpenFlow 1.5 and
- * decoded again: a "load" of a whole register becomes a "set_field"), so
- * that a flow read back from the bridge compares equal to the one that
- * was compiled. */
 /* Compiled actions in the form of a flow dump (see
  * tm_flow_table_from_flows()), by the address of the compiled ones, which
  * flows with the same actions share. */
@@ -213,15 +206,42 @@ struct dumped_actions {
     size_t ofpacts_len;
 };
 
+/* Puts compiled actions into their dumped form, once for each. */
+struct dumper {
+    struct hmap actions;        /* Contains "struct dumped_actions"s. */
+    struct ofpbuf openflow, ofpacts;
+};
+
+static void
+dumper_init(struct dumper *d)
+{
+    hmap_init(&d->actions);
+    ofpbuf_init(&d->openflow, 1024);
+    ofpbuf_init(&d->ofpacts, 1024);
+}
+
+static void
+dumper_destroy(struct dumper *d)
+{
+    struct dumped_actions *da;
+
+    HMAP_FOR_EACH_POP (da, node, &d->actions) {
+        free(da->ofpacts);
+        free(da);
+    }
+    hmap_destroy(&d->actions);
+    ofpbuf_uninit(&d->openflow);
+    ofpbuf_uninit(&d->ofpacts);
+}
+
 static const struct dumped_actions *
-dumped_actions_get(struct hmap *map, const struct ofpact *compiled,
-                   size_t compiled_len, struct ofpbuf *openflow,
-                   struct ofpbuf *ofpacts)
+dumper_get(struct dumper *d, const struct ofpact *compiled,
+           size_t compiled_len)
 {
     uint32_t hash = hash_pointer(compiled, compiled_len);
     struct dumped_actions *da;
 
-    HMAP_FOR_EACH_WITH_HASH (da, node, hash, map) {
+    HMAP_FOR_EACH_WITH_HASH (da, node, hash, &d->actions) {
         if (da->compiled == compiled && da->compiled_len == compiled_len) {
             return da;
         }
@@ -230,23 +250,24 @@ dumped_actions_get(struct hmap *map, const struct ofpact *compiled,
     da = xmalloc(sizeof *da);
     da->compiled = compiled;
     da->compiled_len = compiled_len;
-    ofpbuf_clear(openflow);
-    ofpbuf_clear(ofpacts);
+    ofpbuf_clear(&d->openflow);
+    ofpbuf_clear(&d->ofpacts);
     /* Bytes that decoding leaves alone (padding) are zeros, not those of
      * the actions decoded before, so that equal actions decode to equal
      * bytes. */
-    memset(ofpacts->base, 0, ofpacts->allocated);
-    ofpacts_put_openflow_actions(compiled, compiled_len, openflow,
+    memset(d->ofpacts.base, 0, d->ofpacts.allocated);
+    ofpacts_put_openflow_actions(compiled, compiled_len, &d->openflow,
                                  OFP15_VERSION);
-    if (!ofpacts_pull_openflow_actions(openflow, openflow->size,
-                                       OFP15_VERSION, NULL, NULL, ofpacts)) {
-        da->ofpacts = xmemdup(ofpacts->data, ofpacts->size);
-        da->ofpacts_len = ofpacts->size;
+    if (!ofpacts_pull_openflow_actions(&d->openflow, d->openflow.size,
+                                       OFP15_VERSION, NULL, NULL,
+                                       &d->ofpacts)) {
+        da->ofpacts = xmemdup(d->ofpacts.data, d->ofpacts.size);
+        da->ofpacts_len = d->ofpacts.size;
     } else {
         da->ofpacts = xmemdup(compiled, compiled_len);
         da->ofpacts_len = compiled_len;
     }
-    hmap_insert(map, &da->node, hash);
+    hmap_insert(&d->actions, &da->node, hash);
     return da;
 }
 
@@ -262,17 +283,14 @@ void
 tm_flow_table_from_flows(struct tm_flow_table *table,
                          const struct tm_flows *flows)
 {
-    struct hmap dumped = HMAP_INITIALIZER(&dumped);
-    struct ofpbuf openflow, ofpacts;
-    struct dumped_actions *da;
+    struct dumper dumper;
 
-    ofpbuf_init(&openflow, 1024);
-    ofpbuf_init(&ofpacts, 1024);
+    dumper_init(&dumper);
     tm_flow_table_clear(table);
     for (size_t i = 0; i < flows->n; i++) {
         const struct ofputil_flow_mod *fm = &flows->fms[i];
-        const struct dumped_actions *acts = dumped_actions_get(
-            &dumped, fm->ofpacts, fm->ofpacts_len, &openflow, &ofpacts);
+        const struct dumped_actions *acts = dumper_get(&dumper, fm->ofpacts,
+                                                       fm->ofpacts_len);
         struct tm_flow *flow = flow_create(fm->table_id, fm->priority,
                                            ntohll(fm->new_cookie),
                                            acts->ofpacts, acts->ofpacts_len);
@@ -280,13 +298,7 @@ tm_flow_table_from_flows(struct tm_flow_table *table,
         minimatch_clone(&flow->match, &fm->match);
         flow_table_insert(table, flow);
     }
-    HMAP_FOR_EACH_POP (da, node, &dumped) {
-        free(da->ofpacts);
-        free(da);
-    }
-    hmap_destroy(&dumped);
-    ofpbuf_uninit(&openflow);
-    ofpbuf_uninit(&ofpacts);
+    dumper_destroy(&dumper);
 }
 
 /* Are 'a' and 'b' the same actions in other bytes?  Compared in their
@@ -750,14 +762,11 @@ void
 tm_reconciler_set_desired_flows(struct tm_reconciler *r,
                                 const struct tm_flows *flows)
 {
-    struct hmap dumped = HMAP_INITIALIZER(&dumped);
-    struct ofpbuf openflow, ofpacts;
     uint64_t seqno = r->desired_seqno + 1;
-    struct dumped_actions *da;
+    struct dumper dumper;
     struct tm_flow *flow;
 
-    ofpbuf_init(&openflow, 1024);
-    ofpbuf_init(&ofpacts, 1024);
+    dumper_init(&dumper);
     for (size_t i = 0; i < flows->n; i++) {
         const struct ofputil_flow_mod *fm = &flows->fms[i];
         uint64_t cookie = ntohll(fm->new_cookie);
@@ -772,8 +781,8 @@ tm_reconciler_set_desired_flows(struct tm_reconciler *r,
             continue;
         }
 
-        const struct dumped_actions *acts = dumped_actions_get(
-            &dumped, fm->ofpacts, fm->ofpacts_len, &openflow, &ofpacts);
+        const struct dumped_actions *acts = dumper_get(&dumper, fm->ofpacts,
+                                                       fm->ofpacts_len);
         if (!flow) {
             flow = flow_create(fm->table_id, fm->priority, cookie,
                                acts->ofpacts, acts->ofpacts_len);
@@ -791,13 +800,7 @@ tm_reconciler_set_desired_flows(struct tm_reconciler *r,
         flow->seqno = seqno;
         mark_dirty(r, flow);
     }
-    HMAP_FOR_EACH_POP (da, node, &dumped) {
-        free(da->ofpacts);
-        free(da);
-    }
-    hmap_destroy(&dumped);
-    ofpbuf_uninit(&openflow);
-    ofpbuf_uninit(&ofpacts);
+    dumper_destroy(&dumper);
 
     struct tm_flow *next;
     memset(r->tables, 0, sizeof r->tables);
