@@ -738,6 +738,56 @@ tm_reconciler_set_desired(struct tm_reconciler *r,
     r->has_desired = true;
 }
 
+/* Are the compiled actions 'a' and 'b' the same?  Like ofpacts_equal(),
+ * but a "set_field" (or "load") is compared by its field, value and mask
+ * alone: ofpact_put_set_field() leaves the bytes after the value and after
+ * the mask as they were in the buffer, which differ from one compilation
+ * to the next.  The actions of a "clone" are compared one by one too. */
+static bool
+compiled_actions_equal(const struct ofpact *a, size_t a_len,
+                       const struct ofpact *b, size_t b_len)
+{
+    if (a_len != b_len) {
+        return false;
+    } else if (!memcmp(a, b, a_len)) {
+        return true;
+    }
+
+    const uint8_t *end = (const uint8_t *) a + a_len;
+    while ((const uint8_t *) a < end) {
+        if (a->type != b->type || a->len != b->len) {
+            return false;
+        }
+        if (a->type == OFPACT_SET_FIELD) {
+            const struct ofpact_set_field *sa = ofpact_get_SET_FIELD(a);
+            const struct ofpact_set_field *sb = ofpact_get_SET_FIELD(b);
+            unsigned int n = sa->field->n_bytes;
+
+            if (sa->field != sb->field
+                || sa->flow_has_vlan != sb->flow_has_vlan
+                || memcmp(sa->value, sb->value, n)
+                || memcmp(ofpact_set_field_mask(sa),
+                          ofpact_set_field_mask(sb), n)) {
+                return false;
+            }
+        } else if (a->type == OFPACT_CLONE) {
+            /* Its header, then its actions, which follow it. */
+            size_t header = sizeof(struct ofpact_nest);
+
+            a = ALIGNED_CAST(const struct ofpact *,
+                             (const uint8_t *) a + header);
+            b = ALIGNED_CAST(const struct ofpact *,
+                             (const uint8_t *) b + header);
+            continue;
+        } else if (memcmp(a, b, a->len)) {
+            return false;
+        }
+        a = ofpact_next(a);
+        b = ofpact_next(b);
+    }
+    return true;
+}
+
 /* Records that the desired flow with the key of 'flow' changed. */
 static void
 mark_dirty(struct tm_reconciler *r, const struct tm_flow *flow)
@@ -775,8 +825,8 @@ tm_reconciler_set_desired_flows(struct tm_reconciler *r,
                                   &fm->match);
         if (flow && flow->seqno != seqno && flow->cookie == cookie
             && flow->compiled
-            && flow->compiled_len == fm->ofpacts_len
-            && !memcmp(flow->compiled, fm->ofpacts, fm->ofpacts_len)) {
+            && compiled_actions_equal(flow->compiled, flow->compiled_len,
+                                      fm->ofpacts, fm->ofpacts_len)) {
             flow->seqno = seqno;
             continue;
         }
@@ -812,6 +862,9 @@ tm_reconciler_set_desired_flows(struct tm_reconciler *r,
             bitmap_set1(r->tables, flow->table_id);
         }
     }
+    VLOG_DBG("%s: %"PRIuSIZE" desired flows changed of %"PRIuSIZE,
+             rconn_get_name(r->rconn), tm_flow_table_count(&r->dirty),
+             tm_flow_table_count(&r->desired));
     r->desired_seqno = seqno;
     r->desired_changed = true;
     r->has_desired = true;
