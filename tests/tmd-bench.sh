@@ -215,9 +215,17 @@ ovs.append({"op": "insert", "table": "Bridge", "uuid-name": "br",
                     "ports": ["set", [["named-uuid", "pbr"]]
                               + [["named-uuid", "p%d" % i]
                                  for i in range(n_enis)]]}})
+# The datapath's record, whose capabilities ovs-vswitchd publishes: it
+# exists on a hypervisor where ovs-tmd (or ovn-controller) ran before, and
+# ovs-vswitchd takes seconds to fill it in while it adds thousands of
+# ports, which is no part of an install.
+ovs.append({"op": "insert", "table": "Datapath", "uuid-name": "dp",
+            "row": {}})
 ovs.append({"op": "mutate", "table": "Open_vSwitch", "where": [],
             "mutations": [["bridges", "insert",
-                           ["set", [["named-uuid", "br"]]]]]})
+                           ["set", [["named-uuid", "br"]]]],
+                          ["datapaths", "insert",
+                           ["map", [["dummy", ["named-uuid", "dp"]]]]]]})
 with open(dir + "/ovs.json", "w") as f:
     json.dump(["Open_vSwitch"] + ovs, f)
 EOF
@@ -240,6 +248,7 @@ ovs_python "$dir/load.py" "unix:$dir/db.sock" "$dir/ovs.json" \
     || fail "cannot make the bridge"
 last=$((n_enis - 1))
 wait_for sh -c "test \"\$(ovs-vsctl get interface p$last ofport)\" = $n_enis"
+wait_for sh -c "ovs-vsctl --columns=capabilities list Datapath | grep -q vxlan_mirror"
 ovs_python "$dir/load.py" "unix:$dir/db.sock" "$dir/load.json" \
     || fail "cannot load the database"
 
