@@ -24,7 +24,10 @@
  * checks each session of a local source with the simulator against the
  * network in the database, writes each one's status and explanations
  * back, compiles the active ones and hands the flows to the reconciler,
- * which sends the bridge only the difference.  At an interval it reads
+ * which sends the bridge only the difference.  What it loaded and checked
+ * is kept from one change to the next (struct tmd_cache), so that a change
+ * of filters loads, checks and compiles again only what it touches.  At
+ * an interval it reads
  * each session's counters from the flow statistics of its cookies and
  * writes them to the database and, if asked, to a Prometheus text file.
  *
@@ -139,6 +142,29 @@ struct local_session {
     bool seen;                  /* Mark for sweeping. */
 };
 
+/* What the last computation loaded and checked, kept for the next one.
+ *
+ * The network (the Global row's document) and the traffic mirror objects
+ * are loaded together, as one topology document, and each local session
+ * is checked against the result.  When only the rules or other contents
+ * of existing traffic mirror filters changed, the next computation
+ * changes those filters in the loaded topology's model and checks again
+ * only the sessions that use them; any other change loads everything
+ * again.  Which rows changed is told by their change numbers in the IDL
+ * (ovsdb_idl_row_get_seqno()), against the IDL's change number when the
+ * cache was last brought up to date. */
+struct tmd_cache {
+    struct sim_topology *topo;  /* NULL: load everything again. */
+    char *network;              /* The Global row's document, or NULL. */
+    char *network_name;         /* tm_db_topology_name(). */
+    unsigned int seqno;         /* The TrafficMirror IDL's change number
+                                 * when the cache was last brought up to
+                                 * date. */
+    size_t n_filters;           /* Filter rows then. */
+    struct shash results;       /* Session id -> struct sim_result *: the
+                                 * checks of the local sessions. */
+};
+
 /* The daemon's state. */
 struct tmd {
     struct ovsdb_idl_loop ovs_loop;
@@ -157,6 +183,12 @@ struct tmd {
     size_t n_enis;              /* Local network interfaces. */
     struct tm_flows flows;      /* The last compilation's, kept so that the
                                  * next one reuses their storage. */
+    struct tmd_cache cache;
+    uint64_t n_full_loads;      /* Computations that loaded everything. */
+    uint64_t n_mismatches;      /* "recompute"s that found the incremental
+                                 * computation wrong. */
+    bool last_ok;               /* The last computation gave flows. */
+
     size_t n_active;
     size_t n_blocked;           /* Sessions whose status is not "active",
                                  * counted by compute() so that "status",
@@ -470,12 +502,262 @@ session_status(const struct sim_topology *topo, const struct sim_result *r)
     }
 }
 
+/* ---- The cache of the loaded topology and of the checks. ---- */
+
+static void
+cache_forget_results(struct tmd_cache *c)
+{
+    struct shash_node *node;
+
+    SHASH_FOR_EACH (node, &c->results) {
+        sim_result_destroy(node->data);
+        free(node->data);
+    }
+    shash_clear(&c->results);
+}
+
+static void
+cache_clear(struct tmd_cache *c)
+{
+    cache_forget_results(c);
+    sim_topology_destroy(c->topo);
+    c->topo = NULL;
+    free(c->network);
+    c->network = NULL;
+    free(c->network_name);
+    c->network_name = NULL;
+}
+
+static unsigned int
+global_seqno(const struct tmrec_global *g)
+{
+    return MAX(tmrec_global_row_get_seqno(g, OVSDB_IDL_CHANGE_INSERT),
+               tmrec_global_row_get_seqno(g, OVSDB_IDL_CHANGE_MODIFY));
+}
+
+/* Is the network in 'idl' the one that the cache was loaded with? */
+static bool
+cache_network_is_current(const struct tmd_cache *c,
+                         const struct ovsdb_idl *idl)
+{
+    const struct tmrec_global *g
+        = tmrec_global_first(CONST_CAST(struct ovsdb_idl *, idl));
+
+    if (g && global_seqno(g) <= c->seqno) {
+        return true;
+    }
+    return (nullable_string_is_equal(g ? g->topology : NULL, c->network)
+            && !strcmp(tm_db_topology_name(idl), c->network_name));
+}
+
+static bool
+row_changed(const struct ovsdb_idl_row *row, unsigned int seqno)
+{
+    return (ovsdb_idl_row_get_seqno(row, OVSDB_IDL_CHANGE_INSERT) > seqno
+            || ovsdb_idl_row_get_seqno(row, OVSDB_IDL_CHANGE_MODIFY) > seqno);
+}
+
+/* Gives the filter of 'row', which the cached topology holds without a
+ * refusal, the rules of 'row', and adds the ids of the sessions that use
+ * it to 'dirty'.  Returns false if that cannot be done the way loading
+ * the whole document would do it (then the cache must be loaded again:
+ * it may be half changed). */
+static bool
+cache_update_filter(struct tmd_cache *c,
+                    const struct tmrec_traffic_mirror_filter *row,
+                    struct sset *dirty)
+{
+    const char *id = row->traffic_mirror_filter_id;
+    const struct sim_mirror_filter *sf = shash_find_data(
+        &c->topo->filters_by_id, id);
+    const struct tm_filter *mf = tm_model_find_filter(c->topo->model, id);
+    struct sim_topology *alone;
+    char *error;
+    bool ok;
+
+    if (!sf || sf->n_errors || !mf || strcmp(mf->owner, row->owner_id)) {
+        return false;
+    }
+
+    /* The filter alone goes through the schema and the model as in the
+     * whole document: it must load without a refusal, and its other
+     * attributes must not have changed. */
+    error = tm_db_load_filter(row, &alone);
+    if (error) {
+        free(error);
+        return false;
+    }
+    const struct tm_filter *af = tm_model_find_filter(alone->model, id);
+    ok = (af && alone->n_filters == 1 && !alone->filters[0]->n_errors
+          && !strcmp(af->description, mf->description)
+          && af->amazon_dns == mf->amazon_dns);
+    sim_topology_destroy(alone);
+    if (!ok) {
+        return false;
+    }
+
+    /* Its rules, made by the model from the same text as in the whole
+     * document. */
+    struct svec old = SVEC_EMPTY_INITIALIZER;
+    for (int d = 0; d < TM_N_DIRECTIONS; d++) {
+        for (size_t i = 0; i < mf->n_rules[d]; i++) {
+            svec_add(&old, mf->rules[d][i]->id);
+        }
+    }
+    char *owner = xstrdup(mf->owner);
+    for (size_t i = 0; ok && i < old.n; i++) {
+        struct tm_error *e = tm_delete_rule(c->topo->model, owner,
+                                            old.names[i]);
+        if (e) {
+            tm_error_destroy(e);
+            ok = false;
+        }
+    }
+    svec_destroy(&old);
+
+    struct tmrec_traffic_mirror_filter_rule **rules = tm_db_sorted_rules(row);
+    for (size_t i = 0; ok && i < row->n_rules; i++) {
+        struct tm_db_rule_text text;
+        struct tm_rule_spec spec;
+        struct tm_error *e;
+
+        tm_db_rule_spec(rules[i], &spec, &text);
+        e = tm_create_rule(c->topo->model, owner, id, &spec, NULL);
+        if (e) {
+            tm_error_destroy(e);
+            ok = false;
+        }
+    }
+    free(rules);
+    free(owner);
+
+    for (size_t i = 0; ok && i < c->topo->n_sessions; i++) {
+        const struct sim_mirror_session *s = c->topo->sessions[i];
+
+        if (s->filter == sf) {
+            sset_add(dirty, s->id);
+        }
+    }
+    return ok;
+}
+
+/* Brings the cache up to date with 'idl' if it can: when the network and
+ * every traffic mirror object but filters are as they were, it changes
+ * the filters that changed and adds to 'dirty' the ids of the sessions to
+ * check again.  Returns false if everything must be loaded again. */
+static bool
+cache_update(struct tmd_cache *c, struct ovsdb_idl *idl, struct sset *dirty)
+{
+    const struct tmrec_traffic_mirror_filter *f;
+    size_t n_filters = 0;
+
+    if (!c->topo
+        || !cache_network_is_current(c, idl)
+        || tmrec_traffic_mirror_target_get_seqno(idl) > c->seqno
+        || tmrec_traffic_mirror_session_get_seqno(idl) > c->seqno
+        || tmrec_resource_share_get_seqno(idl) > c->seqno) {
+        return false;
+    }
+    if (tmrec_traffic_mirror_filter_get_seqno(idl) <= c->seqno
+        && tmrec_traffic_mirror_filter_rule_get_seqno(idl) <= c->seqno) {
+        return true;
+    }
+
+    TMREC_TRAFFIC_MIRROR_FILTER_FOR_EACH (f, idl) {
+        bool changed = row_changed(&f->header_, c->seqno);
+
+        if (tmrec_traffic_mirror_filter_row_get_seqno(
+                f, OVSDB_IDL_CHANGE_INSERT) > c->seqno) {
+            return false;
+        }
+        for (size_t i = 0; !changed && i < f->n_rules; i++) {
+            changed = row_changed(&f->rules[i]->header_, c->seqno);
+        }
+        if (changed && !cache_update_filter(c, f, dirty)) {
+            return false;
+        }
+        n_filters++;
+    }
+    return n_filters == c->n_filters;
+}
+
+/* Makes the cache hold what 'idl' describes, loading everything again if
+ * it must, and stores in 'dirty' the ids of the sessions whose checks are
+ * no longer right.  Returns NULL, or an error (then the cache is empty). */
+static char *
+cache_refresh(struct tmd *tmd, struct ovsdb_idl *idl, struct sset *dirty)
+{
+    struct tmd_cache *c = &tmd->cache;
+
+    if (!cache_update(c, idl, dirty)) {
+        const struct tmrec_global *g = tmrec_global_first(idl);
+        char *error;
+
+        cache_clear(c);
+        sset_clear(dirty);
+        tmd->n_full_loads++;
+        error = tm_db_load_topology(idl, &c->topo);
+        if (error) {
+            return error;
+        }
+        c->network = nullable_xstrdup(g ? g->topology : NULL);
+        c->network_name = xstrdup(tm_db_topology_name(idl));
+        const struct tmrec_traffic_mirror_filter *f;
+        c->n_filters = 0;
+        TMREC_TRAFFIC_MIRROR_FILTER_FOR_EACH (f, idl) {
+            c->n_filters++;
+        }
+    }
+    c->seqno = ovsdb_idl_get_seqno(idl);
+    return NULL;
+}
+
+/* Stores in 'report' the checks of the sessions of 'ids', from the cache
+ * where it has them and they are not in 'dirty', and forgets the others.
+ * The caller frees report->results (only). */
+static void
+cache_check(struct tmd_cache *c, const struct svec *ids,
+            const struct sset *dirty, struct sim_report *report)
+{
+    struct sset wanted = SSET_INITIALIZER(&wanted);
+    struct shash_node *node, *next;
+
+    report->topology = c->topo->file_name;
+    report->results = xmalloc(MAX(ids->n, 1) * sizeof *report->results);
+    report->n_results = ids->n;
+    for (size_t i = 0; i < ids->n; i++) {
+        const char *id = ids->names[i];
+        struct sim_result *r = shash_find_data(&c->results, id);
+
+        if (r && sset_contains(dirty, id)) {
+            sim_result_destroy(r);
+            sim_check_session(c->topo, shash_find_data(
+                                  &c->topo->sessions_by_id, id), r);
+        } else if (!r) {
+            r = xmalloc(sizeof *r);
+            sim_check_session(c->topo, shash_find_data(
+                                  &c->topo->sessions_by_id, id), r);
+            shash_add(&c->results, id, r);
+        }
+        report->results[i] = *r;
+        sset_add(&wanted, id);
+    }
+    SHASH_FOR_EACH_SAFE (node, next, &c->results) {
+        if (!sset_contains(&wanted, node->name)) {
+            sim_result_destroy(node->data);
+            free(node->data);
+            shash_delete(&c->results, node);
+        }
+    }
+    sset_destroy(&wanted);
+}
+
 /* Loads the database, checks the local sessions, writes their status,
- * and compiles the flows of the active ones into 'desired'.  Sets
+ * and compiles the flows of the active ones into tmd->flows.  Sets
  * '*pending' if it could not choose a backend yet. */
 static char *
 compute(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
-        struct ovsdb_idl_txn *txn, struct tm_flow_table *desired,
+        struct ovsdb_idl_txn *txn,
         bool *pending)
 {
     struct ovsdb_idl *tm_idl = tmd->tm_loop.idl;
@@ -483,10 +765,10 @@ compute(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
     struct simap ports = SIMAP_INITIALIZER(&ports);
     struct smap macs = SMAP_INITIALIZER(&macs);
     struct sim_hypervisor hv = { .id = CONST_CAST(char *, "this hypervisor") };
-    struct sim_report no_report = { .topology = NULL };
+    struct sim_report report = { .results = NULL };
     struct tm_topology_input ti = { .enis = NULL };
-    struct sim_topology *topo = NULL;
-    struct sim_report *report = NULL;
+    struct sim_topology *topo;
+    struct sset dirty = SSET_INITIALIZER(&dirty);
     struct svec ids = SVEC_EMPTY_INITIALIZER;
     struct shash rows = SHASH_INITIALIZER(&rows);
     struct local_session *ls;
@@ -511,16 +793,22 @@ compute(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
     options.backend = choose_backend(tmd, tmd->ovs_idl, ovs_txn, br,
                                      tunnel);
     if (!options.backend) {
-        /* Computed again when the capabilities come. */
+        /* Computed again when the capabilities come.  Meanwhile, the
+         * databases are loaded into the cache (the rest of an error is
+         * the computation's business then). */
         *pending = true;
+        if (!tmd->cache.topo) {
+            free(cache_refresh(tmd, tm_idl, &dirty));
+        }
         error = NULL;
         goto out;
     }
 
-    error = tm_db_load_topology(tm_idl, &topo);
+    error = cache_refresh(tmd, tm_idl, &dirty);
     if (error) {
         goto out;
     }
+    topo = tmd->cache.topo;
 
     /* The local network interfaces that the network knows, as the ports
      * of this hypervisor, and their sessions. */
@@ -556,17 +844,12 @@ compute(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
     HMAP_FOR_EACH (ls, node, &tmd->sessions) {
         ls->seen = false;
     }
-    if (ids.n) {
-        error = sim_check(topo, ids.names, ids.n, &report);
-        if (error) {
-            goto out;
-        }
-    }
+    cache_check(&tmd->cache, &ids, &dirty, &report);
 
     tmd->n_active = 0;
     index_session_rows(tm_idl, &rows);
-    for (size_t i = 0; report && i < report->n_results; i++) {
-        const struct sim_result *r = &report->results[i];
+    for (size_t i = 0; i < report.n_results; i++) {
+        const struct sim_result *r = &report.results[i];
         const char *status = session_status(topo, r);
         const struct tmrec_traffic_mirror_session *row
             = shash_find_data(&rows, r->session->id);
@@ -589,7 +872,7 @@ compute(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
      * of the reachable sessions, every other session left out.  A network
      * interface without a MAC in the network takes its Interface's
      * external_ids:attached-mac. */
-    tm_topology_input_init(&ti, topo, &hv, report ? report : &no_report);
+    tm_topology_input_init(&ti, topo, &hv, &report);
     for (size_t i = 0; i < ti.input.n_enis; i++) {
         struct tm_eni_location *loc = &ti.enis[i];
         const char *mac = smap_get(&macs, loc->eni);
@@ -664,7 +947,6 @@ compute(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
     tm_reconciler_set_meters(tmd->reconciler, meters, n_meters);
     free(meters);
     sset_destroy(&metered);
-    tm_flow_table_from_flows(desired, flows);
 
 out:
     if (!error) {
@@ -682,15 +964,14 @@ out:
     HMAP_FOR_EACH (ls, node, &tmd->sessions) {
         tmd->n_blocked += strcmp(ls->status, "active") != 0;
     }
-    tm_flows_clear(flows);
     if (ti.enis) {
         tm_topology_input_destroy(&ti);
     }
     free(hv.ports);
     svec_destroy(&ids);
+    sset_destroy(&dirty);
     shash_destroy(&rows);
-    sim_report_destroy(report);
-    sim_topology_destroy(topo);
+    free(report.results);
     simap_destroy(&ports);
     smap_destroy(&macs);
     return error;
@@ -909,6 +1190,96 @@ write_metrics(const struct tmd *tmd)
 
 /* ---- Main loop. ---- */
 
+/* Counts a mismatch, and says what differs, if 'flows' and the
+ * sessions' statuses differ from the flows that the reconciler was last
+ * given and the statuses in 'statuses' (session id -> status). */
+static void
+verify_computation(struct tmd *tmd, const struct tm_flows *flows,
+                   const struct shash *statuses)
+{
+    const struct local_session *ls;
+    struct tm_flow_diff diff;
+    size_t n_sessions = 0;
+    struct tm_flow_table desired;
+
+    tm_flow_table_init(&desired);
+    tm_flow_table_from_flows(&desired, flows);
+    tm_flow_diff_compute(&desired,
+                         tm_reconciler_get_desired(tmd->reconciler), &diff);
+    tm_flow_table_destroy(&desired);
+    HMAP_FOR_EACH (ls, node, &tmd->sessions) {
+        const char *status = shash_find_data(statuses, ls->id);
+
+        n_sessions += !status || strcmp(status, ls->status);
+    }
+    n_sessions += shash_count(statuses) > hmap_count(&tmd->sessions);
+    if (tm_flow_diff_size(&diff) || n_sessions) {
+        tmd->n_mismatches++;
+        VLOG_WARN("recompute: the computation from the cache differs from "
+                  "one from nothing: %"PRIuSIZE" flows to add, %"PRIuSIZE
+                  " to modify, %"PRIuSIZE" to delete, %"PRIuSIZE" sessions' "
+                  "statuses", diff.n_adds, diff.n_modifies, diff.n_deletes,
+                  n_sessions);
+    }
+    tm_flow_diff_destroy(&diff);
+}
+
+/* Computes the flows and gives them to the reconciler.  If 'verify', the
+ * result is also compared with the computation before (see
+ * verify_computation()).  Returns true if it gave the reconciler flows. */
+static bool
+run_compute(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
+            struct ovsdb_idl_txn *txn, bool verify)
+{
+    struct shash statuses = SHASH_INITIALIZER(&statuses);
+    struct local_session *ls;
+    bool ok = false;
+
+    if (verify) {
+        HMAP_FOR_EACH (ls, node, &tmd->sessions) {
+            shash_add_once(&statuses, ls->id, ls->status);
+        }
+    }
+    bool pending = false;
+    char *error;
+
+    tmd->retry_at = LLONG_MAX;
+    tmd->change_seen = time_msec();
+    error = compute(tmd, ovs_txn, txn, &pending);
+    tmd->change_compute_ms = time_msec() - tmd->change_seen;
+    if (pending) {
+        /* Nothing to do until the Datapath record is filled in (a
+         * change of the database), or for at most 5 seconds. */
+        tmd->retry_at = (tmd->dp_empty ? tmd->dp_empty + 5000
+                         : LLONG_MAX);
+    } else if (error) {
+        /* Keep the flows installed: a database that cannot be read is
+         * no reason to stop mirroring what was valid. */
+        if (!tmd->error || strcmp(error, tmd->error)) {
+            VLOG_WARN("%s", error);
+        }
+        free(tmd->error);
+        tmd->error = error;
+    } else {
+        if (tmd->error) {
+            VLOG_INFO("the databases can be used again");
+        }
+        free(tmd->error);
+        tmd->error = NULL;
+        if (verify) {
+            verify_computation(tmd, &tmd->flows, &statuses);
+        }
+        tm_reconciler_set_desired_flows(tmd->reconciler, &tmd->flows);
+        ok = true;
+        tmd->change_seqno = tm_reconciler_get_seqno(tmd->reconciler);
+        tmd->change_install_ms = -1;
+    }
+    tm_flows_clear(&tmd->flows);
+    shash_destroy(&statuses);
+    tmd->last_ok = ok;
+    return ok;
+}
+
 static void
 tmd_run(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
         struct ovsdb_idl_txn *txn)
@@ -928,49 +1299,24 @@ tmd_run(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
 
     unsigned int ovs_seqno = ovsdb_idl_get_seqno(tmd->ovs_idl);
     unsigned int tm_seqno = ovsdb_idl_get_seqno(tmd->tm_loop.idl);
-    if ((ovs_seqno != tmd->ovs_seqno || tm_seqno != tmd->tm_seqno
-         || tmd->recompute || time_msec() >= tmd->retry_at)
+    bool changed = (ovs_seqno != tmd->ovs_seqno || tm_seqno != tmd->tm_seqno
+                    || time_msec() >= tmd->retry_at);
+    if ((changed || tmd->recompute)
         && ovsdb_idl_has_ever_connected(tmd->ovs_idl)
         && ovsdb_idl_has_ever_connected(tmd->tm_loop.idl)) {
-        struct tm_flow_table desired;
-        bool pending = false;
-        char *error;
-
-        tm_flow_table_init(&desired);
-        tmd->retry_at = LLONG_MAX;
-        tmd->change_seen = time_msec();
-        error = compute(tmd, ovs_txn, txn, &desired, &pending);
-        tmd->change_compute_ms = time_msec() - tmd->change_seen;
-        if (pending) {
-            /* Nothing to do until the Datapath record is filled in (a
-             * change of the database), or for at most 5 seconds. */
-            tmd->retry_at = (tmd->dp_empty ? tmd->dp_empty + 5000
-                             : LLONG_MAX);
-        } else if (error) {
-            /* Keep the flows installed: a database that cannot be read is
-             * no reason to stop mirroring what was valid. */
-            if (!tmd->error || strcmp(error, tmd->error)) {
-                VLOG_WARN("%s", error);
-            }
-            free(tmd->error);
-            tmd->error = error;
-        } else {
-            if (tmd->error) {
-                VLOG_INFO("the databases can be used again");
-            }
-            free(tmd->error);
-            tmd->error = NULL;
-            tm_reconciler_set_desired(tmd->reconciler, &desired);
-            tmd->change_seqno = tm_reconciler_get_seqno(tmd->reconciler);
-            tmd->change_install_ms = -1;
+        if (changed || !tmd->recompute) {
+            run_compute(tmd, ovs_txn, txn, false);
         }
-        tm_flow_table_destroy(&desired);
-        tmd->ovs_seqno = ovs_seqno;
-        tmd->tm_seqno = tm_seqno;
         if (tmd->recompute) {
+            /* Everything again, from nothing, and compared with what the
+             * computation before made of the same databases. */
+            cache_clear(&tmd->cache);
+            run_compute(tmd, ovs_txn, txn, tmd->last_ok);
             tm_reconciler_resync(tmd->reconciler);
             tmd->recompute = false;
         }
+        tmd->ovs_seqno = ovs_seqno;
+        tmd->tm_seqno = tm_seqno;
     }
 
     tm_reconciler_run(tmd->reconciler);
@@ -1023,6 +1369,7 @@ main(int argc, char *argv[])
     struct unixctl_server *unixctl;
     struct tmd tmd = {
         .sessions = HMAP_INITIALIZER(&tmd.sessions),
+        .cache = { .results = SHASH_INITIALIZER(&tmd.cache.results) },
         .change_install_ms = -1,
         .retry_at = LLONG_MAX,
     };
@@ -1102,6 +1449,8 @@ main(int argc, char *argv[])
     unixctl_server_destroy(unixctl);
     tm_reconciler_destroy(tmd.reconciler);
     tm_flows_destroy(&tmd.flows);
+    cache_clear(&tmd.cache);
+    shash_destroy(&tmd.cache.results);
     ovsdb_idl_loop_destroy(&tmd.tm_loop);
     ovsdb_idl_loop_destroy(&tmd.ovs_loop);
     free(tmd.target);
@@ -1151,6 +1500,9 @@ tmd_unixctl_status(struct unixctl_conn *conn, int argc OVS_UNUSED,
     ds_put_format(&s, "in sync: %s\n",
                   tm_reconciler_in_sync(tmd->reconciler) ? "yes" : "no");
     ds_put_format(&s, "computes: %"PRIu64"\n", tmd->n_computes);
+    ds_put_format(&s, "full loads: %"PRIu64"\n", tmd->n_full_loads);
+    ds_put_format(&s, "recompute mismatches: %"PRIu64"\n",
+                  tmd->n_mismatches);
     if (tmd->change_install_ms >= 0) {
         ds_put_format(&s, "last change: %lld ms to compute, %lld ms to "
                       "install\n", tmd->change_compute_ms,

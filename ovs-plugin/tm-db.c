@@ -119,26 +119,34 @@ set_list_attr(xmlNode *node, const char *name, char **values, size_t n)
     ds_destroy(&s);
 }
 
-static void
-set_port_range_attr(xmlNode *node, const char *name,
-                    const int64_t *from, size_t n_from,
-                    const int64_t *to, size_t n_to)
+static const char *
+nonempty(const char *s)
 {
-    if (n_from || n_to) {
-        /* A range with one end only is written as it is, for the model to
-         * refuse. */
-        struct ds s = DS_EMPTY_INITIALIZER;
+    return s && s[0] ? s : NULL;
+}
 
-        if (n_from) {
-            ds_put_format(&s, "%"PRId64, *from);
-        }
-        ds_put_char(&s, '-');
-        if (n_to) {
-            ds_put_format(&s, "%"PRId64, *to);
-        }
-        xmlNewProp(node, BAD_CAST name, BAD_CAST ds_cstr(&s));
-        ds_destroy(&s);
+/* Returns the port range whose ends are 'from' and 'to' (each given if its
+ * 'n_' is nonzero) as text in 'buf', or NULL if neither is given.  A range
+ * with one end only is written as it is, for the model to refuse. */
+static const char *
+port_range_text(const int64_t *from, size_t n_from,
+                const int64_t *to, size_t n_to, char *buf, size_t size)
+{
+    if (!n_from && !n_to) {
+        return NULL;
     }
+
+    struct ds s = DS_EMPTY_INITIALIZER;
+    if (n_from) {
+        ds_put_format(&s, "%"PRId64, *from);
+    }
+    ds_put_char(&s, '-');
+    if (n_to) {
+        ds_put_format(&s, "%"PRId64, *to);
+    }
+    ovs_strlcpy(buf, ds_cstr(&s), size);
+    ds_destroy(&s);
+    return buf;
 }
 
 struct keyed_row {
@@ -265,6 +273,36 @@ tm_db_sorted_rules(const struct tmrec_traffic_mirror_filter *filter)
     return rules;
 }
 
+/* Fills 'spec' with the rule of 'row' as a topology document writes it
+ * (and the loader gives it to the model): a column without a value as an
+ * absent attribute, numbers and port ranges as text, kept in 'text'. */
+void
+tm_db_rule_spec(const struct tmrec_traffic_mirror_filter_rule *row,
+                struct tm_rule_spec *spec, struct tm_db_rule_text *text)
+{
+    *spec = (struct tm_rule_spec) {
+        .direction = nonempty(row->traffic_direction),
+        .rule_number = row->rule_number,
+        .action = nonempty(row->rule_action),
+        .source_cidr = nonempty(row->source_cidr_block),
+        .destination_cidr = nonempty(row->destination_cidr_block),
+        .description = nonempty(row->description),
+    };
+    if (row->n_protocol) {
+        snprintf(text->protocol, sizeof text->protocol, "%"PRId64,
+                 *row->protocol);
+        spec->protocol = text->protocol;
+    }
+    spec->source_port_range = port_range_text(
+        row->source_from_port, row->n_source_from_port,
+        row->source_to_port, row->n_source_to_port, text->source_ports,
+        sizeof text->source_ports);
+    spec->destination_port_range = port_range_text(
+        row->destination_from_port, row->n_destination_from_port,
+        row->destination_to_port, row->n_destination_to_port,
+        text->destination_ports, sizeof text->destination_ports);
+}
+
 static char * OVS_WARN_UNUSED_RESULT
 add_filter(xmlNode *root, const struct sset *targets OVS_UNUSED,
            const void *row_)
@@ -284,26 +322,21 @@ add_filter(xmlNode *root, const struct sset *targets OVS_UNUSED,
     struct tmrec_traffic_mirror_filter_rule **rules
         = tm_db_sorted_rules(filter);
     for (size_t i = 0; i < filter->n_rules; i++) {
-        const struct tmrec_traffic_mirror_filter_rule *r = rules[i];
         xmlNode *rule = xmlNewChild(node, node->ns, BAD_CAST "rule", NULL);
+        struct tm_db_rule_text text;
+        struct tm_rule_spec spec;
 
-        set_attr(rule, "direction", r->traffic_direction);
-        set_int_attr(rule, "rule-number", r->rule_number);
-        set_attr(rule, "rule-action", r->rule_action);
-        if (r->n_protocol) {
-            set_int_attr(rule, "protocol", *r->protocol);
-        }
-        set_attr(rule, "source-cidr", r->source_cidr_block);
-        set_attr(rule, "destination-cidr", r->destination_cidr_block);
-        set_port_range_attr(rule, "source-port-range",
-                            r->source_from_port, r->n_source_from_port,
-                            r->source_to_port, r->n_source_to_port);
-        set_port_range_attr(rule, "destination-port-range",
-                            r->destination_from_port,
-                            r->n_destination_from_port,
-                            r->destination_to_port,
-                            r->n_destination_to_port);
-        set_attr(rule, "description", r->description);
+        tm_db_rule_spec(rules[i], &spec, &text);
+        set_attr(rule, "direction", spec.direction);
+        set_int_attr(rule, "rule-number", spec.rule_number);
+        set_attr(rule, "rule-action", spec.action);
+        set_attr(rule, "protocol", spec.protocol);
+        set_attr(rule, "source-cidr", spec.source_cidr);
+        set_attr(rule, "destination-cidr", spec.destination_cidr);
+        set_attr(rule, "source-port-range", spec.source_port_range);
+        set_attr(rule, "destination-port-range",
+                 spec.destination_port_range);
+        set_attr(rule, "description", spec.description);
     }
     free(rules);
     return NULL;
@@ -417,6 +450,40 @@ tm_db_topology_document(const struct ovsdb_idl *idl, struct ds *xml)
 
         xmlDocDumpMemory(doc, &buf, &size);
         ds_put_buffer(xml, (const char *) buf, size);
+        xmlFree(buf);
+    }
+    xmlFreeDoc(doc);
+    return error;
+}
+
+/* Loads into '*topop' a topology that holds only 'filter', in an account
+ * of its owner, as tm_db_topology_document() writes it: so it goes
+ * through the same schema and model checks as in the whole document (but
+ * for the limits on all the filters of an account).  Returns NULL, or an
+ * error, which the caller must free. */
+char *
+tm_db_load_filter(const struct tmrec_traffic_mirror_filter *filter,
+                  struct sim_topology **topop)
+{
+    xmlDoc *doc = xmlNewDoc(BAD_CAST "1.0");
+    xmlNode *root = xmlNewNode(NULL, BAD_CAST "topology");
+    xmlNode *account;
+    char *error;
+
+    *topop = NULL;
+    xmlDocSetRootElement(doc, root);
+    xmlSetNs(root, xmlNewNs(root, BAD_CAST "urn:ovs-tmirror:topology:1",
+                            NULL));
+    account = xmlNewChild(root, root->ns, BAD_CAST "account", NULL);
+    xmlNewProp(account, BAD_CAST "id", BAD_CAST filter->owner_id);
+    error = add_filter(root, NULL, filter);
+    if (!error) {
+        xmlChar *buf;
+        int size;
+
+        xmlDocDumpMemory(doc, &buf, &size);
+        error = sim_topology_load_memory(TM_DB_TOPOLOGY_NAME,
+                                         (const char *) buf, size, topop);
         xmlFree(buf);
     }
     xmlFreeDoc(doc);

@@ -90,6 +90,7 @@ tm_flow_destroy(struct tm_flow *flow)
 {
     minimatch_destroy(&flow->match);
     free(flow->ofpacts);
+    free(flow->compiled);
     free(flow);
 }
 
@@ -173,6 +174,9 @@ flow_create(uint8_t table_id, uint16_t priority, uint64_t cookie,
     flow->cookie = cookie;
     flow->ofpacts = ofpacts_len ? xmemdup(ofpacts, ofpacts_len) : NULL;
     flow->ofpacts_len = ofpacts_len;
+    flow->compiled = NULL;
+    flow->compiled_len = 0;
+    flow->seqno = 0;
     return flow;
 }
 
@@ -191,59 +195,143 @@ tm_flow_table_put(struct tm_flow_table *table, uint8_t table_id,
     return flow_table_insert(table, flow);
 }
 
+/* Compiled actions in the form of a flow dump (see
+ * tm_flow_table_from_flows()), by the address of the compiled ones, which
+ * flows with the same actions share. */
+struct dumped_actions {
+    struct hmap_node node;
+    const struct ofpact *compiled;
+    size_t compiled_len;
+    struct ofpact *ofpacts;
+    size_t ofpacts_len;
+};
+
+/* Puts compiled actions into their dumped form, once for each. */
+struct dumper {
+    struct hmap actions;        /* Contains "struct dumped_actions"s. */
+    struct ofpbuf openflow, ofpacts;
+};
+
+static void
+dumper_init(struct dumper *d)
+{
+    hmap_init(&d->actions);
+    ofpbuf_init(&d->openflow, 1024);
+    ofpbuf_init(&d->ofpacts, 1024);
+}
+
+static void
+dumper_destroy(struct dumper *d)
+{
+    struct dumped_actions *da;
+
+    HMAP_FOR_EACH_POP (da, node, &d->actions) {
+        free(da->ofpacts);
+        free(da);
+    }
+    hmap_destroy(&d->actions);
+    ofpbuf_uninit(&d->openflow);
+    ofpbuf_uninit(&d->ofpacts);
+}
+
+static const struct dumped_actions *
+dumper_get(struct dumper *d, const struct ofpact *compiled,
+           size_t compiled_len)
+{
+    uint32_t hash = hash_pointer(compiled, compiled_len);
+    struct dumped_actions *da;
+
+    HMAP_FOR_EACH_WITH_HASH (da, node, hash, &d->actions) {
+        if (da->compiled == compiled && da->compiled_len == compiled_len) {
+            return da;
+        }
+    }
+
+    da = xmalloc(sizeof *da);
+    da->compiled = compiled;
+    da->compiled_len = compiled_len;
+    ofpbuf_clear(&d->openflow);
+    ofpbuf_clear(&d->ofpacts);
+    /* Bytes that decoding leaves alone (padding) are zeros, not those of
+     * the actions decoded before, so that equal actions decode to equal
+     * bytes. */
+    memset(d->ofpacts.base, 0, d->ofpacts.allocated);
+    ofpacts_put_openflow_actions(compiled, compiled_len, &d->openflow,
+                                 OFP15_VERSION);
+    if (!ofpacts_pull_openflow_actions(&d->openflow, d->openflow.size,
+                                       OFP15_VERSION, NULL, NULL,
+                                       &d->ofpacts)) {
+        da->ofpacts = xmemdup(d->ofpacts.data, d->ofpacts.size);
+        da->ofpacts_len = d->ofpacts.size;
+    } else {
+        da->ofpacts = xmemdup(compiled, compiled_len);
+        da->ofpacts_len = compiled_len;
+    }
+    hmap_insert(&d->actions, &da->node, hash);
+    return da;
+}
+
 /* Replaces the contents of 'table' by the compiled 'flows'.
  *
  * Their actions are first put in the form in which the bridge will give
  * them back in a flow dump (a flow's actions, encoded in OpenFlow 1.5 and
  * decoded again: a "load" of a whole register becomes a "set_field"), so
  * that a flow read back from the bridge compares equal to the one that
- * was compiled. */
+ * was compiled.  That is done once for each set of actions that compiled
+ * flows share. */
 void
 tm_flow_table_from_flows(struct tm_flow_table *table,
                          const struct tm_flows *flows)
 {
-    struct ofpbuf openflow, ofpacts;
+    struct dumper dumper;
 
-    ofpbuf_init(&openflow, 1024);
-    ofpbuf_init(&ofpacts, 1024);
+    dumper_init(&dumper);
     tm_flow_table_clear(table);
     for (size_t i = 0; i < flows->n; i++) {
         const struct ofputil_flow_mod *fm = &flows->fms[i];
-        const struct ofpact *acts = fm->ofpacts;
-        size_t acts_len = fm->ofpacts_len;
-
-        ofpbuf_clear(&openflow);
-        ofpbuf_clear(&ofpacts);
-        ofpacts_put_openflow_actions(fm->ofpacts, fm->ofpacts_len,
-                                     &openflow, OFP15_VERSION);
-        if (!ofpacts_pull_openflow_actions(&openflow, openflow.size,
-                                           OFP15_VERSION, NULL, NULL,
-                                           &ofpacts)) {
-            acts = ofpacts.data;
-            acts_len = ofpacts.size;
-        }
-
+        const struct dumped_actions *acts = dumper_get(&dumper, fm->ofpacts,
+                                                       fm->ofpacts_len);
         struct tm_flow *flow = flow_create(fm->table_id, fm->priority,
                                            ntohll(fm->new_cookie),
-                                           acts, acts_len);
+                                           acts->ofpacts, acts->ofpacts_len);
+
         minimatch_clone(&flow->match, &fm->match);
         flow_table_insert(table, flow);
     }
-    ofpbuf_uninit(&openflow);
-    ofpbuf_uninit(&ofpacts);
+    dumper_destroy(&dumper);
+}
+
+/* Are 'a' and 'b' the same actions in other bytes?  Compared in their
+ * OpenFlow 1.5 encoding (which has no padding of its own to differ in),
+ * and as text if that differs too. */
+static bool
+actions_equal_encoded(const struct ofpact *a, size_t a_len,
+                      const struct ofpact *b, size_t b_len)
+{
+    uint64_t a_stub[1024 / 8], b_stub[1024 / 8];
+    struct ofpbuf a_of = OFPBUF_STUB_INITIALIZER(a_stub);
+    struct ofpbuf b_of = OFPBUF_STUB_INITIALIZER(b_stub);
+    bool equal;
+
+    ofpacts_put_openflow_actions(a, a_len, &a_of, OFP15_VERSION);
+    ofpacts_put_openflow_actions(b, b_len, &b_of, OFP15_VERSION);
+    equal = (a_of.size == b_of.size
+             && !memcmp(a_of.data, b_of.data, a_of.size));
+    ofpbuf_uninit(&a_of);
+    ofpbuf_uninit(&b_of);
+    return equal || ofpacts_equal_stringwise(a, a_len, b, b_len);
 }
 
 /* Are the actions of 'a' and 'b' the same?  Actions that went through the
  * bridge and back may differ from the compiled ones in bytes that do not
- * matter (padding, the form of a load), so two that differ in bytes are
- * compared as text too. */
+ * matter (padding, the form of a load). */
 static bool
 flow_actions_equal(const struct tm_flow *a, const struct tm_flow *b)
 {
     return (ofpacts_equal(a->ofpacts, a->ofpacts_len,
                           b->ofpacts, b->ofpacts_len)
-            || ofpacts_equal_stringwise(a->ofpacts, a->ofpacts_len,
-                                        b->ofpacts, b->ofpacts_len));
+            || actions_equal_encoded(a->ofpacts, a->ofpacts_len,
+                                     b->ofpacts, b->ofpacts_len));
 }
 
 /* True if 'a' and 'b' have the same key and value. */
@@ -328,32 +416,69 @@ flow_array_append(struct flow_array *a, const struct tm_flow *flow)
     a->flows[a->n++] = flow;
 }
 
-/* Stores in 'diff' what turns 'installed' into 'desired'. */
-void
-tm_flow_diff_compute(const struct tm_flow_table *desired,
-                     const struct tm_flow_table *installed,
-                     struct tm_flow_diff *diff)
+/* Adds to the arrays what turns 'old', the installed flow of the key of
+ * the desired 'flow', into 'flow' (see flow_diff_compute()). */
+static void
+flow_diff_one(const struct tm_flow *flow, const struct tm_flow *old,
+              struct flow_array *adds, struct flow_array *modifies,
+              struct flow_array *same_text)
+{
+    if (!old || old->cookie != flow->cookie) {
+        flow_array_append(adds, flow);
+    } else if (ofpacts_equal(old->ofpacts, old->ofpacts_len,
+                             flow->ofpacts, flow->ofpacts_len)) {
+        /* The same. */
+    } else if (!actions_equal_encoded(old->ofpacts, old->ofpacts_len,
+                                      flow->ofpacts, flow->ofpacts_len)) {
+        flow_array_append(modifies, flow);
+    } else if (same_text) {
+        flow_array_append(same_text, old);
+        flow_array_append(same_text, flow);
+    }
+}
+
+/* Stores in 'diff' what turns 'installed' into 'desired', looking at every
+ * flow of both, or if 'keys' is nonnull only at the flows with the keys of
+ * the flows in 'keys' (the others being known to be the same).  If
+ * 'same_text' is nonnull, appends to it each installed flow whose actions
+ * are those of its desired flow in other bytes (see flow_actions_equal()),
+ * followed by that desired flow. */
+static void
+flow_diff_compute(const struct tm_flow_table *desired,
+                  const struct tm_flow_table *installed,
+                  const struct tm_flow_table *keys,
+                  struct tm_flow_diff *diff, struct flow_array *same_text)
 {
     struct flow_array adds = { NULL, 0, 0 };
     struct flow_array modifies = { NULL, 0, 0 };
     struct flow_array deletes = { NULL, 0, 0 };
     const struct tm_flow *flow;
 
-    HMAP_FOR_EACH (flow, node, &desired->flows) {
-        const struct tm_flow *old = tm_flow_table_find(installed,
-                                                       flow->table_id,
-                                                       flow->priority,
-                                                       &flow->match);
-        if (!old || old->cookie != flow->cookie) {
-            flow_array_append(&adds, flow);
-        } else if (!flow_actions_equal(old, flow)) {
-            flow_array_append(&modifies, flow);
+    if (keys) {
+        HMAP_FOR_EACH (flow, node, &keys->flows) {
+            const struct tm_flow *new = tm_flow_table_find(
+                desired, flow->table_id, flow->priority, &flow->match);
+            const struct tm_flow *old = tm_flow_table_find(
+                installed, flow->table_id, flow->priority, &flow->match);
+
+            if (new) {
+                flow_diff_one(new, old, &adds, &modifies, same_text);
+            } else if (old) {
+                flow_array_append(&deletes, old);
+            }
         }
-    }
-    HMAP_FOR_EACH (flow, node, &installed->flows) {
-        if (!tm_flow_table_find(desired, flow->table_id, flow->priority,
-                                &flow->match)) {
-            flow_array_append(&deletes, flow);
+    } else {
+        HMAP_FOR_EACH (flow, node, &desired->flows) {
+            flow_diff_one(flow, tm_flow_table_find(installed, flow->table_id,
+                                                   flow->priority,
+                                                   &flow->match),
+                          &adds, &modifies, same_text);
+        }
+        HMAP_FOR_EACH (flow, node, &installed->flows) {
+            if (!tm_flow_table_find(desired, flow->table_id, flow->priority,
+                                    &flow->match)) {
+                flow_array_append(&deletes, flow);
+            }
         }
     }
     *diff = (struct tm_flow_diff) {
@@ -361,6 +486,14 @@ tm_flow_diff_compute(const struct tm_flow_table *desired,
         .modifies = modifies.flows, .n_modifies = modifies.n,
         .deletes = deletes.flows, .n_deletes = deletes.n,
     };
+}
+
+void
+tm_flow_diff_compute(const struct tm_flow_table *desired,
+                     const struct tm_flow_table *installed,
+                     struct tm_flow_diff *diff)
+{
+    flow_diff_compute(desired, installed, NULL, diff, NULL);
 }
 
 size_t
@@ -471,6 +604,11 @@ struct tm_reconciler {
     uint64_t sent_seqno;        /* 'desired_seqno' of the bundle in
                                  * flight, or of the last one. */
     bool desired_changed;       /* Not yet compared with 'installed'. */
+    bool full_diff;             /* Compare all of 'desired' and 'installed'
+                                 * next time; otherwise only the keys in
+                                 * 'dirty'. */
+    struct tm_flow_table dirty; /* Keys whose desired flow changed since
+                                 * the last comparison (values unused). */
     bool has_desired;           /* Told what to want at least once: until
                                  * then nothing is sent, so that a
                                  * restarted daemon never deletes what it
@@ -519,6 +657,8 @@ tm_reconciler_create(uint64_t cookie)
     r->state = S_DISCONNECTED;
     tm_flow_table_init(&r->desired);
     tm_flow_table_init(&r->installed);
+    tm_flow_table_init(&r->dirty);
+    r->full_diff = true;
     tm_flow_table_init(&r->dumped);
     hmap_init(&r->aggregates);
     hmap_init(&r->aggregate_requests);
@@ -537,6 +677,7 @@ tm_reconciler_destroy(struct tm_reconciler *r)
         rconn_destroy(r->rconn);
         tm_flow_table_destroy(&r->desired);
         tm_flow_table_destroy(&r->installed);
+        tm_flow_table_destroy(&r->dirty);
         tm_flow_table_destroy(&r->dumped);
         HMAP_FOR_EACH_POP (agg, node, &r->aggregates) {
             free(agg);
@@ -587,6 +728,7 @@ tm_reconciler_set_desired(struct tm_reconciler *r,
 
     tm_flow_table_swap(&r->desired, desired);
     tm_flow_table_clear(desired);
+    r->full_diff = true;
     memset(r->tables, 0, sizeof r->tables);
     HMAP_FOR_EACH (flow, node, &r->desired.flows) {
         bitmap_set1(r->tables, flow->table_id);
@@ -594,6 +736,144 @@ tm_reconciler_set_desired(struct tm_reconciler *r,
     r->desired_seqno++;
     r->desired_changed = true;
     r->has_desired = true;
+}
+
+/* Are the compiled actions 'a' and 'b' the same?  Like ofpacts_equal(),
+ * but a "set_field" (or "load") is compared by its field, value and mask
+ * alone: ofpact_put_set_field() leaves the bytes after the value and after
+ * the mask as they were in the buffer, which differ from one compilation
+ * to the next.  The actions of a "clone" are compared one by one too. */
+static bool
+compiled_actions_equal(const struct ofpact *a, size_t a_len,
+                       const struct ofpact *b, size_t b_len)
+{
+    if (a_len != b_len) {
+        return false;
+    } else if (!memcmp(a, b, a_len)) {
+        return true;
+    }
+
+    const uint8_t *end = (const uint8_t *) a + a_len;
+    while ((const uint8_t *) a < end) {
+        if (a->type != b->type || a->len != b->len) {
+            return false;
+        }
+        if (a->type == OFPACT_SET_FIELD) {
+            const struct ofpact_set_field *sa = ofpact_get_SET_FIELD(a);
+            const struct ofpact_set_field *sb = ofpact_get_SET_FIELD(b);
+            unsigned int n = sa->field->n_bytes;
+
+            if (sa->field != sb->field
+                || sa->flow_has_vlan != sb->flow_has_vlan
+                || memcmp(sa->value, sb->value, n)
+                || memcmp(ofpact_set_field_mask(sa),
+                          ofpact_set_field_mask(sb), n)) {
+                return false;
+            }
+        } else if (a->type == OFPACT_CLONE) {
+            /* Its header, then its actions, which follow it. */
+            size_t header = sizeof(struct ofpact_nest);
+
+            a = ALIGNED_CAST(const struct ofpact *,
+                             (const uint8_t *) a + header);
+            b = ALIGNED_CAST(const struct ofpact *,
+                             (const uint8_t *) b + header);
+            continue;
+        } else if (memcmp(a, b, a->len)) {
+            return false;
+        }
+        a = ofpact_next(a);
+        b = ofpact_next(b);
+    }
+    return true;
+}
+
+/* Records that the desired flow with the key of 'flow' changed. */
+static void
+mark_dirty(struct tm_reconciler *r, const struct tm_flow *flow)
+{
+    if (!r->full_diff
+        && !tm_flow_table_find(&r->dirty, flow->table_id, flow->priority,
+                               &flow->match)) {
+        struct tm_flow *key = flow_create(flow->table_id, flow->priority,
+                                          0, NULL, 0);
+
+        minimatch_clone(&key->match, &flow->match);
+        flow_table_insert(&r->dirty, key);
+    }
+}
+
+/* Makes the compiled 'flows' the ones to install, as
+ * tm_reconciler_set_desired() of tm_flow_table_from_flows() would, but
+ * changing only the desired flows whose key, cookie or compiled actions
+ * changed (and putting only those into their dumped form), so that the
+ * next bundle is computed from those keys alone. */
+void
+tm_reconciler_set_desired_flows(struct tm_reconciler *r,
+                                const struct tm_flows *flows)
+{
+    uint64_t seqno = r->desired_seqno + 1;
+    struct dumper dumper;
+    struct tm_flow *flow;
+
+    dumper_init(&dumper);
+    for (size_t i = 0; i < flows->n; i++) {
+        const struct ofputil_flow_mod *fm = &flows->fms[i];
+        uint64_t cookie = ntohll(fm->new_cookie);
+
+        flow = tm_flow_table_find(&r->desired, fm->table_id, fm->priority,
+                                  &fm->match);
+        if (flow && flow->seqno != seqno && flow->cookie == cookie
+            && flow->compiled
+            && compiled_actions_equal(flow->compiled, flow->compiled_len,
+                                      fm->ofpacts, fm->ofpacts_len)) {
+            flow->seqno = seqno;
+            continue;
+        }
+
+        const struct dumped_actions *acts = dumper_get(&dumper, fm->ofpacts,
+                                                       fm->ofpacts_len);
+        if (!flow) {
+            flow = flow_create(fm->table_id, fm->priority, cookie,
+                               acts->ofpacts, acts->ofpacts_len);
+            minimatch_clone(&flow->match, &fm->match);
+            flow_table_insert(&r->desired, flow);
+        } else {
+            free(flow->ofpacts);
+            flow->ofpacts = xmemdup(acts->ofpacts, acts->ofpacts_len);
+            flow->ofpacts_len = acts->ofpacts_len;
+            flow->cookie = cookie;
+        }
+        free(flow->compiled);
+        flow->compiled = xmemdup(fm->ofpacts, fm->ofpacts_len);
+        flow->compiled_len = fm->ofpacts_len;
+        flow->seqno = seqno;
+        mark_dirty(r, flow);
+    }
+    dumper_destroy(&dumper);
+
+    struct tm_flow *next;
+    memset(r->tables, 0, sizeof r->tables);
+    HMAP_FOR_EACH_SAFE (flow, next, node, &r->desired.flows) {
+        if (flow->seqno != seqno) {
+            mark_dirty(r, flow);
+            tm_flow_table_remove(&r->desired, flow);
+        } else {
+            bitmap_set1(r->tables, flow->table_id);
+        }
+    }
+    VLOG_DBG("%s: %"PRIuSIZE" desired flows changed of %"PRIuSIZE,
+             rconn_get_name(r->rconn), tm_flow_table_count(&r->dirty),
+             tm_flow_table_count(&r->desired));
+    r->desired_seqno = seqno;
+    r->desired_changed = true;
+    r->has_desired = true;
+}
+
+const struct tm_flow_table *
+tm_reconciler_get_desired(const struct tm_reconciler *r)
+{
+    return &r->desired;
 }
 
 const struct tm_flow_table *
@@ -728,6 +1008,7 @@ handle_dump_reply(struct tm_reconciler *r, const struct ofp_header *oh)
     if (!ofpmp_more(oh)) {
         tm_flow_table_swap(&r->installed, &r->dumped);
         tm_flow_table_clear(&r->dumped);
+        r->full_diff = true;
         r->dumping_flows = false;
         if (!r->dumping_meters) {
             r->state = S_SYNCED;
@@ -999,6 +1280,17 @@ queue_flow_mod(struct tm_reconciler *r, const struct tm_flow *flow,
     }
     queue_in_bundle(r, ofputil_encode_flow_mod(&fm, reconciler_protocol(r)));
     r->stats.n_flow_mods++;
+
+    if (VLOG_IS_DBG_ENABLED()) {
+        struct ds s = DS_EMPTY_INITIALIZER;
+
+        flow_format(flow, &s);
+        VLOG_DBG("%s: %s %s", rconn_get_name(r->rconn),
+                 (command == OFPFC_ADD ? "add"
+                  : command == OFPFC_DELETE_STRICT ? "delete" : "modify"),
+                 ds_cstr(&s));
+        ds_destroy(&s);
+    }
 }
 
 static void
@@ -1108,7 +1400,25 @@ send_changes(struct tm_reconciler *r)
     r->desired_changed = false;
     r->meters_changed = false;
     send_meter_additions(r);
-    tm_flow_diff_compute(&r->desired, &r->installed, &diff);
+
+    /* Installed flows read back from the bridge whose actions are the
+     * desired ones in other bytes take the desired bytes, so that the
+     * next difference compares them as bytes, not as text. */
+    struct flow_array same_text = { NULL, 0, 0 };
+    flow_diff_compute(&r->desired, &r->installed,
+                      r->full_diff ? NULL : &r->dirty, &diff, &same_text);
+    r->full_diff = false;
+    tm_flow_table_clear(&r->dirty);
+    for (size_t i = 0; i < same_text.n; i += 2) {
+        struct tm_flow *old = CONST_CAST(struct tm_flow *,
+                                         same_text.flows[i]);
+        const struct tm_flow *new = same_text.flows[i + 1];
+
+        free(old->ofpacts);
+        old->ofpacts = xmemdup(new->ofpacts, new->ofpacts_len);
+        old->ofpacts_len = new->ofpacts_len;
+    }
+    free(same_text.flows);
     if (!tm_flow_diff_size(&diff)) {
         send_meter_deletions(r);
         r->stats.last_commit = time_msec();

@@ -23,7 +23,8 @@ OVS_MACROS_AT = \
 	$(OVS_SRCDIR)/tests/ovsdb-macros.at \
 	$(OVS_SRCDIR)/tests/ofproto-macros.at
 EXTRA_DIST += $(TESTSUITE_AT) tests/atlocal.in tests/tmctl-network.xml \
-	tests/tm-db-load.py tests/tmd-demo.sh tests/tmd-bench.sh
+	tests/tm-db-load.py tests/tmd-demo.sh tests/tmd-bench.sh \
+	tests/tmd-changes.py
 TESTSUITE = tests/testsuite
 TESTSUITE_DIR = $(abs_top_builddir)/tests/testsuite.dir
 DISTCLEANFILES += tests/atconfig tests/atlocal

@@ -38,6 +38,7 @@ struct ovsdb_idl_txn;
 struct sim_topology;
 struct tm_filter;
 struct tm_rule;
+struct tm_rule_spec;
 struct tm_session;
 struct tm_target;
 struct tmrec_traffic_mirror_filter;
@@ -76,5 +77,18 @@ void tm_db_write_session(struct ovsdb_idl *, const struct tm_session *,
 
 struct tmrec_traffic_mirror_filter_rule **tm_db_sorted_rules(
     const struct tmrec_traffic_mirror_filter *);
+
+/* A rule row as the model takes it from a topology document. */
+struct tm_db_rule_text {
+    char protocol[24];
+    char source_ports[48];
+    char destination_ports[48];
+};
+void tm_db_rule_spec(const struct tmrec_traffic_mirror_filter_rule *,
+                     struct tm_rule_spec *, struct tm_db_rule_text *);
+
+/* Loading one filter alone (see tm-db.c). */
+char *tm_db_load_filter(const struct tmrec_traffic_mirror_filter *,
+                        struct sim_topology **) OVS_WARN_UNUSED_RESULT;
 
 #endif /* tmirror/db.h */

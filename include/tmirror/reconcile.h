@@ -63,6 +63,13 @@ struct tm_flow {
     uint64_t cookie;
     struct ofpact *ofpacts;
     size_t ofpacts_len;
+
+    /* Desired flows given as compiled flows (see
+     * tm_reconciler_set_desired_flows()): the actions as compiled, and the
+     * change that last gave the flow. */
+    struct ofpact *compiled;
+    size_t compiled_len;
+    uint64_t seqno;
 };
 
 struct tm_flow_table {
@@ -123,6 +130,10 @@ bool tm_reconciler_is_connected(const struct tm_reconciler *);
 
 void tm_reconciler_set_desired(struct tm_reconciler *,
                                struct tm_flow_table *);
+void tm_reconciler_set_desired_flows(struct tm_reconciler *,
+                                     const struct tm_flows *);
+const struct tm_flow_table *tm_reconciler_get_desired(
+    const struct tm_reconciler *);
 const struct tm_flow_table *tm_reconciler_get_installed(
     const struct tm_reconciler *);
 bool tm_reconciler_in_sync(const struct tm_reconciler *);
