@@ -29,13 +29,17 @@
  *           priority=200, REGISTER pipelines with a backend whose copy
  *           goes on through the pipeline (vxlan_mirror): a packet with the
  *           copy mark is a mirrored copy, never mirrored again: no action.
- *           priority=100: the never-mirrored types (ARP, DHCP and DHCPv6,
- *           the metadata service, Amazon Time Sync, Windows activation):
- *           no action, so nothing is mirrored.
- *           priority=10,in_port=P: resubmit(,B+1), P's first session.
+ *           priority=10,in_port=P: resubmit(,B+1), P's first session, if
+ *           one of P's sessions may accept egress (an "accept" rule of
+ *           that direction or amazon-dns); otherwise P's egress has no
+ *           flow here or in the slots.
  *
  *   B+1..3  Egress session slots: slot k holds, for every source port, its
  *           k-th active session in ascending session number:
+ *           priority=32768, slot 1 only, for every port: the
+ *           never-mirrored types (ARP, DHCP and DHCPv6, the metadata
+ *           service, Amazon Time Sync, Windows activation): no action, so
+ *           nothing is mirrored;
  *           priority=32767: the filter's amazon-dns service, accept;
  *           priority=32767-N: its rule number N of this direction (rules
  *           in ascending number, so the first match decides);
@@ -56,6 +60,11 @@
  *           instead of in_port=P, and priority=20,in_port=P,R=P: no action
  *           (a packet is never delivered back to its input port).
  *   B+6..8  Ingress session slots, as B+1..3 with R=P.
+ *
+ * The never-mirrored flows are looked up only by packets that a session
+ * may mirror, after the port's dispatch: the fields they match (UDP ports,
+ * IP addresses) are then un-wildcarded in the datapath's megaflows only
+ * for those packets, not for every packet that crosses the bridge.
  *
  *   B+9     Meters, with session cookies, for the sessions whose copies
  *           are rate limited: "accept" is then clone(push:R,
@@ -101,10 +110,10 @@
 
 /* Priorities. */
 #define PRI_COPY 200            /* A marked copy: never mirrored again. */
-#define PRI_NEVER 100           /* Never-mirrored types. */
 #define PRI_DISPATCH 10         /* Port dispatch. */
 #define PRI_HAIRPIN 20          /* Output stage: not delivered. */
 #define PRI_SERVICE 32767       /* amazon-dns, above every rule. */
+#define PRI_NEVER (PRI_SERVICE + 1) /* Never-mirrored types, above all. */
 #define PRI_NO_MATCH 0
 
 static int
@@ -1254,6 +1263,41 @@ compile_direction(struct compiler *c, const struct tm_eni_location *loc,
     }
 }
 
+/* Returns true if a session in 'slots' may accept a packet of 'direction':
+ * with an "accept" rule of that direction or the amazon-dns service.  When
+ * none may, the ENI's packets of that direction are not even dispatched to
+ * its slots, so that they meet no match beyond their port: the datapath's
+ * megaflows for them keep every other field wildcarded. */
+static bool
+may_accept(const struct slot *slots, size_t n_slots,
+           enum tm_direction direction)
+{
+    for (size_t i = 0; i < n_slots; i++) {
+        const struct tm_filter *filter = slots[i].session->filter;
+
+        if (filter->amazon_dns) {
+            return true;
+        }
+        for (size_t j = 0; j < filter->n_rules[direction]; j++) {
+            if (filter->rules[direction][j]->action == TM_ACCEPT) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+/* Counts the rules of 'direction' of the sessions in 'slots' as compiled,
+ * for a direction that needs no flows. */
+static void
+count_rules(struct compiler *c, const struct slot *slots, size_t n_slots,
+            enum tm_direction direction)
+{
+    for (size_t i = 0; i < n_slots; i++) {
+        c->flows->n_rules += slots[i].session->filter->n_rules[direction];
+    }
+}
+
 /* Sets 'match' to the packets that carry the copy mark. */
 static void
 match_copy_mark(const struct compiler *c, struct match *match)
@@ -1424,8 +1468,8 @@ tm_compile(const struct tm_compile_input *input,
     sources = xmalloc(MAX(input->n_enis, 1) * sizeof *sources);
     ports = bitmap_allocate(UINT16_MAX + 1);
 
-    add_never_mirrored(&c, TM_TABLE_EGRESS);
-    add_never_mirrored(&c, TM_TABLE_INGRESS);
+    add_never_mirrored(&c, session_table(TM_EGRESS, 0));
+    add_never_mirrored(&c, session_table(TM_INGRESS, 0));
 
     for (size_t i = 0; i < input->n_enis; i++) {
         const struct tm_eni_location *loc = &input->enis[i];
@@ -1455,7 +1499,11 @@ tm_compile(const struct tm_compile_input *input,
             sources[n_sources++] = loc;
             flows->n_sessions += n_slots;
             for (int d = 0; d < TM_N_DIRECTIONS; d++) {
-                compile_direction(&c, loc, eni, slots, n_slots, d);
+                if (may_accept(slots, n_slots, d)) {
+                    compile_direction(&c, loc, eni, slots, n_slots, d);
+                } else {
+                    count_rules(&c, slots, n_slots, d);
+                }
             }
             add_meter_flows(&c, slots, n_slots);
         }

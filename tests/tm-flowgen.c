@@ -51,6 +51,7 @@ static const struct eth_addr peer_mac = {
 
 static struct tm_compile_options options;
 static int n_packets = 1000;
+static bool mixed = false;
 static unsigned int seed = 1;
 
 /* The model and where its sources live. */
@@ -863,6 +864,8 @@ usage(void)
            "Options:\n"
            "  --seed=N             seed of the random model and packets\n"
            "  --packets=N          random packets (default %d)\n"
+           "  --mixed              random packets for an example too, "
+           "not its own\n"
            "  --pipeline=normal|register\n"
            "  --backend=native|vxlan-mirror\n"
            "                       how the copies are made (the "
@@ -892,6 +895,7 @@ main(int argc, char *argv[])
     static const struct option long_options[] = {
         {"seed", required_argument, NULL, 's'},
         {"packets", required_argument, NULL, 'n'},
+        {"mixed", no_argument, NULL, 'm'},
         {"pipeline", required_argument, NULL, 'p'},
         {"tunnel-port", required_argument, NULL, 't'},
         {"backend", required_argument, NULL, 'b'},
@@ -915,6 +919,9 @@ main(int argc, char *argv[])
             break;
         case 'n':
             n_packets = parse_int_option("packets", optarg, 0, 1000000);
+            break;
+        case 'm':
+            mixed = true;
             break;
         case 'p':
             if (!strcmp(optarg, "normal")) {
@@ -965,7 +972,7 @@ main(int argc, char *argv[])
     } else if (!strcmp(command, "forwarding")) {
         print_forwarding(&w);
     } else if (!strcmp(command, "packets")) {
-        if (w.example) {
+        if (w.example && !mixed) {
             print_example_packets(&w);
         } else if (!strcmp(argv[optind + 1], "evaluation")) {
             print_evaluation_packets(&w);

@@ -33,6 +33,11 @@ fi
 tarball=$1
 patchdir=$2
 dest=$3
+# Absolute, since the patches are listed again from within DESTDIR.
+case $patchdir in
+    /*) ;;
+    *) patchdir=$(cd "$patchdir" && pwd) || exit 1 ;;
+esac
 me=$(basename "$0")
 
 if test ! -r "$tarball"; then
