@@ -49,7 +49,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/hmap.h"
 #include "openvswitch/util.h"
 #include "packets.h"
 #include "tmirror/evaluate.h"
@@ -97,6 +99,100 @@ sim_verdict_to_string(enum sim_verdict verdict)
     OVS_NOT_REACHED();
 }
 
+/* ---- The trace kept for sim_recheck(). ----
+ *
+ * The check of a session runs in steps, each of which appends its hops
+ * and explanations to the result after those of the steps before it, and
+ * records the ids of the components whose settings it read.  The route
+ * step also leaves where the copy got and the way it went, which the steps
+ * after it read.  So a step can run again alone, on a changed topology,
+ * and its hops and explanations replace its old ones in place. */
+
+enum check_step {
+    STEP_MODEL,                 /* The model's refusals; the addresses. */
+    STEP_SOURCE,                /* The source interface. */
+    STEP_SRC_ACL,               /* The source subnet's network ACL. */
+    STEP_ROUTE,                 /* Routing, to the destination subnet. */
+    STEP_DST_ACL,               /* The destination subnet's network ACL. */
+    STEP_TARGET,                /* The target's security groups, or its
+                                 * load balancer and appliances. */
+    N_STEPS
+};
+
+/* Where the copy is addressed. */
+struct destination {
+    struct in6_addr ip;
+    const struct sim_subnet *subnet;
+};
+
+/* How the copy went from its source's VPC to its destination's.  A
+ * security group rule that references the source's group lets the copy in
+ * only if the way it came honours references: within one VPC, across the
+ * peering connection that joins the two VPCs, or across transit gateways
+ * and attachments that all support security group references (off by
+ * default on a gateway, on by default on an attachment, never across a
+ * peering of two gateways). */
+struct crossing {
+    bool known;                 /* False if routing did not get there: then
+                                 * references are given the benefit of the
+                                 * doubt, so that only sure reasons are
+                                 * reported. */
+    const struct sim_peering *peering;  /* The peering crossed, if any. */
+    bool tgw;                   /* A transit gateway was crossed. */
+    const char *sgref_off;      /* The first gateway, attachment or gateway
+                                 * peering crossed that does not support
+                                 * references, or NULL. */
+    const char *sgref_off_type; /* "transit gateway", ... */
+};
+
+struct step {
+    size_t n_hops;              /* Its hops and explanations, which follow */
+    size_t n_explanations;      /* those of the steps before it. */
+    const char **deps;          /* Ids of what it read, topology-owned, */
+    size_t n_deps, allocated_deps;  /* each once. */
+};
+
+struct sim_trace {
+    struct destination dst;     /* Set by STEP_MODEL. */
+    const struct sim_nlb_node *node;    /* Set by STEP_MODEL if the target
+                                         * is a load balancer. */
+    bool invalid;               /* Set by STEP_MODEL. */
+    bool reached;               /* Set by STEP_ROUTE. */
+    struct crossing crossing;   /* Set by STEP_ROUTE. */
+    enum check_step cur;              /* The step running. */
+    struct step steps[N_STEPS];
+};
+
+/* Records that the step running for 'r' read the settings of 'id', a
+ * component's id owned by the topology. */
+static void
+consult(struct sim_result *r, const char *id)
+{
+    struct step *step = &r->trace->steps[r->trace->cur];
+
+    for (size_t i = 0; i < step->n_deps; i++) {
+        if (step->deps[i] == id) {
+            return;
+        }
+    }
+    if (step->n_deps >= step->allocated_deps) {
+        step->deps = x2nrealloc(step->deps, &step->allocated_deps,
+                                sizeof *step->deps);
+    }
+    step->deps[step->n_deps++] = id;
+}
+
+static void
+trace_destroy(struct sim_trace *t)
+{
+    if (t) {
+        for (size_t i = 0; i < N_STEPS; i++) {
+            free(t->steps[i].deps);
+        }
+        free(t);
+    }
+}
+
 /* ---- Building a result. ---- */
 
 static struct sim_hop *
@@ -108,7 +204,7 @@ add_hop(struct sim_result *r, const char *component, const char *type)
 
     struct sim_hop *hop = xmalloc(sizeof *hop);
     r->hops[r->n_hops++] = hop;
-    sset_add(&r->consulted, component);
+    consult(r, component);
     hop->component = xstrdup(component);
     hop->type = type;
     smap_init(&hop->attrs);
@@ -164,6 +260,22 @@ explain_model(struct sim_result *r, const struct tm_error *error,
     va_end(args);
 }
 
+static void
+hop_destroy(struct sim_hop *hop)
+{
+    free(hop->component);
+    smap_destroy(&hop->attrs);
+    free(hop);
+}
+
+static void
+explanation_destroy(struct sim_explanation *e)
+{
+    free(e->component);
+    free(e->detail);
+    free(e->fix);
+}
+
 void
 sim_result_destroy(struct sim_result *r)
 {
@@ -171,18 +283,15 @@ sim_result_destroy(struct sim_result *r)
         return;
     }
     for (size_t i = 0; i < r->n_hops; i++) {
-        free(r->hops[i]->component);
-        smap_destroy(&r->hops[i]->attrs);
-        free(r->hops[i]);
+        hop_destroy(r->hops[i]);
     }
     free(r->hops);
     for (size_t i = 0; i < r->n_explanations; i++) {
-        free(r->explanations[i].component);
-        free(r->explanations[i].detail);
-        free(r->explanations[i].fix);
+        explanation_destroy(&r->explanations[i]);
     }
     free(r->explanations);
     sset_destroy(&r->consulted);
+    trace_destroy(r->trace);
 }
 
 /* Returns true if one of the reasons in 'r' names 'component'. */
@@ -261,17 +370,21 @@ host_cidr(const struct in6_addr *ip)
 
 /* ---- Lookups. ---- */
 
+/* Returns the first active peering connection of 'a' and 'b', or NULL,
+ * having consulted for 'r' those that peer them. */
 static const struct sim_peering *
-find_active_peering(const struct sim_topology *topo,
+find_active_peering(const struct sim_topology *topo, struct sim_result *r,
                     const struct sim_vpc *a, const struct sim_vpc *b)
 {
     for (size_t i = 0; i < topo->n_peerings; i++) {
         const struct sim_peering *pcx = topo->peerings[i];
 
-        if (pcx->active
-            && ((pcx->requester == a && pcx->accepter == b)
-                || (pcx->requester == b && pcx->accepter == a))) {
-            return pcx;
+        if ((pcx->requester == a && pcx->accepter == b)
+            || (pcx->requester == b && pcx->accepter == a)) {
+            consult(r, pcx->id);
+            if (pcx->active) {
+                return pcx;
+            }
         }
     }
     return NULL;
@@ -412,7 +525,7 @@ check_acl(struct sim_result *r, const struct sim_subnet *subnet,
     const struct sim_acl_entry *e = acl_evaluate(acl, egress, peer);
     char *peer_s, *peer_cidr, *fix;
 
-    sset_add(&r->consulted, acl->id);
+    consult(r, acl->id);
     if (e && e->allow) {
         return;
     }
@@ -462,26 +575,6 @@ cross_acl(struct sim_result *r, const struct sim_subnet *subnet, bool egress,
         check_acl(r, subnet, egress, peer);
     }
 }
-
-/* How the copy went from its source's VPC to its destination's.  A
- * security group rule that references the source's group lets the copy in
- * only if the way it came honours references: within one VPC, across the
- * peering connection that joins the two VPCs, or across transit gateways
- * and attachments that all support security group references (off by
- * default on a gateway, on by default on an attachment, never across a
- * peering of two gateways). */
-struct crossing {
-    bool known;                 /* False if routing did not get there: then
-                                 * references are given the benefit of the
-                                 * doubt, so that only sure reasons are
-                                 * reported. */
-    const struct sim_peering *peering;  /* The peering crossed, if any. */
-    bool tgw;                   /* A transit gateway was crossed. */
-    const char *sgref_off;      /* The first gateway, attachment or gateway
-                                 * peering crossed that does not support
-                                 * references, or NULL. */
-    const char *sgref_off_type; /* "transit gateway", ... */
-};
 
 static const struct crossing local_crossing = { .known = true };
 
@@ -574,7 +667,7 @@ check_groups(struct sim_result *r, const char *owner,
     const char *sgref_off = NULL;
 
     for (size_t i = 0; i < n; i++) {
-        sset_add(&r->consulted, groups[i]->id);
+        consult(r, groups[i]->id);
     }
     for (size_t i = 0; i < n; i++) {
         const struct sim_security_group *sg = groups[i];
@@ -714,7 +807,7 @@ check_nlb(struct sim_result *r, const struct sim_nlb *nlb,
     struct sg_peer src_peer;
 
     eni_peer(src, &src_peer);
-    sset_add(&r->consulted, nlb->id);
+    consult(r, nlb->id);
     for (size_t i = 0; i < nlb->n_listeners; i++) {
         const struct sim_nlb_listener *l = &nlb->listeners[i];
 
@@ -787,6 +880,7 @@ check_nlb(struct sim_result *r, const struct sim_nlb *nlb,
         if (!nlb_may_use(nlb, zone, t)) {
             continue;
         }
+        consult(r, appl->id);
         eni_peer(appl, &appl_peer);
         if (nlb->n_groups) {
             if (on_path) {
@@ -811,12 +905,6 @@ check_nlb(struct sim_result *r, const struct sim_nlb *nlb,
 }
 
 /* ---- Routing. ---- */
-
-/* Where the copy is addressed. */
-struct destination {
-    struct in6_addr ip;
-    const struct sim_subnet *subnet;
-};
 
 /* A route of a transit gateway route table, static or propagated. */
 struct tgw_route {
@@ -1200,8 +1288,8 @@ route(const struct sim_topology *topo, struct sim_result *r,
             free(fix);
         }
         if (!sim_vpc_cidr_of(peer, &dst->ip)) {
-            const struct sim_peering *direct = find_active_peering(topo, vpc,
-                                                                   dst_vpc);
+            const struct sim_peering *direct
+                = find_active_peering(topo, r, vpc, dst_vpc);
             fix = (direct
                    ? xasprintf("route %s to %s, which peers %s with %s",
                                dst_s, direct->id, vpc->id, dst_vpc->id)
@@ -1410,6 +1498,147 @@ explain_model_errors(struct sim_result *r,
 
 /* ---- The check. ---- */
 
+/* Runs 'step' of the check of 'session' into 'r', whose trace holds what
+ * the steps before it left. */
+static void
+run_step(const struct sim_topology *topo,
+         const struct sim_mirror_session *session, struct sim_result *r,
+         enum check_step step)
+{
+    const struct sim_mirror_target *target = session->target;
+    const struct sim_eni *src = session->source;
+    struct sim_trace *t = r->trace;
+    bool same_subnet = src->subnet == t->dst.subnet;
+    struct sim_hop *hop;
+
+    t->cur = step;
+    switch (step) {
+    case STEP_MODEL:
+        consult(r, session->id);
+        consult(r, target->id);
+        consult(r, session->filter->id);
+        explain_model_errors(r, session, target->id, target->errors,
+                             target->n_errors);
+        explain_model_errors(r, session, session->filter->id,
+                             session->filter->errors,
+                             session->filter->n_errors);
+        explain_model_errors(r, session, session->id, session->errors,
+                             session->n_errors);
+        t->invalid = r->n_explanations > 0;
+
+        if (target->eni) {
+            t->dst.ip = target->eni->ip;
+            t->dst.subnet = target->eni->subnet;
+            t->node = NULL;
+        } else {
+            t->node = choose_node(target->nlb, src->subnet->zone);
+            t->dst.ip = t->node->ip;
+            t->dst.subnet = t->node->subnet;
+        }
+        r->src_ip = src->ip;
+        r->dst_ip = t->dst.ip;
+
+        /* What the flow compiler needs of the copies: a session that it
+         * would refuse is invalid here, for the same reason, so that
+         * "tm-sim flows" never finds one of its own. */
+        const struct tm_session *tm_session
+            = tm_model_find_session(topo->model, session->id);
+        if (tm_session) {
+            struct tm_error *e = tm_check_copy(topo->model, tm_session,
+                                               &r->src_ip, &r->dst_ip);
+            if (e) {
+                explain_model_errors(r, session, session->id, &e, 1);
+                tm_error_destroy(e);
+                t->invalid = true;
+            }
+        }
+        break;
+
+    case STEP_SOURCE:
+        hop = add_hop(r, src->id, "network-interface");
+        smap_add(&hop->attrs, "availability-zone", src->subnet->zone);
+        break;
+
+    case STEP_SRC_ACL:
+        /* Both ACLs are evaluated whatever the routing does; the hops are
+         * put where the copy meets them. */
+        if (!same_subnet) {
+            cross_acl(r, src->subnet, true, &t->dst.ip, true);
+        }
+        break;
+
+    case STEP_ROUTE:
+        memset(&t->crossing, 0, sizeof t->crossing);
+        t->reached = route(topo, r, src->subnet, &t->dst, &t->crossing);
+        t->crossing.known = t->reached;
+        break;
+
+    case STEP_DST_ACL:
+        if (!same_subnet) {
+            cross_acl(r, t->dst.subnet, false, &src->ip, t->reached);
+        }
+        break;
+
+    case STEP_TARGET:
+        /* The source's groups, for references to them. */
+        consult(r, src->id);
+        if (target->eni) {
+            struct sg_peer src_peer;
+
+            consult(r, target->eni->id);
+            if (t->reached) {
+                add_group_hops(r, target->eni->groups,
+                               target->eni->n_groups, "ingress");
+                add_hop(r, target->eni->id, "network-interface");
+            }
+            eni_peer(src, &src_peer);
+            check_groups(r, target->eni->id, target->eni->groups,
+                         target->eni->n_groups, sim_eni_vpc(target->eni),
+                         false, &src_peer, &t->crossing);
+        } else {
+            if (t->reached) {
+                char *ip = ip_to_string(&t->node->ip);
+
+                add_group_hops(r, target->nlb->groups, target->nlb->n_groups,
+                               "ingress");
+                hop = add_hop(r, target->nlb->id, "load-balancer");
+                smap_add_nocopy(&hop->attrs, xstrdup("node"), ip);
+                smap_add(&hop->attrs, "availability-zone",
+                         t->node->subnet->zone);
+            }
+            check_nlb(r, target->nlb, t->node, src, &t->crossing,
+                      t->reached);
+        }
+        break;
+
+    case N_STEPS:
+    default:
+        OVS_NOT_REACHED();
+    }
+}
+
+static enum sim_verdict
+result_verdict(const struct sim_result *r)
+{
+    return (r->trace->invalid ? SIM_INVALID
+            : r->n_explanations ? SIM_BLOCKED
+            : SIM_REACHABLE);
+}
+
+/* Sets the ids that 'r' consulted to those its steps read. */
+static void
+set_consulted(struct sim_result *r)
+{
+    sset_clear(&r->consulted);
+    for (size_t i = 0; i < N_STEPS; i++) {
+        const struct step *step = &r->trace->steps[i];
+
+        for (size_t j = 0; j < step->n_deps; j++) {
+            sset_add(&r->consulted, step->deps[j]);
+        }
+    }
+}
+
 /* Checks 'session' of 'topo' into 'r', which the caller must later free
  * with sim_result_destroy(). */
 void
@@ -1417,97 +1646,22 @@ sim_check_session(const struct sim_topology *topo,
                   const struct sim_mirror_session *session,
                   struct sim_result *r)
 {
-    const struct sim_mirror_target *target = session->target;
-    const struct sim_eni *src = session->source;
-    const struct sim_nlb_node *node = NULL;
-    struct destination dst;
-    struct sim_hop *hop;
-    bool reached;
-
     memset(r, 0, sizeof *r);
     r->session = session;
     sset_init(&r->consulted);
+    r->trace = xzalloc(sizeof *r->trace);
 
-    explain_model_errors(r, session, target->id, target->errors,
-                         target->n_errors);
-    explain_model_errors(r, session, session->filter->id,
-                         session->filter->errors, session->filter->n_errors);
-    explain_model_errors(r, session, session->id, session->errors,
-                         session->n_errors);
-    bool invalid = r->n_explanations > 0;
+    for (enum check_step i = 0; i < N_STEPS; i++) {
+        size_t n_hops = r->n_hops;
+        size_t n_explanations = r->n_explanations;
 
-    if (target->eni) {
-        dst.ip = target->eni->ip;
-        dst.subnet = target->eni->subnet;
-    } else {
-        node = choose_node(target->nlb, src->subnet->zone);
-        dst.ip = node->ip;
-        dst.subnet = node->subnet;
+        run_step(topo, session, r, i);
+        r->trace->steps[i].n_hops = r->n_hops - n_hops;
+        r->trace->steps[i].n_explanations = (r->n_explanations
+                                             - n_explanations);
     }
-
-    r->src_ip = src->ip;
-    r->dst_ip = dst.ip;
-
-    /* What the flow compiler needs of the copies: a session that it would
-     * refuse is invalid here, for the same reason, so that "tm-sim flows"
-     * never finds one of its own. */
-    const struct tm_session *tm_session = tm_model_find_session(topo->model,
-                                                                session->id);
-    if (tm_session) {
-        struct tm_error *e = tm_check_copy(topo->model, tm_session,
-                                           &r->src_ip, &r->dst_ip);
-        if (e) {
-            explain_model_errors(r, session, session->id, &e, 1);
-            tm_error_destroy(e);
-            invalid = true;
-        }
-    }
-    hop = add_hop(r, src->id, "network-interface");
-    smap_add(&hop->attrs, "availability-zone", src->subnet->zone);
-
-    /* Both ACLs are evaluated whatever the routing does; the hops are put
-     * where the copy meets them. */
-    bool same_subnet = src->subnet == dst.subnet;
-    if (!same_subnet) {
-        cross_acl(r, src->subnet, true, &dst.ip, true);
-    }
-
-    struct crossing crossing = { .known = false };
-    reached = route(topo, r, src->subnet, &dst, &crossing);
-    crossing.known = reached;
-
-    if (!same_subnet) {
-        cross_acl(r, dst.subnet, false, &src->ip, reached);
-    }
-
-    if (target->eni) {
-        struct sg_peer src_peer;
-
-        if (reached) {
-            add_group_hops(r, target->eni->groups, target->eni->n_groups,
-                           "ingress");
-            add_hop(r, target->eni->id, "network-interface");
-        }
-        eni_peer(src, &src_peer);
-        check_groups(r, target->eni->id, target->eni->groups,
-                     target->eni->n_groups, sim_eni_vpc(target->eni), false,
-                     &src_peer, &crossing);
-    } else {
-        if (reached) {
-            char *ip = ip_to_string(&node->ip);
-
-            add_group_hops(r, target->nlb->groups, target->nlb->n_groups,
-                           "ingress");
-            hop = add_hop(r, target->nlb->id, "load-balancer");
-            smap_add_nocopy(&hop->attrs, xstrdup("node"), ip);
-            smap_add(&hop->attrs, "availability-zone", node->subnet->zone);
-        }
-        check_nlb(r, target->nlb, node, src, &crossing, reached);
-    }
-
-    r->verdict = (invalid ? SIM_INVALID
-                  : r->n_explanations ? SIM_BLOCKED
-                  : SIM_REACHABLE);
+    set_consulted(r);
+    r->verdict = result_verdict(r);
 }
 
 /* Checks the sessions of 'topo' named in 'session_ids' (all of them, in
@@ -1567,4 +1721,332 @@ sim_report_exit_status(const struct sim_report *report)
         }
     }
     return 0;
+}
+
+/* ---- Incremental re-check. ---- */
+
+/* A step of a result that read a component. */
+struct dep_entry {
+    uint32_t result;            /* Index in the report's results. */
+    uint32_t step;              /* enum check_step. */
+};
+
+/* The steps that read a component. */
+struct dep_node {
+    struct hmap_node node;      /* In struct sim_index's 'deps'. */
+    const char *id;             /* The component's id, topology-owned. */
+    struct dep_entry *entries;  /* In no order. */
+    size_t n, allocated;
+};
+
+struct sim_index {
+    struct hmap deps;           /* Contains "struct dep_node"s. */
+    size_t n_results;
+    uint8_t *marks;             /* Per result, 1 << step for each step to
+                                 * run again. */
+    size_t *touched;            /* The results with marks. */
+    size_t n_touched;
+};
+
+BUILD_ASSERT_DECL(N_STEPS <= 8);
+
+static struct dep_node *
+dep_find(const struct sim_index *index, const char *id, uint32_t hash)
+{
+    struct dep_node *d;
+
+    HMAP_FOR_EACH_WITH_HASH (d, node, hash, &index->deps) {
+        if (!strcmp(d->id, id)) {
+            return d;
+        }
+    }
+    return NULL;
+}
+
+static void
+dep_add(struct sim_index *index, const char *id, size_t result,
+        enum check_step step)
+{
+    uint32_t hash = hash_string(id, 0);
+    struct dep_node *d = dep_find(index, id, hash);
+
+    if (!d) {
+        d = xzalloc(sizeof *d);
+        d->id = id;
+        hmap_insert(&index->deps, &d->node, hash);
+    }
+    if (d->n >= d->allocated) {
+        d->entries = x2nrealloc(d->entries, &d->allocated,
+                                sizeof *d->entries);
+    }
+    d->entries[d->n++] = (struct dep_entry) { .result = result,
+                                              .step = step };
+}
+
+static void
+dep_remove(struct sim_index *index, const char *id, size_t result,
+           enum check_step step)
+{
+    struct dep_node *d = dep_find(index, id, hash_string(id, 0));
+
+    for (size_t i = 0; d && i < d->n; i++) {
+        if (d->entries[i].result == result && d->entries[i].step == step) {
+            d->entries[i] = d->entries[--d->n];
+            return;
+        }
+    }
+}
+
+static bool
+deps_contain(const char *const *deps, size_t n, const char *id)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (deps[i] == id) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Makes 'index' say that 'step' of result 'result' reads 'new' instead of
+ * the 'n_old' components in 'old'.  Returns true if they differ. */
+static bool
+index_update(struct sim_index *index, size_t result, enum check_step step,
+             const char *const *old, size_t n_old, const struct step *new)
+{
+    bool changed = n_old != new->n_deps;
+
+    for (size_t i = 0; i < n_old; i++) {
+        if (!deps_contain(new->deps, new->n_deps, old[i])) {
+            dep_remove(index, old[i], result, step);
+            changed = true;
+        }
+    }
+    for (size_t i = 0; i < new->n_deps; i++) {
+        if (!deps_contain(old, n_old, new->deps[i])) {
+            dep_add(index, new->deps[i], result, step);
+            changed = true;
+        }
+    }
+    return changed;
+}
+
+/* Returns an index of what the steps of each result of 'report' read, for
+ * sim_recheck().  The caller must later free it with
+ * sim_index_destroy(). */
+struct sim_index *
+sim_index_create(const struct sim_report *report)
+{
+    struct sim_index *index = xzalloc(sizeof *index);
+
+    hmap_init(&index->deps);
+    index->n_results = report->n_results;
+    index->marks = xcalloc(MAX(report->n_results, 1), sizeof *index->marks);
+    index->touched = xcalloc(MAX(report->n_results, 1),
+                             sizeof *index->touched);
+    for (size_t i = 0; i < report->n_results; i++) {
+        const struct sim_trace *t = report->results[i].trace;
+
+        for (enum check_step j = 0; j < N_STEPS; j++) {
+            for (size_t k = 0; k < t->steps[j].n_deps; k++) {
+                dep_add(index, t->steps[j].deps[k], i, j);
+            }
+        }
+    }
+    return index;
+}
+
+void
+sim_index_destroy(struct sim_index *index)
+{
+    if (index) {
+        struct dep_node *d;
+
+        HMAP_FOR_EACH_POP (d, node, &index->deps) {
+            free(d->entries);
+            free(d);
+        }
+        hmap_destroy(&index->deps);
+        free(index->marks);
+        free(index->touched);
+        free(index);
+    }
+}
+
+/* Marks in 'index' the steps that read 'id'. */
+static void
+mark(struct sim_index *index, const char *id)
+{
+    const struct dep_node *d = dep_find(index, id, hash_string(id, 0));
+
+    for (size_t i = 0; d && i < d->n; i++) {
+        const struct dep_entry *e = &d->entries[i];
+
+        if (!index->marks[e->result]) {
+            index->touched[index->n_touched++] = e->result;
+        }
+        index->marks[e->result] |= 1u << e->step;
+    }
+}
+
+/* Replaces the hops and explanations of step 'k' of 'r' by those of 's',
+ * which it takes. */
+static void
+splice_step(struct sim_result *r, enum check_step k, struct sim_result *s)
+{
+    struct step *step = &r->trace->steps[k];
+    size_t h0 = 0, e0 = 0;
+
+    for (enum check_step j = 0; j < k; j++) {
+        h0 += r->trace->steps[j].n_hops;
+        e0 += r->trace->steps[j].n_explanations;
+    }
+
+    for (size_t i = h0; i < h0 + step->n_hops; i++) {
+        hop_destroy(r->hops[i]);
+    }
+    size_t n_hops = r->n_hops - step->n_hops + s->n_hops;
+    while (n_hops > r->allocated_hops) {
+        r->hops = x2nrealloc(r->hops, &r->allocated_hops, sizeof *r->hops);
+    }
+    if (n_hops) {
+        memmove(&r->hops[h0 + s->n_hops], &r->hops[h0 + step->n_hops],
+                (r->n_hops - h0 - step->n_hops) * sizeof *r->hops);
+        memcpy(&r->hops[h0], s->hops, s->n_hops * sizeof *r->hops);
+    }
+    r->n_hops = n_hops;
+
+    for (size_t i = e0; i < e0 + step->n_explanations; i++) {
+        explanation_destroy(&r->explanations[i]);
+    }
+    size_t n_expl = (r->n_explanations - step->n_explanations
+                     + s->n_explanations);
+    while (n_expl > r->allocated_explanations) {
+        r->explanations = x2nrealloc(r->explanations,
+                                     &r->allocated_explanations,
+                                     sizeof *r->explanations);
+    }
+    if (n_expl) {
+        memmove(&r->explanations[e0 + s->n_explanations],
+                &r->explanations[e0 + step->n_explanations],
+                ((r->n_explanations - e0 - step->n_explanations)
+                 * sizeof *r->explanations));
+        memcpy(&r->explanations[e0], s->explanations,
+               s->n_explanations * sizeof *r->explanations);
+    }
+    r->n_explanations = n_expl;
+
+    step->n_hops = s->n_hops;
+    step->n_explanations = s->n_explanations;
+    free(s->hops);
+    free(s->explanations);
+}
+
+/* Runs step 'k' of result 'i', 'r', again, and updates 'index' with what
+ * it reads now.  Returns true if that changed. */
+static bool
+rerun_step(const struct sim_topology *topo, struct sim_index *index,
+           size_t i, struct sim_result *r, enum check_step k)
+{
+    struct step *step = &r->trace->steps[k];
+    const char **old = step->deps;
+    size_t n_old = step->n_deps;
+    struct sim_result s;
+    bool changed;
+
+    step->deps = NULL;
+    step->n_deps = step->allocated_deps = 0;
+
+    memset(&s, 0, sizeof s);
+    s.trace = r->trace;
+    run_step(topo, r->session, &s, k);
+    if (k == STEP_MODEL) {
+        r->src_ip = s.src_ip;
+        r->dst_ip = s.dst_ip;
+    }
+    splice_step(r, k, &s);
+
+    changed = index_update(index, i, k, old, n_old, step);
+    free(old);
+    return changed;
+}
+
+static bool
+crossings_equal(const struct crossing *a, const struct crossing *b)
+{
+    return (a->known == b->known
+            && a->peering == b->peering
+            && a->tgw == b->tgw
+            && a->sgref_off == b->sgref_off
+            && nullable_string_is_equal(a->sgref_off_type,
+                                        b->sgref_off_type));
+}
+
+/* Brings the results of 'report', checked on 'topo' and indexed in 'index'
+ * (see sim_index_create()), up to date after a change to the settings of
+ * the 'n_components' components whose ids are in 'components' (see "What
+ * a change may be" above), and 'index' with them.  Adds to
+ * 'changed_sessions', if nonnull, the id of each session whose verdict
+ * changed.  Returns the number of sessions whose check ran again, in part
+ * or whole. */
+size_t
+sim_recheck(const struct sim_topology *topo, struct sim_report *report,
+            struct sim_index *index, const char *const *components,
+            size_t n_components, struct sset *changed_sessions)
+{
+    ovs_assert(index->n_results == report->n_results);
+
+    index->n_touched = 0;
+    for (size_t i = 0; i < n_components; i++) {
+        const struct sim_tgw_attachment *att
+            = shash_find_data(&topo->tgw_attachments_by_id, components[i]);
+
+        mark(index, components[i]);
+        if (att) {
+            /* A transit gateway's route tables hold the routes that its
+             * attachments propagate: a lookup in one reads them all. */
+            mark(index, att->tgw->id);
+        }
+    }
+
+    for (size_t i = 0; i < index->n_touched; i++) {
+        size_t k = index->touched[i];
+        struct sim_result *r = &report->results[k];
+        struct sim_trace *t = r->trace;
+        enum sim_verdict verdict = r->verdict;
+        unsigned int marks = index->marks[k];
+        bool deps_changed = false;
+        bool moved = false;
+
+        index->marks[k] = 0;
+        for (enum check_step j = 0; j < N_STEPS; j++) {
+            if (!(marks & (1u << j)) && !moved) {
+                continue;
+            }
+
+            struct destination dst = t->dst;
+            struct crossing crossing = t->crossing;
+            bool reached = t->reached;
+
+            deps_changed |= rerun_step(topo, index, k, r, j);
+            if ((j == STEP_MODEL
+                 && (dst.subnet != t->dst.subnet
+                     || !ipv6_addr_equals(&dst.ip, &t->dst.ip)))
+                || (j == STEP_ROUTE
+                    && (reached != t->reached
+                        || !crossings_equal(&crossing, &t->crossing)))) {
+                /* The steps after it read where the copy goes, or where it
+                 * got and how. */
+                moved = true;
+            }
+        }
+        if (deps_changed) {
+            set_consulted(r);
+        }
+        r->verdict = result_verdict(r);
+        if (changed_sessions && r->verdict != verdict) {
+            sset_add(changed_sessions, r->session->id);
+        }
+    }
+    return index->n_touched;
 }

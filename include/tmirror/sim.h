@@ -38,8 +38,10 @@
 
 struct ds;
 struct json;
+struct sim_index;
 struct sim_mirror_session;
 struct sim_topology;
+struct sim_trace;
 struct tm_cidr;
 
 /* The port that mirrored copies are sent to (VXLAN, RFC 7348). */
@@ -143,6 +145,9 @@ struct sim_result {
     /* The copy's outer addresses: the source's primary IP and the
      * target's (or its load balancer node's) address. */
     struct in6_addr src_ip, dst_ip;
+
+    struct sim_trace *trace;    /* Private: how the check went, for
+                                 * sim_recheck(). */
 };
 
 void sim_check_session(const struct sim_topology *,
@@ -167,6 +172,50 @@ char *sim_check(const struct sim_topology *, char *const *session_ids,
     OVS_WARN_UNUSED_RESULT;
 void sim_report_destroy(struct sim_report *);
 int sim_report_exit_status(const struct sim_report *);
+
+/* Incremental re-check.
+ *
+ * The check of a session runs in steps: the mirroring model's refusals,
+ * the source interface, the source subnet's network ACL, routing (route
+ * tables, peering connections, transit gateways, their attachments and
+ * route tables), the destination subnet's network ACL, and the target's
+ * security groups or load balancer.  Each step records the components
+ * whose settings it read, and the index maps each such component to the
+ * steps, of every session of a report, that read it.
+ *
+ * After a change to the settings of some components, made in place in the
+ * topology, sim_recheck() runs again only the steps that read one of them:
+ * a change to a security group's rules runs again the security group step
+ * of the sessions whose target (or appliance) it guards, not their
+ * routing.  When a routing step, run again, gets the copy somewhere else
+ * or another way, the steps after it that depend on that run again too.
+ * The new hops and explanations replace the old ones in place, so that
+ * each result of the report is then exactly what sim_check() would give
+ * on the changed topology.
+ *
+ * What a change may be: the routes of a route table or of a transit
+ * gateway route table; the entries of a network ACL; the rules of a
+ * security group; a peering connection's status; a transit gateway's or
+ * attachment's security group referencing support, an attachment's
+ * association or propagations; a load balancer's listeners, targets
+ * (their health), cross-zone setting or security groups; an interface's
+ * security groups; a traffic mirror session, target or filter as the
+ * model sees it (which runs the whole session again).  Name the component
+ * whose settings changed (the route table, not the route).
+ *
+ * Anything else changes the shape of the topology: adding or removing a
+ * component, a subnet's route table or network ACL, an address, a CIDR
+ * of a VPC or subnet, a load balancer's nodes, a session's source or
+ * target.  After such a change, check again with sim_check() and make a
+ * new index.
+ *
+ * The index refers to the report and to the ids of the topology's
+ * components: destroy it before either. */
+struct sim_index *sim_index_create(const struct sim_report *);
+void sim_index_destroy(struct sim_index *);
+size_t sim_recheck(const struct sim_topology *, struct sim_report *,
+                   struct sim_index *, const char *const *components,
+                   size_t n_components, struct sset *changed_sessions);
 
 /* Report writers (sim/report.c). */
 struct json *sim_report_to_json(const struct sim_report *);
