@@ -195,6 +195,8 @@ trace_destroy(struct sim_trace *t)
 
 /* ---- Building a result. ---- */
 
+/* Adds to 'r' a hop through 'component' (an id owned by the topology) of
+ * 'type', and returns it, valid until the next hop is added. */
 static struct sim_hop *
 add_hop(struct sim_result *r, const char *component, const char *type)
 {
@@ -202,12 +204,9 @@ add_hop(struct sim_result *r, const char *component, const char *type)
         r->hops = x2nrealloc(r->hops, &r->allocated_hops, sizeof *r->hops);
     }
 
-    struct sim_hop *hop = xmalloc(sizeof *hop);
-    r->hops[r->n_hops++] = hop;
+    struct sim_hop *hop = &r->hops[r->n_hops++];
     consult(r, component);
-    hop->component = xstrdup(component);
-    hop->type = type;
-    smap_init(&hop->attrs);
+    *hop = (struct sim_hop) { .component = component, .type = type };
     return hop;
 }
 
@@ -263,9 +262,9 @@ explain_model(struct sim_result *r, const struct tm_error *error,
 static void
 hop_destroy(struct sim_hop *hop)
 {
-    free(hop->component);
-    smap_destroy(&hop->attrs);
-    free(hop);
+    free(hop->route);
+    free(hop->target);
+    free(hop->node);
 }
 
 static void
@@ -283,14 +282,13 @@ sim_result_destroy(struct sim_result *r)
         return;
     }
     for (size_t i = 0; i < r->n_hops; i++) {
-        hop_destroy(r->hops[i]);
+        hop_destroy(&r->hops[i]);
     }
     free(r->hops);
     for (size_t i = 0; i < r->n_explanations; i++) {
         explanation_destroy(&r->explanations[i]);
     }
     free(r->explanations);
-    sset_destroy(&r->consulted);
     trace_destroy(r->trace);
 }
 
@@ -306,18 +304,51 @@ sim_result_blocks(const struct sim_result *r, const char *component)
     return false;
 }
 
+/* Returns true if the check that gave 'r' consulted 'component' (on the
+ * path or not): a change to any other component cannot change 'r'. */
+bool
+sim_result_consulted(const struct sim_result *r, const char *component)
+{
+    for (size_t i = 0; i < N_STEPS; i++) {
+        const struct step *step = &r->trace->steps[i];
+
+        for (size_t j = 0; j < step->n_deps; j++) {
+            if (!strcmp(step->deps[j], component)) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+/* Adds to 'consulted' the id of every component that the check that gave
+ * 'r' consulted. */
+void
+sim_result_get_consulted(const struct sim_result *r, struct sset *consulted)
+{
+    for (size_t i = 0; i < N_STEPS; i++) {
+        const struct step *step = &r->trace->steps[i];
+
+        for (size_t j = 0; j < step->n_deps; j++) {
+            sset_add(consulted, step->deps[j]);
+        }
+    }
+}
+
 /* Returns false if a change to 'component' that concerns only the
  * addresses in 'cidr' (NULL: any address) cannot change 'r': the check
  * did not consult 'component', or neither address of the copy is in
  * 'cidr'.  That holds for a route (whose destination is 'cidr'), a network
- * ACL entry and a security group rule by CIDR (whose CIDR it is); a change
- * of a route's destination or of an entry's CIDR concerns the old and the
- * new one, so ask for both. */
+ * ACL entry (whose CIDR it is) and a security group rule by CIDR changed
+ * in place (one added or removed, or turned to the other direction,
+ * changes the count of a group's rules in a direction, which an
+ * explanation tells); a change of a route's destination or of an entry's
+ * CIDR concerns the old and the new one, so ask for both. */
 bool
 sim_result_depends_on(const struct sim_result *r, const char *component,
                       const struct tm_cidr *cidr)
 {
-    return (sset_contains(&r->consulted, component)
+    return (sim_result_consulted(r, component)
             && (!cidr
                 || tm_cidr_contains(cidr, &r->src_ip)
                 || tm_cidr_contains(cidr, &r->dst_ip)));
@@ -335,23 +366,67 @@ sim_result_find(const struct sim_result *r, const char *code)
     return NULL;
 }
 
-/* ---- Formatting helpers. ---- */
+/* ---- Formatting helpers. ----
+ *
+ * The check formats an address or two for every hop of every session: the
+ * IPv4 ones here without printf, as tm_ip_format() and tm_cidr_format()
+ * would. */
+
+static void
+put_decimal(unsigned int n, struct ds *s)
+{
+    char buf[16];
+    size_t i = sizeof buf;
+
+    do {
+        buf[--i] = '0' + n % 10;
+        n /= 10;
+    } while (n);
+    ds_put_buffer(s, &buf[i], sizeof buf - i);
+}
+
+static void
+put_ip(const struct in6_addr *ip, struct ds *s)
+{
+    if (IN6_IS_ADDR_V4MAPPED(ip)) {
+        for (int i = 12; i < 16; i++) {
+            if (i > 12) {
+                ds_put_char(s, '.');
+            }
+            put_decimal(ip->s6_addr[i], s);
+        }
+    } else {
+        tm_ip_format(ip, s);
+    }
+}
+
+static void
+put_cidr(const struct tm_cidr *cidr, struct ds *s)
+{
+    put_ip(&cidr->addr, s);
+    ds_put_char(s, '/');
+    put_decimal(cidr->plen, s);
+}
 
 static char *
 ip_to_string(const struct in6_addr *ip)
 {
-    struct ds s = DS_EMPTY_INITIALIZER;
+    struct ds s;
 
-    tm_ip_format(ip, &s);
+    ds_init(&s);
+    ds_reserve(&s, 48);
+    put_ip(ip, &s);
     return ds_steal_cstr(&s);
 }
 
 static char *
 cidr_to_string(const struct tm_cidr *cidr)
 {
-    struct ds s = DS_EMPTY_INITIALIZER;
+    struct ds s;
 
-    tm_cidr_format(cidr, &s);
+    ds_init(&s);
+    ds_reserve(&s, 52);
+    put_cidr(cidr, &s);
     return ds_steal_cstr(&s);
 }
 
@@ -434,10 +509,11 @@ vpc_route_lookup(const struct sim_route_table *rtb,
 static void
 format_vpc_route(const struct vpc_route *route, struct ds *s)
 {
-    tm_cidr_format(route->destination, s);
-    ds_put_format(s, " -> %s", (route->local ? "local"
-                                : route->target ? route->target
-                                : "blackhole"));
+    put_cidr(route->destination, s);
+    ds_put_cstr(s, " -> ");
+    ds_put_cstr(s, (route->local ? "local"
+                    : route->target ? route->target
+                    : "blackhole"));
 }
 
 /* When the chosen 'best' route of 'rtb' fails, reports the less specific
@@ -570,7 +646,7 @@ cross_acl(struct sim_result *r, const struct sim_subnet *subnet, bool egress,
     if (subnet->acl) {
         if (on_path) {
             struct sim_hop *hop = add_hop(r, subnet->acl->id, "network-acl");
-            smap_add(&hop->attrs, "direction", egress ? "egress" : "ingress");
+            hop->direction = egress ? "egress" : "ingress";
         }
         check_acl(r, subnet, egress, peer);
     }
@@ -784,7 +860,7 @@ add_group_hops(struct sim_result *r,
 {
     for (size_t i = 0; i < n; i++) {
         struct sim_hop *hop = add_hop(r, groups[i]->id, "security-group");
-        smap_add(&hop->attrs, "direction", direction);
+        hop->direction = direction;
     }
 }
 
@@ -897,7 +973,7 @@ check_nlb(struct sim_result *r, const struct sim_nlb *nlb,
             add_group_hops(r, appl->groups, appl->n_groups, "ingress");
 
             struct sim_hop *hop = add_hop(r, appl->id, "network-interface");
-            smap_add(&hop->attrs, "availability-zone", appl->subnet->zone);
+            hop->zone = appl->subnet->zone;
         }
         check_groups(r, appl->id, appl->groups, appl->n_groups,
                      sim_eni_vpc(appl), false, &via_nlb, &local_crossing);
@@ -980,10 +1056,10 @@ tgw_route_lookup(const struct sim_tgw_route_table *rtb,
 static void
 format_tgw_route(const struct tgw_route *route, struct ds *s)
 {
-    tm_cidr_format(route->destination, s);
-    ds_put_format(s, " -> %s (%s)",
-                  route->attachment ? route->attachment->id : "blackhole",
-                  route->propagated ? "propagated" : "static");
+    put_cidr(route->destination, s);
+    ds_put_cstr(s, " -> ");
+    ds_put_cstr(s, route->attachment ? route->attachment->id : "blackhole");
+    ds_put_cstr(s, route->propagated ? " (propagated)" : " (static)");
 }
 
 /* Returns the subnet of attachment 'att' in 'zone', or NULL. */
@@ -1042,11 +1118,9 @@ tgw_forward(const struct sim_topology *topo, struct sim_result *r,
     const struct sim_tgw_attachment *next = routes[0].attachment;
     struct ds route_s = DS_EMPTY_INITIALIZER;
     format_tgw_route(&routes[0], &route_s);
-    smap_add_nocopy(&hop->attrs, xstrdup("route"),
-                    cidr_to_string(routes[0].destination));
-    smap_add(&hop->attrs, "target", next ? next->id : "blackhole");
-    smap_add(&hop->attrs, "route-type",
-             routes[0].propagated ? "propagated" : "static");
+    hop->route = cidr_to_string(routes[0].destination);
+    hop->target = xstrdup(next ? next->id : "blackhole");
+    hop->route_type = routes[0].propagated ? "propagated" : "static";
 
     if (!next) {
         fix = xasprintf("remove the blackhole route %s from %s, or point "
@@ -1115,17 +1189,13 @@ tgw_forward(const struct sim_topology *topo, struct sim_result *r,
         struct vpc_route route;
 
         hop = add_hop(r, next->id, "transit-gateway-attachment");
-        smap_add(&hop->attrs, "availability-zone", out_subnet->zone);
+        hop->zone = out_subnet->zone;
         cross_tgw(c, next->id, "transit gateway attachment",
                   next->sg_referencing);
         hop = add_hop(r, out_rtb->id, "route-table");
         if (vpc_route_lookup(out_rtb, &dst->ip, &route) && route.local) {
-            struct ds s = DS_EMPTY_INITIALIZER;
-
-            tm_cidr_format(route.destination, &s);
-            smap_add(&hop->attrs, "route", ds_cstr(&s));
-            smap_add(&hop->attrs, "target", "local");
-            ds_destroy(&s);
+            hop->route = cidr_to_string(route.destination);
+            hop->target = xstrdup("local");
             ok = true;
         } else {
             fix = xasprintf("in route table %s, let the local route of %s "
@@ -1181,7 +1251,7 @@ route_tgw(const struct sim_topology *topo, struct sim_result *r,
     char *fix;
 
     hop = add_hop(r, att->id, "transit-gateway-attachment");
-    smap_add(&hop->attrs, "availability-zone", zone);
+    hop->zone = zone;
     cross_tgw(c, tgw->id, "transit gateway", tgw->sg_referencing);
     cross_tgw(c, att->id, "transit gateway attachment", att->sg_referencing);
     if (!attachment_subnet_in(att, zone)) {
@@ -1244,11 +1314,10 @@ route(const struct sim_topology *topo, struct sim_result *r,
 
     struct ds route_s = DS_EMPTY_INITIALIZER;
     format_vpc_route(&best, &route_s);
-    smap_add_nocopy(&hop->attrs, xstrdup("route"),
-                    cidr_to_string(best.destination));
-    smap_add(&hop->attrs, "target", (best.local ? "local"
-                                     : best.target ? best.target
-                                     : "blackhole"));
+    hop->route = cidr_to_string(best.destination);
+    hop->target = xstrdup(best.local ? "local"
+                          : best.target ? best.target
+                          : "blackhole");
 
     if (best.local) {
         if (dst_vpc == vpc) {
@@ -1556,7 +1625,7 @@ run_step(const struct sim_topology *topo,
 
     case STEP_SOURCE:
         hop = add_hop(r, src->id, "network-interface");
-        smap_add(&hop->attrs, "availability-zone", src->subnet->zone);
+        hop->zone = src->subnet->zone;
         break;
 
     case STEP_SRC_ACL:
@@ -1597,14 +1666,11 @@ run_step(const struct sim_topology *topo,
                          false, &src_peer, &t->crossing);
         } else {
             if (t->reached) {
-                char *ip = ip_to_string(&t->node->ip);
-
                 add_group_hops(r, target->nlb->groups, target->nlb->n_groups,
                                "ingress");
                 hop = add_hop(r, target->nlb->id, "load-balancer");
-                smap_add_nocopy(&hop->attrs, xstrdup("node"), ip);
-                smap_add(&hop->attrs, "availability-zone",
-                         t->node->subnet->zone);
+                hop->node = ip_to_string(&t->node->ip);
+                hop->zone = t->node->subnet->zone;
             }
             check_nlb(r, target->nlb, t->node, src, &t->crossing,
                       t->reached);
@@ -1625,20 +1691,6 @@ result_verdict(const struct sim_result *r)
             : SIM_REACHABLE);
 }
 
-/* Sets the ids that 'r' consulted to those its steps read. */
-static void
-set_consulted(struct sim_result *r)
-{
-    sset_clear(&r->consulted);
-    for (size_t i = 0; i < N_STEPS; i++) {
-        const struct step *step = &r->trace->steps[i];
-
-        for (size_t j = 0; j < step->n_deps; j++) {
-            sset_add(&r->consulted, step->deps[j]);
-        }
-    }
-}
-
 /* Checks 'session' of 'topo' into 'r', which the caller must later free
  * with sim_result_destroy(). */
 void
@@ -1648,7 +1700,6 @@ sim_check_session(const struct sim_topology *topo,
 {
     memset(r, 0, sizeof *r);
     r->session = session;
-    sset_init(&r->consulted);
     r->trace = xzalloc(sizeof *r->trace);
 
     for (enum check_step i = 0; i < N_STEPS; i++) {
@@ -1660,7 +1711,6 @@ sim_check_session(const struct sim_topology *topo,
         r->trace->steps[i].n_explanations = (r->n_explanations
                                              - n_explanations);
     }
-    set_consulted(r);
     r->verdict = result_verdict(r);
 }
 
@@ -1809,26 +1859,21 @@ deps_contain(const char *const *deps, size_t n, const char *id)
 }
 
 /* Makes 'index' say that 'step' of result 'result' reads 'new' instead of
- * the 'n_old' components in 'old'.  Returns true if they differ. */
-static bool
+ * the 'n_old' components in 'old'. */
+static void
 index_update(struct sim_index *index, size_t result, enum check_step step,
              const char *const *old, size_t n_old, const struct step *new)
 {
-    bool changed = n_old != new->n_deps;
-
     for (size_t i = 0; i < n_old; i++) {
         if (!deps_contain(new->deps, new->n_deps, old[i])) {
             dep_remove(index, old[i], result, step);
-            changed = true;
         }
     }
     for (size_t i = 0; i < new->n_deps; i++) {
         if (!deps_contain(old, n_old, new->deps[i])) {
             dep_add(index, new->deps[i], result, step);
-            changed = true;
         }
     }
-    return changed;
 }
 
 /* Returns an index of what the steps of each result of 'report' read, for
@@ -1903,7 +1948,7 @@ splice_step(struct sim_result *r, enum check_step k, struct sim_result *s)
     }
 
     for (size_t i = h0; i < h0 + step->n_hops; i++) {
-        hop_destroy(r->hops[i]);
+        hop_destroy(&r->hops[i]);
     }
     size_t n_hops = r->n_hops - step->n_hops + s->n_hops;
     while (n_hops > r->allocated_hops) {
@@ -1943,8 +1988,8 @@ splice_step(struct sim_result *r, enum check_step k, struct sim_result *s)
 }
 
 /* Runs step 'k' of result 'i', 'r', again, and updates 'index' with what
- * it reads now.  Returns true if that changed. */
-static bool
+ * it reads now. */
+static void
 rerun_step(const struct sim_topology *topo, struct sim_index *index,
            size_t i, struct sim_result *r, enum check_step k)
 {
@@ -1952,7 +1997,6 @@ rerun_step(const struct sim_topology *topo, struct sim_index *index,
     const char **old = step->deps;
     size_t n_old = step->n_deps;
     struct sim_result s;
-    bool changed;
 
     step->deps = NULL;
     step->n_deps = step->allocated_deps = 0;
@@ -1966,9 +2010,8 @@ rerun_step(const struct sim_topology *topo, struct sim_index *index,
     }
     splice_step(r, k, &s);
 
-    changed = index_update(index, i, k, old, n_old, step);
+    index_update(index, i, k, old, n_old, step);
     free(old);
-    return changed;
 }
 
 static bool
@@ -2015,7 +2058,6 @@ sim_recheck(const struct sim_topology *topo, struct sim_report *report,
         struct sim_trace *t = r->trace;
         enum sim_verdict verdict = r->verdict;
         unsigned int marks = index->marks[k];
-        bool deps_changed = false;
         bool moved = false;
 
         index->marks[k] = 0;
@@ -2028,7 +2070,7 @@ sim_recheck(const struct sim_topology *topo, struct sim_report *report,
             struct crossing crossing = t->crossing;
             bool reached = t->reached;
 
-            deps_changed |= rerun_step(topo, index, k, r, j);
+            rerun_step(topo, index, k, r, j);
             if ((j == STEP_MODEL
                  && (dst.subnet != t->dst.subnet
                      || !ipv6_addr_equals(&dst.ip, &t->dst.ip)))
@@ -2039,9 +2081,6 @@ sim_recheck(const struct sim_topology *topo, struct sim_report *report,
                  * got and how. */
                 moved = true;
             }
-        }
-        if (deps_changed) {
-            set_consulted(r);
         }
         r->verdict = result_verdict(r);
         if (changed_sessions && r->verdict != verdict) {

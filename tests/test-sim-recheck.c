@@ -33,7 +33,6 @@
 #include "openvswitch/util.h"
 #include "packets.h"
 #include "random.h"
-#include "smap.h"
 #include "sset.h"
 #include "tm-sim-test.h"
 #include "tmirror/sim.h"
@@ -811,11 +810,16 @@ results_differ(const struct sim_result *a, const struct sim_result *b)
                          b->n_hops);
     }
     for (size_t i = 0; i < a->n_hops; i++) {
-        const struct sim_hop *x = a->hops[i];
-        const struct sim_hop *y = b->hops[i];
+        const struct sim_hop *x = &a->hops[i];
+        const struct sim_hop *y = &b->hops[i];
 
         if (strcmp(x->component, y->component) || strcmp(x->type, y->type)
-            || !smap_equal(&x->attrs, &y->attrs)) {
+            || !nullable_string_is_equal(x->direction, y->direction)
+            || !nullable_string_is_equal(x->zone, y->zone)
+            || !nullable_string_is_equal(x->route, y->route)
+            || !nullable_string_is_equal(x->target, y->target)
+            || !nullable_string_is_equal(x->route_type, y->route_type)
+            || !nullable_string_is_equal(x->node, y->node)) {
             return xasprintf("hop %"PRIuSIZE" is %s, not %s", i,
                              x->component, y->component);
         }
@@ -836,10 +840,16 @@ results_differ(const struct sim_result *a, const struct sim_result *b)
                              x->detail, y->code, y->component, y->detail);
         }
     }
-    if (!sset_equals(&a->consulted, &b->consulted)) {
-        return xstrdup("the components consulted differ");
-    }
-    return NULL;
+    struct sset x = SSET_INITIALIZER(&x);
+    struct sset y = SSET_INITIALIZER(&y);
+    bool same;
+
+    sim_result_get_consulted(a, &x);
+    sim_result_get_consulted(b, &y);
+    same = sset_equals(&x, &y);
+    sset_destroy(&x);
+    sset_destroy(&y);
+    return same ? NULL : xstrdup("the components consulted differ");
 }
 
 static unsigned long

@@ -339,9 +339,11 @@ static void
 consumers_index(struct shash *consumers, const struct sim_report *report)
 {
     for (size_t i = 0; i < report->n_results; i++) {
+        struct sset consulted = SSET_INITIALIZER(&consulted);
         const char *name;
 
-        SSET_FOR_EACH (name, &report->results[i].consulted) {
+        sim_result_get_consulted(&report->results[i], &consulted);
+        SSET_FOR_EACH (name, &consulted) {
             struct consumers *c = shash_find_data(consumers, name);
 
             if (!c) {
@@ -354,6 +356,7 @@ consumers_index(struct shash *consumers, const struct sim_report *report)
             }
             c->results[c->n++] = i;
         }
+        sset_destroy(&consulted);
     }
 }
 

@@ -55,12 +55,21 @@ enum sim_verdict {
 
 const char *sim_verdict_to_string(enum sim_verdict);
 
-/* One component the copy passes through. */
+/* One component the copy passes through, and more about it: each member
+ * after 'type' is NULL where it does not apply. */
 struct sim_hop {
-    char *component;            /* Id, e.g. "rtb-a". */
+    const char *component;      /* Id, e.g. "rtb-a": the topology's. */
     const char *type;           /* "network-interface", "route-table", ... */
-    struct smap attrs;          /* More about the hop: "route", "target",
-                                 * "direction", "availability-zone"... */
+    const char *direction;      /* "ingress" or "egress", for a network ACL
+                                 * or a security group. */
+    const char *zone;           /* Availability zone. */
+    char *route;                /* The destination of the route taken, e.g.
+                                 * "10.1.0.0/16"... */
+    char *target;               /* ...and its target: "local", "blackhole"
+                                 * or an id. */
+    const char *route_type;     /* "static" or "propagated", for a transit
+                                 * gateway route. */
+    char *node;                 /* Address of a load balancer's node. */
 };
 
 /* SIM_EXPLANATION(NAME, SUMMARY): each code that the check itself gives,
@@ -132,15 +141,10 @@ struct sim_explanation {
 struct sim_result {
     const struct sim_mirror_session *session;
     enum sim_verdict verdict;
-    struct sim_hop **hops;      /* Separately allocated: an smap cannot
-                                 * move. */
+    struct sim_hop *hops;
     size_t n_hops, allocated_hops;
     struct sim_explanation *explanations;
     size_t n_explanations, allocated_explanations;
-
-    /* The ids of every component the check consulted, on the path or not:
-     * a change to any other component cannot change this result. */
-    struct sset consulted;
 
     /* The copy's outer addresses: the source's primary IP and the
      * target's (or its load balancer node's) address. */
@@ -155,6 +159,8 @@ void sim_check_session(const struct sim_topology *,
                        struct sim_result *);
 void sim_result_destroy(struct sim_result *);
 bool sim_result_blocks(const struct sim_result *, const char *component);
+bool sim_result_consulted(const struct sim_result *, const char *component);
+void sim_result_get_consulted(const struct sim_result *, struct sset *);
 bool sim_result_depends_on(const struct sim_result *, const char *component,
                            const struct tm_cidr *);
 const struct sim_explanation *sim_result_find(const struct sim_result *,
