@@ -145,11 +145,14 @@ struct crossing {
     const char *sgref_off_type; /* "transit gateway", ... */
 };
 
+struct propagation_cache;
+
 struct step {
     size_t n_hops;              /* Its hops and explanations, which follow */
     size_t n_explanations;      /* those of the steps before it. */
     const char **deps;          /* Ids of what it read, topology-owned, */
-    size_t n_deps, allocated_deps;  /* each once. */
+    size_t n_deps, allocated_deps;  /* each once: in 'small_deps'... */
+    const char *small_deps[8];  /* ...unless there are more. */
 };
 
 struct sim_trace {
@@ -159,7 +162,11 @@ struct sim_trace {
     bool invalid;               /* Set by STEP_MODEL. */
     bool reached;               /* Set by STEP_ROUTE. */
     struct crossing crossing;   /* Set by STEP_ROUTE. */
-    enum check_step cur;              /* The step running. */
+    enum check_step cur;        /* The step running. */
+    struct propagation_cache *cache;    /* While steps run. */
+    bool texts;                 /* Whether the steps running write the
+                                 * explanations' sentences. */
+    bool textless[N_STEPS];     /* Steps whose explanations lack them. */
     struct step steps[N_STEPS];
 };
 
@@ -176,10 +183,25 @@ consult(struct sim_result *r, const char *id)
         }
     }
     if (step->n_deps >= step->allocated_deps) {
+        if (step->deps == step->small_deps) {
+            step->deps = xmemdup(step->small_deps, sizeof step->small_deps);
+        }
         step->deps = x2nrealloc(step->deps, &step->allocated_deps,
                                 sizeof *step->deps);
     }
     step->deps[step->n_deps++] = id;
+}
+
+static struct sim_trace *
+trace_create(void)
+{
+    struct sim_trace *t = xzalloc(sizeof *t);
+
+    for (size_t i = 0; i < N_STEPS; i++) {
+        t->steps[i].deps = t->steps[i].small_deps;
+        t->steps[i].allocated_deps = ARRAY_SIZE(t->steps[i].small_deps);
+    }
+    return t;
 }
 
 static void
@@ -187,7 +209,9 @@ trace_destroy(struct sim_trace *t)
 {
     if (t) {
         for (size_t i = 0; i < N_STEPS; i++) {
-            free(t->steps[i].deps);
+            if (t->steps[i].deps != t->steps[i].small_deps) {
+                free(t->steps[i].deps);
+            }
         }
         free(t);
     }
@@ -201,6 +225,8 @@ static struct sim_hop *
 add_hop(struct sim_result *r, const char *component, const char *type)
 {
     if (r->n_hops >= r->allocated_hops) {
+        /* Room at once for a path through transit gateways. */
+        r->allocated_hops = MAX(r->allocated_hops, 6);
         r->hops = x2nrealloc(r->hops, &r->allocated_hops, sizeof *r->hops);
     }
 
@@ -226,8 +252,29 @@ explain_valist(struct sim_result *r, const char *code, const char *component,
     e->code = code;
     e->component = xstrdup(component);
     e->direction = direction;
-    e->fix = xstrdup(fix);
-    e->detail = xvasprintf(format, args);
+    if (r->trace->texts) {
+        e->fix = xstrdup(fix);
+        e->detail = xvasprintf(format, args);
+    } else {
+        e->fix = e->detail = NULL;
+    }
+}
+
+/* Returns the setting that would fix a reason for 'r', made of 'format',
+ * or NULL if 'r' is being made without its sentences. */
+static char * OVS_PRINTF_FORMAT(2, 3)
+fix_text(const struct sim_result *r, const char *format, ...)
+{
+    char *fix = NULL;
+
+    if (r->trace->texts) {
+        va_list args;
+
+        va_start(args, format);
+        fix = xvasprintf(format, args);
+        va_end(args);
+    }
+    return fix;
 }
 
 /* Adds to 'r' the reason 'code', at 'component' in 'direction' (NULL if
@@ -260,14 +307,6 @@ explain_model(struct sim_result *r, const struct tm_error *error,
 }
 
 static void
-hop_destroy(struct sim_hop *hop)
-{
-    free(hop->route);
-    free(hop->target);
-    free(hop->node);
-}
-
-static void
 explanation_destroy(struct sim_explanation *e)
 {
     free(e->component);
@@ -280,9 +319,6 @@ sim_result_destroy(struct sim_result *r)
 {
     if (!r) {
         return;
-    }
-    for (size_t i = 0; i < r->n_hops; i++) {
-        hop_destroy(&r->hops[i]);
     }
     free(r->hops);
     for (size_t i = 0; i < r->n_explanations; i++) {
@@ -408,6 +444,52 @@ put_cidr(const struct tm_cidr *cidr, struct ds *s)
     put_decimal(cidr->plen, s);
 }
 
+/* Formats 'ip' into 'buf', as tm_ip_format() would. */
+static void
+ip_to_buf(const struct in6_addr *ip, char buf[INET6_ADDRSTRLEN])
+{
+    if (IN6_IS_ADDR_V4MAPPED(ip)) {
+        char *p = buf;
+
+        for (int i = 12; i < 16; i++) {
+            unsigned int b = ip->s6_addr[i];
+
+            if (i > 12) {
+                *p++ = '.';
+            }
+            if (b >= 100) {
+                *p++ = '0' + b / 100;
+            }
+            if (b >= 10) {
+                *p++ = '0' + b / 10 % 10;
+            }
+            *p++ = '0' + b % 10;
+        }
+        *p = '\0';
+    } else {
+        inet_ntop(AF_INET6, ip, buf, INET6_ADDRSTRLEN);
+    }
+}
+
+/* Formats 'cidr' into 'buf', as tm_cidr_format() would. */
+static void
+cidr_to_buf(const struct tm_cidr *cidr, char buf[SIM_CIDR_STRLEN])
+{
+    char *p;
+
+    ip_to_buf(&cidr->addr, buf);
+    p = buf + strlen(buf);
+    *p++ = '/';
+    if (cidr->plen >= 100) {
+        *p++ = '0' + cidr->plen / 100;
+    }
+    if (cidr->plen >= 10) {
+        *p++ = '0' + cidr->plen / 10 % 10;
+    }
+    *p++ = '0' + cidr->plen % 10;
+    *p = '\0';
+}
+
 static char *
 ip_to_string(const struct in6_addr *ip)
 {
@@ -444,6 +526,19 @@ host_cidr(const struct in6_addr *ip)
 }
 
 /* ---- Lookups. ---- */
+
+/* tm_cidr_contains(), with the common case, IPv4, inline. */
+static inline bool
+cidr_contains(const struct tm_cidr *cidr, const struct in6_addr *ip)
+{
+    if (cidr->ipv4 && IN6_IS_ADDR_V4MAPPED(ip)) {
+        uint32_t a = ntohl(in6_addr_get_mapped_ipv4(&cidr->addr));
+        uint32_t b = ntohl(in6_addr_get_mapped_ipv4(ip));
+
+        return !cidr->plen || !((a ^ b) >> (32 - cidr->plen));
+    }
+    return tm_cidr_contains(cidr, ip);
+}
 
 /* Returns the first active peering connection of 'a' and 'b', or NULL,
  * having consulted for 'r' those that peer them. */
@@ -483,7 +578,7 @@ vpc_route_lookup(const struct sim_route_table *rtb,
     for (size_t i = 0; i < rtb->vpc->n_cidrs; i++) {
         const struct tm_cidr *c = &rtb->vpc->cidrs[i];
 
-        if (tm_cidr_contains(c, ip)
+        if (cidr_contains(c, ip)
             && (!found || c->plen > best->destination->plen)) {
             best->destination = c;
             best->local = true;
@@ -495,7 +590,7 @@ vpc_route_lookup(const struct sim_route_table *rtb,
         const struct sim_route *route = &rtb->routes[i];
         const struct tm_cidr *c = &route->destination;
 
-        if (tm_cidr_contains(c, ip)
+        if (cidr_contains(c, ip)
             && (!found || c->plen > best->destination->plen)) {
             best->destination = c;
             best->local = false;
@@ -542,7 +637,7 @@ explain_more_specific(struct sim_result *r, const struct sim_route_table *rtb,
             break;
         }
         if (other.destination == best->destination
-            || !tm_cidr_contains(other.destination, ip)
+            || !cidr_contains(other.destination, ip)
             || other.destination->plen >= best->destination->plen) {
             continue;
         }
@@ -551,9 +646,9 @@ explain_more_specific(struct sim_result *r, const struct sim_route_table *rtb,
         char *fix;
 
         format_vpc_route(&other, &alt);
-        fix = xasprintf("in route table %s, remove the route %s or point "
-                        "it where %s goes", rtb->id, ds_cstr(&chosen),
-                        ds_cstr(&alt));
+        fix = fix_text(r, "in route table %s, remove the route %s or point "
+                          "it where %s goes", rtb->id, ds_cstr(&chosen),
+                          ds_cstr(&alt));
         explain(r, SIM_EXPL_MORE_SPECIFIC_ROUTE, rtb->id, "egress", fix,
                 "the route %s is more specific than %s and takes the copy "
                 "instead", ds_cstr(&chosen), ds_cstr(&alt));
@@ -585,7 +680,7 @@ acl_evaluate(const struct sim_network_acl *acl, bool egress,
         if (e->egress == egress
             && (e->protocol == TM_PROTO_ALL || e->protocol == IPPROTO_UDP)
             && ports_match(e->protocol, e->has_ports, &e->ports)
-            && tm_cidr_contains(&e->cidr, peer)) {
+            && cidr_contains(&e->cidr, peer)) {
             return e;
         }
     }
@@ -606,26 +701,27 @@ check_acl(struct sim_result *r, const struct sim_subnet *subnet,
         return;
     }
 
-    peer_s = ip_to_string(peer);
-    peer_cidr = host_cidr(peer);
+    peer_s = r->trace->texts ? ip_to_string(peer) : NULL;
+    peer_cidr = r->trace->texts ? host_cidr(peer) : NULL;
     if (e) {
-        fix = xasprintf("add to network ACL %s an %s entry numbered below "
-                        "%"PRId64": <entry rule-number=\"N\" direction=\"%s\" "
-                        "rule-action=\"allow\" protocol=\"%d\" cidr=\"%s\" "
-                        "from-port=\"%d\" to-port=\"%d\"/>", acl->id, dir,
-                        e->rule_number, dir, IPPROTO_UDP, peer_cidr,
-                        SIM_VXLAN_PORT, SIM_VXLAN_PORT);
+        fix = fix_text(r, "add to network ACL %s an %s entry numbered "
+                          "below %"PRId64": <entry rule-number=\"N\" "
+                          "direction=\"%s\" rule-action=\"allow\" "
+                          "protocol=\"%d\" cidr=\"%s\" "
+                          "from-port=\"%d\" to-port=\"%d\"/>", acl->id, dir,
+                          e->rule_number, dir, IPPROTO_UDP, peer_cidr,
+                          SIM_VXLAN_PORT, SIM_VXLAN_PORT);
         explain(r, SIM_EXPL_SUBNET_ACL_RESTRICTION, acl->id, dir, fix,
                 "%s entry %"PRId64" of network ACL %s (subnet %s, line %d) "
                 "denies UDP %d %s %s", dir, e->rule_number, acl->id,
                 subnet->id, e->line, SIM_VXLAN_PORT,
                 egress ? "to" : "from", peer_s);
     } else {
-        fix = xasprintf("add to network ACL %s: <entry rule-number=\"N\" "
-                        "direction=\"%s\" rule-action=\"allow\" "
-                        "protocol=\"%d\" cidr=\"%s\" from-port=\"%d\" "
-                        "to-port=\"%d\"/>", acl->id, dir, IPPROTO_UDP,
-                        peer_cidr, SIM_VXLAN_PORT, SIM_VXLAN_PORT);
+        fix = fix_text(r, "add to network ACL %s: <entry rule-number=\"N\" "
+                          "direction=\"%s\" rule-action=\"allow\" "
+                          "protocol=\"%d\" cidr=\"%s\" from-port=\"%d\" "
+                          "to-port=\"%d\"/>", acl->id, dir, IPPROTO_UDP,
+                          peer_cidr, SIM_VXLAN_PORT, SIM_VXLAN_PORT);
         explain(r, SIM_EXPL_SUBNET_ACL_RESTRICTION, acl->id, dir, fix,
                 "no %s entry of network ACL %s (subnet %s) allows UDP %d "
                 "%s %s, so the implicit final deny drops it", dir, acl->id,
@@ -704,7 +800,7 @@ sg_rule_allows(const struct sim_sg_rule *rule, bool egress,
         return false;
     }
     if (rule->has_cidr) {
-        return tm_cidr_contains(&rule->cidr, peer->ip);
+        return cidr_contains(&rule->cidr, peer->ip);
     }
 
     /* A group reference: the peer must be a member of the group, which is
@@ -756,28 +852,28 @@ check_groups(struct sim_result *r, const char *owner,
         }
     }
 
-    char *peer_s = ip_to_string(peer->ip);
-    char *peer_cidr = host_cidr(peer->ip);
+    char *peer_s = r->trace->texts ? ip_to_string(peer->ip) : NULL;
+    char *peer_cidr = r->trace->texts ? host_cidr(peer->ip) : NULL;
     char *fix;
 
     if (sgref_off) {
         /* One change lets the copy in: say only that. */
         if (!strcmp(c->sgref_off_type, "transit gateway peering")) {
-            fix = xasprintf("security group references do not hold across "
-                            "a peering of transit gateways: allow the "
-                            "source's address in %s's security group: "
-                            "<rule direction=\"%s\" protocol=\"%d\" "
-                            "from-port=\"%d\" to-port=\"%d\" cidr=\"%s\"/>",
-                            owner, dir, IPPROTO_UDP, SIM_VXLAN_PORT,
-                            SIM_VXLAN_PORT, peer_cidr);
+            fix = fix_text(r, "security group references do not hold across "
+                              "a peering of transit gateways: allow the "
+                              "source's address in %s's security group: "
+                              "<rule direction=\"%s\" protocol=\"%d\" "
+                              "from-port=\"%d\" to-port=\"%d\" cidr=\"%s\"/>",
+                              owner, dir, IPPROTO_UDP, SIM_VXLAN_PORT,
+                              SIM_VXLAN_PORT, peer_cidr);
         } else {
-            fix = xasprintf("turn on security group referencing support "
-                            "on %s %s (security-group-referencing-support="
-                            "\"enable\"), or allow the source's address: "
-                            "<rule direction=\"%s\" protocol=\"%d\" "
-                            "from-port=\"%d\" to-port=\"%d\" cidr=\"%s\"/>",
-                            c->sgref_off_type, sgref_off, dir, IPPROTO_UDP,
-                            SIM_VXLAN_PORT, SIM_VXLAN_PORT, peer_cidr);
+            fix = fix_text(r, "turn on security group referencing support "
+                              "on %s %s (security-group-referencing-support="
+                              "\"enable\"), or allow the source's address: "
+                              "<rule direction=\"%s\" protocol=\"%d\" "
+                              "from-port=\"%d\" to-port=\"%d\" cidr=\"%s\"/>",
+                              c->sgref_off_type, sgref_off, dir, IPPROTO_UDP,
+                              SIM_VXLAN_PORT, SIM_VXLAN_PORT, peer_cidr);
         }
         explain(r, SIM_EXPL_SG_REFERENCING_SUPPORT, sgref_off, dir, fix,
                 "a security group of %s lets in UDP %d from %s (%s) only by "
@@ -796,11 +892,11 @@ check_groups(struct sim_result *r, const char *owner,
         for (size_t j = 0; j < sg->n_rules; j++) {
             n_dir += sg->rules[j].egress == egress;
         }
-        fix = xasprintf("add to security group %s: <rule direction="
-                        "\"%s\" protocol=\"%d\" from-port=\"%d\" "
-                        "to-port=\"%d\" cidr=\"%s\"/>", sg->id, dir,
-                        IPPROTO_UDP, SIM_VXLAN_PORT, SIM_VXLAN_PORT,
-                        peer_cidr);
+        fix = fix_text(r, "add to security group %s: <rule direction="
+                          "\"%s\" protocol=\"%d\" from-port=\"%d\" "
+                          "to-port=\"%d\" cidr=\"%s\"/>", sg->id, dir,
+                          IPPROTO_UDP, SIM_VXLAN_PORT, SIM_VXLAN_PORT,
+                          peer_cidr);
         if (!n_dir) {
             explain(r, SIM_EXPL_SG_HAS_NO_RULES, sg->id, dir, fix,
                     "security group %s of %s has no %s rule, so it "
@@ -894,9 +990,9 @@ check_nlb(struct sim_result *r, const struct sim_nlb *nlb,
         }
     }
     if (!listener) {
-        char *fix = xasprintf("add to load balancer %s: <listener "
-                              "protocol=\"udp\" port=\"%d\"/>", nlb->id,
-                              SIM_VXLAN_PORT);
+        char *fix = fix_text(r, "add to load balancer %s: <listener "
+                                "protocol=\"udp\" port=\"%d\"/>", nlb->id,
+                                SIM_VXLAN_PORT);
         explain(r, SIM_EXPL_ELBV2_LISTENERS_MISMATCH, nlb->id, "ingress", fix,
                 "load balancer %s has no UDP listener on port %d: mirrored "
                 "copies sent to it are silently dropped", nlb->id,
@@ -917,9 +1013,9 @@ check_nlb(struct sim_result *r, const struct sim_nlb *nlb,
         }
     }
     if (!chosen && n_healthy && !nlb->cross_zone) {
-        char *fix = xasprintf("turn on cross-zone load balancing "
-                              "(cross-zone=\"true\" on %s), or register a "
-                              "healthy target in %s", nlb->id, zone);
+        char *fix = fix_text(r, "turn on cross-zone load balancing "
+                                "(cross-zone=\"true\" on %s), or register a "
+                                "healthy target in %s", nlb->id, zone);
         explain(r, SIM_EXPL_ELB_NOT_CROSSZONE, nlb->id, "ingress", fix,
                 "the node of %s in %s has no healthy target in its zone, "
                 "and cross-zone load balancing is off, so it may not use "
@@ -927,9 +1023,9 @@ check_nlb(struct sim_result *r, const struct sim_nlb *nlb,
                 nlb->id, zone, n_healthy, n_healthy == 1 ? "" : "s");
         free(fix);
     } else if (!chosen) {
-        char *fix = xasprintf("register a healthy target with %s%s%s",
-                              nlb->id, nlb->cross_zone ? "" : " in ",
-                              nlb->cross_zone ? "" : zone);
+        char *fix = fix_text(r, "register a healthy target with %s%s%s",
+                                nlb->id, nlb->cross_zone ? "" : " in ",
+                                nlb->cross_zone ? "" : zone);
         explain(r, SIM_EXPL_ELBV2_NO_TARGETS_IN_AZ, nlb->id, "ingress", fix,
                 "load balancer %s has no healthy target %s%s", nlb->id,
                 nlb->cross_zone ? "in any zone" : "in ",
@@ -989,50 +1085,129 @@ struct tgw_route {
     bool propagated;
 };
 
-/* Collects the routes of 'rtb' that match 'ip', static ones and those that
- * attachments propagate into it, into '*routesp'.  Returns their number;
- * the best is first: longest prefix, then static before propagated (a
- * static route hides a propagated one to the same prefix). */
-static size_t
-tgw_route_lookup(const struct sim_tgw_route_table *rtb,
-                 const struct in6_addr *ip, struct tgw_route **routesp)
-{
-    struct tgw_route *routes = NULL;
-    size_t n = 0, allocated = 0;
-    const struct sim_tgw *tgw = rtb->tgw;
+/* The routes that attachments propagate into a transit gateway route
+ * table, gathered once for the sessions of one check: a lookup in a
+ * route table reads every attachment of its gateway. */
+struct propagated {
+    struct hmap_node node;      /* In struct propagation_cache's
+                                 * 'tables'. */
+    const struct sim_tgw_route_table *rtb;
+    struct tgw_route *routes;   /* In the order of the attachments. */
+    size_t n;
+};
 
-    for (size_t i = 0; i < rtb->n_routes; i++) {
-        if (tm_cidr_contains(&rtb->routes[i].destination, ip)) {
-            if (n >= allocated) {
-                routes = x2nrealloc(routes, &allocated, sizeof *routes);
-            }
-            routes[n++] = (struct tgw_route) {
-                .destination = &rtb->routes[i].destination,
-                .attachment = rtb->routes[i].attachment,
-            };
+struct propagation_cache {
+    struct hmap tables;         /* Contains "struct propagated"s. */
+};
+
+static void
+propagation_cache_init(struct propagation_cache *cache)
+{
+    hmap_init(&cache->tables);
+}
+
+static void
+propagation_cache_destroy(struct propagation_cache *cache)
+{
+    struct propagated *p;
+
+    HMAP_FOR_EACH_POP (p, node, &cache->tables) {
+        free(p->routes);
+        free(p);
+    }
+    hmap_destroy(&cache->tables);
+}
+
+/* Forgets what 'cache' knows of the route tables of 'tgw'. */
+static void
+propagation_cache_forget(struct propagation_cache *cache,
+                         const struct sim_tgw *tgw)
+{
+    struct propagated *p;
+
+    HMAP_FOR_EACH_SAFE (p, node, &cache->tables) {
+        if (p->rtb->tgw == tgw) {
+            hmap_remove(&cache->tables, &p->node);
+            free(p->routes);
+            free(p);
         }
     }
-    for (size_t i = 0; i < tgw->n_attachments; i++) {
-        const struct sim_tgw_attachment *att = tgw->attachments[i];
+}
+
+static const struct propagated *
+propagated_routes(struct propagation_cache *cache,
+                  const struct sim_tgw_route_table *rtb)
+{
+    uint32_t hash = hash_pointer(rtb, 0);
+    struct propagated *p;
+    size_t allocated = 0;
+
+    HMAP_FOR_EACH_WITH_HASH (p, node, hash, &cache->tables) {
+        if (p->rtb == rtb) {
+            return p;
+        }
+    }
+
+    p = xzalloc(sizeof *p);
+    p->rtb = rtb;
+    for (size_t i = 0; i < rtb->tgw->n_attachments; i++) {
+        const struct sim_tgw_attachment *att = rtb->tgw->attachments[i];
         bool propagates = false;
 
         for (size_t j = 0; j < att->n_propagations; j++) {
             propagates = propagates || att->propagations[j] == rtb;
         }
-        if (!propagates) {
-            continue;
-        }
-        for (size_t j = 0; j < att->vpc->n_cidrs; j++) {
-            if (tm_cidr_contains(&att->vpc->cidrs[j], ip)) {
-                if (n >= allocated) {
-                    routes = x2nrealloc(routes, &allocated, sizeof *routes);
-                }
-                routes[n++] = (struct tgw_route) {
-                    .destination = &att->vpc->cidrs[j],
-                    .attachment = att,
-                    .propagated = true,
-                };
+        for (size_t j = 0; propagates && j < att->vpc->n_cidrs; j++) {
+            if (p->n >= allocated) {
+                p->routes = x2nrealloc(p->routes, &allocated,
+                                       sizeof *p->routes);
             }
+            p->routes[p->n++] = (struct tgw_route) {
+                .destination = &att->vpc->cidrs[j],
+                .attachment = att,
+                .propagated = true,
+            };
+        }
+    }
+    hmap_insert(&cache->tables, &p->node, hash);
+    return p;
+}
+
+/* Collects the routes of 'rtb' that match 'ip', static ones and those that
+ * attachments propagate into it (found through 'cache'), into '*routesp',
+ * which is 'buf' (of 'n_buf' routes) if they fit and otherwise allocated.
+ * Returns their number; the best is first: longest prefix, then static
+ * before propagated (a static route hides a propagated one to the same
+ * prefix). */
+static size_t
+tgw_route_lookup(const struct sim_tgw_route_table *rtb,
+                 const struct in6_addr *ip, struct propagation_cache *cache,
+                 struct tgw_route *buf, size_t n_buf,
+                 struct tgw_route **routesp)
+{
+    const struct propagated *p = propagated_routes(cache, rtb);
+    struct tgw_route *routes = buf;
+    size_t n = 0, allocated = n_buf;
+
+    for (size_t i = 0; i < rtb->n_routes + p->n; i++) {
+        struct tgw_route route;
+
+        if (i < rtb->n_routes) {
+            route = (struct tgw_route) {
+                .destination = &rtb->routes[i].destination,
+                .attachment = rtb->routes[i].attachment,
+            };
+        } else {
+            route = p->routes[i - rtb->n_routes];
+        }
+        if (cidr_contains(route.destination, ip)) {
+            if (n >= allocated) {
+                routes = (routes == buf
+                          ? xmemdup(buf, n_buf * sizeof *buf)
+                          : routes);
+                routes = x2nrealloc(routes, &allocated, sizeof *routes);
+            }
+            routes[n++] = route;
         }
     }
 
@@ -1084,29 +1259,31 @@ tgw_forward(const struct sim_topology *topo, struct sim_result *r,
             struct crossing *c, size_t depth)
 {
     const struct sim_vpc *dst_vpc = dst->subnet->vpc;
-    char *dst_s = ip_to_string(&dst->ip);
-    struct tgw_route *routes = NULL;
+    struct tgw_route buf[8], *routes;
     bool ok = false, failed_here = true;
+    char dst_s[INET6_ADDRSTRLEN];
     struct sim_hop *hop;
     char *fix;
     size_t n;
 
-    n = tgw_route_lookup(rtb, &dst->ip, &routes);
+    ip_to_buf(&dst->ip, dst_s);
+    n = tgw_route_lookup(rtb, &dst->ip, r->trace->cache, buf,
+                         ARRAY_SIZE(buf), &routes);
     hop = add_hop(r, rtb->id, "transit-gateway-route-table");
     if (!n) {
         const struct sim_tgw_attachment *dst_att
             = sim_tgw_attachment_of(tgw, dst_vpc);
 
         if (dst_att) {
-            fix = xasprintf("propagate attachment %s into %s "
-                            "(propagations=\"%s\"), or add a static route "
-                            "to %s's CIDR with attachment=\"%s\"",
-                            dst_att->id, rtb->id, rtb->id, dst_vpc->id,
-                            dst_att->id);
+            fix = fix_text(r, "propagate attachment %s into %s "
+                              "(propagations=\"%s\"), or add a static route "
+                              "to %s's CIDR with attachment=\"%s\"",
+                              dst_att->id, rtb->id, rtb->id, dst_vpc->id,
+                              dst_att->id);
         } else {
-            fix = xasprintf("attach %s to %s, then propagate its "
-                            "attachment into %s", dst_vpc->id, tgw->id,
-                            rtb->id);
+            fix = fix_text(r, "attach %s to %s, then propagate its "
+                              "attachment into %s", dst_vpc->id, tgw->id,
+                              rtb->id);
         }
         explain(r, SIM_EXPL_TGW_RTB_CANNOT_ROUTE, rtb->id, "egress", fix,
                 "transit gateway route table %s has no route, static or "
@@ -1117,15 +1294,15 @@ tgw_forward(const struct sim_topology *topo, struct sim_result *r,
 
     const struct sim_tgw_attachment *next = routes[0].attachment;
     struct ds route_s = DS_EMPTY_INITIALIZER;
-    format_tgw_route(&routes[0], &route_s);
-    hop->route = cidr_to_string(routes[0].destination);
-    hop->target = xstrdup(next ? next->id : "blackhole");
+    cidr_to_buf(routes[0].destination, hop->route);
+    hop->target = next ? next->id : "blackhole";
     hop->route_type = routes[0].propagated ? "propagated" : "static";
 
     if (!next) {
-        fix = xasprintf("remove the blackhole route %s from %s, or point "
-                        "it at %s's attachment", ds_cstr(&route_s), rtb->id,
-                        dst_vpc->id);
+        format_tgw_route(&routes[0], &route_s);
+        fix = fix_text(r, "remove the blackhole route %s from %s, or point "
+                          "it at %s's attachment", ds_cstr(&route_s), rtb->id,
+                          dst_vpc->id);
         explain(r, SIM_EXPL_BLACKHOLE_ROUTE, rtb->id, "egress", fix,
                 "the route %s of transit gateway route table %s is a "
                 "blackhole: %s drops the copy", ds_cstr(&route_s), rtb->id,
@@ -1142,18 +1319,18 @@ tgw_forward(const struct sim_topology *topo, struct sim_result *r,
         add_hop(r, next->id, "transit-gateway-peering-attachment");
         cross_tgw(c, next->id, "transit gateway peering", false);
         if (depth > topo->n_tgws) {
-            fix = xasprintf("in %s, route %s to %s's attachment instead of "
-                            "back through %s", rtb->id, dst_s, dst_vpc->id,
-                            next->id);
+            fix = fix_text(r, "in %s, route %s to %s's attachment instead of "
+                              "back through %s", rtb->id, dst_s, dst_vpc->id,
+                              next->id);
             explain(r, SIM_EXPL_TGW_RTB_CANNOT_ROUTE, rtb->id, "egress", fix,
                     "the copy has gone through %"PRIuSIZE" transit gateways "
                     "and is sent on through %s: the routes of the peered "
                     "gateways make a loop", depth, next->id);
             free(fix);
         } else if (!peer_rtb) {
-            fix = xasprintf("on %s, associate peering attachment %s with a "
-                            "route table (%s=\"...\")", peer->id, next->id,
-                            ours ? "peer-association" : "association");
+            fix = fix_text(r, "on %s, associate peering attachment %s with a "
+                              "route table (%s=\"...\")", peer->id, next->id,
+                              ours ? "peer-association" : "association");
             explain(r, SIM_EXPL_TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION,
                     next->id, "egress", fix, "on %s's side, peering "
                     "attachment %s is associated with no route table, so "
@@ -1168,8 +1345,9 @@ tgw_forward(const struct sim_topology *topo, struct sim_result *r,
                              depth + 1);
         }
     } else if (next->vpc != dst_vpc) {
-        fix = xasprintf("route %s in %s to %s's attachment", dst_s, rtb->id,
-                        dst_vpc->id);
+        format_tgw_route(&routes[0], &route_s);
+        fix = fix_text(r, "route %s in %s to %s's attachment", dst_s, rtb->id,
+                          dst_vpc->id);
         explain(r, SIM_EXPL_TGW_RTB_NO_ROUTE_TO_TGW_ATTACHMENT,
                 rtb->id, "egress", fix, "the route %s of %s sends the copy "
                 "to %s (%s), but the target is in %s", ds_cstr(&route_s),
@@ -1194,12 +1372,12 @@ tgw_forward(const struct sim_topology *topo, struct sim_result *r,
                   next->sg_referencing);
         hop = add_hop(r, out_rtb->id, "route-table");
         if (vpc_route_lookup(out_rtb, &dst->ip, &route) && route.local) {
-            hop->route = cidr_to_string(route.destination);
-            hop->target = xstrdup("local");
+            cidr_to_buf(route.destination, hop->route);
+            hop->target = "local";
             ok = true;
         } else {
-            fix = xasprintf("in route table %s, let the local route of %s "
-                            "deliver %s", out_rtb->id, dst_vpc->id, dst_s);
+            fix = fix_text(r, "in route table %s, let the local route of %s "
+                              "deliver %s", out_rtb->id, dst_vpc->id, dst_s);
             explain(r, SIM_EXPL_MORE_SPECIFIC_ROUTE, out_rtb->id, "egress",
                     fix, "route table %s of %s's transit gateway subnet %s "
                     "sends %s elsewhere than to its local route",
@@ -1215,10 +1393,13 @@ tgw_forward(const struct sim_topology *topo, struct sim_result *r,
                 < routes[0].destination->plen) {
                 struct ds alt = DS_EMPTY_INITIALIZER;
 
+                if (!route_s.length) {
+                    format_tgw_route(&routes[0], &route_s);
+                }
                 format_tgw_route(&routes[i], &alt);
-                fix = xasprintf("in %s, remove the route %s or point it "
-                                "where %s goes", rtb->id, ds_cstr(&route_s),
-                                ds_cstr(&alt));
+                fix = fix_text(r, "in %s, remove the route %s or point it "
+                                  "where %s goes", rtb->id, ds_cstr(&route_s),
+                                  ds_cstr(&alt));
                 explain(r, SIM_EXPL_MORE_SPECIFIC_ROUTE, rtb->id, "egress",
                         fix, "the route %s is more specific than %s and takes "
                         "the copy instead", ds_cstr(&route_s),
@@ -1231,8 +1412,9 @@ tgw_forward(const struct sim_topology *topo, struct sim_result *r,
     ds_destroy(&route_s);
 
 out:
-    free(routes);
-    free(dst_s);
+    if (routes != buf) {
+        free(routes);
+    }
     return ok;
 }
 
@@ -1255,8 +1437,8 @@ route_tgw(const struct sim_topology *topo, struct sim_result *r,
     cross_tgw(c, tgw->id, "transit gateway", tgw->sg_referencing);
     cross_tgw(c, att->id, "transit gateway attachment", att->sg_referencing);
     if (!attachment_subnet_in(att, zone)) {
-        fix = xasprintf("add to attachment %s a subnet of %s in zone %s "
-                        "(subnets=\"...\")", att->id, vpc->id, zone);
+        fix = fix_text(r, "add to attachment %s a subnet of %s in zone %s "
+                          "(subnets=\"...\")", att->id, vpc->id, zone);
         explain(r, SIM_EXPL_TGW_ROUTE_AZ_RESTRICTION, att->id, "egress", fix,
                 "attachment %s of %s to %s has no subnet in zone %s, where "
                 "the source is: %s cannot be reached from there", att->id,
@@ -1265,8 +1447,8 @@ route_tgw(const struct sim_topology *topo, struct sim_result *r,
         ok = false;
     }
     if (!att->association) {
-        fix = xasprintf("associate attachment %s with a route table of %s "
-                        "(association=\"...\")", att->id, tgw->id);
+        fix = fix_text(r, "associate attachment %s with a route table of %s "
+                          "(association=\"...\")", att->id, tgw->id);
         explain(r, SIM_EXPL_TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION, att->id,
                 "egress", fix, "attachment %s of %s to %s is associated "
                 "with no transit gateway route table, so %s cannot route "
@@ -1289,21 +1471,22 @@ route(const struct sim_topology *topo, struct sim_result *r,
     const struct sim_route_table *rtb = src_subnet->route_table;
     const struct sim_vpc *vpc = src_subnet->vpc;
     const struct sim_vpc *dst_vpc = dst->subnet->vpc;
-    char *dst_s = ip_to_string(&dst->ip);
     struct sim_hop *hop = add_hop(r, rtb->id, "route-table");
+    char dst_s[INET6_ADDRSTRLEN];
     struct vpc_route best;
     bool ok = false;
     char *fix;
 
+    ip_to_buf(&dst->ip, dst_s);
     if (!vpc_route_lookup(rtb, &dst->ip, &best)) {
         const struct tm_cidr *want = sim_vpc_cidr_of(dst_vpc, &dst->ip);
         char *want_s = want ? cidr_to_string(want) : host_cidr(&dst->ip);
 
-        fix = xasprintf("add to route table %s a route to %s (%s) through "
-                        "a peering connection or transit gateway that "
-                        "reaches it: <route destination=\"%s\" "
-                        "target=\"...\"/>", rtb->id, want_s, dst_vpc->id,
-                        want_s);
+        fix = fix_text(r, "add to route table %s a route to %s (%s) through "
+                          "a peering connection or transit gateway that "
+                          "reaches it: <route destination=\"%s\" "
+                          "target=\"...\"/>", rtb->id, want_s, dst_vpc->id,
+                          want_s);
         explain(r, SIM_EXPL_NO_ROUTE_TO_DESTINATION, rtb->id, "egress", fix,
                 "route table %s (subnet %s, %s) has no route for %s",
                 rtb->id, src_subnet->id, vpc->id, dst_s);
@@ -1312,20 +1495,24 @@ route(const struct sim_topology *topo, struct sim_result *r,
         goto out;
     }
 
+    /* The route as explanations tell it, made where one does. */
     struct ds route_s = DS_EMPTY_INITIALIZER;
-    format_vpc_route(&best, &route_s);
-    hop->route = cidr_to_string(best.destination);
-    hop->target = xstrdup(best.local ? "local"
-                          : best.target ? best.target
-                          : "blackhole");
+    const struct sim_peering *pcx;
+    const struct sim_tgw *tgw;
+    const struct sim_eni *eni;
+    cidr_to_buf(best.destination, hop->route);
+    hop->target = (best.local ? "local"
+                   : best.target ? best.target
+                   : "blackhole");
 
     if (best.local) {
         if (dst_vpc == vpc) {
             ok = true;
         } else {
-            fix = xasprintf("give %s and %s CIDRs that do not overlap, and "
-                            "connect them by peering or a transit gateway",
-                            vpc->id, dst_vpc->id);
+            format_vpc_route(&best, &route_s);
+            fix = fix_text(r, "give %s and %s CIDRs that do not overlap, and "
+                              "connect them by peering or a transit gateway",
+                              vpc->id, dst_vpc->id);
             explain(r, SIM_EXPL_DISCONNECTED_VPCS, rtb->id, "egress", fix,
                     "%s is in the local range %s of %s, so the copy stays "
                     "in %s; the target is in %s", dst_s,
@@ -1333,24 +1520,24 @@ route(const struct sim_topology *topo, struct sim_result *r,
             free(fix);
         }
     } else if (!best.target) {
-        fix = xasprintf("remove the blackhole route %s from route table %s, "
-                        "or replace it by a route to a peering connection "
-                        "or transit gateway", ds_cstr(&route_s), rtb->id);
+        format_vpc_route(&best, &route_s);
+        fix = fix_text(r, "remove the blackhole route %s from route table %s, "
+                          "or replace it by a route to a peering connection "
+                          "or transit gateway", ds_cstr(&route_s), rtb->id);
         explain(r, SIM_EXPL_BLACKHOLE_ROUTE, rtb->id, "egress", fix,
                 "the route %s of route table %s is a blackhole and drops "
                 "the copy", ds_cstr(&route_s), rtb->id);
         free(fix);
-    } else if (shash_find(&topo->peerings_by_id, best.target)) {
-        const struct sim_peering *pcx
-            = shash_find_data(&topo->peerings_by_id, best.target);
+    } else if ((pcx = shash_find_data(&topo->peerings_by_id,
+                                      best.target))) {
         const struct sim_vpc *peer = (pcx->requester == vpc
                                       ? pcx->accepter : pcx->requester);
 
         add_hop(r, pcx->id, "vpc-peering");
         if (!pcx->active) {
-            fix = xasprintf("have the owner of %s accept peering connection "
-                            "%s (status=\"active\")", pcx->accepter->id,
-                            pcx->id);
+            fix = fix_text(r, "have the owner of %s accept peering connection "
+                              "%s (status=\"active\")", pcx->accepter->id,
+                              pcx->id);
             explain(r, SIM_EXPL_BAD_STATE_PCX, pcx->id, "egress", fix,
                     "peering connection %s is %s, not active: it carries "
                     "no traffic", pcx->id, pcx->status);
@@ -1360,12 +1547,12 @@ route(const struct sim_topology *topo, struct sim_result *r,
             const struct sim_peering *direct
                 = find_active_peering(topo, r, vpc, dst_vpc);
             fix = (direct
-                   ? xasprintf("route %s to %s, which peers %s with %s",
-                               dst_s, direct->id, vpc->id, dst_vpc->id)
-                   : xasprintf("peer %s with %s directly (peering is not "
-                               "transitive) or connect them through a "
-                               "transit gateway, and route %s there",
-                               vpc->id, dst_vpc->id, dst_s));
+                   ? fix_text(r, "route %s to %s, which peers %s with %s",
+                                 dst_s, direct->id, vpc->id, dst_vpc->id)
+                   : fix_text(r, "peer %s with %s directly (peering is not "
+                                 "transitive) or connect them through a "
+                                 "transit gateway, and route %s there",
+                                 vpc->id, dst_vpc->id, dst_s));
             explain(r, SIM_EXPL_PCX_REQUIRES_ADDRESS_IN_VPC_CIDR, pcx->id,
                     "egress", fix, "peering connection %s only carries "
                     "traffic to %s's CIDRs; %s is in %s, not in %s (peering "
@@ -1373,8 +1560,8 @@ route(const struct sim_topology *topo, struct sim_result *r,
                     dst_vpc->id, peer->id);
             free(fix);
         } else if (peer != dst_vpc) {
-            fix = xasprintf("give %s and %s CIDRs that do not overlap",
-                            peer->id, dst_vpc->id);
+            fix = fix_text(r, "give %s and %s CIDRs that do not overlap",
+                              peer->id, dst_vpc->id);
             explain(r, SIM_EXPL_DISCONNECTED_VPCS, pcx->id, "egress", fix,
                     "%s is in the CIDRs of %s, where %s delivers it, but "
                     "the target is in %s", dst_s, peer->id, pcx->id,
@@ -1384,24 +1571,19 @@ route(const struct sim_topology *topo, struct sim_result *r,
             ok = pcx->active;
             c->peering = pcx;
         }
-    } else if (shash_find(&topo->tgws_by_id, best.target)) {
-        const struct sim_tgw *tgw = shash_find_data(&topo->tgws_by_id,
-                                                    best.target);
-
+    } else if ((tgw = shash_find_data(&topo->tgws_by_id, best.target))) {
         add_hop(r, tgw->id, "transit-gateway");
         ok = route_tgw(topo, r, tgw, vpc, src_subnet->zone, dst, c);
-    } else if (shash_find(&topo->enis_by_id, best.target)) {
-        const struct sim_eni *eni = shash_find_data(&topo->enis_by_id,
-                                                    best.target);
-
+    } else if ((eni = shash_find_data(&topo->enis_by_id, best.target))) {
         add_hop(r, eni->id, "network-interface");
         if (ipv6_addr_equals(&eni->ip, &dst->ip)
             && eni->subnet == dst->subnet) {
             ok = true;
         } else {
-            fix = xasprintf("route %s through a peering connection or "
-                            "transit gateway instead of network interface "
-                            "%s", dst_s, eni->id);
+            format_vpc_route(&best, &route_s);
+            fix = fix_text(r, "route %s through a peering connection or "
+                              "transit gateway instead of network interface "
+                              "%s", dst_s, eni->id);
             explain(r, SIM_EXPL_NO_ROUTE_TO_DESTINATION, rtb->id, "egress",
                     fix, "the route %s sends the copy to network interface "
                     "%s, an appliance, not to the target %s",
@@ -1409,8 +1591,9 @@ route(const struct sim_topology *topo, struct sim_result *r,
             free(fix);
         }
     } else {
-        fix = xasprintf("route %s through a peering connection or transit "
-                        "gateway instead of %s", dst_s, best.target);
+        format_vpc_route(&best, &route_s);
+        fix = fix_text(r, "route %s through a peering connection or transit "
+                          "gateway instead of %s", dst_s, best.target);
         explain(r, SIM_EXPL_NO_ROUTE_TO_DESTINATION, rtb->id, "egress", fix,
                 "the route %s sends the copy out of %s through gateway %s; "
                 "the target's address %s is private", ds_cstr(&route_s),
@@ -1424,7 +1607,6 @@ route(const struct sim_topology *topo, struct sim_result *r,
     ds_destroy(&route_s);
 
 out:
-    free(dst_s);
     return ok;
 }
 
@@ -1669,7 +1851,7 @@ run_step(const struct sim_topology *topo,
                 add_group_hops(r, target->nlb->groups, target->nlb->n_groups,
                                "ingress");
                 hop = add_hop(r, target->nlb->id, "load-balancer");
-                hop->node = ip_to_string(&t->node->ip);
+                ip_to_buf(&t->node->ip, hop->node);
                 hop->zone = t->node->subnet->zone;
             }
             check_nlb(r, target->nlb, t->node, src, &t->crossing,
@@ -1691,16 +1873,16 @@ result_verdict(const struct sim_result *r)
             : SIM_REACHABLE);
 }
 
-/* Checks 'session' of 'topo' into 'r', which the caller must later free
- * with sim_result_destroy(). */
-void
-sim_check_session(const struct sim_topology *topo,
-                  const struct sim_mirror_session *session,
-                  struct sim_result *r)
+static void
+check_session(const struct sim_topology *topo,
+              const struct sim_mirror_session *session,
+              struct propagation_cache *cache, struct sim_result *r)
 {
     memset(r, 0, sizeof *r);
     r->session = session;
-    r->trace = xzalloc(sizeof *r->trace);
+    r->trace = trace_create();
+    r->trace->cache = cache;
+    r->trace->texts = true;
 
     for (enum check_step i = 0; i < N_STEPS; i++) {
         size_t n_hops = r->n_hops;
@@ -1711,7 +1893,22 @@ sim_check_session(const struct sim_topology *topo,
         r->trace->steps[i].n_explanations = (r->n_explanations
                                              - n_explanations);
     }
+    r->trace->cache = NULL;
     r->verdict = result_verdict(r);
+}
+
+/* Checks 'session' of 'topo' into 'r', which the caller must later free
+ * with sim_result_destroy(). */
+void
+sim_check_session(const struct sim_topology *topo,
+                  const struct sim_mirror_session *session,
+                  struct sim_result *r)
+{
+    struct propagation_cache cache;
+
+    propagation_cache_init(&cache);
+    check_session(topo, session, &cache, r);
+    propagation_cache_destroy(&cache);
 }
 
 /* Checks the sessions of 'topo' named in 'session_ids' (all of them, in
@@ -1732,6 +1929,9 @@ sim_check(const struct sim_topology *topo, char *const *session_ids,
         }
     }
 
+    struct propagation_cache cache;
+
+    propagation_cache_init(&cache);
     report = xzalloc(sizeof *report);
     report->topology = xstrdup(topo->file_name);
     report->results = xcalloc(n ? n : 1, sizeof *report->results);
@@ -1741,8 +1941,9 @@ sim_check(const struct sim_topology *topo, char *const *session_ids,
                ? shash_find_data(&topo->sessions_by_id, session_ids[i])
                : topo->sessions[i]);
 
-        sim_check_session(topo, session, &report->results[i]);
+        check_session(topo, session, &cache, &report->results[i]);
     }
+    propagation_cache_destroy(&cache);
     report->n_results = n;
     *reportp = report;
     return NULL;
@@ -1791,6 +1992,7 @@ struct dep_node {
 
 struct sim_index {
     struct hmap deps;           /* Contains "struct dep_node"s. */
+    struct propagation_cache cache;
     size_t n_results;
     uint8_t *marks;             /* Per result, 1 << step for each step to
                                  * run again. */
@@ -1885,6 +2087,7 @@ sim_index_create(const struct sim_report *report)
     struct sim_index *index = xzalloc(sizeof *index);
 
     hmap_init(&index->deps);
+    propagation_cache_init(&index->cache);
     index->n_results = report->n_results;
     index->marks = xcalloc(MAX(report->n_results, 1), sizeof *index->marks);
     index->touched = xcalloc(MAX(report->n_results, 1),
@@ -1912,6 +2115,7 @@ sim_index_destroy(struct sim_index *index)
             free(d);
         }
         hmap_destroy(&index->deps);
+        propagation_cache_destroy(&index->cache);
         free(index->marks);
         free(index->touched);
         free(index);
@@ -1947,9 +2151,6 @@ splice_step(struct sim_result *r, enum check_step k, struct sim_result *s)
         e0 += r->trace->steps[j].n_explanations;
     }
 
-    for (size_t i = h0; i < h0 + step->n_hops; i++) {
-        hop_destroy(&r->hops[i]);
-    }
     size_t n_hops = r->n_hops - step->n_hops + s->n_hops;
     while (n_hops > r->allocated_hops) {
         r->hops = x2nrealloc(r->hops, &r->allocated_hops, sizeof *r->hops);
@@ -1987,31 +2188,81 @@ splice_step(struct sim_result *r, enum check_step k, struct sim_result *s)
     free(s->explanations);
 }
 
-/* Runs step 'k' of result 'i', 'r', again, and updates 'index' with what
- * it reads now. */
+/* Runs step 'k' of result 'i', 'r', again, with the sentences of its
+ * explanations if 'texts', and updates 'index', if nonnull, with what it
+ * reads now. */
 static void
 rerun_step(const struct sim_topology *topo, struct sim_index *index,
-           size_t i, struct sim_result *r, enum check_step k)
+           size_t i, struct sim_result *r, enum check_step k, bool texts)
 {
     struct step *step = &r->trace->steps[k];
-    const char **old = step->deps;
     size_t n_old = step->n_deps;
+    const char *buf[16];
+    const char **old = (n_old <= ARRAY_SIZE(buf)
+                        ? memcpy(buf, step->deps, n_old * sizeof *old)
+                        : xmemdup(step->deps, n_old * sizeof *old));
     struct sim_result s;
 
-    step->deps = NULL;
-    step->n_deps = step->allocated_deps = 0;
+    step->n_deps = 0;
 
     memset(&s, 0, sizeof s);
     s.trace = r->trace;
+    s.trace->texts = texts;
     run_step(topo, r->session, &s, k);
+    s.trace->texts = true;
+    s.trace->textless[k] = !texts && s.n_explanations;
     if (k == STEP_MODEL) {
         r->src_ip = s.src_ip;
         r->dst_ip = s.dst_ip;
     }
     splice_step(r, k, &s);
 
-    index_update(index, i, k, old, n_old, step);
-    free(old);
+    if (index) {
+        index_update(index, i, k, old, n_old, step);
+    }
+    if (old != buf) {
+        free(old);
+    }
+}
+
+static void
+make_texts(const struct sim_topology *topo, struct sim_result *r,
+           struct propagation_cache *cache)
+{
+    for (enum check_step k = 0; k < N_STEPS; k++) {
+        if (r->trace->textless[k]) {
+            r->trace->cache = cache;
+            rerun_step(topo, NULL, 0, r, k, true);
+            r->trace->cache = NULL;
+        }
+    }
+}
+
+/* Writes the sentences (detail and fix) of the explanations of 'r', a
+ * result on 'topo', that sim_recheck() left without them. */
+void
+sim_result_make_texts(const struct sim_topology *topo, struct sim_result *r)
+{
+    struct propagation_cache cache;
+
+    propagation_cache_init(&cache);
+    make_texts(topo, r, &cache);
+    propagation_cache_destroy(&cache);
+}
+
+/* Writes the sentences of every explanation in 'report', checked on
+ * 'topo', that sim_recheck() left without them. */
+void
+sim_report_make_texts(const struct sim_topology *topo,
+                      struct sim_report *report)
+{
+    struct propagation_cache cache;
+
+    propagation_cache_init(&cache);
+    for (size_t i = 0; i < report->n_results; i++) {
+        make_texts(topo, &report->results[i], &cache);
+    }
+    propagation_cache_destroy(&cache);
 }
 
 static bool
@@ -2043,12 +2294,18 @@ sim_recheck(const struct sim_topology *topo, struct sim_report *report,
     for (size_t i = 0; i < n_components; i++) {
         const struct sim_tgw_attachment *att
             = shash_find_data(&topo->tgw_attachments_by_id, components[i]);
+        const struct sim_tgw *tgw = shash_find_data(&topo->tgws_by_id,
+                                                    components[i]);
 
         mark(index, components[i]);
+        if (tgw) {
+            propagation_cache_forget(&index->cache, tgw);
+        }
         if (att) {
             /* A transit gateway's route tables hold the routes that its
              * attachments propagate: a lookup in one reads them all. */
             mark(index, att->tgw->id);
+            propagation_cache_forget(&index->cache, att->tgw);
         }
     }
 
@@ -2061,6 +2318,7 @@ sim_recheck(const struct sim_topology *topo, struct sim_report *report,
         bool moved = false;
 
         index->marks[k] = 0;
+        t->cache = &index->cache;
         for (enum check_step j = 0; j < N_STEPS; j++) {
             if (!(marks & (1u << j)) && !moved) {
                 continue;
@@ -2070,7 +2328,7 @@ sim_recheck(const struct sim_topology *topo, struct sim_report *report,
             struct crossing crossing = t->crossing;
             bool reached = t->reached;
 
-            rerun_step(topo, index, k, r, j);
+            rerun_step(topo, index, k, r, j, false);
             if ((j == STEP_MODEL
                  && (dst.subnet != t->dst.subnet
                      || !ipv6_addr_equals(&dst.ip, &t->dst.ip)))
@@ -2082,6 +2340,7 @@ sim_recheck(const struct sim_topology *topo, struct sim_report *report,
                 moved = true;
             }
         }
+        t->cache = NULL;
         r->verdict = result_verdict(r);
         if (changed_sessions && r->verdict != verdict) {
             sset_add(changed_sessions, r->session->id);

@@ -43,10 +43,10 @@ hop_to_json(const struct sim_hop *hop)
     } attrs[] = {
         { "direction", hop->direction },
         { "availability-zone", hop->zone },
-        { "route", hop->route },
+        { "route", hop->route[0] ? hop->route : NULL },
         { "target", hop->target },
         { "route-type", hop->route_type },
-        { "node", hop->node },
+        { "node", hop->node[0] ? hop->node : NULL },
     };
 
     json_object_put_string(json, "component", hop->component);
@@ -115,10 +115,10 @@ sim_report_to_json(const struct sim_report *report)
 static void
 put_hop_attrs(const struct sim_hop *hop, struct ds *s)
 {
-    const char *route = hop->route;
+    const char *route = hop->route[0] ? hop->route : NULL;
     const char *target = hop->target;
     const char *dir = hop->direction;
-    const char *node = hop->node;
+    const char *node = hop->node[0] ? hop->node : NULL;
     const char *zone = hop->zone;
     const char *type = hop->route_type;
 
@@ -290,9 +290,9 @@ svg_box(struct ds *s, int x, int y, const char *title, const char *type,
 static void
 hop_note(const struct sim_hop *hop, struct ds *note)
 {
-    const char *route = hop->route;
+    const char *route = hop->route[0] ? hop->route : NULL;
     const char *dir = hop->direction;
-    const char *node = hop->node;
+    const char *node = hop->node[0] ? hop->node : NULL;
     const char *zone = hop->zone;
 
     if (route) {

@@ -28,6 +28,7 @@
  * model's refusals of the session, its target or its filter make the
  * session invalid, with the model's codes. */
 
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -55,21 +56,27 @@ enum sim_verdict {
 
 const char *sim_verdict_to_string(enum sim_verdict);
 
+/* The longest CIDR as text: an IPv6 address, "/" and a prefix length. */
+#define SIM_CIDR_STRLEN (INET6_ADDRSTRLEN + 4)
+
 /* One component the copy passes through, and more about it: each member
- * after 'type' is NULL where it does not apply. */
+ * after 'type' is NULL, or "", where it does not apply.  The strings that
+ * a hop points to belong to the topology or are constants: after a change
+ * to the topology, bring the result up to date (sim_recheck()) before
+ * reading it. */
 struct sim_hop {
-    const char *component;      /* Id, e.g. "rtb-a": the topology's. */
+    const char *component;      /* Id, e.g. "rtb-a". */
     const char *type;           /* "network-interface", "route-table", ... */
     const char *direction;      /* "ingress" or "egress", for a network ACL
                                  * or a security group. */
     const char *zone;           /* Availability zone. */
-    char *route;                /* The destination of the route taken, e.g.
-                                 * "10.1.0.0/16"... */
-    char *target;               /* ...and its target: "local", "blackhole"
-                                 * or an id. */
+    const char *target;         /* The target of the route taken: "local",
+                                 * "blackhole" or an id. */
     const char *route_type;     /* "static" or "propagated", for a transit
                                  * gateway route. */
-    char *node;                 /* Address of a load balancer's node. */
+    char route[SIM_CIDR_STRLEN];    /* The destination of the route taken,
+                                     * e.g. "10.1.0.0/16". */
+    char node[INET6_ADDRSTRLEN];    /* Address of a load balancer's node. */
 };
 
 /* SIM_EXPLANATION(NAME, SUMMARY): each code that the check itself gives,
@@ -196,8 +203,13 @@ int sim_report_exit_status(const struct sim_report *);
  * routing.  When a routing step, run again, gets the copy somewhere else
  * or another way, the steps after it that depend on that run again too.
  * The new hops and explanations replace the old ones in place, so that
- * each result of the report is then exactly what sim_check() would give
- * on the changed topology.
+ * each result of the report is then what sim_check() would give on the
+ * changed topology, but for the sentences of the new explanations (their
+ * 'detail' and 'fix', left NULL to keep a re-check fast): the code,
+ * component and direction of each explanation say what is wrong, and
+ * sim_result_make_texts() or sim_report_make_texts() write the sentences
+ * when they are wanted (before a report is written, say), as sim_check()
+ * would have.
  *
  * What a change may be: the routes of a route table or of a transit
  * gateway route table; the entries of a network ACL; the rules of a
@@ -222,6 +234,8 @@ void sim_index_destroy(struct sim_index *);
 size_t sim_recheck(const struct sim_topology *, struct sim_report *,
                    struct sim_index *, const char *const *components,
                    size_t n_components, struct sset *changed_sessions);
+void sim_result_make_texts(const struct sim_topology *, struct sim_result *);
+void sim_report_make_texts(const struct sim_topology *, struct sim_report *);
 
 /* Report writers (sim/report.c). */
 struct json *sim_report_to_json(const struct sim_report *);
