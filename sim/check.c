@@ -1093,7 +1093,8 @@ struct propagated {
                                  * 'tables'. */
     const struct sim_tgw_route_table *rtb;
     struct tgw_route *routes;   /* In the order of the attachments. */
-    size_t n;
+    struct tm_cidr *cidrs;      /* Their destinations, side by side. */
+    size_t n, allocated;
 };
 
 struct propagation_cache {
@@ -1113,6 +1114,7 @@ propagation_cache_destroy(struct propagation_cache *cache)
 
     HMAP_FOR_EACH_POP (p, node, &cache->tables) {
         free(p->routes);
+        free(p->cidrs);
         free(p);
     }
     hmap_destroy(&cache->tables);
@@ -1129,6 +1131,7 @@ propagation_cache_forget(struct propagation_cache *cache,
         if (p->rtb->tgw == tgw) {
             hmap_remove(&cache->tables, &p->node);
             free(p->routes);
+            free(p->cidrs);
             free(p);
         }
     }
@@ -1140,7 +1143,6 @@ propagated_routes(struct propagation_cache *cache,
 {
     uint32_t hash = hash_pointer(rtb, 0);
     struct propagated *p;
-    size_t allocated = 0;
 
     HMAP_FOR_EACH_WITH_HASH (p, node, hash, &cache->tables) {
         if (p->rtb == rtb) {
@@ -1158,10 +1160,14 @@ propagated_routes(struct propagation_cache *cache,
             propagates = propagates || att->propagations[j] == rtb;
         }
         for (size_t j = 0; propagates && j < att->vpc->n_cidrs; j++) {
-            if (p->n >= allocated) {
-                p->routes = x2nrealloc(p->routes, &allocated,
-                                       sizeof *p->routes);
+            if (p->n >= p->allocated) {
+                p->allocated = 2 * p->allocated + 8;
+                p->routes = xrealloc(p->routes,
+                                     p->allocated * sizeof *p->routes);
+                p->cidrs = xrealloc(p->cidrs,
+                                    p->allocated * sizeof *p->cidrs);
             }
+            p->cidrs[p->n] = att->vpc->cidrs[j];
             p->routes[p->n++] = (struct tgw_route) {
                 .destination = &att->vpc->cidrs[j],
                 .attachment = att,
@@ -1197,18 +1203,23 @@ tgw_route_lookup(const struct sim_tgw_route_table *rtb,
                 .destination = &rtb->routes[i].destination,
                 .attachment = rtb->routes[i].attachment,
             };
-        } else {
-            route = p->routes[i - rtb->n_routes];
-        }
-        if (cidr_contains(route.destination, ip)) {
-            if (n >= allocated) {
-                routes = (routes == buf
-                          ? xmemdup(buf, n_buf * sizeof *buf)
-                          : routes);
-                routes = x2nrealloc(routes, &allocated, sizeof *routes);
+            if (!cidr_contains(route.destination, ip)) {
+                continue;
             }
-            routes[n++] = route;
+        } else if (cidr_contains(&p->cidrs[i - rtb->n_routes], ip)) {
+            /* The copy of the destination is at hand, the VPC's is not. */
+            route = p->routes[i - rtb->n_routes];
+        } else {
+            continue;
         }
+
+        if (n >= allocated) {
+            routes = (routes == buf
+                      ? xmemdup(buf, n_buf * sizeof *buf)
+                      : routes);
+            routes = x2nrealloc(routes, &allocated, sizeof *routes);
+        }
+        routes[n++] = route;
     }
 
     /* Put the best first. */
@@ -1986,7 +1997,7 @@ struct dep_entry {
 struct dep_node {
     struct hmap_node node;      /* In struct sim_index's 'deps'. */
     const char *id;             /* The component's id, topology-owned. */
-    struct dep_entry *entries;  /* In no order. */
+    struct dep_entry *entries;  /* In order of result, then step. */
     size_t n, allocated;
 };
 
@@ -2015,12 +2026,35 @@ dep_find(const struct sim_index *index, const char *id, uint32_t hash)
     return NULL;
 }
 
+/* Returns the position in 'd' of the entry for 'step' of 'result', or
+ * where it would go.  (A component that a transit gateway's sessions all
+ * read has thousands.) */
+static size_t
+dep_bsearch(const struct dep_node *d, size_t result, enum check_step step)
+{
+    uint64_t key = ((uint64_t) result << 8) | step;
+    size_t lo = 0, hi = d->n;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const struct dep_entry *e = &d->entries[mid];
+
+        if ((((uint64_t) e->result << 8) | e->step) < key) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo;
+}
+
 static void
 dep_add(struct sim_index *index, const char *id, size_t result,
         enum check_step step)
 {
     uint32_t hash = hash_string(id, 0);
     struct dep_node *d = dep_find(index, id, hash);
+    size_t i;
 
     if (!d) {
         d = xzalloc(sizeof *d);
@@ -2031,8 +2065,12 @@ dep_add(struct sim_index *index, const char *id, size_t result,
         d->entries = x2nrealloc(d->entries, &d->allocated,
                                 sizeof *d->entries);
     }
-    d->entries[d->n++] = (struct dep_entry) { .result = result,
-                                              .step = step };
+    i = (!d->n || d->entries[d->n - 1].result < result
+         ? d->n : dep_bsearch(d, result, step));
+    memmove(&d->entries[i + 1], &d->entries[i],
+            (d->n - i) * sizeof *d->entries);
+    d->entries[i] = (struct dep_entry) { .result = result, .step = step };
+    d->n++;
 }
 
 static void
@@ -2040,13 +2078,14 @@ dep_remove(struct sim_index *index, const char *id, size_t result,
            enum check_step step)
 {
     struct dep_node *d = dep_find(index, id, hash_string(id, 0));
+    size_t i = d ? dep_bsearch(d, result, step) : 0;
 
-    for (size_t i = 0; d && i < d->n; i++) {
-        if (d->entries[i].result == result && d->entries[i].step == step) {
-            d->entries[i] = d->entries[--d->n];
-            return;
-        }
-    }
+    /* The index knows every step that reads a component. */
+    ovs_assert(d && i < d->n && d->entries[i].result == result
+               && d->entries[i].step == step);
+    memmove(&d->entries[i], &d->entries[i + 1],
+            (d->n - i - 1) * sizeof *d->entries);
+    d->n--;
 }
 
 static bool
