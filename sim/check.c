@@ -147,15 +147,19 @@ struct crossing {
 
 struct propagation_cache;
 
+/* What a step read. */
 struct step {
-    size_t n_hops;              /* Its hops and explanations, which follow */
-    size_t n_explanations;      /* those of the steps before it. */
     const char **deps;          /* Ids of what it read, topology-owned, */
     size_t n_deps, allocated_deps;  /* each once: in 'small_deps'... */
     const char *small_deps[8];  /* ...unless there are more. */
 };
 
+/* What a re-check reads of every result it touches comes first, close
+ * together: a re-check of many sessions waits on memory more than it
+ * computes. */
 struct sim_trace {
+    uint16_t n_hops[N_STEPS];   /* The hops and explanations of each step, */
+    uint16_t n_explanations[N_STEPS];   /* which follow those before. */
     struct destination dst;     /* Set by STEP_MODEL. */
     const struct sim_nlb_node *node;    /* Set by STEP_MODEL if the target
                                          * is a load balancer. */
@@ -242,6 +246,7 @@ explain_valist(struct sim_result *r, const char *code, const char *component,
                va_list args)
 {
     if (r->n_explanations >= r->allocated_explanations) {
+        r->allocated_explanations = MAX(r->allocated_explanations, 2);
         r->explanations = x2nrealloc(r->explanations,
                                      &r->allocated_explanations,
                                      sizeof *r->explanations);
@@ -250,7 +255,7 @@ explain_valist(struct sim_result *r, const char *code, const char *component,
     struct sim_explanation *e = &r->explanations[r->n_explanations++];
 
     e->code = code;
-    e->component = xstrdup(component);
+    e->component = component;
     e->direction = direction;
     if (r->trace->texts) {
         e->fix = xstrdup(fix);
@@ -258,6 +263,14 @@ explain_valist(struct sim_result *r, const char *code, const char *component,
     } else {
         e->fix = e->detail = NULL;
     }
+}
+
+/* Returns the string in 's', or NULL if 'r' is being made without the
+ * sentences of its explanations (which 's' is for). */
+static const char *
+text_of(const struct sim_result *r, struct ds *s)
+{
+    return r->trace->texts ? ds_cstr(s) : NULL;
 }
 
 /* Returns the setting that would fix a reason for 'r', made of 'format',
@@ -309,7 +322,6 @@ explain_model(struct sim_result *r, const struct tm_error *error,
 static void
 explanation_destroy(struct sim_explanation *e)
 {
-    free(e->component);
     free(e->detail);
     free(e->fix);
 }
@@ -619,7 +631,9 @@ explain_more_specific(struct sim_result *r, const struct sim_route_table *rtb,
 {
     struct ds chosen = DS_EMPTY_INITIALIZER;
 
-    format_vpc_route(best, &chosen);
+    if (r->trace->texts) {
+        format_vpc_route(best, &chosen);
+    }
     for (size_t i = 0; i <= rtb->n_routes + rtb->vpc->n_cidrs; i++) {
         struct vpc_route other;
 
@@ -645,13 +659,15 @@ explain_more_specific(struct sim_result *r, const struct sim_route_table *rtb,
         struct ds alt = DS_EMPTY_INITIALIZER;
         char *fix;
 
-        format_vpc_route(&other, &alt);
+        if (r->trace->texts) {
+            format_vpc_route(&other, &alt);
+        }
         fix = fix_text(r, "in route table %s, remove the route %s or point "
-                          "it where %s goes", rtb->id, ds_cstr(&chosen),
-                          ds_cstr(&alt));
+                          "it where %s goes", rtb->id, text_of(r, &chosen),
+                          text_of(r, &alt));
         explain(r, SIM_EXPL_MORE_SPECIFIC_ROUTE, rtb->id, "egress", fix,
                 "the route %s is more specific than %s and takes the copy "
-                "instead", ds_cstr(&chosen), ds_cstr(&alt));
+                "instead", text_of(r, &chosen), text_of(r, &alt));
         free(fix);
         ds_destroy(&alt);
     }
@@ -1310,13 +1326,15 @@ tgw_forward(const struct sim_topology *topo, struct sim_result *r,
     hop->route_type = routes[0].propagated ? "propagated" : "static";
 
     if (!next) {
-        format_tgw_route(&routes[0], &route_s);
+        if (r->trace->texts) {
+            format_tgw_route(&routes[0], &route_s);
+        }
         fix = fix_text(r, "remove the blackhole route %s from %s, or point "
-                          "it at %s's attachment", ds_cstr(&route_s), rtb->id,
-                          dst_vpc->id);
+                          "it at %s's attachment", text_of(r, &route_s),
+                          rtb->id, dst_vpc->id);
         explain(r, SIM_EXPL_BLACKHOLE_ROUTE, rtb->id, "egress", fix,
                 "the route %s of transit gateway route table %s is a "
-                "blackhole: %s drops the copy", ds_cstr(&route_s), rtb->id,
+                "blackhole: %s drops the copy", text_of(r, &route_s), rtb->id,
                 tgw->id);
         free(fix);
     } else if (next->peer_tgw) {
@@ -1356,12 +1374,14 @@ tgw_forward(const struct sim_topology *topo, struct sim_result *r,
                              depth + 1);
         }
     } else if (next->vpc != dst_vpc) {
-        format_tgw_route(&routes[0], &route_s);
+        if (r->trace->texts) {
+            format_tgw_route(&routes[0], &route_s);
+        }
         fix = fix_text(r, "route %s in %s to %s's attachment", dst_s, rtb->id,
                           dst_vpc->id);
         explain(r, SIM_EXPL_TGW_RTB_NO_ROUTE_TO_TGW_ATTACHMENT,
                 rtb->id, "egress", fix, "the route %s of %s sends the copy "
-                "to %s (%s), but the target is in %s", ds_cstr(&route_s),
+                "to %s (%s), but the target is in %s", text_of(r, &route_s),
                 rtb->id, next->id, next->vpc->id, dst_vpc->id);
         free(fix);
     } else {
@@ -1404,17 +1424,19 @@ tgw_forward(const struct sim_topology *topo, struct sim_result *r,
                 < routes[0].destination->plen) {
                 struct ds alt = DS_EMPTY_INITIALIZER;
 
-                if (!route_s.length) {
-                    format_tgw_route(&routes[0], &route_s);
+                if (r->trace->texts) {
+                    if (!route_s.length) {
+                        format_tgw_route(&routes[0], &route_s);
+                    }
+                    format_tgw_route(&routes[i], &alt);
                 }
-                format_tgw_route(&routes[i], &alt);
                 fix = fix_text(r, "in %s, remove the route %s or point it "
-                                  "where %s goes", rtb->id, ds_cstr(&route_s),
-                                  ds_cstr(&alt));
+                                  "where %s goes", rtb->id,
+                                  text_of(r, &route_s), text_of(r, &alt));
                 explain(r, SIM_EXPL_MORE_SPECIFIC_ROUTE, rtb->id, "egress",
                         fix, "the route %s is more specific than %s and takes "
-                        "the copy instead", ds_cstr(&route_s),
-                        ds_cstr(&alt));
+                        "the copy instead", text_of(r, &route_s),
+                        text_of(r, &alt));
                 free(fix);
                 ds_destroy(&alt);
             }
@@ -1491,7 +1513,9 @@ route(const struct sim_topology *topo, struct sim_result *r,
     ip_to_buf(&dst->ip, dst_s);
     if (!vpc_route_lookup(rtb, &dst->ip, &best)) {
         const struct tm_cidr *want = sim_vpc_cidr_of(dst_vpc, &dst->ip);
-        char *want_s = want ? cidr_to_string(want) : host_cidr(&dst->ip);
+        char *want_s = (!r->trace->texts ? NULL
+                        : want ? cidr_to_string(want)
+                        : host_cidr(&dst->ip));
 
         fix = fix_text(r, "add to route table %s a route to %s (%s) through "
                           "a peering connection or transit gateway that "
@@ -1520,24 +1544,28 @@ route(const struct sim_topology *topo, struct sim_result *r,
         if (dst_vpc == vpc) {
             ok = true;
         } else {
-            format_vpc_route(&best, &route_s);
+            if (r->trace->texts) {
+                format_vpc_route(&best, &route_s);
+            }
             fix = fix_text(r, "give %s and %s CIDRs that do not overlap, and "
                               "connect them by peering or a transit gateway",
                               vpc->id, dst_vpc->id);
             explain(r, SIM_EXPL_DISCONNECTED_VPCS, rtb->id, "egress", fix,
                     "%s is in the local range %s of %s, so the copy stays "
                     "in %s; the target is in %s", dst_s,
-                    ds_cstr(&route_s), vpc->id, vpc->id, dst_vpc->id);
+                    text_of(r, &route_s), vpc->id, vpc->id, dst_vpc->id);
             free(fix);
         }
     } else if (!best.target) {
-        format_vpc_route(&best, &route_s);
+        if (r->trace->texts) {
+            format_vpc_route(&best, &route_s);
+        }
         fix = fix_text(r, "remove the blackhole route %s from route table %s, "
                           "or replace it by a route to a peering connection "
-                          "or transit gateway", ds_cstr(&route_s), rtb->id);
+                          "or transit gateway", text_of(r, &route_s), rtb->id);
         explain(r, SIM_EXPL_BLACKHOLE_ROUTE, rtb->id, "egress", fix,
                 "the route %s of route table %s is a blackhole and drops "
-                "the copy", ds_cstr(&route_s), rtb->id);
+                "the copy", text_of(r, &route_s), rtb->id);
         free(fix);
     } else if ((pcx = shash_find_data(&topo->peerings_by_id,
                                       best.target))) {
@@ -1591,23 +1619,27 @@ route(const struct sim_topology *topo, struct sim_result *r,
             && eni->subnet == dst->subnet) {
             ok = true;
         } else {
-            format_vpc_route(&best, &route_s);
+            if (r->trace->texts) {
+                format_vpc_route(&best, &route_s);
+            }
             fix = fix_text(r, "route %s through a peering connection or "
                               "transit gateway instead of network interface "
                               "%s", dst_s, eni->id);
             explain(r, SIM_EXPL_NO_ROUTE_TO_DESTINATION, rtb->id, "egress",
                     fix, "the route %s sends the copy to network interface "
                     "%s, an appliance, not to the target %s",
-                    ds_cstr(&route_s), eni->id, dst_s);
+                    text_of(r, &route_s), eni->id, dst_s);
             free(fix);
         }
     } else {
-        format_vpc_route(&best, &route_s);
+        if (r->trace->texts) {
+            format_vpc_route(&best, &route_s);
+        }
         fix = fix_text(r, "route %s through a peering connection or transit "
                           "gateway instead of %s", dst_s, best.target);
         explain(r, SIM_EXPL_NO_ROUTE_TO_DESTINATION, rtb->id, "egress", fix,
                 "the route %s sends the copy out of %s through gateway %s; "
-                "the target's address %s is private", ds_cstr(&route_s),
+                "the target's address %s is private", text_of(r, &route_s),
                 vpc->id, best.target, dst_s);
         free(fix);
     }
@@ -1900,9 +1932,10 @@ check_session(const struct sim_topology *topo,
         size_t n_explanations = r->n_explanations;
 
         run_step(topo, session, r, i);
-        r->trace->steps[i].n_hops = r->n_hops - n_hops;
-        r->trace->steps[i].n_explanations = (r->n_explanations
-                                             - n_explanations);
+        ovs_assert(r->n_hops - n_hops <= UINT16_MAX
+                   && r->n_explanations - n_explanations <= UINT16_MAX);
+        r->trace->n_hops[i] = r->n_hops - n_hops;
+        r->trace->n_explanations[i] = r->n_explanations - n_explanations;
     }
     r->trace->cache = NULL;
     r->verdict = result_verdict(r);
@@ -2003,6 +2036,7 @@ struct dep_node {
 
 struct sim_index {
     struct hmap deps;           /* Contains "struct dep_node"s. */
+    struct sim_result scratch;  /* Where a step runs again. */
     struct propagation_cache cache;
     size_t n_results;
     uint8_t *marks;             /* Per result, 1 << step for each step to
@@ -2155,6 +2189,8 @@ sim_index_destroy(struct sim_index *index)
         }
         hmap_destroy(&index->deps);
         propagation_cache_destroy(&index->cache);
+        free(index->scratch.hops);
+        free(index->scratch.explanations);
         free(index->marks);
         free(index->touched);
         free(index);
@@ -2178,34 +2214,35 @@ mark(struct sim_index *index, const char *id)
 }
 
 /* Replaces the hops and explanations of step 'k' of 'r' by those of 's',
- * which it takes. */
+ * which it takes, leaving 's' empty. */
 static void
 splice_step(struct sim_result *r, enum check_step k, struct sim_result *s)
 {
-    struct step *step = &r->trace->steps[k];
+    struct sim_trace *t = r->trace;
+    size_t old_hops = t->n_hops[k];
+    size_t old_expl = t->n_explanations[k];
     size_t h0 = 0, e0 = 0;
 
     for (enum check_step j = 0; j < k; j++) {
-        h0 += r->trace->steps[j].n_hops;
-        e0 += r->trace->steps[j].n_explanations;
+        h0 += t->n_hops[j];
+        e0 += t->n_explanations[j];
     }
 
-    size_t n_hops = r->n_hops - step->n_hops + s->n_hops;
+    size_t n_hops = r->n_hops - old_hops + s->n_hops;
     while (n_hops > r->allocated_hops) {
         r->hops = x2nrealloc(r->hops, &r->allocated_hops, sizeof *r->hops);
     }
     if (n_hops) {
-        memmove(&r->hops[h0 + s->n_hops], &r->hops[h0 + step->n_hops],
-                (r->n_hops - h0 - step->n_hops) * sizeof *r->hops);
+        memmove(&r->hops[h0 + s->n_hops], &r->hops[h0 + old_hops],
+                (r->n_hops - h0 - old_hops) * sizeof *r->hops);
         memcpy(&r->hops[h0], s->hops, s->n_hops * sizeof *r->hops);
     }
     r->n_hops = n_hops;
 
-    for (size_t i = e0; i < e0 + step->n_explanations; i++) {
+    for (size_t i = e0; i < e0 + old_expl; i++) {
         explanation_destroy(&r->explanations[i]);
     }
-    size_t n_expl = (r->n_explanations - step->n_explanations
-                     + s->n_explanations);
+    size_t n_expl = r->n_explanations - old_expl + s->n_explanations;
     while (n_expl > r->allocated_explanations) {
         r->explanations = x2nrealloc(r->explanations,
                                      &r->allocated_explanations,
@@ -2213,18 +2250,18 @@ splice_step(struct sim_result *r, enum check_step k, struct sim_result *s)
     }
     if (n_expl) {
         memmove(&r->explanations[e0 + s->n_explanations],
-                &r->explanations[e0 + step->n_explanations],
-                ((r->n_explanations - e0 - step->n_explanations)
+                &r->explanations[e0 + old_expl],
+                ((r->n_explanations - e0 - old_expl)
                  * sizeof *r->explanations));
         memcpy(&r->explanations[e0], s->explanations,
                s->n_explanations * sizeof *r->explanations);
     }
     r->n_explanations = n_expl;
 
-    step->n_hops = s->n_hops;
-    step->n_explanations = s->n_explanations;
-    free(s->hops);
-    free(s->explanations);
+    ovs_assert(s->n_hops <= UINT16_MAX && s->n_explanations <= UINT16_MAX);
+    t->n_hops[k] = s->n_hops;
+    t->n_explanations[k] = s->n_explanations;
+    s->n_hops = s->n_explanations = 0;
 }
 
 /* Runs step 'k' of result 'i', 'r', again, with the sentences of its
@@ -2240,21 +2277,28 @@ rerun_step(const struct sim_topology *topo, struct sim_index *index,
     const char **old = (n_old <= ARRAY_SIZE(buf)
                         ? memcpy(buf, step->deps, n_old * sizeof *old)
                         : xmemdup(step->deps, n_old * sizeof *old));
-    struct sim_result s;
+    struct sim_result local, *s = index ? &index->scratch : &local;
 
     step->n_deps = 0;
 
-    memset(&s, 0, sizeof s);
-    s.trace = r->trace;
-    s.trace->texts = texts;
-    run_step(topo, r->session, &s, k);
-    s.trace->texts = true;
-    s.trace->textless[k] = !texts && s.n_explanations;
-    if (k == STEP_MODEL) {
-        r->src_ip = s.src_ip;
-        r->dst_ip = s.dst_ip;
+    if (!index) {
+        memset(&local, 0, sizeof local);
     }
-    splice_step(r, k, &s);
+    s->trace = r->trace;
+    s->trace->texts = texts;
+    run_step(topo, r->session, s, k);
+    s->trace->texts = true;
+    s->trace->textless[k] = !texts && s->n_explanations;
+    if (k == STEP_MODEL) {
+        r->src_ip = s->src_ip;
+        r->dst_ip = s->dst_ip;
+    }
+    splice_step(r, k, s);
+    s->trace = NULL;
+    if (!index) {
+        free(local.hops);
+        free(local.explanations);
+    }
 
     if (index) {
         index_update(index, i, k, old, n_old, step);

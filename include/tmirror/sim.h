@@ -139,7 +139,8 @@ struct sim_explanation {
     const char *code;           /* sim_code_name() of one of the check's
                                  * codes, e.g. "ENI_SG_RULES_MISMATCH", or
                                  * tm_error_code_name() of the model's. */
-    char *component;            /* Id of the component at fault. */
+    const char *component;      /* Id of the component at fault (the
+                                 * topology's). */
     const char *direction;      /* "ingress", "egress" or NULL. */
     char *detail;               /* What is wrong, as a sentence. */
     char *fix;                  /* The setting that would fix it. */
