@@ -2026,16 +2026,23 @@ struct dep_entry {
     uint32_t step;              /* enum check_step. */
 };
 
-/* The steps that read a component. */
+/* The steps that read a component, and some that no longer do: when a
+ * step that ran again stops reading a component, its entry stays, counted
+ * in 'n_stale' (it often reads it again at the next change, undoing this
+ * one), until a change to the component weeds them out. */
 struct dep_node {
     struct hmap_node node;      /* In struct sim_index's 'deps'. */
+    struct hmap_node ptr_node;  /* In struct sim_index's 'deps_by_ptr'. */
     const char *id;             /* The component's id, topology-owned. */
     struct dep_entry *entries;  /* In order of result, then step. */
     size_t n, allocated;
+    size_t n_stale;             /* Entries of steps that no longer read
+                                 * it. */
 };
 
 struct sim_index {
-    struct hmap deps;           /* Contains "struct dep_node"s. */
+    struct hmap deps;           /* Contains "struct dep_node"s, by id. */
+    struct hmap deps_by_ptr;    /* The same, by the address of the id. */
     struct sim_result scratch;  /* Where a step runs again. */
     struct propagation_cache cache;
     size_t n_results;
@@ -2046,6 +2053,21 @@ struct sim_index {
 };
 
 BUILD_ASSERT_DECL(N_STEPS <= 8);
+
+/* Returns the node for 'id', the topology's own string, or NULL. */
+static struct dep_node *
+dep_find_ptr(const struct sim_index *index, const char *id)
+{
+    struct dep_node *d;
+
+    HMAP_FOR_EACH_WITH_HASH (d, ptr_node, hash_pointer(id, 0),
+                             &index->deps_by_ptr) {
+        if (d->id == id) {
+            return d;
+        }
+    }
+    return NULL;
+}
 
 static struct dep_node *
 dep_find(const struct sim_index *index, const char *id, uint32_t hash)
@@ -2082,44 +2104,71 @@ dep_bsearch(const struct dep_node *d, size_t result, enum check_step step)
     return lo;
 }
 
+/* Records that 'step' of 'result' reads 'id', which it did not. */
 static void
 dep_add(struct sim_index *index, const char *id, size_t result,
         enum check_step step)
 {
-    uint32_t hash = hash_string(id, 0);
-    struct dep_node *d = dep_find(index, id, hash);
+    struct dep_node *d = dep_find_ptr(index, id);
     size_t i;
 
     if (!d) {
         d = xzalloc(sizeof *d);
         d->id = id;
-        hmap_insert(&index->deps, &d->node, hash);
+        hmap_insert(&index->deps, &d->node, hash_string(id, 0));
+        hmap_insert(&index->deps_by_ptr, &d->ptr_node, hash_pointer(id, 0));
+    }
+    i = (!d->n || d->entries[d->n - 1].result < result
+         ? d->n : dep_bsearch(d, result, step));
+    if (i < d->n && d->entries[i].result == result
+        && d->entries[i].step == step) {
+        /* It read it before, and again now. */
+        ovs_assert(d->n_stale);
+        d->n_stale--;
+        return;
     }
     if (d->n >= d->allocated) {
         d->entries = x2nrealloc(d->entries, &d->allocated,
                                 sizeof *d->entries);
     }
-    i = (!d->n || d->entries[d->n - 1].result < result
-         ? d->n : dep_bsearch(d, result, step));
     memmove(&d->entries[i + 1], &d->entries[i],
             (d->n - i) * sizeof *d->entries);
     d->entries[i] = (struct dep_entry) { .result = result, .step = step };
     d->n++;
 }
 
+/* Records that a step no longer reads 'id'. */
 static void
-dep_remove(struct sim_index *index, const char *id, size_t result,
-           enum check_step step)
+dep_stale(struct sim_index *index, const char *id)
 {
-    struct dep_node *d = dep_find(index, id, hash_string(id, 0));
-    size_t i = d ? dep_bsearch(d, result, step) : 0;
+    struct dep_node *d = dep_find_ptr(index, id);
 
-    /* The index knows every step that reads a component. */
-    ovs_assert(d && i < d->n && d->entries[i].result == result
-               && d->entries[i].step == step);
-    memmove(&d->entries[i], &d->entries[i + 1],
-            (d->n - i - 1) * sizeof *d->entries);
-    d->n--;
+    ovs_assert(d && d->n_stale < d->n);
+    d->n_stale++;
+}
+
+static bool deps_contain(const char *const *deps, size_t n, const char *id);
+
+/* Drops the stale entries of 'd', whose steps are those of the results of
+ * 'report'. */
+static void
+dep_weed(struct dep_node *d, const struct sim_report *report)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < d->n; i++) {
+        const struct dep_entry *e = &d->entries[i];
+        const struct step *step
+            = &report->results[e->result].trace->steps[e->step];
+
+        if (deps_contain(step->deps, step->n_deps, d->id)) {
+            d->entries[n++] = *e;
+        }
+    }
+    /* The index knew how many steps stopped reading it. */
+    ovs_assert(d->n - n == d->n_stale);
+    d->n = n;
+    d->n_stale = 0;
 }
 
 static bool
@@ -2141,7 +2190,7 @@ index_update(struct sim_index *index, size_t result, enum check_step step,
 {
     for (size_t i = 0; i < n_old; i++) {
         if (!deps_contain(new->deps, new->n_deps, old[i])) {
-            dep_remove(index, old[i], result, step);
+            dep_stale(index, old[i]);
         }
     }
     for (size_t i = 0; i < new->n_deps; i++) {
@@ -2160,6 +2209,7 @@ sim_index_create(const struct sim_report *report)
     struct sim_index *index = xzalloc(sizeof *index);
 
     hmap_init(&index->deps);
+    hmap_init(&index->deps_by_ptr);
     propagation_cache_init(&index->cache);
     index->n_results = report->n_results;
     index->marks = xcalloc(MAX(report->n_results, 1), sizeof *index->marks);
@@ -2183,6 +2233,7 @@ sim_index_destroy(struct sim_index *index)
     if (index) {
         struct dep_node *d;
 
+        hmap_destroy(&index->deps_by_ptr);
         HMAP_FOR_EACH_POP (d, node, &index->deps) {
             free(d->entries);
             free(d);
@@ -2197,12 +2248,16 @@ sim_index_destroy(struct sim_index *index)
     }
 }
 
-/* Marks in 'index' the steps that read 'id'. */
+/* Marks in 'index' the steps of the results of 'report' that read 'id'. */
 static void
-mark(struct sim_index *index, const char *id)
+mark(struct sim_index *index, const struct sim_report *report,
+     const char *id)
 {
-    const struct dep_node *d = dep_find(index, id, hash_string(id, 0));
+    struct dep_node *d = dep_find(index, id, hash_string(id, 0));
 
+    if (d && d->n_stale) {
+        dep_weed(d, report);
+    }
     for (size_t i = 0; d && i < d->n; i++) {
         const struct dep_entry *e = &d->entries[i];
 
@@ -2380,14 +2435,14 @@ sim_recheck(const struct sim_topology *topo, struct sim_report *report,
         const struct sim_tgw *tgw = shash_find_data(&topo->tgws_by_id,
                                                     components[i]);
 
-        mark(index, components[i]);
+        mark(index, report, components[i]);
         if (tgw) {
             propagation_cache_forget(&index->cache, tgw);
         }
         if (att) {
             /* A transit gateway's route tables hold the routes that its
              * attachments propagate: a lookup in one reads them all. */
-            mark(index, att->tgw->id);
+            mark(index, report, att->tgw->id);
             propagation_cache_forget(&index->cache, att->tgw);
         }
     }
