@@ -483,25 +483,6 @@ ip_to_buf(const struct in6_addr *ip, char buf[INET6_ADDRSTRLEN])
     }
 }
 
-/* Formats 'cidr' into 'buf', as tm_cidr_format() would. */
-static void
-cidr_to_buf(const struct tm_cidr *cidr, char buf[SIM_CIDR_STRLEN])
-{
-    char *p;
-
-    ip_to_buf(&cidr->addr, buf);
-    p = buf + strlen(buf);
-    *p++ = '/';
-    if (cidr->plen >= 100) {
-        *p++ = '0' + cidr->plen / 100;
-    }
-    if (cidr->plen >= 10) {
-        *p++ = '0' + cidr->plen / 10 % 10;
-    }
-    *p++ = '0' + cidr->plen % 10;
-    *p = '\0';
-}
-
 static char *
 ip_to_string(const struct in6_addr *ip)
 {
@@ -1321,7 +1302,7 @@ tgw_forward(const struct sim_topology *topo, struct sim_result *r,
 
     const struct sim_tgw_attachment *next = routes[0].attachment;
     struct ds route_s = DS_EMPTY_INITIALIZER;
-    cidr_to_buf(routes[0].destination, hop->route);
+    hop->route = routes[0].destination;
     hop->target = next ? next->id : "blackhole";
     hop->route_type = routes[0].propagated ? "propagated" : "static";
 
@@ -1403,7 +1384,7 @@ tgw_forward(const struct sim_topology *topo, struct sim_result *r,
                   next->sg_referencing);
         hop = add_hop(r, out_rtb->id, "route-table");
         if (vpc_route_lookup(out_rtb, &dst->ip, &route) && route.local) {
-            cidr_to_buf(route.destination, hop->route);
+            hop->route = route.destination;
             hop->target = "local";
             ok = true;
         } else {
@@ -1535,7 +1516,7 @@ route(const struct sim_topology *topo, struct sim_result *r,
     const struct sim_peering *pcx;
     const struct sim_tgw *tgw;
     const struct sim_eni *eni;
-    cidr_to_buf(best.destination, hop->route);
+    hop->route = best.destination;
     hop->target = (best.local ? "local"
                    : best.target ? best.target
                    : "blackhole");
@@ -1894,7 +1875,7 @@ run_step(const struct sim_topology *topo,
                 add_group_hops(r, target->nlb->groups, target->nlb->n_groups,
                                "ingress");
                 hop = add_hop(r, target->nlb->id, "load-balancer");
-                ip_to_buf(&t->node->ip, hop->node);
+                hop->node = &t->node->ip;
                 hop->zone = t->node->subnet->zone;
             }
             check_nlb(r, target->nlb, t->node, src, &t->crossing,

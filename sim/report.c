@@ -31,22 +31,52 @@
 #include "tmirror/topology.h"
 #include "util.h"
 
+/* The destination of the route that 'hop' takes, as text, or NULL.  The
+ * caller frees it. */
+static char *
+hop_route(const struct sim_hop *hop)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    if (!hop->route) {
+        return NULL;
+    }
+    tm_cidr_format(hop->route, &s);
+    return ds_steal_cstr(&s);
+}
+
+/* The address of the load balancer node of 'hop', as text, or NULL.  The
+ * caller frees it. */
+static char *
+hop_node(const struct sim_hop *hop)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    if (!hop->node) {
+        return NULL;
+    }
+    tm_ip_format(hop->node, &s);
+    return ds_steal_cstr(&s);
+}
+
 /* ---- JSON. ---- */
 
 static struct json *
 hop_to_json(const struct sim_hop *hop)
 {
     struct json *json = json_object_create();
+    char *route = hop_route(hop);
+    char *node = hop_node(hop);
     const struct {
         const char *key;
         const char *value;
     } attrs[] = {
         { "direction", hop->direction },
         { "availability-zone", hop->zone },
-        { "route", hop->route[0] ? hop->route : NULL },
+        { "route", route },
         { "target", hop->target },
         { "route-type", hop->route_type },
-        { "node", hop->node[0] ? hop->node : NULL },
+        { "node", node },
     };
 
     json_object_put_string(json, "component", hop->component);
@@ -56,6 +86,8 @@ hop_to_json(const struct sim_hop *hop)
             json_object_put_string(json, attrs[i].key, attrs[i].value);
         }
     }
+    free(route);
+    free(node);
     return json;
 }
 
@@ -115,10 +147,10 @@ sim_report_to_json(const struct sim_report *report)
 static void
 put_hop_attrs(const struct sim_hop *hop, struct ds *s)
 {
-    const char *route = hop->route[0] ? hop->route : NULL;
+    char *route = hop_route(hop);
     const char *target = hop->target;
     const char *dir = hop->direction;
-    const char *node = hop->node[0] ? hop->node : NULL;
+    char *node = hop_node(hop);
     const char *zone = hop->zone;
     const char *type = hop->route_type;
 
@@ -139,6 +171,8 @@ put_hop_attrs(const struct sim_hop *hop, struct ds *s)
         ds_put_format(s, ", %s", zone);
     }
     ds_put_char(s, ')');
+    free(route);
+    free(node);
 }
 
 static void
@@ -290,9 +324,9 @@ svg_box(struct ds *s, int x, int y, const char *title, const char *type,
 static void
 hop_note(const struct sim_hop *hop, struct ds *note)
 {
-    const char *route = hop->route[0] ? hop->route : NULL;
+    char *route = hop_route(hop);
     const char *dir = hop->direction;
-    const char *node = hop->node[0] ? hop->node : NULL;
+    char *node = hop_node(hop);
     const char *zone = hop->zone;
 
     if (route) {
@@ -305,6 +339,8 @@ hop_note(const struct sim_hop *hop, struct ds *note)
     } else if (zone) {
         ds_put_cstr(note, zone);
     }
+    free(route);
+    free(node);
 }
 
 static void

@@ -791,6 +791,15 @@ random_change(struct sim_topology *topo)
 
 /* ---- Comparing results. ---- */
 
+static bool
+cidrs_equal(const struct tm_cidr *a, const struct tm_cidr *b)
+{
+    return (a && b
+            ? (a->plen == b->plen && a->ipv4 == b->ipv4
+               && ipv6_addr_equals(&a->addr, &b->addr))
+            : a == b);
+}
+
 /* Returns NULL if 'a' and 'b' are the same in every respect (but the
  * sentences of the explanations, unless 'texts'), otherwise what differs
  * first.  The caller frees it. */
@@ -818,10 +827,11 @@ results_differ(const struct sim_result *a, const struct sim_result *b,
         if (strcmp(x->component, y->component) || strcmp(x->type, y->type)
             || !nullable_string_is_equal(x->direction, y->direction)
             || !nullable_string_is_equal(x->zone, y->zone)
-            || strcmp(x->route, y->route)
+            || !cidrs_equal(x->route, y->route)
             || !nullable_string_is_equal(x->target, y->target)
             || !nullable_string_is_equal(x->route_type, y->route_type)
-            || strcmp(x->node, y->node)) {
+            || (x->node ? !y->node || !ipv6_addr_equals(x->node, y->node)
+                : !!y->node)) {
             return xasprintf("hop %"PRIuSIZE" is %s, not %s", i,
                              x->component, y->component);
         }

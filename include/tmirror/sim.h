@@ -28,7 +28,6 @@
  * model's refusals of the session, its target or its filter make the
  * session invalid, with the model's codes. */
 
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -56,14 +55,11 @@ enum sim_verdict {
 
 const char *sim_verdict_to_string(enum sim_verdict);
 
-/* The longest CIDR as text: an IPv6 address, "/" and a prefix length. */
-#define SIM_CIDR_STRLEN (INET6_ADDRSTRLEN + 4)
-
 /* One component the copy passes through, and more about it: each member
- * after 'type' is NULL, or "", where it does not apply.  The strings that
- * a hop points to belong to the topology or are constants: after a change
- * to the topology, bring the result up to date (sim_recheck()) before
- * reading it. */
+ * after 'type' is NULL where it does not apply.  What a hop points to
+ * belongs to the topology or is a constant: after a change to the
+ * topology, bring the result up to date (sim_recheck()) before reading
+ * it. */
 struct sim_hop {
     const char *component;      /* Id, e.g. "rtb-a". */
     const char *type;           /* "network-interface", "route-table", ... */
@@ -74,9 +70,10 @@ struct sim_hop {
                                  * "blackhole" or an id. */
     const char *route_type;     /* "static" or "propagated", for a transit
                                  * gateway route. */
-    char route[SIM_CIDR_STRLEN];    /* The destination of the route taken,
-                                     * e.g. "10.1.0.0/16". */
-    char node[INET6_ADDRSTRLEN];    /* Address of a load balancer's node. */
+    const struct tm_cidr *route;    /* The destination of the route
+                                     * taken. */
+    const struct in6_addr *node;    /* Address of a load balancer's
+                                     * node. */
 };
 
 /* SIM_EXPLANATION(NAME, SUMMARY): each code that the check itself gives,
