@@ -157,9 +157,20 @@ struct step {
 /* What a re-check reads of every result it touches comes first, close
  * together: a re-check of many sessions waits on memory more than it
  * computes. */
+/* What decided a network ACL's verdict on the copy: all that its step's
+ * hops and explanations depend on, but for the ACL's and subnet's ids and
+ * the copy's addresses. */
+struct acl_decision {
+    bool matched;               /* False: the implicit final deny. */
+    bool allow;                 /* The entry that matched... */
+    int64_t rule_number;
+    int line;
+};
+
 struct sim_trace {
     uint16_t n_hops[N_STEPS];   /* The hops and explanations of each step, */
     uint16_t n_explanations[N_STEPS];   /* which follow those before. */
+    struct acl_decision acls[2];        /* Of STEP_SRC_ACL, STEP_DST_ACL. */
     struct destination dst;     /* Set by STEP_MODEL. */
     const struct sim_nlb_node *node;    /* Set by STEP_MODEL if the target
                                          * is a load balancer. */
@@ -684,6 +695,27 @@ acl_evaluate(const struct sim_network_acl *acl, bool egress,
     return NULL;
 }
 
+static struct acl_decision
+acl_decide(const struct sim_network_acl *acl, bool egress,
+           const struct in6_addr *peer)
+{
+    const struct sim_acl_entry *e = acl_evaluate(acl, egress, peer);
+
+    return (e
+            ? (struct acl_decision) { .matched = true, .allow = e->allow,
+                                      .rule_number = e->rule_number,
+                                      .line = e->line }
+            : (struct acl_decision) { .matched = false });
+}
+
+static bool
+acl_decisions_equal(const struct acl_decision *a,
+                    const struct acl_decision *b)
+{
+    return (a->matched == b->matched && a->allow == b->allow
+            && a->rule_number == b->rule_number && a->line == b->line);
+}
+
 static void
 check_acl(struct sim_result *r, const struct sim_subnet *subnet,
           bool egress, const struct in6_addr *peer)
@@ -694,6 +726,10 @@ check_acl(struct sim_result *r, const struct sim_subnet *subnet,
     char *peer_s, *peer_cidr, *fix;
 
     consult(r, acl->id);
+    if (r->trace->cur == STEP_SRC_ACL || r->trace->cur == STEP_DST_ACL) {
+        r->trace->acls[r->trace->cur == STEP_DST_ACL]
+            = acl_decide(acl, egress, peer);
+    }
     if (e && e->allow) {
         return;
     }
@@ -2384,6 +2420,28 @@ sim_report_make_texts(const struct sim_topology *topo,
     propagation_cache_destroy(&cache);
 }
 
+/* Returns true if step 'k' of 'r', a network ACL's, would give again what
+ * it gave, the copy going where it went: if the entry that decides is the
+ * same. */
+static bool
+acl_step_holds(const struct sim_result *r, enum check_step k)
+{
+    const struct sim_eni *src = r->session->source;
+    const struct sim_trace *t = r->trace;
+    struct acl_decision d;
+
+    if (src->subnet == t->dst.subnet) {
+        return false;
+    } else if (k == STEP_SRC_ACL && src->subnet->acl) {
+        d = acl_decide(src->subnet->acl, true, &t->dst.ip);
+    } else if (k == STEP_DST_ACL && t->dst.subnet->acl) {
+        d = acl_decide(t->dst.subnet->acl, false, &src->ip);
+    } else {
+        return false;
+    }
+    return acl_decisions_equal(&d, &t->acls[k == STEP_DST_ACL]);
+}
+
 static bool
 crossings_equal(const struct crossing *a, const struct crossing *b)
 {
@@ -2400,8 +2458,9 @@ crossings_equal(const struct crossing *a, const struct crossing *b)
  * the 'n_components' components whose ids are in 'components' (see "What
  * a change may be" above), and 'index' with them.  Adds to
  * 'changed_sessions', if nonnull, the id of each session whose verdict
- * changed.  Returns the number of sessions whose check ran again, in part
- * or whole. */
+ * changed.  Returns the number of sessions that it looked at again: those
+ * with a step that read one of 'components' (a network ACL's step whose
+ * deciding entry is the same does not run again). */
 size_t
 sim_recheck(const struct sim_topology *topo, struct sim_report *report,
             struct sim_index *index, const char *const *components,
@@ -2447,6 +2506,9 @@ sim_recheck(const struct sim_topology *topo, struct sim_report *report,
             struct crossing crossing = t->crossing;
             bool reached = t->reached;
 
+            if (!moved && acl_step_holds(r, j)) {
+                continue;
+            }
             rerun_step(topo, index, k, r, j, false);
             if ((j == STEP_MODEL
                  && (dst.subnet != t->dst.subnet

@@ -416,7 +416,8 @@ struct change_time {
                                  * left for later. */
     double baseline;            /* Seconds of re-checking, whole, the
                                  * sessions that consulted the component. */
-    size_t n;                   /* Sessions that sim_recheck() ran. */
+    size_t n;                   /* Sessions that sim_recheck() looked at
+                                 * (its return value). */
     size_t n_verdicts;          /* Verdicts that it changed. */
 };
 
@@ -569,10 +570,12 @@ print_change_row(const char *label, const struct change_time *m,
 
     double ratio = m->t > 0 ? m->baseline / m->t : 0;
 
-    printf("%-52s %11.1f us %10s  baseline %.1f us (%.1fx); %"PRIuSIZE
-           " session%s run again, %"PRIuSIZE" verdict%s changed",
-           label, m->t * 1e6, target_s, m->baseline * 1e6, ratio, m->n,
-           m->n == 1 ? "" : "s", m->n_verdicts,
+    printf("%-52s %11.1f us %10s  ", label, m->t * 1e6, target_s);
+    if (m->n) {
+        printf("baseline %.1f us (%.1fx); ", m->baseline * 1e6, ratio);
+    }
+    printf("%"PRIuSIZE" session%s looked at again, %"PRIuSIZE" verdict%s "
+           "changed", m->n, m->n == 1 ? "" : "s", m->n_verdicts,
            m->n_verdicts == 1 ? "" : "s");
     if (m->texts * 1e6 >= 0.05) {
         printf("; the sentences, later: %.1f us", m->texts * 1e6);
