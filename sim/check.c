@@ -2301,8 +2301,9 @@ splice_step(struct sim_result *r, enum check_step k, struct sim_result *s)
     }
 
     size_t n_hops = r->n_hops - old_hops + s->n_hops;
-    while (n_hops > r->allocated_hops) {
-        r->hops = x2nrealloc(r->hops, &r->allocated_hops, sizeof *r->hops);
+    if (n_hops > r->allocated_hops) {
+        r->allocated_hops = MAX(n_hops, 2 * r->allocated_hops);
+        r->hops = xrealloc(r->hops, r->allocated_hops * sizeof *r->hops);
     }
     if (n_hops) {
         memmove(&r->hops[h0 + s->n_hops], &r->hops[h0 + old_hops],
@@ -2315,10 +2316,12 @@ splice_step(struct sim_result *r, enum check_step k, struct sim_result *s)
         explanation_destroy(&r->explanations[i]);
     }
     size_t n_expl = r->n_explanations - old_expl + s->n_explanations;
-    while (n_expl > r->allocated_explanations) {
-        r->explanations = x2nrealloc(r->explanations,
-                                     &r->allocated_explanations,
-                                     sizeof *r->explanations);
+    if (n_expl > r->allocated_explanations) {
+        r->allocated_explanations = MAX(n_expl,
+                                        2 * r->allocated_explanations);
+        r->explanations = xrealloc(r->explanations,
+                                   (r->allocated_explanations
+                                    * sizeof *r->explanations));
     }
     if (n_expl) {
         memmove(&r->explanations[e0 + s->n_explanations],
@@ -2506,7 +2509,8 @@ sim_recheck(const struct sim_topology *topo, struct sim_report *report,
             struct crossing crossing = t->crossing;
             bool reached = t->reached;
 
-            if (!moved && acl_step_holds(r, j)) {
+            if (!moved && (j == STEP_SRC_ACL || j == STEP_DST_ACL)
+                && acl_step_holds(r, j)) {
                 continue;
             }
             rerun_step(topo, index, k, r, j, false);
