@@ -180,8 +180,12 @@ put_eni(const struct sim_eni *eni, struct ds *s)
 {
     ds_put_format(s, "%s ", eni->id);
     tm_ip_format(&eni->ip, s);
-    ds_put_format(s, " (%s, %s, %s, account %s)", eni->subnet->id,
-                  eni->subnet->zone, eni->subnet->vpc->id, eni->owner->id);
+    ds_put_format(s, " (%s, ", eni->subnet->id);
+    if (eni->subnet->zone[0]) {
+        ds_put_format(s, "%s, ", eni->subnet->zone);
+    }
+    ds_put_format(s, "%s, account %s)", eni->subnet->vpc->id,
+                  eni->owner->id);
 }
 
 static void
