@@ -808,20 +808,21 @@ main(int argc, char *argv[])
         "a route", "a security group rule", "a network ACL entry",
     };
     /* The issue's targets, for a change that affects sessions, and what
-     * perf (cpu-clock) showed of such re-checks here, once the targets
-     * were met on a loaded machine. */
+     * perf (cpu-clock) showed of such re-checks here (the share of
+     * sim_recheck()'s samples), once the targets were met on a loaded
+     * machine. */
     static const double targets[] = { 20, 50, 20 };
     static const char *const whys[] = {
-        "profiled: the route\n  step through a transit gateway (~30%), "
-        "malloc in the heap that loading left\n  fragmented (~20%), "
-        "the index's upkeep (~8%), id lookups (~7%), the rest\n  waits "
-        "on memory for each session's state",
-        "profiled: the security\n  group step itself (~25%), malloc "
-        "(~20%), the rest waits on memory for each\n  of the 100 "
-        "sessions' state (trace, hops, interfaces)",
-        "profiled: finding the deciding\n  entry again (~15%), splicing "
-        "hops (~12%), malloc (~20%), the rest waits on\n  memory for "
-        "each session's state",
+        "profiled: routing through\n  a transit gateway (~35%) and in "
+        "the VPC (~15%), the index's upkeep as the paths\n  change "
+        "(~15%), splicing the new hops in (~10%)",
+        "profiled: the security\n  group step (~35%), the steps' "
+        "bookkeeping (~15%), splicing the new hops in (~15%),\n  the "
+        "index (~10%); much of it is the first touch of each session's "
+        "state",
+        "profiled: finding the deciding\n  entry again (~40%), splicing "
+        "the new hops in (~25%), the loop over the 109\n  sessions "
+        "(~20%); much of it is the first touch of each session's state",
     };
 
     /* Random changes (most affect no session), and apart changes to what
