@@ -145,7 +145,7 @@ struct crossing {
     const char *sgref_off_type; /* "transit gateway", ... */
 };
 
-struct propagation_cache;
+struct check_cache;
 
 /* What a step read. */
 struct step {
@@ -178,7 +178,7 @@ struct sim_trace {
     bool reached;               /* Set by STEP_ROUTE. */
     struct crossing crossing;   /* Set by STEP_ROUTE. */
     enum check_step cur;        /* The step running. */
-    struct propagation_cache *cache;    /* While steps run. */
+    struct check_cache *cache;  /* While steps run. */
     bool texts;                 /* Whether the steps running write the
                                  * explanations' sentences. */
     bool textless[N_STEPS];     /* Steps whose explanations lack them. */
@@ -675,20 +675,50 @@ ports_match(int protocol, bool has_ports, const struct tm_port_range *p)
             || (p->from <= SIM_VXLAN_PORT && SIM_VXLAN_PORT <= p->to));
 }
 
-/* Evaluates the entries of 'acl' in 'egress' direction for the copy, whose
- * far end is 'peer'.  Returns the entry that decides, or NULL for the
- * implicit deny. */
-static const struct sim_acl_entry *
-acl_evaluate(const struct sim_network_acl *acl, bool egress,
-             const struct in6_addr *peer)
+/* The entries of a network ACL in a direction that may match the copy, a
+ * UDP packet to port 4789, in their order: no other entry decides. */
+struct acl_filter {
+    struct hmap_node node;      /* In struct check_cache's 'acls'. */
+    const struct sim_network_acl *acl;
+    bool egress;
+    const struct sim_acl_entry **entries;
+    size_t n;
+};
+
+static bool
+acl_entry_may_match(const struct sim_acl_entry *e, bool egress)
 {
+    return (e->egress == egress
+            && (e->protocol == TM_PROTO_ALL || e->protocol == IPPROTO_UDP)
+            && ports_match(e->protocol, e->has_ports, &e->ports));
+}
+
+static const struct acl_filter *acl_filter_get(struct check_cache *,
+                                               const struct sim_network_acl *,
+                                               bool egress);
+
+/* Evaluates the entries of 'acl' in 'egress' direction for the copy, whose
+ * far end is 'peer', with those that 'cache' (if nonnull) picked out.
+ * Returns the entry that decides, or NULL for the implicit deny. */
+static const struct sim_acl_entry *
+acl_evaluate(struct check_cache *cache, const struct sim_network_acl *acl,
+             bool egress, const struct in6_addr *peer)
+{
+    if (cache) {
+        const struct acl_filter *f = acl_filter_get(cache, acl, egress);
+
+        for (size_t i = 0; i < f->n; i++) {
+            if (cidr_contains(&f->entries[i]->cidr, peer)) {
+                return f->entries[i];
+            }
+        }
+        return NULL;
+    }
+
     for (size_t i = 0; i < acl->n_entries; i++) {
         const struct sim_acl_entry *e = &acl->entries[i];
 
-        if (e->egress == egress
-            && (e->protocol == TM_PROTO_ALL || e->protocol == IPPROTO_UDP)
-            && ports_match(e->protocol, e->has_ports, &e->ports)
-            && cidr_contains(&e->cidr, peer)) {
+        if (acl_entry_may_match(e, egress) && cidr_contains(&e->cidr, peer)) {
             return e;
         }
     }
@@ -696,11 +726,8 @@ acl_evaluate(const struct sim_network_acl *acl, bool egress,
 }
 
 static struct acl_decision
-acl_decide(const struct sim_network_acl *acl, bool egress,
-           const struct in6_addr *peer)
+acl_decision_of(const struct sim_acl_entry *e)
 {
-    const struct sim_acl_entry *e = acl_evaluate(acl, egress, peer);
-
     return (e
             ? (struct acl_decision) { .matched = true, .allow = e->allow,
                                       .rule_number = e->rule_number,
@@ -722,13 +749,13 @@ check_acl(struct sim_result *r, const struct sim_subnet *subnet,
 {
     const struct sim_network_acl *acl = subnet->acl;
     const char *dir = egress ? "egress" : "ingress";
-    const struct sim_acl_entry *e = acl_evaluate(acl, egress, peer);
+    const struct sim_acl_entry *e = acl_evaluate(r->trace->cache, acl,
+                                                 egress, peer);
     char *peer_s, *peer_cidr, *fix;
 
     consult(r, acl->id);
     if (r->trace->cur == STEP_SRC_ACL || r->trace->cur == STEP_DST_ACL) {
-        r->trace->acls[r->trace->cur == STEP_DST_ACL]
-            = acl_decide(acl, egress, peer);
+        r->trace->acls[r->trace->cur == STEP_DST_ACL] = acl_decision_of(e);
     }
     if (e && e->allow) {
         return;
@@ -1122,47 +1149,94 @@ struct tgw_route {
  * table, gathered once for the sessions of one check: a lookup in a
  * route table reads every attachment of its gateway. */
 struct propagated {
-    struct hmap_node node;      /* In struct propagation_cache's
-                                 * 'tables'. */
+    struct hmap_node node;      /* In struct check_cache's
+                                 * 'propagated'. */
     const struct sim_tgw_route_table *rtb;
     struct tgw_route *routes;   /* In the order of the attachments. */
     struct tm_cidr *cidrs;      /* Their destinations, side by side. */
     size_t n, allocated;
 };
 
-struct propagation_cache {
-    struct hmap tables;         /* Contains "struct propagated"s. */
+/* What a check of many sessions works out once: the routes propagated
+ * into transit gateway route tables, which an index keeps from one
+ * re-check to the next (forgotten when an attachment changes), and the
+ * entries of network ACLs that may decide, for one check only. */
+struct check_cache {
+    struct hmap propagated;     /* Contains "struct propagated"s. */
+    struct hmap acls;           /* Contains "struct acl_filter"s. */
 };
 
 static void
-propagation_cache_init(struct propagation_cache *cache)
+check_cache_init(struct check_cache *cache)
 {
-    hmap_init(&cache->tables);
+    hmap_init(&cache->propagated);
+    hmap_init(&cache->acls);
+}
+
+/* Forgets the network ACLs' entries, which may change once a check is
+ * over. */
+static void
+check_cache_forget_acls(struct check_cache *cache)
+{
+    struct acl_filter *f;
+
+    HMAP_FOR_EACH_POP (f, node, &cache->acls) {
+        free(f->entries);
+        free(f);
+    }
 }
 
 static void
-propagation_cache_destroy(struct propagation_cache *cache)
+check_cache_destroy(struct check_cache *cache)
 {
     struct propagated *p;
 
-    HMAP_FOR_EACH_POP (p, node, &cache->tables) {
+    HMAP_FOR_EACH_POP (p, node, &cache->propagated) {
         free(p->routes);
         free(p->cidrs);
         free(p);
     }
-    hmap_destroy(&cache->tables);
+    hmap_destroy(&cache->propagated);
+    check_cache_forget_acls(cache);
+    hmap_destroy(&cache->acls);
+}
+
+static const struct acl_filter *
+acl_filter_get(struct check_cache *cache, const struct sim_network_acl *acl,
+               bool egress)
+{
+    uint32_t hash = hash_pointer(acl, egress);
+    struct acl_filter *f;
+
+    HMAP_FOR_EACH_WITH_HASH (f, node, hash, &cache->acls) {
+        if (f->acl == acl && f->egress == egress) {
+            return f;
+        }
+    }
+
+    f = xzalloc(sizeof *f);
+    f->acl = acl;
+    f->egress = egress;
+    f->entries = xmalloc(MAX(acl->n_entries, 1) * sizeof *f->entries);
+    for (size_t i = 0; i < acl->n_entries; i++) {
+        if (acl_entry_may_match(&acl->entries[i], egress)) {
+            f->entries[f->n++] = &acl->entries[i];
+        }
+    }
+    hmap_insert(&cache->acls, &f->node, hash);
+    return f;
 }
 
 /* Forgets what 'cache' knows of the route tables of 'tgw'. */
 static void
-propagation_cache_forget(struct propagation_cache *cache,
-                         const struct sim_tgw *tgw)
+check_cache_forget_tgw(struct check_cache *cache,
+                       const struct sim_tgw *tgw)
 {
     struct propagated *p;
 
-    HMAP_FOR_EACH_SAFE (p, node, &cache->tables) {
+    HMAP_FOR_EACH_SAFE (p, node, &cache->propagated) {
         if (p->rtb->tgw == tgw) {
-            hmap_remove(&cache->tables, &p->node);
+            hmap_remove(&cache->propagated, &p->node);
             free(p->routes);
             free(p->cidrs);
             free(p);
@@ -1171,13 +1245,13 @@ propagation_cache_forget(struct propagation_cache *cache,
 }
 
 static const struct propagated *
-propagated_routes(struct propagation_cache *cache,
+propagated_routes(struct check_cache *cache,
                   const struct sim_tgw_route_table *rtb)
 {
     uint32_t hash = hash_pointer(rtb, 0);
     struct propagated *p;
 
-    HMAP_FOR_EACH_WITH_HASH (p, node, hash, &cache->tables) {
+    HMAP_FOR_EACH_WITH_HASH (p, node, hash, &cache->propagated) {
         if (p->rtb == rtb) {
             return p;
         }
@@ -1208,7 +1282,7 @@ propagated_routes(struct propagation_cache *cache,
             };
         }
     }
-    hmap_insert(&cache->tables, &p->node, hash);
+    hmap_insert(&cache->propagated, &p->node, hash);
     return p;
 }
 
@@ -1220,7 +1294,7 @@ propagated_routes(struct propagation_cache *cache,
  * prefix). */
 static size_t
 tgw_route_lookup(const struct sim_tgw_route_table *rtb,
-                 const struct in6_addr *ip, struct propagation_cache *cache,
+                 const struct in6_addr *ip, struct check_cache *cache,
                  struct tgw_route *buf, size_t n_buf,
                  struct tgw_route **routesp)
 {
@@ -1936,7 +2010,7 @@ result_verdict(const struct sim_result *r)
 static void
 check_session(const struct sim_topology *topo,
               const struct sim_mirror_session *session,
-              struct propagation_cache *cache, struct sim_result *r)
+              struct check_cache *cache, struct sim_result *r)
 {
     memset(r, 0, sizeof *r);
     r->session = session;
@@ -1965,11 +2039,11 @@ sim_check_session(const struct sim_topology *topo,
                   const struct sim_mirror_session *session,
                   struct sim_result *r)
 {
-    struct propagation_cache cache;
+    struct check_cache cache;
 
-    propagation_cache_init(&cache);
+    check_cache_init(&cache);
     check_session(topo, session, &cache, r);
-    propagation_cache_destroy(&cache);
+    check_cache_destroy(&cache);
 }
 
 /* Checks the sessions of 'topo' named in 'session_ids' (all of them, in
@@ -1990,9 +2064,9 @@ sim_check(const struct sim_topology *topo, char *const *session_ids,
         }
     }
 
-    struct propagation_cache cache;
+    struct check_cache cache;
 
-    propagation_cache_init(&cache);
+    check_cache_init(&cache);
     report = xzalloc(sizeof *report);
     report->topology = xstrdup(topo->file_name);
     report->results = xcalloc(n ? n : 1, sizeof *report->results);
@@ -2004,7 +2078,7 @@ sim_check(const struct sim_topology *topo, char *const *session_ids,
 
         check_session(topo, session, &cache, &report->results[i]);
     }
-    propagation_cache_destroy(&cache);
+    check_cache_destroy(&cache);
     report->n_results = n;
     *reportp = report;
     return NULL;
@@ -2061,7 +2135,7 @@ struct sim_index {
     struct hmap deps;           /* Contains "struct dep_node"s, by id. */
     struct hmap deps_by_ptr;    /* The same, by the address of the id. */
     struct sim_result scratch;  /* Where a step runs again. */
-    struct propagation_cache cache;
+    struct check_cache cache;
     size_t n_results;
     uint8_t *marks;             /* Per result, 1 << step for each step to
                                  * run again. */
@@ -2227,7 +2301,7 @@ sim_index_create(const struct sim_report *report)
 
     hmap_init(&index->deps);
     hmap_init(&index->deps_by_ptr);
-    propagation_cache_init(&index->cache);
+    check_cache_init(&index->cache);
     index->n_results = report->n_results;
     index->marks = xcalloc(MAX(report->n_results, 1), sizeof *index->marks);
     index->touched = xcalloc(MAX(report->n_results, 1),
@@ -2256,7 +2330,7 @@ sim_index_destroy(struct sim_index *index)
             free(d);
         }
         hmap_destroy(&index->deps);
-        propagation_cache_destroy(&index->cache);
+        check_cache_destroy(&index->cache);
         free(index->scratch.hops);
         free(index->scratch.explanations);
         free(index->marks);
@@ -2305,9 +2379,11 @@ splice_step(struct sim_result *r, enum check_step k, struct sim_result *s)
         r->allocated_hops = MAX(n_hops, 2 * r->allocated_hops);
         r->hops = xrealloc(r->hops, r->allocated_hops * sizeof *r->hops);
     }
-    if (n_hops) {
+    if (s->n_hops != old_hops) {
         memmove(&r->hops[h0 + s->n_hops], &r->hops[h0 + old_hops],
                 (r->n_hops - h0 - old_hops) * sizeof *r->hops);
+    }
+    if (s->n_hops) {
         memcpy(&r->hops[h0], s->hops, s->n_hops * sizeof *r->hops);
     }
     r->n_hops = n_hops;
@@ -2323,11 +2399,13 @@ splice_step(struct sim_result *r, enum check_step k, struct sim_result *s)
                                    (r->allocated_explanations
                                     * sizeof *r->explanations));
     }
-    if (n_expl) {
+    if (s->n_explanations != old_expl) {
         memmove(&r->explanations[e0 + s->n_explanations],
                 &r->explanations[e0 + old_expl],
                 ((r->n_explanations - e0 - old_expl)
                  * sizeof *r->explanations));
+    }
+    if (s->n_explanations) {
         memcpy(&r->explanations[e0], s->explanations,
                s->n_explanations * sizeof *r->explanations);
     }
@@ -2385,7 +2463,7 @@ rerun_step(const struct sim_topology *topo, struct sim_index *index,
 
 static void
 make_texts(const struct sim_topology *topo, struct sim_result *r,
-           struct propagation_cache *cache)
+           struct check_cache *cache)
 {
     for (enum check_step k = 0; k < N_STEPS; k++) {
         if (r->trace->textless[k]) {
@@ -2401,11 +2479,11 @@ make_texts(const struct sim_topology *topo, struct sim_result *r,
 void
 sim_result_make_texts(const struct sim_topology *topo, struct sim_result *r)
 {
-    struct propagation_cache cache;
+    struct check_cache cache;
 
-    propagation_cache_init(&cache);
+    check_cache_init(&cache);
     make_texts(topo, r, &cache);
-    propagation_cache_destroy(&cache);
+    check_cache_destroy(&cache);
 }
 
 /* Writes the sentences of every explanation in 'report', checked on
@@ -2414,13 +2492,13 @@ void
 sim_report_make_texts(const struct sim_topology *topo,
                       struct sim_report *report)
 {
-    struct propagation_cache cache;
+    struct check_cache cache;
 
-    propagation_cache_init(&cache);
+    check_cache_init(&cache);
     for (size_t i = 0; i < report->n_results; i++) {
         make_texts(topo, &report->results[i], &cache);
     }
-    propagation_cache_destroy(&cache);
+    check_cache_destroy(&cache);
 }
 
 /* Returns true if step 'k' of 'r', a network ACL's, would give again what
@@ -2436,9 +2514,11 @@ acl_step_holds(const struct sim_result *r, enum check_step k)
     if (src->subnet == t->dst.subnet) {
         return false;
     } else if (k == STEP_SRC_ACL && src->subnet->acl) {
-        d = acl_decide(src->subnet->acl, true, &t->dst.ip);
+        d = acl_decision_of(acl_evaluate(t->cache, src->subnet->acl, true,
+                                         &t->dst.ip));
     } else if (k == STEP_DST_ACL && t->dst.subnet->acl) {
-        d = acl_decide(t->dst.subnet->acl, false, &src->ip);
+        d = acl_decision_of(acl_evaluate(t->cache, t->dst.subnet->acl,
+                                         false, &src->ip));
     } else {
         return false;
     }
@@ -2480,13 +2560,13 @@ sim_recheck(const struct sim_topology *topo, struct sim_report *report,
 
         mark(index, report, components[i]);
         if (tgw) {
-            propagation_cache_forget(&index->cache, tgw);
+            check_cache_forget_tgw(&index->cache, tgw);
         }
         if (att) {
             /* A transit gateway's route tables hold the routes that its
              * attachments propagate: a lookup in one reads them all. */
             mark(index, report, att->tgw->id);
-            propagation_cache_forget(&index->cache, att->tgw);
+            check_cache_forget_tgw(&index->cache, att->tgw);
         }
     }
 
@@ -2531,5 +2611,6 @@ sim_recheck(const struct sim_topology *topo, struct sim_report *report,
             sset_add(changed_sessions, r->session->id);
         }
     }
+    check_cache_forget_acls(&index->cache);
     return index->n_touched;
 }
