@@ -830,8 +830,16 @@ struct sg_peer {
     const struct in6_addr *ip;
     const struct sim_security_group *const *groups;
     size_t n_groups;
-    const struct sim_vpc *vpc;
+    const struct sim_vpc *vpc;          /* NULL: that of 'eni'... */
+    const struct sim_eni *eni;          /* ...found only for a reference,
+                                         * the rare case. */
 };
+
+static const struct sim_vpc *
+sg_peer_vpc(const struct sg_peer *peer)
+{
+    return peer->vpc ? peer->vpc : sim_eni_vpc(peer->eni);
+}
 
 static bool
 peer_in_group(const struct sg_peer *peer,
@@ -865,17 +873,18 @@ sg_rule_allows(const struct sim_sg_rule *rule, bool egress,
 
     /* A group reference: the peer must be a member of the group, which is
      * in the peer's VPC. */
-    if (!peer_in_group(peer, rule->group) || rule->group->vpc != peer->vpc) {
+    const struct sim_vpc *peer_vpc = sg_peer_vpc(peer);
+    if (!peer_in_group(peer, rule->group) || rule->group->vpc != peer_vpc) {
         return false;
     }
-    if (peer->vpc == vpc || !c->known) {
+    if (peer_vpc == vpc || !c->known) {
         return true;
     }
     if (c->peering) {
         return ((c->peering->requester == vpc
-                 && c->peering->accepter == peer->vpc)
+                 && c->peering->accepter == peer_vpc)
                 || (c->peering->accepter == vpc
-                    && c->peering->requester == peer->vpc));
+                    && c->peering->requester == peer_vpc));
     }
     if (c->tgw) {
         if (!c->sgref_off) {
@@ -984,7 +993,8 @@ eni_peer(const struct sim_eni *eni, struct sg_peer *peer)
     peer->ip = &eni->ip;
     peer->groups = eni->groups;
     peer->n_groups = eni->n_groups;
-    peer->vpc = sim_eni_vpc(eni);
+    peer->vpc = NULL;
+    peer->eni = eni;
 }
 
 /* ---- Load balancers. ---- */
