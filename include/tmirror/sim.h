@@ -206,8 +206,8 @@ int sim_report_exit_status(const struct sim_report *);
  * 'detail' and 'fix', left NULL to keep a re-check fast): the code,
  * component and direction of each explanation say what is wrong, and
  * sim_result_make_texts() or sim_report_make_texts() write the sentences
- * when they are wanted (before a report is written, say), as sim_check()
- * would have.
+ * when they are wanted, as sim_check() would have; the report writers
+ * below want them.
  *
  * What a change may be: the routes of a route table or of a transit
  * gateway route table; the entries of a network ACL; the rules of a
