@@ -813,16 +813,17 @@ main(int argc, char *argv[])
      * machine. */
     static const double targets[] = { 20, 50, 20 };
     static const char *const whys[] = {
-        "profiled: routing through\n  a transit gateway (~35%) and in "
+        "profiled: routing through\n  a transit gateway (~30%) and in "
         "the VPC (~15%), the index's upkeep as the paths\n  change "
-        "(~15%), splicing the new hops in (~10%)",
+        "(~17%), splicing the new hops in (~8%)",
         "profiled: the security\n  group step (~35%), the steps' "
-        "bookkeeping (~15%), splicing the new hops in (~15%),\n  the "
+        "bookkeeping (~20%), splicing the new hops in (~15%),\n  the "
         "index (~10%); much of it is the first touch of each session's "
         "state",
-        "profiled: finding the deciding\n  entry again (~40%), splicing "
-        "the new hops in (~25%), the loop over the 109\n  sessions "
-        "(~20%); much of it is the first touch of each session's state",
+        "profiled: the first touch of\n  each of the 109 sessions' "
+        "state to find its deciding entry again (its session,\n  "
+        "interface and trace: ~50%), the loop over them (~25%), splicing "
+        "the new hops\n  in (~10%)",
     };
 
     /* Random changes (most affect no session), and apart changes to what
