@@ -49,7 +49,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/hmap.h"
 #include "openvswitch/util.h"
 #include "packets.h"
 #include "tmirror/evaluate.h"
@@ -97,21 +99,155 @@ sim_verdict_to_string(enum sim_verdict verdict)
     OVS_NOT_REACHED();
 }
 
+/* ---- The trace kept for sim_recheck(). ----
+ *
+ * The check of a session runs in steps, each of which appends its hops
+ * and explanations to the result after those of the steps before it, and
+ * records the ids of the components whose settings it read.  The route
+ * step also leaves where the copy got and the way it went, which the steps
+ * after it read.  So a step can run again alone, on a changed topology,
+ * and its hops and explanations replace its old ones in place. */
+
+enum check_step {
+    STEP_MODEL,                 /* The model's refusals; the addresses. */
+    STEP_SOURCE,                /* The source interface. */
+    STEP_SRC_ACL,               /* The source subnet's network ACL. */
+    STEP_ROUTE,                 /* Routing, to the destination subnet. */
+    STEP_DST_ACL,               /* The destination subnet's network ACL. */
+    STEP_TARGET,                /* The target's security groups, or its
+                                 * load balancer and appliances. */
+    N_STEPS
+};
+
+/* Where the copy is addressed. */
+struct destination {
+    struct in6_addr ip;
+    const struct sim_subnet *subnet;
+};
+
+/* How the copy went from its source's VPC to its destination's.  A
+ * security group rule that references the source's group lets the copy in
+ * only if the way it came honours references: within one VPC, across the
+ * peering connection that joins the two VPCs, or across transit gateways
+ * and attachments that all support security group references (off by
+ * default on a gateway, on by default on an attachment, never across a
+ * peering of two gateways). */
+struct crossing {
+    bool known;                 /* False if routing did not get there: then
+                                 * references are given the benefit of the
+                                 * doubt, so that only sure reasons are
+                                 * reported. */
+    const struct sim_peering *peering;  /* The peering crossed, if any. */
+    bool tgw;                   /* A transit gateway was crossed. */
+    const char *sgref_off;      /* The first gateway, attachment or gateway
+                                 * peering crossed that does not support
+                                 * references, or NULL. */
+    const char *sgref_off_type; /* "transit gateway", ... */
+};
+
+struct check_cache;
+
+/* What a step read. */
+struct step {
+    const char **deps;          /* Ids of what it read, topology-owned, */
+    size_t n_deps, allocated_deps;  /* each once: in 'small_deps'... */
+    const char *small_deps[8];  /* ...unless there are more. */
+};
+
+/* What a re-check reads of every result it touches comes first, close
+ * together: a re-check of many sessions waits on memory more than it
+ * computes. */
+/* What decided a network ACL's verdict on the copy: all that its step's
+ * hops and explanations depend on, but for the ACL's and subnet's ids and
+ * the copy's addresses. */
+struct acl_decision {
+    bool matched;               /* False: the implicit final deny. */
+    bool allow;                 /* The entry that matched... */
+    int64_t rule_number;
+    int line;
+};
+
+struct sim_trace {
+    uint16_t n_hops[N_STEPS];   /* The hops and explanations of each step, */
+    uint16_t n_explanations[N_STEPS];   /* which follow those before. */
+    struct acl_decision acls[2];        /* Of STEP_SRC_ACL, STEP_DST_ACL. */
+    struct destination dst;     /* Set by STEP_MODEL. */
+    const struct sim_nlb_node *node;    /* Set by STEP_MODEL if the target
+                                         * is a load balancer. */
+    bool invalid;               /* Set by STEP_MODEL. */
+    bool reached;               /* Set by STEP_ROUTE. */
+    struct crossing crossing;   /* Set by STEP_ROUTE. */
+    enum check_step cur;        /* The step running. */
+    struct check_cache *cache;  /* While steps run. */
+    bool texts;                 /* Whether the steps running write the
+                                 * explanations' sentences. */
+    bool textless[N_STEPS];     /* Steps whose explanations lack them. */
+    struct step steps[N_STEPS];
+};
+
+/* Records that the step running for 'r' read the settings of 'id', a
+ * component's id owned by the topology. */
+static void
+consult(struct sim_result *r, const char *id)
+{
+    struct step *step = &r->trace->steps[r->trace->cur];
+
+    for (size_t i = 0; i < step->n_deps; i++) {
+        if (step->deps[i] == id) {
+            return;
+        }
+    }
+    if (step->n_deps >= step->allocated_deps) {
+        if (step->deps == step->small_deps) {
+            step->deps = xmemdup(step->small_deps, sizeof step->small_deps);
+        }
+        step->deps = x2nrealloc(step->deps, &step->allocated_deps,
+                                sizeof *step->deps);
+    }
+    step->deps[step->n_deps++] = id;
+}
+
+static struct sim_trace *
+trace_create(void)
+{
+    struct sim_trace *t = xzalloc(sizeof *t);
+
+    for (size_t i = 0; i < N_STEPS; i++) {
+        t->steps[i].deps = t->steps[i].small_deps;
+        t->steps[i].allocated_deps = ARRAY_SIZE(t->steps[i].small_deps);
+    }
+    return t;
+}
+
+static void
+trace_destroy(struct sim_trace *t)
+{
+    if (t) {
+        for (size_t i = 0; i < N_STEPS; i++) {
+            if (t->steps[i].deps != t->steps[i].small_deps) {
+                free(t->steps[i].deps);
+            }
+        }
+        free(t);
+    }
+}
+
 /* ---- Building a result. ---- */
 
+/* Adds to 'r' a hop through 'component' (an id owned by the topology) of
+ * 'type', and returns it, valid until the next hop is added. */
 static struct sim_hop *
 add_hop(struct sim_result *r, const char *component, const char *type)
 {
     if (r->n_hops >= r->allocated_hops) {
+        /* Room at once for a path through transit gateways. */
+        r->allocated_hops = MAX(r->allocated_hops, 6);
         r->hops = x2nrealloc(r->hops, &r->allocated_hops, sizeof *r->hops);
     }
 
-    struct sim_hop *hop = xmalloc(sizeof *hop);
-    r->hops[r->n_hops++] = hop;
-    sset_add(&r->consulted, component);
-    hop->component = xstrdup(component);
-    hop->type = type;
-    smap_init(&hop->attrs);
+    struct sim_hop *hop = &r->hops[r->n_hops++];
+    consult(r, component);
+    *hop = (struct sim_hop) { .component = component, .type = type };
     return hop;
 }
 
@@ -121,6 +257,7 @@ explain_valist(struct sim_result *r, const char *code, const char *component,
                va_list args)
 {
     if (r->n_explanations >= r->allocated_explanations) {
+        r->allocated_explanations = MAX(r->allocated_explanations, 2);
         r->explanations = x2nrealloc(r->explanations,
                                      &r->allocated_explanations,
                                      sizeof *r->explanations);
@@ -129,10 +266,39 @@ explain_valist(struct sim_result *r, const char *code, const char *component,
     struct sim_explanation *e = &r->explanations[r->n_explanations++];
 
     e->code = code;
-    e->component = xstrdup(component);
+    e->component = component;
     e->direction = direction;
-    e->fix = xstrdup(fix);
-    e->detail = xvasprintf(format, args);
+    if (r->trace->texts) {
+        e->fix = xstrdup(fix);
+        e->detail = xvasprintf(format, args);
+    } else {
+        e->fix = e->detail = NULL;
+    }
+}
+
+/* Returns the string in 's', or NULL if 'r' is being made without the
+ * sentences of its explanations (which 's' is for). */
+static const char *
+text_of(const struct sim_result *r, struct ds *s)
+{
+    return r->trace->texts ? ds_cstr(s) : NULL;
+}
+
+/* Returns the setting that would fix a reason for 'r', made of 'format',
+ * or NULL if 'r' is being made without its sentences. */
+static char * OVS_PRINTF_FORMAT(2, 3)
+fix_text(const struct sim_result *r, const char *format, ...)
+{
+    char *fix = NULL;
+
+    if (r->trace->texts) {
+        va_list args;
+
+        va_start(args, format);
+        fix = xvasprintf(format, args);
+        va_end(args);
+    }
+    return fix;
 }
 
 /* Adds to 'r' the reason 'code', at 'component' in 'direction' (NULL if
@@ -164,25 +330,25 @@ explain_model(struct sim_result *r, const struct tm_error *error,
     va_end(args);
 }
 
+static void
+explanation_destroy(struct sim_explanation *e)
+{
+    free(e->detail);
+    free(e->fix);
+}
+
 void
 sim_result_destroy(struct sim_result *r)
 {
     if (!r) {
         return;
     }
-    for (size_t i = 0; i < r->n_hops; i++) {
-        free(r->hops[i]->component);
-        smap_destroy(&r->hops[i]->attrs);
-        free(r->hops[i]);
-    }
     free(r->hops);
     for (size_t i = 0; i < r->n_explanations; i++) {
-        free(r->explanations[i].component);
-        free(r->explanations[i].detail);
-        free(r->explanations[i].fix);
+        explanation_destroy(&r->explanations[i]);
     }
     free(r->explanations);
-    sset_destroy(&r->consulted);
+    trace_destroy(r->trace);
 }
 
 /* Returns true if one of the reasons in 'r' names 'component'. */
@@ -197,18 +363,51 @@ sim_result_blocks(const struct sim_result *r, const char *component)
     return false;
 }
 
+/* Returns true if the check that gave 'r' consulted 'component' (on the
+ * path or not): a change to any other component cannot change 'r'. */
+bool
+sim_result_consulted(const struct sim_result *r, const char *component)
+{
+    for (size_t i = 0; i < N_STEPS; i++) {
+        const struct step *step = &r->trace->steps[i];
+
+        for (size_t j = 0; j < step->n_deps; j++) {
+            if (!strcmp(step->deps[j], component)) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+/* Adds to 'consulted' the id of every component that the check that gave
+ * 'r' consulted. */
+void
+sim_result_get_consulted(const struct sim_result *r, struct sset *consulted)
+{
+    for (size_t i = 0; i < N_STEPS; i++) {
+        const struct step *step = &r->trace->steps[i];
+
+        for (size_t j = 0; j < step->n_deps; j++) {
+            sset_add(consulted, step->deps[j]);
+        }
+    }
+}
+
 /* Returns false if a change to 'component' that concerns only the
  * addresses in 'cidr' (NULL: any address) cannot change 'r': the check
  * did not consult 'component', or neither address of the copy is in
  * 'cidr'.  That holds for a route (whose destination is 'cidr'), a network
- * ACL entry and a security group rule by CIDR (whose CIDR it is); a change
- * of a route's destination or of an entry's CIDR concerns the old and the
- * new one, so ask for both. */
+ * ACL entry (whose CIDR it is) and a security group rule by CIDR changed
+ * in place (one added or removed, or turned to the other direction,
+ * changes the count of a group's rules in a direction, which an
+ * explanation tells); a change of a route's destination or of an entry's
+ * CIDR concerns the old and the new one, so ask for both. */
 bool
 sim_result_depends_on(const struct sim_result *r, const char *component,
                       const struct tm_cidr *cidr)
 {
-    return (sset_contains(&r->consulted, component)
+    return (sim_result_consulted(r, component)
             && (!cidr
                 || tm_cidr_contains(cidr, &r->src_ip)
                 || tm_cidr_contains(cidr, &r->dst_ip)));
@@ -226,23 +425,94 @@ sim_result_find(const struct sim_result *r, const char *code)
     return NULL;
 }
 
-/* ---- Formatting helpers. ---- */
+/* ---- Formatting helpers. ----
+ *
+ * The check formats an address or two for every hop of every session: the
+ * IPv4 ones here without printf, as tm_ip_format() and tm_cidr_format()
+ * would. */
+
+static void
+put_decimal(unsigned int n, struct ds *s)
+{
+    char buf[16];
+    size_t i = sizeof buf;
+
+    do {
+        buf[--i] = '0' + n % 10;
+        n /= 10;
+    } while (n);
+    ds_put_buffer(s, &buf[i], sizeof buf - i);
+}
+
+static void
+put_ip(const struct in6_addr *ip, struct ds *s)
+{
+    if (IN6_IS_ADDR_V4MAPPED(ip)) {
+        for (int i = 12; i < 16; i++) {
+            if (i > 12) {
+                ds_put_char(s, '.');
+            }
+            put_decimal(ip->s6_addr[i], s);
+        }
+    } else {
+        tm_ip_format(ip, s);
+    }
+}
+
+static void
+put_cidr(const struct tm_cidr *cidr, struct ds *s)
+{
+    put_ip(&cidr->addr, s);
+    ds_put_char(s, '/');
+    put_decimal(cidr->plen, s);
+}
+
+/* Formats 'ip' into 'buf', as tm_ip_format() would. */
+static void
+ip_to_buf(const struct in6_addr *ip, char buf[INET6_ADDRSTRLEN])
+{
+    if (IN6_IS_ADDR_V4MAPPED(ip)) {
+        char *p = buf;
+
+        for (int i = 12; i < 16; i++) {
+            unsigned int b = ip->s6_addr[i];
+
+            if (i > 12) {
+                *p++ = '.';
+            }
+            if (b >= 100) {
+                *p++ = '0' + b / 100;
+            }
+            if (b >= 10) {
+                *p++ = '0' + b / 10 % 10;
+            }
+            *p++ = '0' + b % 10;
+        }
+        *p = '\0';
+    } else {
+        inet_ntop(AF_INET6, ip, buf, INET6_ADDRSTRLEN);
+    }
+}
 
 static char *
 ip_to_string(const struct in6_addr *ip)
 {
-    struct ds s = DS_EMPTY_INITIALIZER;
+    struct ds s;
 
-    tm_ip_format(ip, &s);
+    ds_init(&s);
+    ds_reserve(&s, 48);
+    put_ip(ip, &s);
     return ds_steal_cstr(&s);
 }
 
 static char *
 cidr_to_string(const struct tm_cidr *cidr)
 {
-    struct ds s = DS_EMPTY_INITIALIZER;
+    struct ds s;
 
-    tm_cidr_format(cidr, &s);
+    ds_init(&s);
+    ds_reserve(&s, 52);
+    put_cidr(cidr, &s);
     return ds_steal_cstr(&s);
 }
 
@@ -261,17 +531,34 @@ host_cidr(const struct in6_addr *ip)
 
 /* ---- Lookups. ---- */
 
+/* tm_cidr_contains(), with the common case, IPv4, inline. */
+static inline bool
+cidr_contains(const struct tm_cidr *cidr, const struct in6_addr *ip)
+{
+    if (cidr->ipv4 && IN6_IS_ADDR_V4MAPPED(ip)) {
+        uint32_t a = ntohl(in6_addr_get_mapped_ipv4(&cidr->addr));
+        uint32_t b = ntohl(in6_addr_get_mapped_ipv4(ip));
+
+        return !cidr->plen || !((a ^ b) >> (32 - cidr->plen));
+    }
+    return tm_cidr_contains(cidr, ip);
+}
+
+/* Returns the first active peering connection of 'a' and 'b', or NULL,
+ * having consulted for 'r' those that peer them. */
 static const struct sim_peering *
-find_active_peering(const struct sim_topology *topo,
+find_active_peering(const struct sim_topology *topo, struct sim_result *r,
                     const struct sim_vpc *a, const struct sim_vpc *b)
 {
     for (size_t i = 0; i < topo->n_peerings; i++) {
         const struct sim_peering *pcx = topo->peerings[i];
 
-        if (pcx->active
-            && ((pcx->requester == a && pcx->accepter == b)
-                || (pcx->requester == b && pcx->accepter == a))) {
-            return pcx;
+        if ((pcx->requester == a && pcx->accepter == b)
+            || (pcx->requester == b && pcx->accepter == a)) {
+            consult(r, pcx->id);
+            if (pcx->active) {
+                return pcx;
+            }
         }
     }
     return NULL;
@@ -295,7 +582,7 @@ vpc_route_lookup(const struct sim_route_table *rtb,
     for (size_t i = 0; i < rtb->vpc->n_cidrs; i++) {
         const struct tm_cidr *c = &rtb->vpc->cidrs[i];
 
-        if (tm_cidr_contains(c, ip)
+        if (cidr_contains(c, ip)
             && (!found || c->plen > best->destination->plen)) {
             best->destination = c;
             best->local = true;
@@ -307,7 +594,7 @@ vpc_route_lookup(const struct sim_route_table *rtb,
         const struct sim_route *route = &rtb->routes[i];
         const struct tm_cidr *c = &route->destination;
 
-        if (tm_cidr_contains(c, ip)
+        if (cidr_contains(c, ip)
             && (!found || c->plen > best->destination->plen)) {
             best->destination = c;
             best->local = false;
@@ -321,10 +608,11 @@ vpc_route_lookup(const struct sim_route_table *rtb,
 static void
 format_vpc_route(const struct vpc_route *route, struct ds *s)
 {
-    tm_cidr_format(route->destination, s);
-    ds_put_format(s, " -> %s", (route->local ? "local"
-                                : route->target ? route->target
-                                : "blackhole"));
+    put_cidr(route->destination, s);
+    ds_put_cstr(s, " -> ");
+    ds_put_cstr(s, (route->local ? "local"
+                    : route->target ? route->target
+                    : "blackhole"));
 }
 
 /* When the chosen 'best' route of 'rtb' fails, reports the less specific
@@ -335,7 +623,9 @@ explain_more_specific(struct sim_result *r, const struct sim_route_table *rtb,
 {
     struct ds chosen = DS_EMPTY_INITIALIZER;
 
-    format_vpc_route(best, &chosen);
+    if (r->trace->texts) {
+        format_vpc_route(best, &chosen);
+    }
     for (size_t i = 0; i <= rtb->n_routes + rtb->vpc->n_cidrs; i++) {
         struct vpc_route other;
 
@@ -353,7 +643,7 @@ explain_more_specific(struct sim_result *r, const struct sim_route_table *rtb,
             break;
         }
         if (other.destination == best->destination
-            || !tm_cidr_contains(other.destination, ip)
+            || !cidr_contains(other.destination, ip)
             || other.destination->plen >= best->destination->plen) {
             continue;
         }
@@ -361,13 +651,15 @@ explain_more_specific(struct sim_result *r, const struct sim_route_table *rtb,
         struct ds alt = DS_EMPTY_INITIALIZER;
         char *fix;
 
-        format_vpc_route(&other, &alt);
-        fix = xasprintf("in route table %s, remove the route %s or point "
-                        "it where %s goes", rtb->id, ds_cstr(&chosen),
-                        ds_cstr(&alt));
+        if (r->trace->texts) {
+            format_vpc_route(&other, &alt);
+        }
+        fix = fix_text(r, "in route table %s, remove the route %s or point "
+                          "it where %s goes", rtb->id, text_of(r, &chosen),
+                          text_of(r, &alt));
         explain(r, SIM_EXPL_MORE_SPECIFIC_ROUTE, rtb->id, "egress", fix,
                 "the route %s is more specific than %s and takes the copy "
-                "instead", ds_cstr(&chosen), ds_cstr(&alt));
+                "instead", text_of(r, &chosen), text_of(r, &alt));
         free(fix);
         ds_destroy(&alt);
     }
@@ -383,24 +675,72 @@ ports_match(int protocol, bool has_ports, const struct tm_port_range *p)
             || (p->from <= SIM_VXLAN_PORT && SIM_VXLAN_PORT <= p->to));
 }
 
-/* Evaluates the entries of 'acl' in 'egress' direction for the copy, whose
- * far end is 'peer'.  Returns the entry that decides, or NULL for the
- * implicit deny. */
-static const struct sim_acl_entry *
-acl_evaluate(const struct sim_network_acl *acl, bool egress,
-             const struct in6_addr *peer)
+/* The entries of a network ACL in a direction that may match the copy, a
+ * UDP packet to port 4789, in their order: no other entry decides. */
+struct acl_filter {
+    struct hmap_node node;      /* In struct check_cache's 'acls'. */
+    const struct sim_network_acl *acl;
+    bool egress;
+    const struct sim_acl_entry **entries;
+    size_t n;
+};
+
+static bool
+acl_entry_may_match(const struct sim_acl_entry *e, bool egress)
 {
+    return (e->egress == egress
+            && (e->protocol == TM_PROTO_ALL || e->protocol == IPPROTO_UDP)
+            && ports_match(e->protocol, e->has_ports, &e->ports));
+}
+
+static const struct acl_filter *acl_filter_get(struct check_cache *,
+                                               const struct sim_network_acl *,
+                                               bool egress);
+
+/* Evaluates the entries of 'acl' in 'egress' direction for the copy, whose
+ * far end is 'peer', with those that 'cache' (if nonnull) picked out.
+ * Returns the entry that decides, or NULL for the implicit deny. */
+static const struct sim_acl_entry *
+acl_evaluate(struct check_cache *cache, const struct sim_network_acl *acl,
+             bool egress, const struct in6_addr *peer)
+{
+    if (cache) {
+        const struct acl_filter *f = acl_filter_get(cache, acl, egress);
+
+        for (size_t i = 0; i < f->n; i++) {
+            if (cidr_contains(&f->entries[i]->cidr, peer)) {
+                return f->entries[i];
+            }
+        }
+        return NULL;
+    }
+
     for (size_t i = 0; i < acl->n_entries; i++) {
         const struct sim_acl_entry *e = &acl->entries[i];
 
-        if (e->egress == egress
-            && (e->protocol == TM_PROTO_ALL || e->protocol == IPPROTO_UDP)
-            && ports_match(e->protocol, e->has_ports, &e->ports)
-            && tm_cidr_contains(&e->cidr, peer)) {
+        if (acl_entry_may_match(e, egress) && cidr_contains(&e->cidr, peer)) {
             return e;
         }
     }
     return NULL;
+}
+
+static struct acl_decision
+acl_decision_of(const struct sim_acl_entry *e)
+{
+    return (e
+            ? (struct acl_decision) { .matched = true, .allow = e->allow,
+                                      .rule_number = e->rule_number,
+                                      .line = e->line }
+            : (struct acl_decision) { .matched = false });
+}
+
+static bool
+acl_decisions_equal(const struct acl_decision *a,
+                    const struct acl_decision *b)
+{
+    return (a->matched == b->matched && a->allow == b->allow
+            && a->rule_number == b->rule_number && a->line == b->line);
 }
 
 static void
@@ -409,34 +749,39 @@ check_acl(struct sim_result *r, const struct sim_subnet *subnet,
 {
     const struct sim_network_acl *acl = subnet->acl;
     const char *dir = egress ? "egress" : "ingress";
-    const struct sim_acl_entry *e = acl_evaluate(acl, egress, peer);
+    const struct sim_acl_entry *e = acl_evaluate(r->trace->cache, acl,
+                                                 egress, peer);
     char *peer_s, *peer_cidr, *fix;
 
-    sset_add(&r->consulted, acl->id);
+    consult(r, acl->id);
+    if (r->trace->cur == STEP_SRC_ACL || r->trace->cur == STEP_DST_ACL) {
+        r->trace->acls[r->trace->cur == STEP_DST_ACL] = acl_decision_of(e);
+    }
     if (e && e->allow) {
         return;
     }
 
-    peer_s = ip_to_string(peer);
-    peer_cidr = host_cidr(peer);
+    peer_s = r->trace->texts ? ip_to_string(peer) : NULL;
+    peer_cidr = r->trace->texts ? host_cidr(peer) : NULL;
     if (e) {
-        fix = xasprintf("add to network ACL %s an %s entry numbered below "
-                        "%"PRId64": <entry rule-number=\"N\" direction=\"%s\" "
-                        "rule-action=\"allow\" protocol=\"%d\" cidr=\"%s\" "
-                        "from-port=\"%d\" to-port=\"%d\"/>", acl->id, dir,
-                        e->rule_number, dir, IPPROTO_UDP, peer_cidr,
-                        SIM_VXLAN_PORT, SIM_VXLAN_PORT);
+        fix = fix_text(r, "add to network ACL %s an %s entry numbered "
+                          "below %"PRId64": <entry rule-number=\"N\" "
+                          "direction=\"%s\" rule-action=\"allow\" "
+                          "protocol=\"%d\" cidr=\"%s\" "
+                          "from-port=\"%d\" to-port=\"%d\"/>", acl->id, dir,
+                          e->rule_number, dir, IPPROTO_UDP, peer_cidr,
+                          SIM_VXLAN_PORT, SIM_VXLAN_PORT);
         explain(r, SIM_EXPL_SUBNET_ACL_RESTRICTION, acl->id, dir, fix,
                 "%s entry %"PRId64" of network ACL %s (subnet %s, line %d) "
                 "denies UDP %d %s %s", dir, e->rule_number, acl->id,
                 subnet->id, e->line, SIM_VXLAN_PORT,
                 egress ? "to" : "from", peer_s);
     } else {
-        fix = xasprintf("add to network ACL %s: <entry rule-number=\"N\" "
-                        "direction=\"%s\" rule-action=\"allow\" "
-                        "protocol=\"%d\" cidr=\"%s\" from-port=\"%d\" "
-                        "to-port=\"%d\"/>", acl->id, dir, IPPROTO_UDP,
-                        peer_cidr, SIM_VXLAN_PORT, SIM_VXLAN_PORT);
+        fix = fix_text(r, "add to network ACL %s: <entry rule-number=\"N\" "
+                          "direction=\"%s\" rule-action=\"allow\" "
+                          "protocol=\"%d\" cidr=\"%s\" from-port=\"%d\" "
+                          "to-port=\"%d\"/>", acl->id, dir, IPPROTO_UDP,
+                          peer_cidr, SIM_VXLAN_PORT, SIM_VXLAN_PORT);
         explain(r, SIM_EXPL_SUBNET_ACL_RESTRICTION, acl->id, dir, fix,
                 "no %s entry of network ACL %s (subnet %s) allows UDP %d "
                 "%s %s, so the implicit final deny drops it", dir, acl->id,
@@ -457,31 +802,11 @@ cross_acl(struct sim_result *r, const struct sim_subnet *subnet, bool egress,
     if (subnet->acl) {
         if (on_path) {
             struct sim_hop *hop = add_hop(r, subnet->acl->id, "network-acl");
-            smap_add(&hop->attrs, "direction", egress ? "egress" : "ingress");
+            hop->direction = egress ? "egress" : "ingress";
         }
         check_acl(r, subnet, egress, peer);
     }
 }
-
-/* How the copy went from its source's VPC to its destination's.  A
- * security group rule that references the source's group lets the copy in
- * only if the way it came honours references: within one VPC, across the
- * peering connection that joins the two VPCs, or across transit gateways
- * and attachments that all support security group references (off by
- * default on a gateway, on by default on an attachment, never across a
- * peering of two gateways). */
-struct crossing {
-    bool known;                 /* False if routing did not get there: then
-                                 * references are given the benefit of the
-                                 * doubt, so that only sure reasons are
-                                 * reported. */
-    const struct sim_peering *peering;  /* The peering crossed, if any. */
-    bool tgw;                   /* A transit gateway was crossed. */
-    const char *sgref_off;      /* The first gateway, attachment or gateway
-                                 * peering crossed that does not support
-                                 * references, or NULL. */
-    const char *sgref_off_type; /* "transit gateway", ... */
-};
 
 static const struct crossing local_crossing = { .known = true };
 
@@ -505,8 +830,16 @@ struct sg_peer {
     const struct in6_addr *ip;
     const struct sim_security_group *const *groups;
     size_t n_groups;
-    const struct sim_vpc *vpc;
+    const struct sim_vpc *vpc;          /* NULL: that of 'eni'... */
+    const struct sim_eni *eni;          /* ...found only for a reference,
+                                         * the rare case. */
 };
+
+static const struct sim_vpc *
+sg_peer_vpc(const struct sg_peer *peer)
+{
+    return peer->vpc ? peer->vpc : sim_eni_vpc(peer->eni);
+}
 
 static bool
 peer_in_group(const struct sg_peer *peer,
@@ -535,22 +868,23 @@ sg_rule_allows(const struct sim_sg_rule *rule, bool egress,
         return false;
     }
     if (rule->has_cidr) {
-        return tm_cidr_contains(&rule->cidr, peer->ip);
+        return cidr_contains(&rule->cidr, peer->ip);
     }
 
     /* A group reference: the peer must be a member of the group, which is
      * in the peer's VPC. */
-    if (!peer_in_group(peer, rule->group) || rule->group->vpc != peer->vpc) {
+    const struct sim_vpc *peer_vpc = sg_peer_vpc(peer);
+    if (!peer_in_group(peer, rule->group) || rule->group->vpc != peer_vpc) {
         return false;
     }
-    if (peer->vpc == vpc || !c->known) {
+    if (peer_vpc == vpc || !c->known) {
         return true;
     }
     if (c->peering) {
         return ((c->peering->requester == vpc
-                 && c->peering->accepter == peer->vpc)
+                 && c->peering->accepter == peer_vpc)
                 || (c->peering->accepter == vpc
-                    && c->peering->requester == peer->vpc));
+                    && c->peering->requester == peer_vpc));
     }
     if (c->tgw) {
         if (!c->sgref_off) {
@@ -574,7 +908,7 @@ check_groups(struct sim_result *r, const char *owner,
     const char *sgref_off = NULL;
 
     for (size_t i = 0; i < n; i++) {
-        sset_add(&r->consulted, groups[i]->id);
+        consult(r, groups[i]->id);
     }
     for (size_t i = 0; i < n; i++) {
         const struct sim_security_group *sg = groups[i];
@@ -587,28 +921,28 @@ check_groups(struct sim_result *r, const char *owner,
         }
     }
 
-    char *peer_s = ip_to_string(peer->ip);
-    char *peer_cidr = host_cidr(peer->ip);
+    char *peer_s = r->trace->texts ? ip_to_string(peer->ip) : NULL;
+    char *peer_cidr = r->trace->texts ? host_cidr(peer->ip) : NULL;
     char *fix;
 
     if (sgref_off) {
         /* One change lets the copy in: say only that. */
         if (!strcmp(c->sgref_off_type, "transit gateway peering")) {
-            fix = xasprintf("security group references do not hold across "
-                            "a peering of transit gateways: allow the "
-                            "source's address in %s's security group: "
-                            "<rule direction=\"%s\" protocol=\"%d\" "
-                            "from-port=\"%d\" to-port=\"%d\" cidr=\"%s\"/>",
-                            owner, dir, IPPROTO_UDP, SIM_VXLAN_PORT,
-                            SIM_VXLAN_PORT, peer_cidr);
+            fix = fix_text(r, "security group references do not hold across "
+                              "a peering of transit gateways: allow the "
+                              "source's address in %s's security group: "
+                              "<rule direction=\"%s\" protocol=\"%d\" "
+                              "from-port=\"%d\" to-port=\"%d\" cidr=\"%s\"/>",
+                              owner, dir, IPPROTO_UDP, SIM_VXLAN_PORT,
+                              SIM_VXLAN_PORT, peer_cidr);
         } else {
-            fix = xasprintf("turn on security group referencing support "
-                            "on %s %s (security-group-referencing-support="
-                            "\"enable\"), or allow the source's address: "
-                            "<rule direction=\"%s\" protocol=\"%d\" "
-                            "from-port=\"%d\" to-port=\"%d\" cidr=\"%s\"/>",
-                            c->sgref_off_type, sgref_off, dir, IPPROTO_UDP,
-                            SIM_VXLAN_PORT, SIM_VXLAN_PORT, peer_cidr);
+            fix = fix_text(r, "turn on security group referencing support "
+                              "on %s %s (security-group-referencing-support="
+                              "\"enable\"), or allow the source's address: "
+                              "<rule direction=\"%s\" protocol=\"%d\" "
+                              "from-port=\"%d\" to-port=\"%d\" cidr=\"%s\"/>",
+                              c->sgref_off_type, sgref_off, dir, IPPROTO_UDP,
+                              SIM_VXLAN_PORT, SIM_VXLAN_PORT, peer_cidr);
         }
         explain(r, SIM_EXPL_SG_REFERENCING_SUPPORT, sgref_off, dir, fix,
                 "a security group of %s lets in UDP %d from %s (%s) only by "
@@ -627,11 +961,11 @@ check_groups(struct sim_result *r, const char *owner,
         for (size_t j = 0; j < sg->n_rules; j++) {
             n_dir += sg->rules[j].egress == egress;
         }
-        fix = xasprintf("add to security group %s: <rule direction="
-                        "\"%s\" protocol=\"%d\" from-port=\"%d\" "
-                        "to-port=\"%d\" cidr=\"%s\"/>", sg->id, dir,
-                        IPPROTO_UDP, SIM_VXLAN_PORT, SIM_VXLAN_PORT,
-                        peer_cidr);
+        fix = fix_text(r, "add to security group %s: <rule direction="
+                          "\"%s\" protocol=\"%d\" from-port=\"%d\" "
+                          "to-port=\"%d\" cidr=\"%s\"/>", sg->id, dir,
+                          IPPROTO_UDP, SIM_VXLAN_PORT, SIM_VXLAN_PORT,
+                          peer_cidr);
         if (!n_dir) {
             explain(r, SIM_EXPL_SG_HAS_NO_RULES, sg->id, dir, fix,
                     "security group %s of %s has no %s rule, so it "
@@ -659,7 +993,8 @@ eni_peer(const struct sim_eni *eni, struct sg_peer *peer)
     peer->ip = &eni->ip;
     peer->groups = eni->groups;
     peer->n_groups = eni->n_groups;
-    peer->vpc = sim_eni_vpc(eni);
+    peer->vpc = NULL;
+    peer->eni = eni;
 }
 
 /* ---- Load balancers. ---- */
@@ -691,7 +1026,7 @@ add_group_hops(struct sim_result *r,
 {
     for (size_t i = 0; i < n; i++) {
         struct sim_hop *hop = add_hop(r, groups[i]->id, "security-group");
-        smap_add(&hop->attrs, "direction", direction);
+        hop->direction = direction;
     }
 }
 
@@ -714,7 +1049,7 @@ check_nlb(struct sim_result *r, const struct sim_nlb *nlb,
     struct sg_peer src_peer;
 
     eni_peer(src, &src_peer);
-    sset_add(&r->consulted, nlb->id);
+    consult(r, nlb->id);
     for (size_t i = 0; i < nlb->n_listeners; i++) {
         const struct sim_nlb_listener *l = &nlb->listeners[i];
 
@@ -725,9 +1060,9 @@ check_nlb(struct sim_result *r, const struct sim_nlb *nlb,
         }
     }
     if (!listener) {
-        char *fix = xasprintf("add to load balancer %s: <listener "
-                              "protocol=\"udp\" port=\"%d\"/>", nlb->id,
-                              SIM_VXLAN_PORT);
+        char *fix = fix_text(r, "add to load balancer %s: <listener "
+                                "protocol=\"udp\" port=\"%d\"/>", nlb->id,
+                                SIM_VXLAN_PORT);
         explain(r, SIM_EXPL_ELBV2_LISTENERS_MISMATCH, nlb->id, "ingress", fix,
                 "load balancer %s has no UDP listener on port %d: mirrored "
                 "copies sent to it are silently dropped", nlb->id,
@@ -748,9 +1083,9 @@ check_nlb(struct sim_result *r, const struct sim_nlb *nlb,
         }
     }
     if (!chosen && n_healthy && !nlb->cross_zone) {
-        char *fix = xasprintf("turn on cross-zone load balancing "
-                              "(cross-zone=\"true\" on %s), or register a "
-                              "healthy target in %s", nlb->id, zone);
+        char *fix = fix_text(r, "turn on cross-zone load balancing "
+                                "(cross-zone=\"true\" on %s), or register a "
+                                "healthy target in %s", nlb->id, zone);
         explain(r, SIM_EXPL_ELB_NOT_CROSSZONE, nlb->id, "ingress", fix,
                 "the node of %s in %s has no healthy target in its zone, "
                 "and cross-zone load balancing is off, so it may not use "
@@ -758,9 +1093,9 @@ check_nlb(struct sim_result *r, const struct sim_nlb *nlb,
                 nlb->id, zone, n_healthy, n_healthy == 1 ? "" : "s");
         free(fix);
     } else if (!chosen) {
-        char *fix = xasprintf("register a healthy target with %s%s%s",
-                              nlb->id, nlb->cross_zone ? "" : " in ",
-                              nlb->cross_zone ? "" : zone);
+        char *fix = fix_text(r, "register a healthy target with %s%s%s",
+                                nlb->id, nlb->cross_zone ? "" : " in ",
+                                nlb->cross_zone ? "" : zone);
         explain(r, SIM_EXPL_ELBV2_NO_TARGETS_IN_AZ, nlb->id, "ingress", fix,
                 "load balancer %s has no healthy target %s%s", nlb->id,
                 nlb->cross_zone ? "in any zone" : "in ",
@@ -787,6 +1122,7 @@ check_nlb(struct sim_result *r, const struct sim_nlb *nlb,
         if (!nlb_may_use(nlb, zone, t)) {
             continue;
         }
+        consult(r, appl->id);
         eni_peer(appl, &appl_peer);
         if (nlb->n_groups) {
             if (on_path) {
@@ -803,7 +1139,7 @@ check_nlb(struct sim_result *r, const struct sim_nlb *nlb,
             add_group_hops(r, appl->groups, appl->n_groups, "ingress");
 
             struct sim_hop *hop = add_hop(r, appl->id, "network-interface");
-            smap_add(&hop->attrs, "availability-zone", appl->subnet->zone);
+            hop->zone = appl->subnet->zone;
         }
         check_groups(r, appl->id, appl->groups, appl->n_groups,
                      sim_eni_vpc(appl), false, &via_nlb, &local_crossing);
@@ -812,12 +1148,6 @@ check_nlb(struct sim_result *r, const struct sim_nlb *nlb,
 
 /* ---- Routing. ---- */
 
-/* Where the copy is addressed. */
-struct destination {
-    struct in6_addr ip;
-    const struct sim_subnet *subnet;
-};
-
 /* A route of a transit gateway route table, static or propagated. */
 struct tgw_route {
     const struct tm_cidr *destination;
@@ -825,51 +1155,188 @@ struct tgw_route {
     bool propagated;
 };
 
-/* Collects the routes of 'rtb' that match 'ip', static ones and those that
- * attachments propagate into it, into '*routesp'.  Returns their number;
- * the best is first: longest prefix, then static before propagated (a
- * static route hides a propagated one to the same prefix). */
-static size_t
-tgw_route_lookup(const struct sim_tgw_route_table *rtb,
-                 const struct in6_addr *ip, struct tgw_route **routesp)
-{
-    struct tgw_route *routes = NULL;
-    size_t n = 0, allocated = 0;
-    const struct sim_tgw *tgw = rtb->tgw;
+/* The routes that attachments propagate into a transit gateway route
+ * table, gathered once for the sessions of one check: a lookup in a
+ * route table reads every attachment of its gateway. */
+struct propagated {
+    struct hmap_node node;      /* In struct check_cache's
+                                 * 'propagated'. */
+    const struct sim_tgw_route_table *rtb;
+    struct tgw_route *routes;   /* In the order of the attachments. */
+    struct tm_cidr *cidrs;      /* Their destinations, side by side. */
+    size_t n, allocated;
+};
 
-    for (size_t i = 0; i < rtb->n_routes; i++) {
-        if (tm_cidr_contains(&rtb->routes[i].destination, ip)) {
-            if (n >= allocated) {
-                routes = x2nrealloc(routes, &allocated, sizeof *routes);
-            }
-            routes[n++] = (struct tgw_route) {
-                .destination = &rtb->routes[i].destination,
-                .attachment = rtb->routes[i].attachment,
-            };
+/* What a check of many sessions works out once: the routes propagated
+ * into transit gateway route tables, which an index keeps from one
+ * re-check to the next (forgotten when an attachment changes), and the
+ * entries of network ACLs that may decide, for one check only. */
+struct check_cache {
+    struct hmap propagated;     /* Contains "struct propagated"s. */
+    struct hmap acls;           /* Contains "struct acl_filter"s. */
+};
+
+static void
+check_cache_init(struct check_cache *cache)
+{
+    hmap_init(&cache->propagated);
+    hmap_init(&cache->acls);
+}
+
+/* Forgets the network ACLs' entries, which may change once a check is
+ * over. */
+static void
+check_cache_forget_acls(struct check_cache *cache)
+{
+    struct acl_filter *f;
+
+    HMAP_FOR_EACH_POP (f, node, &cache->acls) {
+        free(f->entries);
+        free(f);
+    }
+}
+
+static void
+check_cache_destroy(struct check_cache *cache)
+{
+    struct propagated *p;
+
+    HMAP_FOR_EACH_POP (p, node, &cache->propagated) {
+        free(p->routes);
+        free(p->cidrs);
+        free(p);
+    }
+    hmap_destroy(&cache->propagated);
+    check_cache_forget_acls(cache);
+    hmap_destroy(&cache->acls);
+}
+
+static const struct acl_filter *
+acl_filter_get(struct check_cache *cache, const struct sim_network_acl *acl,
+               bool egress)
+{
+    uint32_t hash = hash_pointer(acl, egress);
+    struct acl_filter *f;
+
+    HMAP_FOR_EACH_WITH_HASH (f, node, hash, &cache->acls) {
+        if (f->acl == acl && f->egress == egress) {
+            return f;
         }
     }
-    for (size_t i = 0; i < tgw->n_attachments; i++) {
-        const struct sim_tgw_attachment *att = tgw->attachments[i];
+
+    f = xzalloc(sizeof *f);
+    f->acl = acl;
+    f->egress = egress;
+    f->entries = xmalloc(MAX(acl->n_entries, 1) * sizeof *f->entries);
+    for (size_t i = 0; i < acl->n_entries; i++) {
+        if (acl_entry_may_match(&acl->entries[i], egress)) {
+            f->entries[f->n++] = &acl->entries[i];
+        }
+    }
+    hmap_insert(&cache->acls, &f->node, hash);
+    return f;
+}
+
+/* Forgets what 'cache' knows of the route tables of 'tgw'. */
+static void
+check_cache_forget_tgw(struct check_cache *cache,
+                       const struct sim_tgw *tgw)
+{
+    struct propagated *p;
+
+    HMAP_FOR_EACH_SAFE (p, node, &cache->propagated) {
+        if (p->rtb->tgw == tgw) {
+            hmap_remove(&cache->propagated, &p->node);
+            free(p->routes);
+            free(p->cidrs);
+            free(p);
+        }
+    }
+}
+
+static const struct propagated *
+propagated_routes(struct check_cache *cache,
+                  const struct sim_tgw_route_table *rtb)
+{
+    uint32_t hash = hash_pointer(rtb, 0);
+    struct propagated *p;
+
+    HMAP_FOR_EACH_WITH_HASH (p, node, hash, &cache->propagated) {
+        if (p->rtb == rtb) {
+            return p;
+        }
+    }
+
+    p = xzalloc(sizeof *p);
+    p->rtb = rtb;
+    for (size_t i = 0; i < rtb->tgw->n_attachments; i++) {
+        const struct sim_tgw_attachment *att = rtb->tgw->attachments[i];
         bool propagates = false;
 
         for (size_t j = 0; j < att->n_propagations; j++) {
             propagates = propagates || att->propagations[j] == rtb;
         }
-        if (!propagates) {
+        for (size_t j = 0; propagates && j < att->vpc->n_cidrs; j++) {
+            if (p->n >= p->allocated) {
+                p->allocated = 2 * p->allocated + 8;
+                p->routes = xrealloc(p->routes,
+                                     p->allocated * sizeof *p->routes);
+                p->cidrs = xrealloc(p->cidrs,
+                                    p->allocated * sizeof *p->cidrs);
+            }
+            p->cidrs[p->n] = att->vpc->cidrs[j];
+            p->routes[p->n++] = (struct tgw_route) {
+                .destination = &att->vpc->cidrs[j],
+                .attachment = att,
+                .propagated = true,
+            };
+        }
+    }
+    hmap_insert(&cache->propagated, &p->node, hash);
+    return p;
+}
+
+/* Collects the routes of 'rtb' that match 'ip', static ones and those that
+ * attachments propagate into it (found through 'cache'), into '*routesp',
+ * which is 'buf' (of 'n_buf' routes) if they fit and otherwise allocated.
+ * Returns their number; the best is first: longest prefix, then static
+ * before propagated (a static route hides a propagated one to the same
+ * prefix). */
+static size_t
+tgw_route_lookup(const struct sim_tgw_route_table *rtb,
+                 const struct in6_addr *ip, struct check_cache *cache,
+                 struct tgw_route *buf, size_t n_buf,
+                 struct tgw_route **routesp)
+{
+    const struct propagated *p = propagated_routes(cache, rtb);
+    struct tgw_route *routes = buf;
+    size_t n = 0, allocated = n_buf;
+
+    for (size_t i = 0; i < rtb->n_routes + p->n; i++) {
+        struct tgw_route route;
+
+        if (i < rtb->n_routes) {
+            route = (struct tgw_route) {
+                .destination = &rtb->routes[i].destination,
+                .attachment = rtb->routes[i].attachment,
+            };
+            if (!cidr_contains(route.destination, ip)) {
+                continue;
+            }
+        } else if (cidr_contains(&p->cidrs[i - rtb->n_routes], ip)) {
+            /* The copy of the destination is at hand, the VPC's is not. */
+            route = p->routes[i - rtb->n_routes];
+        } else {
             continue;
         }
-        for (size_t j = 0; j < att->vpc->n_cidrs; j++) {
-            if (tm_cidr_contains(&att->vpc->cidrs[j], ip)) {
-                if (n >= allocated) {
-                    routes = x2nrealloc(routes, &allocated, sizeof *routes);
-                }
-                routes[n++] = (struct tgw_route) {
-                    .destination = &att->vpc->cidrs[j],
-                    .attachment = att,
-                    .propagated = true,
-                };
-            }
+
+        if (n >= allocated) {
+            routes = (routes == buf
+                      ? xmemdup(buf, n_buf * sizeof *buf)
+                      : routes);
+            routes = x2nrealloc(routes, &allocated, sizeof *routes);
         }
+        routes[n++] = route;
     }
 
     /* Put the best first. */
@@ -892,10 +1359,10 @@ tgw_route_lookup(const struct sim_tgw_route_table *rtb,
 static void
 format_tgw_route(const struct tgw_route *route, struct ds *s)
 {
-    tm_cidr_format(route->destination, s);
-    ds_put_format(s, " -> %s (%s)",
-                  route->attachment ? route->attachment->id : "blackhole",
-                  route->propagated ? "propagated" : "static");
+    put_cidr(route->destination, s);
+    ds_put_cstr(s, " -> ");
+    ds_put_cstr(s, route->attachment ? route->attachment->id : "blackhole");
+    ds_put_cstr(s, route->propagated ? " (propagated)" : " (static)");
 }
 
 /* Returns the subnet of attachment 'att' in 'zone', or NULL. */
@@ -920,29 +1387,31 @@ tgw_forward(const struct sim_topology *topo, struct sim_result *r,
             struct crossing *c, size_t depth)
 {
     const struct sim_vpc *dst_vpc = dst->subnet->vpc;
-    char *dst_s = ip_to_string(&dst->ip);
-    struct tgw_route *routes = NULL;
+    struct tgw_route buf[8], *routes;
     bool ok = false, failed_here = true;
+    char dst_s[INET6_ADDRSTRLEN];
     struct sim_hop *hop;
     char *fix;
     size_t n;
 
-    n = tgw_route_lookup(rtb, &dst->ip, &routes);
+    ip_to_buf(&dst->ip, dst_s);
+    n = tgw_route_lookup(rtb, &dst->ip, r->trace->cache, buf,
+                         ARRAY_SIZE(buf), &routes);
     hop = add_hop(r, rtb->id, "transit-gateway-route-table");
     if (!n) {
         const struct sim_tgw_attachment *dst_att
             = sim_tgw_attachment_of(tgw, dst_vpc);
 
         if (dst_att) {
-            fix = xasprintf("propagate attachment %s into %s "
-                            "(propagations=\"%s\"), or add a static route "
-                            "to %s's CIDR with attachment=\"%s\"",
-                            dst_att->id, rtb->id, rtb->id, dst_vpc->id,
-                            dst_att->id);
+            fix = fix_text(r, "propagate attachment %s into %s "
+                              "(propagations=\"%s\"), or add a static route "
+                              "to %s's CIDR with attachment=\"%s\"",
+                              dst_att->id, rtb->id, rtb->id, dst_vpc->id,
+                              dst_att->id);
         } else {
-            fix = xasprintf("attach %s to %s, then propagate its "
-                            "attachment into %s", dst_vpc->id, tgw->id,
-                            rtb->id);
+            fix = fix_text(r, "attach %s to %s, then propagate its "
+                              "attachment into %s", dst_vpc->id, tgw->id,
+                              rtb->id);
         }
         explain(r, SIM_EXPL_TGW_RTB_CANNOT_ROUTE, rtb->id, "egress", fix,
                 "transit gateway route table %s has no route, static or "
@@ -953,20 +1422,20 @@ tgw_forward(const struct sim_topology *topo, struct sim_result *r,
 
     const struct sim_tgw_attachment *next = routes[0].attachment;
     struct ds route_s = DS_EMPTY_INITIALIZER;
-    format_tgw_route(&routes[0], &route_s);
-    smap_add_nocopy(&hop->attrs, xstrdup("route"),
-                    cidr_to_string(routes[0].destination));
-    smap_add(&hop->attrs, "target", next ? next->id : "blackhole");
-    smap_add(&hop->attrs, "route-type",
-             routes[0].propagated ? "propagated" : "static");
+    hop->route = routes[0].destination;
+    hop->target = next ? next->id : "blackhole";
+    hop->route_type = routes[0].propagated ? "propagated" : "static";
 
     if (!next) {
-        fix = xasprintf("remove the blackhole route %s from %s, or point "
-                        "it at %s's attachment", ds_cstr(&route_s), rtb->id,
-                        dst_vpc->id);
+        if (r->trace->texts) {
+            format_tgw_route(&routes[0], &route_s);
+        }
+        fix = fix_text(r, "remove the blackhole route %s from %s, or point "
+                          "it at %s's attachment", text_of(r, &route_s),
+                          rtb->id, dst_vpc->id);
         explain(r, SIM_EXPL_BLACKHOLE_ROUTE, rtb->id, "egress", fix,
                 "the route %s of transit gateway route table %s is a "
-                "blackhole: %s drops the copy", ds_cstr(&route_s), rtb->id,
+                "blackhole: %s drops the copy", text_of(r, &route_s), rtb->id,
                 tgw->id);
         free(fix);
     } else if (next->peer_tgw) {
@@ -980,18 +1449,18 @@ tgw_forward(const struct sim_topology *topo, struct sim_result *r,
         add_hop(r, next->id, "transit-gateway-peering-attachment");
         cross_tgw(c, next->id, "transit gateway peering", false);
         if (depth > topo->n_tgws) {
-            fix = xasprintf("in %s, route %s to %s's attachment instead of "
-                            "back through %s", rtb->id, dst_s, dst_vpc->id,
-                            next->id);
+            fix = fix_text(r, "in %s, route %s to %s's attachment instead of "
+                              "back through %s", rtb->id, dst_s, dst_vpc->id,
+                              next->id);
             explain(r, SIM_EXPL_TGW_RTB_CANNOT_ROUTE, rtb->id, "egress", fix,
                     "the copy has gone through %"PRIuSIZE" transit gateways "
                     "and is sent on through %s: the routes of the peered "
                     "gateways make a loop", depth, next->id);
             free(fix);
         } else if (!peer_rtb) {
-            fix = xasprintf("on %s, associate peering attachment %s with a "
-                            "route table (%s=\"...\")", peer->id, next->id,
-                            ours ? "peer-association" : "association");
+            fix = fix_text(r, "on %s, associate peering attachment %s with a "
+                              "route table (%s=\"...\")", peer->id, next->id,
+                              ours ? "peer-association" : "association");
             explain(r, SIM_EXPL_TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION,
                     next->id, "egress", fix, "on %s's side, peering "
                     "attachment %s is associated with no route table, so "
@@ -1006,11 +1475,14 @@ tgw_forward(const struct sim_topology *topo, struct sim_result *r,
                              depth + 1);
         }
     } else if (next->vpc != dst_vpc) {
-        fix = xasprintf("route %s in %s to %s's attachment", dst_s, rtb->id,
-                        dst_vpc->id);
+        if (r->trace->texts) {
+            format_tgw_route(&routes[0], &route_s);
+        }
+        fix = fix_text(r, "route %s in %s to %s's attachment", dst_s, rtb->id,
+                          dst_vpc->id);
         explain(r, SIM_EXPL_TGW_RTB_NO_ROUTE_TO_TGW_ATTACHMENT,
                 rtb->id, "egress", fix, "the route %s of %s sends the copy "
-                "to %s (%s), but the target is in %s", ds_cstr(&route_s),
+                "to %s (%s), but the target is in %s", text_of(r, &route_s),
                 rtb->id, next->id, next->vpc->id, dst_vpc->id);
         free(fix);
     } else {
@@ -1027,21 +1499,17 @@ tgw_forward(const struct sim_topology *topo, struct sim_result *r,
         struct vpc_route route;
 
         hop = add_hop(r, next->id, "transit-gateway-attachment");
-        smap_add(&hop->attrs, "availability-zone", out_subnet->zone);
+        hop->zone = out_subnet->zone;
         cross_tgw(c, next->id, "transit gateway attachment",
                   next->sg_referencing);
         hop = add_hop(r, out_rtb->id, "route-table");
         if (vpc_route_lookup(out_rtb, &dst->ip, &route) && route.local) {
-            struct ds s = DS_EMPTY_INITIALIZER;
-
-            tm_cidr_format(route.destination, &s);
-            smap_add(&hop->attrs, "route", ds_cstr(&s));
-            smap_add(&hop->attrs, "target", "local");
-            ds_destroy(&s);
+            hop->route = route.destination;
+            hop->target = "local";
             ok = true;
         } else {
-            fix = xasprintf("in route table %s, let the local route of %s "
-                            "deliver %s", out_rtb->id, dst_vpc->id, dst_s);
+            fix = fix_text(r, "in route table %s, let the local route of %s "
+                              "deliver %s", out_rtb->id, dst_vpc->id, dst_s);
             explain(r, SIM_EXPL_MORE_SPECIFIC_ROUTE, out_rtb->id, "egress",
                     fix, "route table %s of %s's transit gateway subnet %s "
                     "sends %s elsewhere than to its local route",
@@ -1057,14 +1525,19 @@ tgw_forward(const struct sim_topology *topo, struct sim_result *r,
                 < routes[0].destination->plen) {
                 struct ds alt = DS_EMPTY_INITIALIZER;
 
-                format_tgw_route(&routes[i], &alt);
-                fix = xasprintf("in %s, remove the route %s or point it "
-                                "where %s goes", rtb->id, ds_cstr(&route_s),
-                                ds_cstr(&alt));
+                if (r->trace->texts) {
+                    if (!route_s.length) {
+                        format_tgw_route(&routes[0], &route_s);
+                    }
+                    format_tgw_route(&routes[i], &alt);
+                }
+                fix = fix_text(r, "in %s, remove the route %s or point it "
+                                  "where %s goes", rtb->id,
+                                  text_of(r, &route_s), text_of(r, &alt));
                 explain(r, SIM_EXPL_MORE_SPECIFIC_ROUTE, rtb->id, "egress",
                         fix, "the route %s is more specific than %s and takes "
-                        "the copy instead", ds_cstr(&route_s),
-                        ds_cstr(&alt));
+                        "the copy instead", text_of(r, &route_s),
+                        text_of(r, &alt));
                 free(fix);
                 ds_destroy(&alt);
             }
@@ -1073,8 +1546,9 @@ tgw_forward(const struct sim_topology *topo, struct sim_result *r,
     ds_destroy(&route_s);
 
 out:
-    free(routes);
-    free(dst_s);
+    if (routes != buf) {
+        free(routes);
+    }
     return ok;
 }
 
@@ -1093,12 +1567,12 @@ route_tgw(const struct sim_topology *topo, struct sim_result *r,
     char *fix;
 
     hop = add_hop(r, att->id, "transit-gateway-attachment");
-    smap_add(&hop->attrs, "availability-zone", zone);
+    hop->zone = zone;
     cross_tgw(c, tgw->id, "transit gateway", tgw->sg_referencing);
     cross_tgw(c, att->id, "transit gateway attachment", att->sg_referencing);
     if (!attachment_subnet_in(att, zone)) {
-        fix = xasprintf("add to attachment %s a subnet of %s in zone %s "
-                        "(subnets=\"...\")", att->id, vpc->id, zone);
+        fix = fix_text(r, "add to attachment %s a subnet of %s in zone %s "
+                          "(subnets=\"...\")", att->id, vpc->id, zone);
         explain(r, SIM_EXPL_TGW_ROUTE_AZ_RESTRICTION, att->id, "egress", fix,
                 "attachment %s of %s to %s has no subnet in zone %s, where "
                 "the source is: %s cannot be reached from there", att->id,
@@ -1107,8 +1581,8 @@ route_tgw(const struct sim_topology *topo, struct sim_result *r,
         ok = false;
     }
     if (!att->association) {
-        fix = xasprintf("associate attachment %s with a route table of %s "
-                        "(association=\"...\")", att->id, tgw->id);
+        fix = fix_text(r, "associate attachment %s with a route table of %s "
+                          "(association=\"...\")", att->id, tgw->id);
         explain(r, SIM_EXPL_TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION, att->id,
                 "egress", fix, "attachment %s of %s to %s is associated "
                 "with no transit gateway route table, so %s cannot route "
@@ -1131,21 +1605,24 @@ route(const struct sim_topology *topo, struct sim_result *r,
     const struct sim_route_table *rtb = src_subnet->route_table;
     const struct sim_vpc *vpc = src_subnet->vpc;
     const struct sim_vpc *dst_vpc = dst->subnet->vpc;
-    char *dst_s = ip_to_string(&dst->ip);
     struct sim_hop *hop = add_hop(r, rtb->id, "route-table");
+    char dst_s[INET6_ADDRSTRLEN];
     struct vpc_route best;
     bool ok = false;
     char *fix;
 
+    ip_to_buf(&dst->ip, dst_s);
     if (!vpc_route_lookup(rtb, &dst->ip, &best)) {
         const struct tm_cidr *want = sim_vpc_cidr_of(dst_vpc, &dst->ip);
-        char *want_s = want ? cidr_to_string(want) : host_cidr(&dst->ip);
+        char *want_s = (!r->trace->texts ? NULL
+                        : want ? cidr_to_string(want)
+                        : host_cidr(&dst->ip));
 
-        fix = xasprintf("add to route table %s a route to %s (%s) through "
-                        "a peering connection or transit gateway that "
-                        "reaches it: <route destination=\"%s\" "
-                        "target=\"...\"/>", rtb->id, want_s, dst_vpc->id,
-                        want_s);
+        fix = fix_text(r, "add to route table %s a route to %s (%s) through "
+                          "a peering connection or transit gateway that "
+                          "reaches it: <route destination=\"%s\" "
+                          "target=\"...\"/>", rtb->id, want_s, dst_vpc->id,
+                          want_s);
         explain(r, SIM_EXPL_NO_ROUTE_TO_DESTINATION, rtb->id, "egress", fix,
                 "route table %s (subnet %s, %s) has no route for %s",
                 rtb->id, src_subnet->id, vpc->id, dst_s);
@@ -1154,61 +1631,68 @@ route(const struct sim_topology *topo, struct sim_result *r,
         goto out;
     }
 
+    /* The route as explanations tell it, made where one does. */
     struct ds route_s = DS_EMPTY_INITIALIZER;
-    format_vpc_route(&best, &route_s);
-    smap_add_nocopy(&hop->attrs, xstrdup("route"),
-                    cidr_to_string(best.destination));
-    smap_add(&hop->attrs, "target", (best.local ? "local"
-                                     : best.target ? best.target
-                                     : "blackhole"));
+    const struct sim_peering *pcx;
+    const struct sim_tgw *tgw;
+    const struct sim_eni *eni;
+    hop->route = best.destination;
+    hop->target = (best.local ? "local"
+                   : best.target ? best.target
+                   : "blackhole");
 
     if (best.local) {
         if (dst_vpc == vpc) {
             ok = true;
         } else {
-            fix = xasprintf("give %s and %s CIDRs that do not overlap, and "
-                            "connect them by peering or a transit gateway",
-                            vpc->id, dst_vpc->id);
+            if (r->trace->texts) {
+                format_vpc_route(&best, &route_s);
+            }
+            fix = fix_text(r, "give %s and %s CIDRs that do not overlap, and "
+                              "connect them by peering or a transit gateway",
+                              vpc->id, dst_vpc->id);
             explain(r, SIM_EXPL_DISCONNECTED_VPCS, rtb->id, "egress", fix,
                     "%s is in the local range %s of %s, so the copy stays "
                     "in %s; the target is in %s", dst_s,
-                    ds_cstr(&route_s), vpc->id, vpc->id, dst_vpc->id);
+                    text_of(r, &route_s), vpc->id, vpc->id, dst_vpc->id);
             free(fix);
         }
     } else if (!best.target) {
-        fix = xasprintf("remove the blackhole route %s from route table %s, "
-                        "or replace it by a route to a peering connection "
-                        "or transit gateway", ds_cstr(&route_s), rtb->id);
+        if (r->trace->texts) {
+            format_vpc_route(&best, &route_s);
+        }
+        fix = fix_text(r, "remove the blackhole route %s from route table %s, "
+                          "or replace it by a route to a peering connection "
+                          "or transit gateway", text_of(r, &route_s), rtb->id);
         explain(r, SIM_EXPL_BLACKHOLE_ROUTE, rtb->id, "egress", fix,
                 "the route %s of route table %s is a blackhole and drops "
-                "the copy", ds_cstr(&route_s), rtb->id);
+                "the copy", text_of(r, &route_s), rtb->id);
         free(fix);
-    } else if (shash_find(&topo->peerings_by_id, best.target)) {
-        const struct sim_peering *pcx
-            = shash_find_data(&topo->peerings_by_id, best.target);
+    } else if ((pcx = shash_find_data(&topo->peerings_by_id,
+                                      best.target))) {
         const struct sim_vpc *peer = (pcx->requester == vpc
                                       ? pcx->accepter : pcx->requester);
 
         add_hop(r, pcx->id, "vpc-peering");
         if (!pcx->active) {
-            fix = xasprintf("have the owner of %s accept peering connection "
-                            "%s (status=\"active\")", pcx->accepter->id,
-                            pcx->id);
+            fix = fix_text(r, "have the owner of %s accept peering connection "
+                              "%s (status=\"active\")", pcx->accepter->id,
+                              pcx->id);
             explain(r, SIM_EXPL_BAD_STATE_PCX, pcx->id, "egress", fix,
                     "peering connection %s is %s, not active: it carries "
                     "no traffic", pcx->id, pcx->status);
             free(fix);
         }
         if (!sim_vpc_cidr_of(peer, &dst->ip)) {
-            const struct sim_peering *direct = find_active_peering(topo, vpc,
-                                                                   dst_vpc);
+            const struct sim_peering *direct
+                = find_active_peering(topo, r, vpc, dst_vpc);
             fix = (direct
-                   ? xasprintf("route %s to %s, which peers %s with %s",
-                               dst_s, direct->id, vpc->id, dst_vpc->id)
-                   : xasprintf("peer %s with %s directly (peering is not "
-                               "transitive) or connect them through a "
-                               "transit gateway, and route %s there",
-                               vpc->id, dst_vpc->id, dst_s));
+                   ? fix_text(r, "route %s to %s, which peers %s with %s",
+                                 dst_s, direct->id, vpc->id, dst_vpc->id)
+                   : fix_text(r, "peer %s with %s directly (peering is not "
+                                 "transitive) or connect them through a "
+                                 "transit gateway, and route %s there",
+                                 vpc->id, dst_vpc->id, dst_s));
             explain(r, SIM_EXPL_PCX_REQUIRES_ADDRESS_IN_VPC_CIDR, pcx->id,
                     "egress", fix, "peering connection %s only carries "
                     "traffic to %s's CIDRs; %s is in %s, not in %s (peering "
@@ -1216,8 +1700,8 @@ route(const struct sim_topology *topo, struct sim_result *r,
                     dst_vpc->id, peer->id);
             free(fix);
         } else if (peer != dst_vpc) {
-            fix = xasprintf("give %s and %s CIDRs that do not overlap",
-                            peer->id, dst_vpc->id);
+            fix = fix_text(r, "give %s and %s CIDRs that do not overlap",
+                              peer->id, dst_vpc->id);
             explain(r, SIM_EXPL_DISCONNECTED_VPCS, pcx->id, "egress", fix,
                     "%s is in the CIDRs of %s, where %s delivers it, but "
                     "the target is in %s", dst_s, peer->id, pcx->id,
@@ -1227,36 +1711,36 @@ route(const struct sim_topology *topo, struct sim_result *r,
             ok = pcx->active;
             c->peering = pcx;
         }
-    } else if (shash_find(&topo->tgws_by_id, best.target)) {
-        const struct sim_tgw *tgw = shash_find_data(&topo->tgws_by_id,
-                                                    best.target);
-
+    } else if ((tgw = shash_find_data(&topo->tgws_by_id, best.target))) {
         add_hop(r, tgw->id, "transit-gateway");
         ok = route_tgw(topo, r, tgw, vpc, src_subnet->zone, dst, c);
-    } else if (shash_find(&topo->enis_by_id, best.target)) {
-        const struct sim_eni *eni = shash_find_data(&topo->enis_by_id,
-                                                    best.target);
-
+    } else if ((eni = shash_find_data(&topo->enis_by_id, best.target))) {
         add_hop(r, eni->id, "network-interface");
         if (ipv6_addr_equals(&eni->ip, &dst->ip)
             && eni->subnet == dst->subnet) {
             ok = true;
         } else {
-            fix = xasprintf("route %s through a peering connection or "
-                            "transit gateway instead of network interface "
-                            "%s", dst_s, eni->id);
+            if (r->trace->texts) {
+                format_vpc_route(&best, &route_s);
+            }
+            fix = fix_text(r, "route %s through a peering connection or "
+                              "transit gateway instead of network interface "
+                              "%s", dst_s, eni->id);
             explain(r, SIM_EXPL_NO_ROUTE_TO_DESTINATION, rtb->id, "egress",
                     fix, "the route %s sends the copy to network interface "
                     "%s, an appliance, not to the target %s",
-                    ds_cstr(&route_s), eni->id, dst_s);
+                    text_of(r, &route_s), eni->id, dst_s);
             free(fix);
         }
     } else {
-        fix = xasprintf("route %s through a peering connection or transit "
-                        "gateway instead of %s", dst_s, best.target);
+        if (r->trace->texts) {
+            format_vpc_route(&best, &route_s);
+        }
+        fix = fix_text(r, "route %s through a peering connection or transit "
+                          "gateway instead of %s", dst_s, best.target);
         explain(r, SIM_EXPL_NO_ROUTE_TO_DESTINATION, rtb->id, "egress", fix,
                 "the route %s sends the copy out of %s through gateway %s; "
-                "the target's address %s is private", ds_cstr(&route_s),
+                "the target's address %s is private", text_of(r, &route_s),
                 vpc->id, best.target, dst_s);
         free(fix);
     }
@@ -1267,7 +1751,6 @@ route(const struct sim_topology *topo, struct sim_result *r,
     ds_destroy(&route_s);
 
 out:
-    free(dst_s);
     return ok;
 }
 
@@ -1410,6 +1893,155 @@ explain_model_errors(struct sim_result *r,
 
 /* ---- The check. ---- */
 
+/* Runs 'step' of the check of 'session' into 'r', whose trace holds what
+ * the steps before it left. */
+static void
+run_step(const struct sim_topology *topo,
+         const struct sim_mirror_session *session, struct sim_result *r,
+         enum check_step step)
+{
+    const struct sim_mirror_target *target = session->target;
+    const struct sim_eni *src = session->source;
+    struct sim_trace *t = r->trace;
+    bool same_subnet = src->subnet == t->dst.subnet;
+    struct sim_hop *hop;
+
+    t->cur = step;
+    switch (step) {
+    case STEP_MODEL:
+        consult(r, session->id);
+        consult(r, target->id);
+        consult(r, session->filter->id);
+        explain_model_errors(r, session, target->id, target->errors,
+                             target->n_errors);
+        explain_model_errors(r, session, session->filter->id,
+                             session->filter->errors,
+                             session->filter->n_errors);
+        explain_model_errors(r, session, session->id, session->errors,
+                             session->n_errors);
+        t->invalid = r->n_explanations > 0;
+
+        if (target->eni) {
+            t->dst.ip = target->eni->ip;
+            t->dst.subnet = target->eni->subnet;
+            t->node = NULL;
+        } else {
+            t->node = choose_node(target->nlb, src->subnet->zone);
+            t->dst.ip = t->node->ip;
+            t->dst.subnet = t->node->subnet;
+        }
+        r->src_ip = src->ip;
+        r->dst_ip = t->dst.ip;
+
+        /* What the flow compiler needs of the copies: a session that it
+         * would refuse is invalid here, for the same reason, so that
+         * "tm-sim flows" never finds one of its own. */
+        const struct tm_session *tm_session
+            = tm_model_find_session(topo->model, session->id);
+        if (tm_session) {
+            struct tm_error *e = tm_check_copy(topo->model, tm_session,
+                                               &r->src_ip, &r->dst_ip);
+            if (e) {
+                explain_model_errors(r, session, session->id, &e, 1);
+                tm_error_destroy(e);
+                t->invalid = true;
+            }
+        }
+        break;
+
+    case STEP_SOURCE:
+        hop = add_hop(r, src->id, "network-interface");
+        hop->zone = src->subnet->zone;
+        break;
+
+    case STEP_SRC_ACL:
+        /* Both ACLs are evaluated whatever the routing does; the hops are
+         * put where the copy meets them. */
+        if (!same_subnet) {
+            cross_acl(r, src->subnet, true, &t->dst.ip, true);
+        }
+        break;
+
+    case STEP_ROUTE:
+        memset(&t->crossing, 0, sizeof t->crossing);
+        t->reached = route(topo, r, src->subnet, &t->dst, &t->crossing);
+        t->crossing.known = t->reached;
+        break;
+
+    case STEP_DST_ACL:
+        if (!same_subnet) {
+            cross_acl(r, t->dst.subnet, false, &src->ip, t->reached);
+        }
+        break;
+
+    case STEP_TARGET:
+        /* The source's groups, for references to them. */
+        consult(r, src->id);
+        if (target->eni) {
+            struct sg_peer src_peer;
+
+            consult(r, target->eni->id);
+            if (t->reached) {
+                add_group_hops(r, target->eni->groups,
+                               target->eni->n_groups, "ingress");
+                add_hop(r, target->eni->id, "network-interface");
+            }
+            eni_peer(src, &src_peer);
+            check_groups(r, target->eni->id, target->eni->groups,
+                         target->eni->n_groups, sim_eni_vpc(target->eni),
+                         false, &src_peer, &t->crossing);
+        } else {
+            if (t->reached) {
+                add_group_hops(r, target->nlb->groups, target->nlb->n_groups,
+                               "ingress");
+                hop = add_hop(r, target->nlb->id, "load-balancer");
+                hop->node = &t->node->ip;
+                hop->zone = t->node->subnet->zone;
+            }
+            check_nlb(r, target->nlb, t->node, src, &t->crossing,
+                      t->reached);
+        }
+        break;
+
+    case N_STEPS:
+    default:
+        OVS_NOT_REACHED();
+    }
+}
+
+static enum sim_verdict
+result_verdict(const struct sim_result *r)
+{
+    return (r->trace->invalid ? SIM_INVALID
+            : r->n_explanations ? SIM_BLOCKED
+            : SIM_REACHABLE);
+}
+
+static void
+check_session(const struct sim_topology *topo,
+              const struct sim_mirror_session *session,
+              struct check_cache *cache, struct sim_result *r)
+{
+    memset(r, 0, sizeof *r);
+    r->session = session;
+    r->trace = trace_create();
+    r->trace->cache = cache;
+    r->trace->texts = true;
+
+    for (enum check_step i = 0; i < N_STEPS; i++) {
+        size_t n_hops = r->n_hops;
+        size_t n_explanations = r->n_explanations;
+
+        run_step(topo, session, r, i);
+        ovs_assert(r->n_hops - n_hops <= UINT16_MAX
+                   && r->n_explanations - n_explanations <= UINT16_MAX);
+        r->trace->n_hops[i] = r->n_hops - n_hops;
+        r->trace->n_explanations[i] = r->n_explanations - n_explanations;
+    }
+    r->trace->cache = NULL;
+    r->verdict = result_verdict(r);
+}
+
 /* Checks 'session' of 'topo' into 'r', which the caller must later free
  * with sim_result_destroy(). */
 void
@@ -1417,97 +2049,11 @@ sim_check_session(const struct sim_topology *topo,
                   const struct sim_mirror_session *session,
                   struct sim_result *r)
 {
-    const struct sim_mirror_target *target = session->target;
-    const struct sim_eni *src = session->source;
-    const struct sim_nlb_node *node = NULL;
-    struct destination dst;
-    struct sim_hop *hop;
-    bool reached;
+    struct check_cache cache;
 
-    memset(r, 0, sizeof *r);
-    r->session = session;
-    sset_init(&r->consulted);
-
-    explain_model_errors(r, session, target->id, target->errors,
-                         target->n_errors);
-    explain_model_errors(r, session, session->filter->id,
-                         session->filter->errors, session->filter->n_errors);
-    explain_model_errors(r, session, session->id, session->errors,
-                         session->n_errors);
-    bool invalid = r->n_explanations > 0;
-
-    if (target->eni) {
-        dst.ip = target->eni->ip;
-        dst.subnet = target->eni->subnet;
-    } else {
-        node = choose_node(target->nlb, src->subnet->zone);
-        dst.ip = node->ip;
-        dst.subnet = node->subnet;
-    }
-
-    r->src_ip = src->ip;
-    r->dst_ip = dst.ip;
-
-    /* What the flow compiler needs of the copies: a session that it would
-     * refuse is invalid here, for the same reason, so that "tm-sim flows"
-     * never finds one of its own. */
-    const struct tm_session *tm_session = tm_model_find_session(topo->model,
-                                                                session->id);
-    if (tm_session) {
-        struct tm_error *e = tm_check_copy(topo->model, tm_session,
-                                           &r->src_ip, &r->dst_ip);
-        if (e) {
-            explain_model_errors(r, session, session->id, &e, 1);
-            tm_error_destroy(e);
-            invalid = true;
-        }
-    }
-    hop = add_hop(r, src->id, "network-interface");
-    smap_add(&hop->attrs, "availability-zone", src->subnet->zone);
-
-    /* Both ACLs are evaluated whatever the routing does; the hops are put
-     * where the copy meets them. */
-    bool same_subnet = src->subnet == dst.subnet;
-    if (!same_subnet) {
-        cross_acl(r, src->subnet, true, &dst.ip, true);
-    }
-
-    struct crossing crossing = { .known = false };
-    reached = route(topo, r, src->subnet, &dst, &crossing);
-    crossing.known = reached;
-
-    if (!same_subnet) {
-        cross_acl(r, dst.subnet, false, &src->ip, reached);
-    }
-
-    if (target->eni) {
-        struct sg_peer src_peer;
-
-        if (reached) {
-            add_group_hops(r, target->eni->groups, target->eni->n_groups,
-                           "ingress");
-            add_hop(r, target->eni->id, "network-interface");
-        }
-        eni_peer(src, &src_peer);
-        check_groups(r, target->eni->id, target->eni->groups,
-                     target->eni->n_groups, sim_eni_vpc(target->eni), false,
-                     &src_peer, &crossing);
-    } else {
-        if (reached) {
-            char *ip = ip_to_string(&node->ip);
-
-            add_group_hops(r, target->nlb->groups, target->nlb->n_groups,
-                           "ingress");
-            hop = add_hop(r, target->nlb->id, "load-balancer");
-            smap_add_nocopy(&hop->attrs, xstrdup("node"), ip);
-            smap_add(&hop->attrs, "availability-zone", node->subnet->zone);
-        }
-        check_nlb(r, target->nlb, node, src, &crossing, reached);
-    }
-
-    r->verdict = (invalid ? SIM_INVALID
-                  : r->n_explanations ? SIM_BLOCKED
-                  : SIM_REACHABLE);
+    check_cache_init(&cache);
+    check_session(topo, session, &cache, r);
+    check_cache_destroy(&cache);
 }
 
 /* Checks the sessions of 'topo' named in 'session_ids' (all of them, in
@@ -1528,6 +2074,9 @@ sim_check(const struct sim_topology *topo, char *const *session_ids,
         }
     }
 
+    struct check_cache cache;
+
+    check_cache_init(&cache);
     report = xzalloc(sizeof *report);
     report->topology = xstrdup(topo->file_name);
     report->results = xcalloc(n ? n : 1, sizeof *report->results);
@@ -1537,8 +2086,9 @@ sim_check(const struct sim_topology *topo, char *const *session_ids,
                ? shash_find_data(&topo->sessions_by_id, session_ids[i])
                : topo->sessions[i]);
 
-        sim_check_session(topo, session, &report->results[i]);
+        check_session(topo, session, &cache, &report->results[i]);
     }
+    check_cache_destroy(&cache);
     report->n_results = n;
     *reportp = report;
     return NULL;
@@ -1567,4 +2117,510 @@ sim_report_exit_status(const struct sim_report *report)
         }
     }
     return 0;
+}
+
+/* ---- Incremental re-check. ---- */
+
+/* A step of a result that read a component. */
+struct dep_entry {
+    uint32_t result;            /* Index in the report's results. */
+    uint32_t step;              /* enum check_step. */
+};
+
+/* The steps that read a component, and some that no longer do: when a
+ * step that ran again stops reading a component, its entry stays, counted
+ * in 'n_stale' (it often reads it again at the next change, undoing this
+ * one), until a change to the component weeds them out. */
+struct dep_node {
+    struct hmap_node node;      /* In struct sim_index's 'deps'. */
+    struct hmap_node ptr_node;  /* In struct sim_index's 'deps_by_ptr'. */
+    const char *id;             /* The component's id, topology-owned. */
+    struct dep_entry *entries;  /* In order of result, then step. */
+    size_t n, allocated;
+    size_t n_stale;             /* Entries of steps that no longer read
+                                 * it. */
+};
+
+struct sim_index {
+    struct hmap deps;           /* Contains "struct dep_node"s, by id. */
+    struct hmap deps_by_ptr;    /* The same, by the address of the id. */
+    struct sim_result scratch;  /* Where a step runs again. */
+    struct check_cache cache;
+    size_t n_results;
+    uint8_t *marks;             /* Per result, 1 << step for each step to
+                                 * run again. */
+    size_t *touched;            /* The results with marks. */
+    size_t n_touched;
+};
+
+BUILD_ASSERT_DECL(N_STEPS <= 8);
+
+/* Returns the node for 'id', the topology's own string, or NULL. */
+static struct dep_node *
+dep_find_ptr(const struct sim_index *index, const char *id)
+{
+    struct dep_node *d;
+
+    HMAP_FOR_EACH_WITH_HASH (d, ptr_node, hash_pointer(id, 0),
+                             &index->deps_by_ptr) {
+        if (d->id == id) {
+            return d;
+        }
+    }
+    return NULL;
+}
+
+static struct dep_node *
+dep_find(const struct sim_index *index, const char *id, uint32_t hash)
+{
+    struct dep_node *d;
+
+    HMAP_FOR_EACH_WITH_HASH (d, node, hash, &index->deps) {
+        if (!strcmp(d->id, id)) {
+            return d;
+        }
+    }
+    return NULL;
+}
+
+/* Returns the position in 'd' of the entry for 'step' of 'result', or
+ * where it would go.  (A component that a transit gateway's sessions all
+ * read has thousands.) */
+static size_t
+dep_bsearch(const struct dep_node *d, size_t result, enum check_step step)
+{
+    uint64_t key = ((uint64_t) result << 8) | step;
+    size_t lo = 0, hi = d->n;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const struct dep_entry *e = &d->entries[mid];
+
+        if ((((uint64_t) e->result << 8) | e->step) < key) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo;
+}
+
+/* Records that 'step' of 'result' reads 'id', which it did not. */
+static void
+dep_add(struct sim_index *index, const char *id, size_t result,
+        enum check_step step)
+{
+    struct dep_node *d = dep_find_ptr(index, id);
+    size_t i;
+
+    if (!d) {
+        d = xzalloc(sizeof *d);
+        d->id = id;
+        hmap_insert(&index->deps, &d->node, hash_string(id, 0));
+        hmap_insert(&index->deps_by_ptr, &d->ptr_node, hash_pointer(id, 0));
+    }
+    i = (!d->n || d->entries[d->n - 1].result < result
+         ? d->n : dep_bsearch(d, result, step));
+    if (i < d->n && d->entries[i].result == result
+        && d->entries[i].step == step) {
+        /* It read it before, and again now. */
+        ovs_assert(d->n_stale);
+        d->n_stale--;
+        return;
+    }
+    if (d->n >= d->allocated) {
+        d->entries = x2nrealloc(d->entries, &d->allocated,
+                                sizeof *d->entries);
+    }
+    memmove(&d->entries[i + 1], &d->entries[i],
+            (d->n - i) * sizeof *d->entries);
+    d->entries[i] = (struct dep_entry) { .result = result, .step = step };
+    d->n++;
+}
+
+/* Records that a step no longer reads 'id'. */
+static void
+dep_stale(struct sim_index *index, const char *id)
+{
+    struct dep_node *d = dep_find_ptr(index, id);
+
+    ovs_assert(d && d->n_stale < d->n);
+    d->n_stale++;
+}
+
+static bool deps_contain(const char *const *deps, size_t n, const char *id);
+
+/* Drops the stale entries of 'd', whose steps are those of the results of
+ * 'report'. */
+static void
+dep_weed(struct dep_node *d, const struct sim_report *report)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < d->n; i++) {
+        const struct dep_entry *e = &d->entries[i];
+        const struct step *step
+            = &report->results[e->result].trace->steps[e->step];
+
+        if (deps_contain(step->deps, step->n_deps, d->id)) {
+            d->entries[n++] = *e;
+        }
+    }
+    /* The index knew how many steps stopped reading it. */
+    ovs_assert(d->n - n == d->n_stale);
+    d->n = n;
+    d->n_stale = 0;
+}
+
+static bool
+deps_contain(const char *const *deps, size_t n, const char *id)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (deps[i] == id) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Makes 'index' say that 'step' of result 'result' reads 'new' instead of
+ * the 'n_old' components in 'old'. */
+static void
+index_update(struct sim_index *index, size_t result, enum check_step step,
+             const char *const *old, size_t n_old, const struct step *new)
+{
+    for (size_t i = 0; i < n_old; i++) {
+        if (!deps_contain(new->deps, new->n_deps, old[i])) {
+            dep_stale(index, old[i]);
+        }
+    }
+    for (size_t i = 0; i < new->n_deps; i++) {
+        if (!deps_contain(old, n_old, new->deps[i])) {
+            dep_add(index, new->deps[i], result, step);
+        }
+    }
+}
+
+/* Returns an index of what the steps of each result of 'report' read, for
+ * sim_recheck().  The caller must later free it with
+ * sim_index_destroy(). */
+struct sim_index *
+sim_index_create(const struct sim_report *report)
+{
+    struct sim_index *index = xzalloc(sizeof *index);
+
+    hmap_init(&index->deps);
+    hmap_init(&index->deps_by_ptr);
+    check_cache_init(&index->cache);
+    index->n_results = report->n_results;
+    index->marks = xcalloc(MAX(report->n_results, 1), sizeof *index->marks);
+    index->touched = xcalloc(MAX(report->n_results, 1),
+                             sizeof *index->touched);
+    for (size_t i = 0; i < report->n_results; i++) {
+        const struct sim_trace *t = report->results[i].trace;
+
+        for (enum check_step j = 0; j < N_STEPS; j++) {
+            for (size_t k = 0; k < t->steps[j].n_deps; k++) {
+                dep_add(index, t->steps[j].deps[k], i, j);
+            }
+        }
+    }
+    return index;
+}
+
+void
+sim_index_destroy(struct sim_index *index)
+{
+    if (index) {
+        struct dep_node *d;
+
+        hmap_destroy(&index->deps_by_ptr);
+        HMAP_FOR_EACH_POP (d, node, &index->deps) {
+            free(d->entries);
+            free(d);
+        }
+        hmap_destroy(&index->deps);
+        check_cache_destroy(&index->cache);
+        free(index->scratch.hops);
+        free(index->scratch.explanations);
+        free(index->marks);
+        free(index->touched);
+        free(index);
+    }
+}
+
+/* Marks in 'index' the steps of the results of 'report' that read 'id'. */
+static void
+mark(struct sim_index *index, const struct sim_report *report,
+     const char *id)
+{
+    struct dep_node *d = dep_find(index, id, hash_string(id, 0));
+
+    if (d && d->n_stale) {
+        dep_weed(d, report);
+    }
+    for (size_t i = 0; d && i < d->n; i++) {
+        const struct dep_entry *e = &d->entries[i];
+
+        if (!index->marks[e->result]) {
+            index->touched[index->n_touched++] = e->result;
+        }
+        index->marks[e->result] |= 1u << e->step;
+    }
+}
+
+/* Replaces the hops and explanations of step 'k' of 'r' by those of 's',
+ * which it takes, leaving 's' empty. */
+static void
+splice_step(struct sim_result *r, enum check_step k, struct sim_result *s)
+{
+    struct sim_trace *t = r->trace;
+    size_t old_hops = t->n_hops[k];
+    size_t old_expl = t->n_explanations[k];
+    size_t h0 = 0, e0 = 0;
+
+    for (enum check_step j = 0; j < k; j++) {
+        h0 += t->n_hops[j];
+        e0 += t->n_explanations[j];
+    }
+
+    size_t n_hops = r->n_hops - old_hops + s->n_hops;
+    if (n_hops > r->allocated_hops) {
+        r->allocated_hops = MAX(n_hops, 2 * r->allocated_hops);
+        r->hops = xrealloc(r->hops, r->allocated_hops * sizeof *r->hops);
+    }
+    if (s->n_hops != old_hops) {
+        memmove(&r->hops[h0 + s->n_hops], &r->hops[h0 + old_hops],
+                (r->n_hops - h0 - old_hops) * sizeof *r->hops);
+    }
+    if (s->n_hops) {
+        memcpy(&r->hops[h0], s->hops, s->n_hops * sizeof *r->hops);
+    }
+    r->n_hops = n_hops;
+
+    for (size_t i = e0; i < e0 + old_expl; i++) {
+        explanation_destroy(&r->explanations[i]);
+    }
+    size_t n_expl = r->n_explanations - old_expl + s->n_explanations;
+    if (n_expl > r->allocated_explanations) {
+        r->allocated_explanations = MAX(n_expl,
+                                        2 * r->allocated_explanations);
+        r->explanations = xrealloc(r->explanations,
+                                   (r->allocated_explanations
+                                    * sizeof *r->explanations));
+    }
+    if (s->n_explanations != old_expl) {
+        memmove(&r->explanations[e0 + s->n_explanations],
+                &r->explanations[e0 + old_expl],
+                ((r->n_explanations - e0 - old_expl)
+                 * sizeof *r->explanations));
+    }
+    if (s->n_explanations) {
+        memcpy(&r->explanations[e0], s->explanations,
+               s->n_explanations * sizeof *r->explanations);
+    }
+    r->n_explanations = n_expl;
+
+    ovs_assert(s->n_hops <= UINT16_MAX && s->n_explanations <= UINT16_MAX);
+    t->n_hops[k] = s->n_hops;
+    t->n_explanations[k] = s->n_explanations;
+    s->n_hops = s->n_explanations = 0;
+}
+
+/* Runs step 'k' of result 'i', 'r', again, with the sentences of its
+ * explanations if 'texts', and updates 'index', if nonnull, with what it
+ * reads now. */
+static void
+rerun_step(const struct sim_topology *topo, struct sim_index *index,
+           size_t i, struct sim_result *r, enum check_step k, bool texts)
+{
+    struct step *step = &r->trace->steps[k];
+    size_t n_old = step->n_deps;
+    const char *buf[16];
+    const char **old = (n_old <= ARRAY_SIZE(buf)
+                        ? memcpy(buf, step->deps, n_old * sizeof *old)
+                        : xmemdup(step->deps, n_old * sizeof *old));
+    struct sim_result local, *s = index ? &index->scratch : &local;
+
+    step->n_deps = 0;
+
+    if (!index) {
+        memset(&local, 0, sizeof local);
+    }
+    s->trace = r->trace;
+    s->trace->texts = texts;
+    run_step(topo, r->session, s, k);
+    s->trace->texts = true;
+    s->trace->textless[k] = !texts && s->n_explanations;
+    if (k == STEP_MODEL) {
+        r->src_ip = s->src_ip;
+        r->dst_ip = s->dst_ip;
+    }
+    splice_step(r, k, s);
+    s->trace = NULL;
+    if (!index) {
+        free(local.hops);
+        free(local.explanations);
+    }
+
+    if (index) {
+        index_update(index, i, k, old, n_old, step);
+    }
+    if (old != buf) {
+        free(old);
+    }
+}
+
+static void
+make_texts(const struct sim_topology *topo, struct sim_result *r,
+           struct check_cache *cache)
+{
+    for (enum check_step k = 0; k < N_STEPS; k++) {
+        if (r->trace->textless[k]) {
+            r->trace->cache = cache;
+            rerun_step(topo, NULL, 0, r, k, true);
+            r->trace->cache = NULL;
+        }
+    }
+}
+
+/* Writes the sentences (detail and fix) of the explanations of 'r', a
+ * result on 'topo', that sim_recheck() left without them. */
+void
+sim_result_make_texts(const struct sim_topology *topo, struct sim_result *r)
+{
+    struct check_cache cache;
+
+    check_cache_init(&cache);
+    make_texts(topo, r, &cache);
+    check_cache_destroy(&cache);
+}
+
+/* Writes the sentences of every explanation in 'report', checked on
+ * 'topo', that sim_recheck() left without them. */
+void
+sim_report_make_texts(const struct sim_topology *topo,
+                      struct sim_report *report)
+{
+    struct check_cache cache;
+
+    check_cache_init(&cache);
+    for (size_t i = 0; i < report->n_results; i++) {
+        make_texts(topo, &report->results[i], &cache);
+    }
+    check_cache_destroy(&cache);
+}
+
+/* Returns true if step 'k' of 'r', a network ACL's, would give again what
+ * it gave, the copy going where it went: if the entry that decides is the
+ * same. */
+static bool
+acl_step_holds(const struct sim_result *r, enum check_step k)
+{
+    const struct sim_eni *src = r->session->source;
+    const struct sim_trace *t = r->trace;
+    struct acl_decision d;
+
+    if (src->subnet == t->dst.subnet) {
+        return false;
+    } else if (k == STEP_SRC_ACL && src->subnet->acl) {
+        d = acl_decision_of(acl_evaluate(t->cache, src->subnet->acl, true,
+                                         &t->dst.ip));
+    } else if (k == STEP_DST_ACL && t->dst.subnet->acl) {
+        d = acl_decision_of(acl_evaluate(t->cache, t->dst.subnet->acl,
+                                         false, &src->ip));
+    } else {
+        return false;
+    }
+    return acl_decisions_equal(&d, &t->acls[k == STEP_DST_ACL]);
+}
+
+static bool
+crossings_equal(const struct crossing *a, const struct crossing *b)
+{
+    return (a->known == b->known
+            && a->peering == b->peering
+            && a->tgw == b->tgw
+            && a->sgref_off == b->sgref_off
+            && nullable_string_is_equal(a->sgref_off_type,
+                                        b->sgref_off_type));
+}
+
+/* Brings the results of 'report', checked on 'topo' and indexed in 'index'
+ * (see sim_index_create()), up to date after a change to the settings of
+ * the 'n_components' components whose ids are in 'components' (see "What
+ * a change may be" above), and 'index' with them.  Adds to
+ * 'changed_sessions', if nonnull, the id of each session whose verdict
+ * changed.  Returns the number of sessions that it looked at again: those
+ * with a step that read one of 'components' (a network ACL's step whose
+ * deciding entry is the same does not run again). */
+size_t
+sim_recheck(const struct sim_topology *topo, struct sim_report *report,
+            struct sim_index *index, const char *const *components,
+            size_t n_components, struct sset *changed_sessions)
+{
+    ovs_assert(index->n_results == report->n_results);
+
+    index->n_touched = 0;
+    for (size_t i = 0; i < n_components; i++) {
+        const struct sim_tgw_attachment *att
+            = shash_find_data(&topo->tgw_attachments_by_id, components[i]);
+        const struct sim_tgw *tgw = shash_find_data(&topo->tgws_by_id,
+                                                    components[i]);
+
+        mark(index, report, components[i]);
+        if (tgw) {
+            check_cache_forget_tgw(&index->cache, tgw);
+        }
+        if (att) {
+            /* A transit gateway's route tables hold the routes that its
+             * attachments propagate: a lookup in one reads them all. */
+            mark(index, report, att->tgw->id);
+            check_cache_forget_tgw(&index->cache, att->tgw);
+        }
+    }
+
+    for (size_t i = 0; i < index->n_touched; i++) {
+        size_t k = index->touched[i];
+        struct sim_result *r = &report->results[k];
+        struct sim_trace *t = r->trace;
+        enum sim_verdict verdict = r->verdict;
+        unsigned int marks = index->marks[k];
+        bool moved = false;
+
+        index->marks[k] = 0;
+        t->cache = &index->cache;
+        for (enum check_step j = 0; j < N_STEPS; j++) {
+            if (!(marks & (1u << j)) && !moved) {
+                continue;
+            }
+
+            struct destination dst = t->dst;
+            struct crossing crossing = t->crossing;
+            bool reached = t->reached;
+
+            if (!moved && (j == STEP_SRC_ACL || j == STEP_DST_ACL)
+                && acl_step_holds(r, j)) {
+                continue;
+            }
+            rerun_step(topo, index, k, r, j, false);
+            if ((j == STEP_MODEL
+                 && (dst.subnet != t->dst.subnet
+                     || !ipv6_addr_equals(&dst.ip, &t->dst.ip)))
+                || (j == STEP_ROUTE
+                    && (reached != t->reached
+                        || !crossings_equal(&crossing, &t->crossing)))) {
+                /* The steps after it read where the copy goes, or where it
+                 * got and how. */
+                moved = true;
+            }
+        }
+        t->cache = NULL;
+        r->verdict = result_verdict(r);
+        if (changed_sessions && r->verdict != verdict) {
+            sset_add(changed_sessions, r->session->id);
+        }
+    }
+    check_cache_forget_acls(&index->cache);
+    return index->n_touched;
 }

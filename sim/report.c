@@ -31,19 +31,63 @@
 #include "tmirror/topology.h"
 #include "util.h"
 
+/* The destination of the route that 'hop' takes, as text, or NULL.  The
+ * caller frees it. */
+static char *
+hop_route(const struct sim_hop *hop)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    if (!hop->route) {
+        return NULL;
+    }
+    tm_cidr_format(hop->route, &s);
+    return ds_steal_cstr(&s);
+}
+
+/* The address of the load balancer node of 'hop', as text, or NULL.  The
+ * caller frees it. */
+static char *
+hop_node(const struct sim_hop *hop)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    if (!hop->node) {
+        return NULL;
+    }
+    tm_ip_format(hop->node, &s);
+    return ds_steal_cstr(&s);
+}
+
 /* ---- JSON. ---- */
 
 static struct json *
 hop_to_json(const struct sim_hop *hop)
 {
     struct json *json = json_object_create();
-    struct smap_node *node;
+    char *route = hop_route(hop);
+    char *node = hop_node(hop);
+    const struct {
+        const char *key;
+        const char *value;
+    } attrs[] = {
+        { "direction", hop->direction },
+        { "availability-zone", hop->zone },
+        { "route", route },
+        { "target", hop->target },
+        { "route-type", hop->route_type },
+        { "node", node },
+    };
 
     json_object_put_string(json, "component", hop->component);
     json_object_put_string(json, "type", hop->type);
-    SMAP_FOR_EACH (node, &hop->attrs) {
-        json_object_put_string(json, node->key, node->value);
+    for (size_t i = 0; i < ARRAY_SIZE(attrs); i++) {
+        if (attrs[i].value) {
+            json_object_put_string(json, attrs[i].key, attrs[i].value);
+        }
     }
+    free(route);
+    free(node);
     return json;
 }
 
@@ -76,7 +120,7 @@ sim_report_to_json(const struct sim_report *report)
         struct json *s = json_object_create();
 
         for (size_t j = 0; j < r->n_hops; j++) {
-            json_array_add(path, hop_to_json(r->hops[j]));
+            json_array_add(path, hop_to_json(&r->hops[j]));
         }
         for (size_t j = 0; j < r->n_explanations; j++) {
             json_array_add(explanations,
@@ -103,12 +147,12 @@ sim_report_to_json(const struct sim_report *report)
 static void
 put_hop_attrs(const struct sim_hop *hop, struct ds *s)
 {
-    const char *route = smap_get(&hop->attrs, "route");
-    const char *target = smap_get(&hop->attrs, "target");
-    const char *dir = smap_get(&hop->attrs, "direction");
-    const char *node = smap_get(&hop->attrs, "node");
-    const char *zone = smap_get(&hop->attrs, "availability-zone");
-    const char *type = smap_get(&hop->attrs, "route-type");
+    char *route = hop_route(hop);
+    const char *target = hop->target;
+    const char *dir = hop->direction;
+    char *node = hop_node(hop);
+    const char *zone = hop->zone;
+    const char *type = hop->route_type;
 
     ds_put_format(s, " (%s", hop->type);
     if (dir) {
@@ -127,6 +171,8 @@ put_hop_attrs(const struct sim_hop *hop, struct ds *s)
         ds_put_format(s, ", %s", zone);
     }
     ds_put_char(s, ')');
+    free(route);
+    free(node);
 }
 
 static void
@@ -163,7 +209,7 @@ format_result_text(const struct sim_result *r, struct ds *s)
     }
     ds_put_format(s, "\n  path of a UDP %d copy:\n", SIM_VXLAN_PORT);
     for (size_t i = 0; i < r->n_hops; i++) {
-        const struct sim_hop *hop = r->hops[i];
+        const struct sim_hop *hop = &r->hops[i];
 
         ds_put_format(s, "    %2"PRIuSIZE". %s", i + 1, hop->component);
         put_hop_attrs(hop, s);
@@ -282,14 +328,14 @@ svg_box(struct ds *s, int x, int y, const char *title, const char *type,
 static void
 hop_note(const struct sim_hop *hop, struct ds *note)
 {
-    const char *route = smap_get(&hop->attrs, "route");
-    const char *dir = smap_get(&hop->attrs, "direction");
-    const char *node = smap_get(&hop->attrs, "node");
-    const char *zone = smap_get(&hop->attrs, "availability-zone");
+    char *route = hop_route(hop);
+    const char *dir = hop->direction;
+    char *node = hop_node(hop);
+    const char *zone = hop->zone;
 
     if (route) {
         ds_put_format(note, "%s -> %s", route,
-                      smap_get_def(&hop->attrs, "target", "?"));
+                      hop->target ? hop->target : "?");
     } else if (dir) {
         ds_put_cstr(note, dir);
     } else if (node) {
@@ -297,6 +343,8 @@ hop_note(const struct sim_hop *hop, struct ds *note)
     } else if (zone) {
         ds_put_cstr(note, zone);
     }
+    free(route);
+    free(node);
 }
 
 static void
@@ -310,7 +358,7 @@ format_result_html(const struct sim_result *r, struct ds *s)
         bool on_path = false;
 
         for (size_t j = 0; j < r->n_hops; j++) {
-            on_path = on_path || !strcmp(r->hops[j]->component,
+            on_path = on_path || !strcmp(r->hops[j].component,
                                          r->explanations[i].component);
         }
         if (!on_path) {
@@ -350,7 +398,7 @@ format_result_html(const struct sim_result *r, struct ds *s)
                   "<path d=\"M 0 0 L 10 5 L 0 10 z\" fill=\"#555\"/>"
                   "</marker></defs>\n", width, height);
     for (size_t i = 0; i < r->n_hops; i++) {
-        const struct sim_hop *hop = r->hops[i];
+        const struct sim_hop *hop = &r->hops[i];
         int x = MARGIN + (i % PER_ROW) * (BOX_W + GAP_X);
         int y = MARGIN + (i / PER_ROW) * (BOX_H + GAP_Y);
         struct ds note = DS_EMPTY_INITIALIZER;

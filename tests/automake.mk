@@ -102,7 +102,8 @@ tests_tm_sim_unit_SOURCES = \
 	tests/tm-test.h \
 	tests/test-compile-topology.c \
 	tests/test-import.c \
-	tests/test-sim.c
+	tests/test-sim.c \
+	tests/test-sim-recheck.c
 tests_tm_sim_unit_LDADD = ovs-plugin/libtmirror-ovs.la $(TM_SIM_LIBS) \
 	$(CUNIT_LIBS)
 TESTS += tests/tm-sim-unit

@@ -152,7 +152,7 @@ static void
 format_path(const struct sim_result *r, struct ds *s)
 {
     for (size_t i = 0; i < r->n_hops; i++) {
-        ds_put_format(s, "%s%s", i ? " " : "", r->hops[i]->component);
+        ds_put_format(s, "%s%s", i ? " " : "", r->hops[i].component);
     }
 }
 
@@ -1078,10 +1078,10 @@ test_consulted(void)
     sim_check_session(topo, shash_find_data(&topo->sessions_by_id, "tms-1"),
                       &r);
     CU_ASSERT(!sim_result_blocks(&r, "sg-b"));
-    CU_ASSERT(sset_contains(&r.consulted, "sg-b"));
-    CU_ASSERT(sset_contains(&r.consulted, "rtb-a"));
-    CU_ASSERT(!sset_contains(&r.consulted, "sg-c"));
-    CU_ASSERT(!sset_contains(&r.consulted, "rtb-b"));
+    CU_ASSERT(sim_result_consulted(&r, "sg-b"));
+    CU_ASSERT(sim_result_consulted(&r, "rtb-a"));
+    CU_ASSERT(!sim_result_consulted(&r, "sg-c"));
+    CU_ASSERT(!sim_result_consulted(&r, "rtb-b"));
 
     /* A route to vpc-b's CIDR in rtb-a concerns the copy, one to vpc-c's
      * does not, nor does anything in rtb-b. */

@@ -17,14 +17,16 @@
 #ifndef TM_SIM_TEST_H
 #define TM_SIM_TEST_H 1
 
-/* The simulator's CUnit suites (tests/test-sim.c) and those of the flow
- * compiler's input from a topology (tests/test-compile-topology.c), run by
- * tm-sim-unit. */
+/* The simulator's CUnit suites (tests/test-sim.c, and
+ * tests/test-sim-recheck.c for the incremental re-check) and those of the
+ * flow compiler's input from a topology (tests/test-compile-topology.c),
+ * run by tm-sim-unit. */
 
 #include "tm-test.h"
 
 void tm_test_add_sim_suites(void);
 void tm_test_add_compile_topology_suites(void);
 void tm_test_add_import_suites(void);
+void tm_test_add_recheck_suites(void);
 
 #endif /* tm-sim-test.h */

@@ -27,6 +27,7 @@ static void
 add_suites(void)
 {
     tm_test_add_sim_suites();
+    tm_test_add_recheck_suites();
     tm_test_add_compile_topology_suites();
     tm_test_add_import_suites();
 }

@@ -38,8 +38,10 @@
 
 struct ds;
 struct json;
+struct sim_index;
 struct sim_mirror_session;
 struct sim_topology;
+struct sim_trace;
 struct tm_cidr;
 
 /* The port that mirrored copies are sent to (VXLAN, RFC 7348). */
@@ -53,12 +55,25 @@ enum sim_verdict {
 
 const char *sim_verdict_to_string(enum sim_verdict);
 
-/* One component the copy passes through. */
+/* One component the copy passes through, and more about it: each member
+ * after 'type' is NULL where it does not apply.  What a hop points to
+ * belongs to the topology or is a constant: after a change to the
+ * topology, bring the result up to date (sim_recheck()) before reading
+ * it. */
 struct sim_hop {
-    char *component;            /* Id, e.g. "rtb-a". */
+    const char *component;      /* Id, e.g. "rtb-a". */
     const char *type;           /* "network-interface", "route-table", ... */
-    struct smap attrs;          /* More about the hop: "route", "target",
-                                 * "direction", "availability-zone"... */
+    const char *direction;      /* "ingress" or "egress", for a network ACL
+                                 * or a security group. */
+    const char *zone;           /* Availability zone. */
+    const char *target;         /* The target of the route taken: "local",
+                                 * "blackhole" or an id. */
+    const char *route_type;     /* "static" or "propagated", for a transit
+                                 * gateway route. */
+    const struct tm_cidr *route;    /* The destination of the route
+                                     * taken. */
+    const struct in6_addr *node;    /* Address of a load balancer's
+                                     * node. */
 };
 
 /* SIM_EXPLANATION(NAME, SUMMARY): each code that the check itself gives,
@@ -121,7 +136,8 @@ struct sim_explanation {
     const char *code;           /* sim_code_name() of one of the check's
                                  * codes, e.g. "ENI_SG_RULES_MISMATCH", or
                                  * tm_error_code_name() of the model's. */
-    char *component;            /* Id of the component at fault. */
+    const char *component;      /* Id of the component at fault (the
+                                 * topology's). */
     const char *direction;      /* "ingress", "egress" or NULL. */
     char *detail;               /* What is wrong, as a sentence. */
     char *fix;                  /* The setting that would fix it. */
@@ -130,19 +146,17 @@ struct sim_explanation {
 struct sim_result {
     const struct sim_mirror_session *session;
     enum sim_verdict verdict;
-    struct sim_hop **hops;      /* Separately allocated: an smap cannot
-                                 * move. */
+    struct sim_hop *hops;
     size_t n_hops, allocated_hops;
     struct sim_explanation *explanations;
     size_t n_explanations, allocated_explanations;
 
-    /* The ids of every component the check consulted, on the path or not:
-     * a change to any other component cannot change this result. */
-    struct sset consulted;
-
     /* The copy's outer addresses: the source's primary IP and the
      * target's (or its load balancer node's) address. */
     struct in6_addr src_ip, dst_ip;
+
+    struct sim_trace *trace;    /* Private: how the check went, for
+                                 * sim_recheck(). */
 };
 
 void sim_check_session(const struct sim_topology *,
@@ -150,6 +164,8 @@ void sim_check_session(const struct sim_topology *,
                        struct sim_result *);
 void sim_result_destroy(struct sim_result *);
 bool sim_result_blocks(const struct sim_result *, const char *component);
+bool sim_result_consulted(const struct sim_result *, const char *component);
+void sim_result_get_consulted(const struct sim_result *, struct sset *);
 bool sim_result_depends_on(const struct sim_result *, const char *component,
                            const struct tm_cidr *);
 const struct sim_explanation *sim_result_find(const struct sim_result *,
@@ -167,6 +183,57 @@ char *sim_check(const struct sim_topology *, char *const *session_ids,
     OVS_WARN_UNUSED_RESULT;
 void sim_report_destroy(struct sim_report *);
 int sim_report_exit_status(const struct sim_report *);
+
+/* Incremental re-check.
+ *
+ * The check of a session runs in steps: the mirroring model's refusals,
+ * the source interface, the source subnet's network ACL, routing (route
+ * tables, peering connections, transit gateways, their attachments and
+ * route tables), the destination subnet's network ACL, and the target's
+ * security groups or load balancer.  Each step records the components
+ * whose settings it read, and the index maps each such component to the
+ * steps, of every session of a report, that read it.
+ *
+ * After a change to the settings of some components, made in place in the
+ * topology, sim_recheck() runs again only the steps that read one of them:
+ * a change to a security group's rules runs again the security group step
+ * of the sessions whose target (or appliance) it guards, not their
+ * routing.  When a routing step, run again, gets the copy somewhere else
+ * or another way, the steps after it that depend on that run again too.
+ * The new hops and explanations replace the old ones in place, so that
+ * each result of the report is then what sim_check() would give on the
+ * changed topology, but for the sentences of the new explanations (their
+ * 'detail' and 'fix', left NULL to keep a re-check fast): the code,
+ * component and direction of each explanation say what is wrong, and
+ * sim_result_make_texts() or sim_report_make_texts() write the sentences
+ * when they are wanted, as sim_check() would have; the report writers
+ * below want them.
+ *
+ * What a change may be: the routes of a route table or of a transit
+ * gateway route table; the entries of a network ACL; the rules of a
+ * security group; a peering connection's status; a transit gateway's or
+ * attachment's security group referencing support, an attachment's
+ * association or propagations; a load balancer's listeners, targets
+ * (their health), cross-zone setting or security groups; an interface's
+ * security groups; a traffic mirror session, target or filter as the
+ * model sees it (which runs the whole session again).  Name the component
+ * whose settings changed (the route table, not the route).
+ *
+ * Anything else changes the shape of the topology: adding or removing a
+ * component, a subnet's route table or network ACL, an address, a CIDR
+ * of a VPC or subnet, a load balancer's nodes, a session's source or
+ * target.  After such a change, check again with sim_check() and make a
+ * new index.
+ *
+ * The index refers to the report and to the ids of the topology's
+ * components: destroy it before either. */
+struct sim_index *sim_index_create(const struct sim_report *);
+void sim_index_destroy(struct sim_index *);
+size_t sim_recheck(const struct sim_topology *, struct sim_report *,
+                   struct sim_index *, const char *const *components,
+                   size_t n_components, struct sset *changed_sessions);
+void sim_result_make_texts(const struct sim_topology *, struct sim_result *);
+void sim_report_make_texts(const struct sim_topology *, struct sim_report *);
 
 /* Report writers (sim/report.c). */
 struct json *sim_report_to_json(const struct sim_report *);
