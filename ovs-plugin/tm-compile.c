@@ -48,9 +48,19 @@
  *           port into R and resubmits here for every delivery:
  *           priority=0 actions=resubmit(,B+5),output:R
  *           NORMAL pipelines: where the packet will be delivered: to P
- *           when its destination is P's MAC, to every source port when it
- *           is a broadcast or multicast; for each such P:
- *           load:P->R,resubmit(,B+5).
+ *           when its destination is P's MAC (priority=10,dl_dst=MAC), to
+ *           every source port with ingress sessions (a rule of that
+ *           direction or amazon-dns) when it is a broadcast or multicast;
+ *           for each such P: load:P->R,resubmit(,B+5).  The broadcast
+ *           flow (priority=10,dl_dst=01:00:00:00:00:00/01:...) lists up
+ *           to TM_FLOOD_PORTS_PER_FLOW (64) ports.  With more, they are
+ *           split into groups G of 64, in input order, and that flow is
+ *           load:G+0x10000->R,resubmit(,B+4) for each group instead, the
+ *           group's flow being priority=11,R=G+0x10000 with the broadcast
+ *           match: no flow outgrows an OpenFlow message, and the nesting
+ *           stays 2 deep.  A broadcast still takes one resubmit or more
+ *           per port (tm_flows.max_resubmits counts them), and Open
+ *           vSwitch drops a packet past TM_OVS_MAX_RESUBMITS.
  *
  *   B+5     Ingress: as B (the copy mark included), dispatching on R=P
  *           instead of in_port=P, and priority=20,in_port=P,R=P: no action
@@ -104,6 +114,7 @@
 #define PRI_NEVER 100           /* Never-mirrored types. */
 #define PRI_DISPATCH 10         /* Port dispatch. */
 #define PRI_HAIRPIN 20          /* Output stage: not delivered. */
+#define PRI_FLOOD_GROUP 11      /* NORMAL: a group of the flooded ports. */
 #define PRI_SERVICE 32767       /* amazon-dns, above every rule. */
 #define PRI_NO_MATCH 0
 
@@ -301,6 +312,7 @@ tm_flows_clear(struct tm_flows *flows)
     flows->n = 0;
     flows->n_sessions = 0;
     flows->n_rules = 0;
+    flows->max_resubmits = 0;
     flows->next_conj_id = 1;
     for (size_t i = 0; i < flows->n_counters; i++) {
         free(flows->counters[i].session);
@@ -350,6 +362,12 @@ struct compiler {
                                  * conjunction, within its key. */
     struct shash addresses_by_session;  /* The input's target addresses */
     struct shash addresses_by_target;   /* for one session or for all. */
+
+    /* NORMAL pipelines: where a broadcast or multicast is delivered. */
+    ofp_port_t *flood;          /* The source ports with ingress sessions. */
+    size_t n_flood;
+    size_t flood_resubmits;     /* The most that their slots take. */
+    size_t max_egress_resubmits;        /* The most from one source port. */
 };
 
 /* An id given to a session, in struct compiler's 'counter_ids' or
@@ -1324,13 +1342,77 @@ add_stage_flows(struct compiler *c, const struct tm_eni_location **sources,
         add_flow(c, TM_TABLE_OUTPUT, PRI_DISPATCH, &match);
     }
 
-    match_init_catchall(&match);
-    match_set_dl_dst_masked(&match, mcast, mcast);
-    for (size_t i = 0; i < n_sources; i++) {
-        put_load_output_reg(c, sources[i]->ofport);
-        put_resubmit(c, TM_TABLE_INGRESS);
+    /* A broadcast or multicast reaches every source port that has
+     * ingress sessions: one flow for up to TM_FLOOD_PORTS_PER_FLOW of
+     * them, or one that loads each group's number into R and resubmits
+     * to the group's flow, so that no flow's actions outgrow an OpenFlow
+     * message. */
+    size_t n_groups = DIV_ROUND_UP(c->n_flood, TM_FLOOD_PORTS_PER_FLOW);
+
+    c->flows->max_resubmits = c->max_egress_resubmits + 1
+                              + (n_groups > 1 ? n_groups : 0)
+                              + c->flood_resubmits;
+    for (size_t g = 0; g < n_groups; g++) {
+        size_t start = g * TM_FLOOD_PORTS_PER_FLOW;
+        size_t end = MIN(start + TM_FLOOD_PORTS_PER_FLOW, c->n_flood);
+
+        match_init_catchall(&match);
+        match_set_dl_dst_masked(&match, mcast, mcast);
+        if (n_groups > 1) {
+            match_set_reg(&match, c->options->output_reg,
+                          TM_FLOOD_GROUP_BASE + g);
+        }
+        for (size_t i = start; i < end; i++) {
+            put_load_output_reg(c, c->flood[i]);
+            put_resubmit(c, TM_TABLE_INGRESS);
+        }
+        add_flow(c, TM_TABLE_OUTPUT,
+                 n_groups > 1 ? PRI_FLOOD_GROUP : PRI_DISPATCH, &match);
     }
-    add_flow(c, TM_TABLE_OUTPUT, PRI_DISPATCH, &match);
+    if (n_groups != 1) {
+        match_init_catchall(&match);
+        match_set_dl_dst_masked(&match, mcast, mcast);
+        for (size_t g = 0; g < n_groups; g++) {
+            ovs_be32 value = htonl(TM_FLOOD_GROUP_BASE + g);
+
+            ofpact_put_reg_load(&c->ofpacts, output_reg_field(c), &value,
+                                NULL);
+            put_resubmit(c, TM_TABLE_OUTPUT);
+        }
+        add_flow(c, TM_TABLE_OUTPUT, PRI_DISPATCH, &match);
+    }
+}
+
+/* The most resubmits that the translation of a packet takes through the
+ * session slots in 'slots', their copy included: one to each slot (a
+ * rejected or unmatched packet goes on to the next) and one to the meter
+ * table when a copy is metered. */
+static size_t
+slots_resubmits(const struct slot *slots, size_t n)
+{
+    size_t resubmits = n;
+
+    for (size_t i = 0; i < n; i++) {
+        if (slots[i].metered) {
+            resubmits++;
+            break;
+        }
+    }
+    return resubmits;
+}
+
+/* Can a packet delivered to the ENI of 'slots' be mirrored? */
+static bool
+slots_have_ingress(const struct slot *slots, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const struct tm_filter *filter = slots[i].session->filter;
+
+        if (filter->amazon_dns || filter->n_rules[TM_INGRESS]) {
+            return true;
+        }
+    }
+    return false;
 }
 
 static char * OVS_WARN_UNUSED_RESULT
@@ -1423,6 +1505,7 @@ tm_compile(const struct tm_compile_input *input,
     ofpbuf_init(&c.ofpacts, 256);
     sources = xmalloc(MAX(input->n_enis, 1) * sizeof *sources);
     ports = bitmap_allocate(UINT16_MAX + 1);
+    c.flood = xmalloc(MAX(input->n_enis, 1) * sizeof *c.flood);
 
     add_never_mirrored(&c, TM_TABLE_EGRESS);
     add_never_mirrored(&c, TM_TABLE_INGRESS);
@@ -1458,6 +1541,15 @@ tm_compile(const struct tm_compile_input *input,
                 compile_direction(&c, loc, eni, slots, n_slots, d);
             }
             add_meter_flows(&c, slots, n_slots);
+
+            /* One resubmit to the dispatch table, then its slots. */
+            size_t resubmits = 1 + slots_resubmits(slots, n_slots);
+            c.max_egress_resubmits = MAX(c.max_egress_resubmits,
+                                         resubmits);
+            if (slots_have_ingress(slots, n_slots)) {
+                c.flood[c.n_flood++] = loc->ofport;
+                c.flood_resubmits += resubmits;
+            }
         }
         free_slots(slots, n_slots);
         if (error) {
@@ -1471,6 +1563,7 @@ out:
         tm_flows_clear(flows);
     }
     free(sources);
+    free(c.flood);
     bitmap_free(ports);
     ofpbuf_uninit(&c.ofpacts);
     destroy_ids(&c.counter_ids);
@@ -1504,6 +1597,11 @@ tm_flow_format(const struct ofputil_flow_mod *fm, struct ds *s)
 void
 tm_flows_format(const struct tm_flows *flows, struct ds *s)
 {
+    char *warning = tm_flows_check_resubmits(flows);
+    if (warning) {
+        ds_put_format(s, "# warning: %s\n", warning);
+        free(warning);
+    }
     for (size_t i = 0; i < flows->n_counters; i++) {
         ds_put_format(s, "# session %s: counters id=%"PRIu32"\n",
                       flows->counters[i].session, flows->counters[i].id);
@@ -1512,6 +1610,21 @@ tm_flows_format(const struct tm_flows *flows, struct ds *s)
         tm_flow_format(&flows->fms[i], s);
         ds_put_char(s, '\n');
     }
+}
+
+/* Returns NULL if Open vSwitch can translate every packet through 'flows'
+ * (NORMAL pipelines), otherwise a malloc()'d warning that says why not. */
+char *
+tm_flows_check_resubmits(const struct tm_flows *flows)
+{
+    if (flows->max_resubmits <= TM_OVS_MAX_RESUBMITS) {
+        return NULL;
+    }
+    return xasprintf("a broadcast or multicast that no rule accepts takes "
+                     "up to %"PRIuSIZE" resubmits through these flows, "
+                     "beyond Open vSwitch's %d: it would be dropped (see "
+                     "tm-compile(7))", flows->max_resubmits,
+                     TM_OVS_MAX_RESUBMITS);
 }
 
 /* Compiles 'input' as tm_compile() does and appends the flows to 's' as

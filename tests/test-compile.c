@@ -1100,6 +1100,180 @@ test_probe_timeout(void)
     free(dir);
 }
 
+/* ---- Broadcasts at scale. ---- */
+
+/* Follows 'ofpacts' as Open vSwitch translates them for 'flow' (which
+ * they change) through 'flows', and returns the resubmits it counts, as
+ * ofproto-dpif-xlate.c does: every resubmit, even to a table that misses.
+ * Only the actions that the compiled flows use for a packet that no rule
+ * accepts are followed: register loads, resubmits and clone(). */
+static size_t
+trace_resubmits(const struct tm_flows *fl, const struct ofpact *ofpacts,
+                size_t ofpacts_len, struct flow *flow)
+{
+    const struct ofpact *a;
+    size_t n = 0;
+
+    OFPACT_FOR_EACH (a, ofpacts, ofpacts_len) {
+        if (a->type == OFPACT_SET_FIELD) {
+            const struct ofpact_set_field *sf = ofpact_get_SET_FIELD(a);
+
+            mf_set_flow_value_masked(sf->field, sf->value,
+                                     ofpact_set_field_mask(sf), flow);
+        } else if (a->type == OFPACT_RESUBMIT) {
+            const struct ofputil_flow_mod *best = NULL;
+            uint8_t table = ofpact_get_RESUBMIT(a)->table_id;
+
+            for (size_t i = 0; i < fl->n; i++) {
+                const struct ofputil_flow_mod *fm = &fl->fms[i];
+
+                if (fm->table_id == table
+                    && (!best || fm->priority > best->priority)
+                    && minimatch_matches_flow(&fm->match, flow)) {
+                    best = fm;
+                }
+            }
+            n++;
+            if (best) {
+                n += trace_resubmits(fl, best->ofpacts, best->ofpacts_len,
+                                     flow);
+            }
+        } else if (a->type == OFPACT_CLONE) {
+            const struct ofpact_nest *clone = ofpact_get_CLONE(a);
+            struct flow copy = *flow;
+
+            n += trace_resubmits(fl, clone->actions,
+                                 ofpact_nest_get_action_len(clone), &copy);
+        }
+    }
+    return n;
+}
+
+/* Adds ENIs eni-fFIRST... ('n' of them), with a session of 'filter' each
+ * (to a target for each 10 of them), and their locations from port 1000 to
+ * 'locs'. */
+static void
+add_flood_enis(struct tm_eni_location *locs, size_t first, size_t n,
+               const char *filter)
+{
+    for (size_t i = first; i < first + n; i++) {
+        char *id = xasprintf("eni-f%"PRIuSIZE, i);
+        char *ip = xasprintf("10.0.%"PRIuSIZE".%"PRIuSIZE,
+                             100 + i / 250, 1 + i % 250);
+        char *session = xasprintf("tms-f%"PRIuSIZE, i);
+        struct tm_eni_spec spec = {
+            .id = id, .owner = ACCT_A, .ip = ip, .vpc_cidr = "10.0.0.0/16",
+            .instance_type = "m5.large", .mtu = TM_UNSET,
+        };
+
+        char *target = xasprintf("tmt-f%"PRIuSIZE, i / 10);
+
+        TM_OK(tm_model_add_eni(tm_test_model, &spec));
+        if (i % 10 == 0) {
+            /* A network interface target takes 10 sources at most. */
+            char *target_eni = xasprintf("eni-ft%"PRIuSIZE, i / 10);
+            char *target_ip = xasprintf("10.0.%"PRIuSIZE".%"PRIuSIZE,
+                                        200 + i / 2500, 1 + i / 10 % 250);
+            struct tm_eni_spec target_spec = {
+                .id = target_eni, .owner = ACCT_A, .ip = target_ip,
+                .vpc_cidr = "10.0.0.0/16", .instance_type = "c5.xlarge",
+                .mtu = 1500,
+            };
+
+            TM_OK(tm_model_add_eni(tm_test_model, &target_spec));
+            TM_OK(tm_test_target(ACCT_A, target, target_eni));
+            free(target_eni);
+            free(target_ip);
+        }
+        TM_OK(tm_test_session(ACCT_A, session, id, target, filter, 1));
+        free(target);
+        locs[i] = (struct tm_eni_location) {
+            .eni = id,
+            .ofport = u16_to_ofp(1000 + i),
+            .mac = { .ea = { 0x02, 0, 0, 0, (i >> 8) & 0xff, i & 0xff } },
+        };
+        free(ip);
+        free(session);
+    }
+}
+
+/* A broadcast on a bridge with thousands of mirrored ports: every flow
+ * fits in an OpenFlow message (one flow that listed every port did not
+ * beyond about 2,000 of them), only the ports with ingress sessions are
+ * predicted delivered, and the compiler says how many resubmits the
+ * broadcast's translation takes, which exceeds Open vSwitch's limit
+ * here. */
+static void
+test_flood_scale(void)
+{
+    enum { N_IN = 2100, N_OUT = 300 };
+    struct tm_eni_location *locs = xcalloc(N_IN + N_OUT, sizeof *locs);
+    struct tm_compile_input input = {
+        .model = tm_test_model, .enis = locs, .n_enis = N_IN + N_OUT,
+    };
+    size_t n_groups = DIV_ROUND_UP(N_IN, TM_FLOOD_PORTS_PER_FLOW);
+
+    TM_OK(tm_test_filter(ACCT_A, "tmf-in"));
+    TM_OK(tm_test_rule(ACCT_A, "tmf-in", "ingress", 1, "accept", "tcp",
+                       "0.0.0.0/0", "0.0.0.0/0", NULL, NULL));
+    TM_OK(tm_test_filter(ACCT_A, "tmf-out"));
+    TM_OK(tm_test_rule(ACCT_A, "tmf-out", "egress", 1, "accept", "tcp",
+                       "0.0.0.0/0", "0.0.0.0/0", NULL, NULL));
+    add_flood_enis(locs, 0, N_IN, "tmf-in");
+    add_flood_enis(locs, N_IN, N_OUT, "tmf-out");
+
+    char *error = tm_compile(&input, &opts, &flows);
+    if (error) {
+        FAIL_MSG(error);
+        free(error);
+        free(locs);
+        return;
+    }
+
+    /* Every flow fits in an OpenFlow 1.5 message. */
+    size_t max_size = 0;
+    for (size_t i = 0; i < flows.n; i++) {
+        struct ofpbuf *msg = ofputil_encode_flow_mod(&flows.fms[i],
+                                                     OFPUTIL_P_OF15_OXM);
+
+        max_size = MAX(max_size, msg->size);
+        ofpbuf_delete(msg);
+    }
+    CU_ASSERT(max_size <= UINT16_MAX);
+
+    /* The broadcast: one flow that resubmits to each group's flow. */
+    CU_ASSERT_EQUAL(count_flows(204, 11), n_groups);
+    CU_ASSERT_EQUAL(count_flows(204, 10), N_IN + N_OUT + 1);
+
+    /* A UDP broadcast from the first port, which no rule accepts: its
+     * egress dispatch and slot (2), the output stage (1), its groups, and
+     * for each port with ingress sessions the ingress dispatch and slot
+     * (2), except its own port, where the hairpin flow stops it (1). */
+    struct flow flow;
+    memset(&flow, 0, sizeof flow);
+    flow.in_port.ofp_port = locs[0].ofport;
+    flow.dl_src = locs[0].mac;
+    flow.dl_dst = eth_addr_broadcast;
+    flow.dl_type = htons(ETH_TYPE_IP);
+    flow.nw_proto = IPPROTO_UDP;
+    flow.nw_src = htonl(0x0a00640a);
+    flow.nw_dst = htonl(0xffffffff);
+    flow.tp_src = flow.tp_dst = htons(9999);
+
+    const struct ofputil_flow_mod *entry = &flows.fms[0];
+    for (size_t i = 0; i < flows.n; i++) {
+        if (flows.fms[i].table_id == 0) {
+            entry = &flows.fms[i];
+        }
+    }
+    size_t traced = trace_resubmits(&flows, entry->ofpacts,
+                                    entry->ofpacts_len, &flow);
+    CU_ASSERT_EQUAL(traced, 2 + 1 + n_groups + 2 * N_IN - 1);
+    CU_ASSERT_EQUAL(flows.max_resubmits, traced + 1);
+    CU_ASSERT(flows.max_resubmits > TM_OVS_MAX_RESUBMITS);
+    free(locs);
+}
+
 static CU_TestInfo range_tests[] = {
     TEST(test_range_exhaustive),
     TEST(test_range_16bit),
@@ -1123,6 +1297,7 @@ static CU_TestInfo compile_tests[] = {
     TEST(test_vxlan_mirror_counters),
     TEST(test_vxlan_mirror_errors),
     TEST(test_mtu_smallest),
+    TEST(test_flood_scale),
     TEST(test_backend_find),
     TEST(test_probe_unreachable),
     TEST(test_probe_timeout),

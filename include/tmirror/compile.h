@@ -95,6 +95,20 @@ struct tm_session;
  * when they are not told ("tm-sim flows", "ovs-tmctl --dry-run"). */
 #define TM_TUNNEL_PORT_DEFAULT 100
 
+/* NORMAL pipelines: a broadcast or multicast is predicted delivered to
+ * the source ports with ingress sessions, at most this many per flow; with
+ * more, groups of them numbered from TM_FLOOD_GROUP_BASE in the output
+ * register (above every port number), each group's number loaded into the
+ * output register by one flow that resubmits to the group's own flow (see
+ * tm-compile(7)). */
+#define TM_FLOOD_PORTS_PER_FLOW 64
+#define TM_FLOOD_GROUP_BASE 0x10000
+
+/* Open vSwitch's limit on the resubmits in the translation of one packet
+ * (MAX_RESUBMITS in ofproto/ofproto-dpif-xlate.c): beyond it, the packet
+ * is dropped. */
+#define TM_OVS_MAX_RESUBMITS 4096
+
 /* ovs-tmirror's tables, as offsets from 'table_base'. */
 enum tm_table {
     TM_TABLE_EGRESS = 0,        /* Never-mirrored types, then dispatch on
@@ -236,6 +250,15 @@ struct tm_flows {
     size_t n_rules;
     uint32_t next_conj_id;
 
+    /* NORMAL pipelines: the most resubmits that the translation of one
+     * packet takes through the compiled flows (a broadcast or multicast
+     * that no rule accepts, from the source port with the most session
+     * slots, delivered to every source port with ingress sessions).  Open
+     * vSwitch drops a packet whose translation takes more than
+     * TM_OVS_MAX_RESUBMITS.  0 for REGISTER pipelines, whose bridge
+     * decides how many times a packet is delivered. */
+    size_t max_resubmits;
+
     /* The counters of the compiled sessions' copies, in the order their
      * sessions were compiled; only for a backend that counts. */
     struct tm_counter *counters;
@@ -284,6 +307,8 @@ void tm_flows_destroy(struct tm_flows *);
 char *tm_compile(const struct tm_compile_input *,
                  const struct tm_compile_options *, struct tm_flows *)
     OVS_WARN_UNUSED_RESULT;
+
+char *tm_flows_check_resubmits(const struct tm_flows *);
 
 void tm_flow_format(const struct ofputil_flow_mod *, struct ds *);
 void tm_flows_format(const struct tm_flows *, struct ds *);
