@@ -368,6 +368,8 @@ struct compiler {
     size_t n_flood;
     size_t flood_resubmits;     /* The most that their slots take. */
     size_t max_egress_resubmits;        /* The most from one source port. */
+
+    bool shared;                /* Compile the shared flows? */
 };
 
 /* An id given to a session, in struct compiler's 'counter_ids' or
@@ -418,15 +420,19 @@ destroy_ids(struct hmap *ids)
     hmap_destroy(ids);
 }
 
-/* Gives 'session' the key of its cookies (see tm_session_cookie()) and
- * records it in 'c->flows'.  Returns the key. */
+/* Gives 'session' the key of its cookies (see tm_session_cookie()) and,
+ * if 'record', records it in 'c->flows'.  Returns the key. */
 static uint32_t
-assign_session_key(struct compiler *c, const struct tm_session *session)
+assign_session_key(struct compiler *c, const struct tm_session *session,
+                   bool record)
 {
     struct tm_flows *flows = c->flows;
     uint32_t key = assign_id(&c->session_keys, session,
                              TM_COOKIE_SESSION_MAX);
 
+    if (!record) {
+        return key;
+    }
     if (flows->n_keys >= flows->allocated_keys) {
         flows->keys = x2nrealloc(flows->keys, &flows->allocated_keys,
                                  sizeof *flows->keys);
@@ -439,13 +445,18 @@ assign_session_key(struct compiler *c, const struct tm_session *session)
 }
 
 /* Gives 'session' its counters' id (see struct tm_counter): the hash of its
- * id, or the next value that is free and not 0.  Returns the id. */
+ * id, or the next value that is free and not 0; records it in 'c->flows'
+ * if 'record'.  Returns the id. */
 static uint32_t
-assign_counter_id(struct compiler *c, const struct tm_session *session)
+assign_counter_id(struct compiler *c, const struct tm_session *session,
+                  bool record)
 {
     struct tm_flows *flows = c->flows;
     uint32_t id = assign_id(&c->counter_ids, session, UINT32_MAX);
 
+    if (!record) {
+        return id;
+    }
     if (flows->n_counters >= flows->allocated_counters) {
         flows->counters = x2nrealloc(flows->counters,
                                      &flows->allocated_counters,
@@ -1157,6 +1168,17 @@ index_target_addresses(struct compiler *c)
     }
 }
 
+/* Is 'session' one of those that the compiler compiles? */
+static bool
+session_is_compiled(const struct compiler *c,
+                    const struct tm_session *session)
+{
+    return (session->status == TM_SESSION_ACTIVE && session->target
+            && !(c->input->excluded_sessions
+                 && sset_contains(c->input->excluded_sessions,
+                                  session->id)));
+}
+
 /* Fills in 'slots' with the active sessions of 'loc', in ascending session
  * number, their outer addresses and the copy each makes.  Stores their
  * number in '*n', also after an error; the caller frees them with
@@ -1175,10 +1197,7 @@ collect_slots(struct compiler *c, const struct tm_eni_location *loc,
         const struct tm_target_address *address;
         struct slot *s;
 
-        if (session->status != TM_SESSION_ACTIVE || !session->target
-            || (c->input->excluded_sessions
-                && sset_contains(c->input->excluded_sessions,
-                                 session->id))) {
+        if (!session_is_compiled(c, session)) {
             continue;
         }
         ovs_assert(*n < TM_MAX_SESSIONS_PER_ENI);
@@ -1214,9 +1233,9 @@ collect_slots(struct compiler *c, const struct tm_eni_location *loc,
         }
 
         s->counter_id = (c->options->backend->counts
-                         ? assign_counter_id(c, session) : 0);
+                         ? assign_counter_id(c, session, true) : 0);
         s->key = (c->options->session_cookies
-                  ? assign_session_key(c, session) : 0);
+                  ? assign_session_key(c, session, true) : 0);
         s->metered = (s->key && c->input->metered_sessions
                       && sset_contains(c->input->metered_sessions,
                                        session->id));
@@ -1233,6 +1252,7 @@ collect_slots(struct compiler *c, const struct tm_eni_location *loc,
         s->copy = xmemdup(c->ofpacts.data, c->ofpacts.size);
         ofpbuf_clear(&c->ofpacts);
         s->metered = s->metered && copy_is_meterable(s);
+        ovs_assert(!s->metered || c->options->backend->meters);
     }
     return NULL;
 }
@@ -1293,7 +1313,7 @@ add_stage_flows(struct compiler *c, const struct tm_eni_location **sources,
      * egress stage and, when it is delivered, to the ingress stage: it is
      * never mirrored again.  (On a NORMAL bridge it goes straight to
      * NORMAL and never meets these tables.) */
-    if (c->options->pipeline == TM_PIPELINE_REGISTER
+    if (c->shared && c->options->pipeline == TM_PIPELINE_REGISTER
         && c->options->backend->reenters) {
         match_copy_mark(c, &match);
         add_flow(c, TM_TABLE_EGRESS, PRI_COPY, &match);
@@ -1314,6 +1334,9 @@ add_stage_flows(struct compiler *c, const struct tm_eni_location **sources,
         /* The output stage. */
         struct ofpact_output_reg *output;
 
+        if (!c->shared) {
+            return;
+        }
         match_init_catchall(&match);
         put_resubmit(c, TM_TABLE_INGRESS);
         output = ofpact_put_OUTPUT_REG(&c->ofpacts);
@@ -1328,11 +1351,13 @@ add_stage_flows(struct compiler *c, const struct tm_eni_location **sources,
     /* NORMAL: the entry, then where NORMAL will deliver the packet: to the
      * ENI whose MAC is its destination, or, for a broadcast or multicast,
      * to every ENI. */
-    match_init_catchall(&match);
-    put_resubmit(c, TM_TABLE_EGRESS);
-    put_resubmit(c, TM_TABLE_OUTPUT);
-    ofpact_put_OUTPUT(&c->ofpacts)->port = OFPP_NORMAL;
-    add_flow__(c, c->options->entry_table, 0, &match);
+    if (c->shared) {
+        match_init_catchall(&match);
+        put_resubmit(c, TM_TABLE_EGRESS);
+        put_resubmit(c, TM_TABLE_OUTPUT);
+        ofpact_put_OUTPUT(&c->ofpacts)->port = OFPP_NORMAL;
+        add_flow__(c, c->options->entry_table, 0, &match);
+    }
 
     for (size_t i = 0; i < n_sources; i++) {
         match_init_catchall(&match);
@@ -1340,6 +1365,9 @@ add_stage_flows(struct compiler *c, const struct tm_eni_location **sources,
         put_load_output_reg(c, sources[i]->ofport);
         put_resubmit(c, TM_TABLE_INGRESS);
         add_flow(c, TM_TABLE_OUTPUT, PRI_DISPATCH, &match);
+    }
+    if (!c->shared) {
+        return;
     }
 
     /* A broadcast or multicast reaches every source port that has
@@ -1469,6 +1497,49 @@ check_options(const struct tm_compile_options *options)
     return NULL;
 }
 
+/* Does for the ENI at 'loc' what compiling it does to the ids of the
+ * sessions compiled after it and to the shared flows, without compiling
+ * it. */
+static void
+skip_eni(struct compiler *c, const struct tm_eni_location *loc)
+{
+    struct tm_session *const *sessions;
+    size_t n = tm_model_sessions_of_eni(c->input->model, loc->eni,
+                                        &sessions);
+    const struct sset *metered = c->input->metered_sessions;
+    size_t n_slots = 0;
+    bool has_ingress = false;
+    bool any_metered = false;
+
+    for (size_t i = 0; i < n; i++) {
+        const struct tm_session *session = sessions[i];
+
+        if (!session_is_compiled(c, session)) {
+            continue;
+        }
+        n_slots++;
+        if (c->options->backend->counts) {
+            assign_counter_id(c, session, false);
+        }
+        assign_session_key(c, session, false);
+        any_metered = any_metered || (c->options->backend->meters
+                                      && metered
+                                      && sset_contains(metered,
+                                                       session->id));
+        has_ingress = (has_ingress || session->filter->amazon_dns
+                       || session->filter->n_rules[TM_INGRESS]);
+    }
+    if (n_slots) {
+        size_t resubmits = 1 + n_slots + any_metered;
+
+        c->max_egress_resubmits = MAX(c->max_egress_resubmits, resubmits);
+        if (has_ingress) {
+            c->flood[c->n_flood++] = loc->ofport;
+            c->flood_resubmits += resubmits;
+        }
+    }
+}
+
 /* Compiles the sessions of the source ENIs in 'input' into 'flows' (which
  * it clears first), as 'options' say.  Returns NULL, or a malloc()'d error
  * that names the ENI or session at fault; then 'flows' is left empty.
@@ -1507,8 +1578,16 @@ tm_compile(const struct tm_compile_input *input,
     ports = bitmap_allocate(UINT16_MAX + 1);
     c.flood = xmalloc(MAX(input->n_enis, 1) * sizeof *c.flood);
 
-    add_never_mirrored(&c, TM_TABLE_EGRESS);
-    add_never_mirrored(&c, TM_TABLE_INGRESS);
+    c.shared = !input->only || input->shared;
+    if (input->only && !options->session_cookies) {
+        error = xstrdup("a compile of some network interfaces alone needs "
+                        "session cookies");
+        goto out;
+    }
+    if (c.shared) {
+        add_never_mirrored(&c, TM_TABLE_EGRESS);
+        add_never_mirrored(&c, TM_TABLE_INGRESS);
+    }
 
     for (size_t i = 0; i < input->n_enis; i++) {
         const struct tm_eni_location *loc = &input->enis[i];
@@ -1533,6 +1612,13 @@ tm_compile(const struct tm_compile_input *input,
             }
         }
         bitmap_set1(ports, ofp_to_u16(loc->ofport));
+        if (input->only && !bitmap_is_set(input->only, i)) {
+            /* Not compiled, but its sessions' keys and ids are given as
+             * the full compile gives them, so that the others' are the
+             * same, and it counts in the broadcast prediction. */
+            skip_eni(&c, loc);
+            continue;
+        }
         error = collect_slots(&c, loc, eni, slots, &n_slots);
         if (!error && n_slots) {
             sources[n_sources++] = loc;
@@ -1781,6 +1867,7 @@ const struct tm_backend tm_backend_vxlan_mirror = {
     .name = "vxlan-mirror",
     .reenters = true,
     .counts = true,
+    .meters = true,
     .put_copy = vxlan_mirror_put_copy,
 };
 

@@ -214,6 +214,20 @@ struct tm_compile_input {
      * skipped.  (The native backend's copies cannot be metered without
      * metering the original too: its sessions are never metered.) */
     const struct sset *metered_sessions;
+
+    /* A compile of some ENIs alone, with session cookies only.  If 'only'
+     * is nonnull, a bitmap of 'n_enis' bits, only the ENIs of 'enis' whose
+     * bits are set have their own flows compiled (their dispatch, session
+     * slot, meter, hairpin and unicast prediction flows), and the shared
+     * flows (the never-mirrored types, the entry, the broadcast
+     * prediction, the output stage) are compiled only if 'shared'.  The
+     * flows of the ENIs and the shared flows are then exactly those that a
+     * compile of all of them has, with the same cookies, counter ids and
+     * conjunction ids: the others' sessions get their ids as in a full
+     * compile without being compiled.  Only the compiled ENIs' errors are
+     * found.  'max_resubmits' is computed with the shared flows. */
+    const unsigned long *only;
+    bool shared;
 };
 
 /* The OpenFlow meter of the copies of the session with cookie key 'key' in
@@ -346,6 +360,7 @@ struct tm_backend {
     const char *name;
     bool reenters;
     bool counts;                /* Uses tm_copy's 'counter_id'. */
+    bool meters;                /* Its copies can go through a meter. */
     char *(*put_copy)(const struct tm_copy *,
                       const struct tm_compile_options *,
                       struct ofpbuf *ofpacts);
