@@ -280,8 +280,8 @@ EXTRA_DIST += tests/sandbox.sh
 # bytes of the mirrored copies, checked one by one by tests/dp-action.py.
 EXTRA_DIST += tests/dp-action.py
 
-# The topologies of tests/flood.at.
-EXTRA_DIST += tests/flood.py
+# The topologies of tests/flood.at and tests/tmd-bench.sh.
+EXTRA_DIST += tests/scale_topology.py
 
 # Instructions per packet (valgrind's callgrind) of the vxlan_mirror action
 # against the native clone + tunnel push backend, side by side, truncated
