@@ -908,6 +908,13 @@ compute(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
         sset_destroy(&metered);
         goto out;
     }
+    char *warning = tm_flows_check_resubmits(flows);
+    if (warning) {
+        static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 60);
+
+        VLOG_WARN_RL(&rl, "bridge %s: %s", br->name, warning);
+        free(warning);
+    }
 
     size_t n_meters = 0;
     struct tm_meter *meters = xmalloc((2 * flows->n_keys + 1)

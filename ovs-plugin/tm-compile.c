@@ -52,9 +52,19 @@
  *           port into R and resubmits here for every delivery:
  *           priority=0 actions=resubmit(,B+5),output:R
  *           NORMAL pipelines: where the packet will be delivered: to P
- *           when its destination is P's MAC, to every source port when it
- *           is a broadcast or multicast; for each such P:
- *           load:P->R,resubmit(,B+5).
+ *           when its destination is P's MAC (priority=10,dl_dst=MAC), to
+ *           every source port with a session that may accept ingress
+ *           (an accept rule of that direction or amazon-dns) when it is a broadcast or multicast;
+ *           for each such P: load:P->R,resubmit(,B+5).  The broadcast
+ *           flow (priority=10,dl_dst=01:00:00:00:00:00/01:...) lists up
+ *           to TM_FLOOD_PORTS_PER_FLOW (64) ports.  With more, they are
+ *           split into groups G of 64, in input order, and that flow is
+ *           load:G+0x10000->R,resubmit(,B+4) for each group instead, the
+ *           group's flow being priority=11,R=G+0x10000 with the broadcast
+ *           match: no flow outgrows an OpenFlow message, and the nesting
+ *           stays 2 deep.  A broadcast still takes one resubmit or more
+ *           per port (tm_flows.max_resubmits counts them), and Open
+ *           vSwitch drops a packet past TM_OVS_MAX_RESUBMITS.
  *
  *   B+5     Ingress: as B (the copy mark included), dispatching on R=P
  *           instead of in_port=P, and priority=20,in_port=P,R=P: no action
@@ -112,6 +122,7 @@
 #define PRI_COPY 200            /* A marked copy: never mirrored again. */
 #define PRI_DISPATCH 10         /* Port dispatch. */
 #define PRI_HAIRPIN 20          /* Output stage: not delivered. */
+#define PRI_FLOOD_GROUP 11      /* NORMAL: a group of the flooded ports. */
 #define PRI_SERVICE 32767       /* amazon-dns, above every rule. */
 #define PRI_NEVER (PRI_SERVICE + 1) /* Never-mirrored types, above all. */
 #define PRI_NO_MATCH 0
@@ -310,6 +321,7 @@ tm_flows_clear(struct tm_flows *flows)
     flows->n = 0;
     flows->n_sessions = 0;
     flows->n_rules = 0;
+    flows->max_resubmits = 0;
     flows->next_conj_id = 1;
     for (size_t i = 0; i < flows->n_counters; i++) {
         free(flows->counters[i].session);
@@ -359,6 +371,15 @@ struct compiler {
                                  * conjunction, within its key. */
     struct shash addresses_by_session;  /* The input's target addresses */
     struct shash addresses_by_target;   /* for one session or for all. */
+
+    /* NORMAL pipelines: where a broadcast or multicast is delivered. */
+    ofp_port_t *flood;          /* The source ports that may mirror
+                                 * ingress. */
+    size_t n_flood;
+    size_t flood_resubmits;     /* The most that their slots take. */
+    size_t max_egress_resubmits;        /* The most from one source port. */
+
+    bool shared;                /* Compile the shared flows? */
 };
 
 /* An id given to a session, in struct compiler's 'counter_ids' or
@@ -409,15 +430,19 @@ destroy_ids(struct hmap *ids)
     hmap_destroy(ids);
 }
 
-/* Gives 'session' the key of its cookies (see tm_session_cookie()) and
- * records it in 'c->flows'.  Returns the key. */
+/* Gives 'session' the key of its cookies (see tm_session_cookie()) and,
+ * if 'record', records it in 'c->flows'.  Returns the key. */
 static uint32_t
-assign_session_key(struct compiler *c, const struct tm_session *session)
+assign_session_key(struct compiler *c, const struct tm_session *session,
+                   bool record)
 {
     struct tm_flows *flows = c->flows;
     uint32_t key = assign_id(&c->session_keys, session,
                              TM_COOKIE_SESSION_MAX);
 
+    if (!record) {
+        return key;
+    }
     if (flows->n_keys >= flows->allocated_keys) {
         flows->keys = x2nrealloc(flows->keys, &flows->allocated_keys,
                                  sizeof *flows->keys);
@@ -430,13 +455,18 @@ assign_session_key(struct compiler *c, const struct tm_session *session)
 }
 
 /* Gives 'session' its counters' id (see struct tm_counter): the hash of its
- * id, or the next value that is free and not 0.  Returns the id. */
+ * id, or the next value that is free and not 0; records it in 'c->flows'
+ * if 'record'.  Returns the id. */
 static uint32_t
-assign_counter_id(struct compiler *c, const struct tm_session *session)
+assign_counter_id(struct compiler *c, const struct tm_session *session,
+                  bool record)
 {
     struct tm_flows *flows = c->flows;
     uint32_t id = assign_id(&c->counter_ids, session, UINT32_MAX);
 
+    if (!record) {
+        return id;
+    }
     if (flows->n_counters >= flows->allocated_counters) {
         flows->counters = x2nrealloc(flows->counters,
                                      &flows->allocated_counters,
@@ -1148,6 +1178,17 @@ index_target_addresses(struct compiler *c)
     }
 }
 
+/* Is 'session' one of those that the compiler compiles? */
+static bool
+session_is_compiled(const struct compiler *c,
+                    const struct tm_session *session)
+{
+    return (session->status == TM_SESSION_ACTIVE && session->target
+            && !(c->input->excluded_sessions
+                 && sset_contains(c->input->excluded_sessions,
+                                  session->id)));
+}
+
 /* Fills in 'slots' with the active sessions of 'loc', in ascending session
  * number, their outer addresses and the copy each makes.  Stores their
  * number in '*n', also after an error; the caller frees them with
@@ -1166,10 +1207,7 @@ collect_slots(struct compiler *c, const struct tm_eni_location *loc,
         const struct tm_target_address *address;
         struct slot *s;
 
-        if (session->status != TM_SESSION_ACTIVE || !session->target
-            || (c->input->excluded_sessions
-                && sset_contains(c->input->excluded_sessions,
-                                 session->id))) {
+        if (!session_is_compiled(c, session)) {
             continue;
         }
         ovs_assert(*n < TM_MAX_SESSIONS_PER_ENI);
@@ -1205,9 +1243,9 @@ collect_slots(struct compiler *c, const struct tm_eni_location *loc,
         }
 
         s->counter_id = (c->options->backend->counts
-                         ? assign_counter_id(c, session) : 0);
+                         ? assign_counter_id(c, session, true) : 0);
         s->key = (c->options->session_cookies
-                  ? assign_session_key(c, session) : 0);
+                  ? assign_session_key(c, session, true) : 0);
         s->metered = (s->key && c->input->metered_sessions
                       && sset_contains(c->input->metered_sessions,
                                        session->id));
@@ -1224,6 +1262,7 @@ collect_slots(struct compiler *c, const struct tm_eni_location *loc,
         s->copy = xmemdup(c->ofpacts.data, c->ofpacts.size);
         ofpbuf_clear(&c->ofpacts);
         s->metered = s->metered && copy_is_meterable(s);
+        ovs_assert(!s->metered || c->options->backend->meters);
     }
     return NULL;
 }
@@ -1263,25 +1302,34 @@ compile_direction(struct compiler *c, const struct tm_eni_location *loc,
     }
 }
 
-/* Returns true if a session in 'slots' may accept a packet of 'direction':
- * with an "accept" rule of that direction or the amazon-dns service.  When
- * none may, the ENI's packets of that direction are not even dispatched to
- * its slots, so that they meet no match beyond their port: the datapath's
- * megaflows for them keep every other field wildcarded. */
+/* Returns true if 'filter' may accept a packet of 'direction': with an
+ * "accept" rule of that direction or the amazon-dns service. */
+static bool
+filter_may_accept(const struct tm_filter *filter,
+                  enum tm_direction direction)
+{
+    if (filter->amazon_dns) {
+        return true;
+    }
+    for (size_t i = 0; i < filter->n_rules[direction]; i++) {
+        if (filter->rules[direction][i]->action == TM_ACCEPT) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Returns true if a session in 'slots' may accept a packet of 'direction'.
+ * When none may, the ENI's packets of that direction are not even
+ * dispatched to its slots, so that they meet no match beyond their port:
+ * the datapath's megaflows for them keep every other field wildcarded. */
 static bool
 may_accept(const struct slot *slots, size_t n_slots,
            enum tm_direction direction)
 {
     for (size_t i = 0; i < n_slots; i++) {
-        const struct tm_filter *filter = slots[i].session->filter;
-
-        if (filter->amazon_dns) {
+        if (filter_may_accept(slots[i].session->filter, direction)) {
             return true;
-        }
-        for (size_t j = 0; j < filter->n_rules[direction]; j++) {
-            if (filter->rules[direction][j]->action == TM_ACCEPT) {
-                return true;
-            }
         }
     }
     return false;
@@ -1319,7 +1367,7 @@ add_stage_flows(struct compiler *c, const struct tm_eni_location **sources,
      * egress stage and, when it is delivered, to the ingress stage: it is
      * never mirrored again.  (On a NORMAL bridge it goes straight to
      * NORMAL and never meets these tables.) */
-    if (c->options->pipeline == TM_PIPELINE_REGISTER
+    if (c->shared && c->options->pipeline == TM_PIPELINE_REGISTER
         && c->options->backend->reenters) {
         match_copy_mark(c, &match);
         add_flow(c, TM_TABLE_EGRESS, PRI_COPY, &match);
@@ -1340,6 +1388,9 @@ add_stage_flows(struct compiler *c, const struct tm_eni_location **sources,
         /* The output stage. */
         struct ofpact_output_reg *output;
 
+        if (!c->shared) {
+            return;
+        }
         match_init_catchall(&match);
         put_resubmit(c, TM_TABLE_INGRESS);
         output = ofpact_put_OUTPUT_REG(&c->ofpacts);
@@ -1354,11 +1405,13 @@ add_stage_flows(struct compiler *c, const struct tm_eni_location **sources,
     /* NORMAL: the entry, then where NORMAL will deliver the packet: to the
      * ENI whose MAC is its destination, or, for a broadcast or multicast,
      * to every ENI. */
-    match_init_catchall(&match);
-    put_resubmit(c, TM_TABLE_EGRESS);
-    put_resubmit(c, TM_TABLE_OUTPUT);
-    ofpact_put_OUTPUT(&c->ofpacts)->port = OFPP_NORMAL;
-    add_flow__(c, c->options->entry_table, 0, &match);
+    if (c->shared) {
+        match_init_catchall(&match);
+        put_resubmit(c, TM_TABLE_EGRESS);
+        put_resubmit(c, TM_TABLE_OUTPUT);
+        ofpact_put_OUTPUT(&c->ofpacts)->port = OFPP_NORMAL;
+        add_flow__(c, c->options->entry_table, 0, &match);
+    }
 
     for (size_t i = 0; i < n_sources; i++) {
         match_init_catchall(&match);
@@ -1367,14 +1420,67 @@ add_stage_flows(struct compiler *c, const struct tm_eni_location **sources,
         put_resubmit(c, TM_TABLE_INGRESS);
         add_flow(c, TM_TABLE_OUTPUT, PRI_DISPATCH, &match);
     }
-
-    match_init_catchall(&match);
-    match_set_dl_dst_masked(&match, mcast, mcast);
-    for (size_t i = 0; i < n_sources; i++) {
-        put_load_output_reg(c, sources[i]->ofport);
-        put_resubmit(c, TM_TABLE_INGRESS);
+    if (!c->shared) {
+        return;
     }
-    add_flow(c, TM_TABLE_OUTPUT, PRI_DISPATCH, &match);
+
+    /* A broadcast or multicast reaches every source port that has
+     * ingress sessions: one flow for up to TM_FLOOD_PORTS_PER_FLOW of
+     * them, or one that loads each group's number into R and resubmits
+     * to the group's flow, so that no flow's actions outgrow an OpenFlow
+     * message. */
+    size_t n_groups = DIV_ROUND_UP(c->n_flood, TM_FLOOD_PORTS_PER_FLOW);
+
+    c->flows->max_resubmits = c->max_egress_resubmits + 1
+                              + (n_groups > 1 ? n_groups : 0)
+                              + c->flood_resubmits;
+    for (size_t g = 0; g < n_groups; g++) {
+        size_t start = g * TM_FLOOD_PORTS_PER_FLOW;
+        size_t end = MIN(start + TM_FLOOD_PORTS_PER_FLOW, c->n_flood);
+
+        match_init_catchall(&match);
+        match_set_dl_dst_masked(&match, mcast, mcast);
+        if (n_groups > 1) {
+            match_set_reg(&match, c->options->output_reg,
+                          TM_FLOOD_GROUP_BASE + g);
+        }
+        for (size_t i = start; i < end; i++) {
+            put_load_output_reg(c, c->flood[i]);
+            put_resubmit(c, TM_TABLE_INGRESS);
+        }
+        add_flow(c, TM_TABLE_OUTPUT,
+                 n_groups > 1 ? PRI_FLOOD_GROUP : PRI_DISPATCH, &match);
+    }
+    if (n_groups != 1) {
+        match_init_catchall(&match);
+        match_set_dl_dst_masked(&match, mcast, mcast);
+        for (size_t g = 0; g < n_groups; g++) {
+            ovs_be32 value = htonl(TM_FLOOD_GROUP_BASE + g);
+
+            ofpact_put_reg_load(&c->ofpacts, output_reg_field(c), &value,
+                                NULL);
+            put_resubmit(c, TM_TABLE_OUTPUT);
+        }
+        add_flow(c, TM_TABLE_OUTPUT, PRI_DISPATCH, &match);
+    }
+}
+
+/* The most resubmits that the translation of a packet takes through the
+ * session slots in 'slots', their copy included: one to each slot (a
+ * rejected or unmatched packet goes on to the next) and one to the meter
+ * table when a copy is metered. */
+static size_t
+slots_resubmits(const struct slot *slots, size_t n)
+{
+    size_t resubmits = n;
+
+    for (size_t i = 0; i < n; i++) {
+        if (slots[i].metered) {
+            resubmits++;
+            break;
+        }
+    }
+    return resubmits;
 }
 
 static char * OVS_WARN_UNUSED_RESULT
@@ -1431,6 +1537,53 @@ check_options(const struct tm_compile_options *options)
     return NULL;
 }
 
+/* Does for the ENI at 'loc' what compiling it does to the ids of the
+ * sessions compiled after it and to the shared flows, without compiling
+ * it. */
+static void
+skip_eni(struct compiler *c, const struct tm_eni_location *loc)
+{
+    struct tm_session *const *sessions;
+    size_t n = tm_model_sessions_of_eni(c->input->model, loc->eni,
+                                        &sessions);
+    const struct sset *metered = c->input->metered_sessions;
+    size_t n_slots = 0;
+    bool has_egress = false;
+    bool has_ingress = false;
+    bool any_metered = false;
+
+    for (size_t i = 0; i < n; i++) {
+        const struct tm_session *session = sessions[i];
+
+        if (!session_is_compiled(c, session)) {
+            continue;
+        }
+        n_slots++;
+        if (c->options->backend->counts) {
+            assign_counter_id(c, session, false);
+        }
+        assign_session_key(c, session, false);
+        any_metered = any_metered || (c->options->backend->meters
+                                      && metered
+                                      && sset_contains(metered,
+                                                       session->id));
+        has_egress = (has_egress
+                      || filter_may_accept(session->filter, TM_EGRESS));
+        has_ingress = (has_ingress
+                       || filter_may_accept(session->filter, TM_INGRESS));
+    }
+    if (n_slots) {
+        size_t resubmits = 1 + n_slots + any_metered;
+
+        c->max_egress_resubmits = MAX(c->max_egress_resubmits,
+                                      has_egress ? resubmits : 1);
+        if (has_ingress) {
+            c->flood[c->n_flood++] = loc->ofport;
+            c->flood_resubmits += resubmits;
+        }
+    }
+}
+
 /* Compiles the sessions of the source ENIs in 'input' into 'flows' (which
  * it clears first), as 'options' say.  Returns NULL, or a malloc()'d error
  * that names the ENI or session at fault; then 'flows' is left empty.
@@ -1467,9 +1620,18 @@ tm_compile(const struct tm_compile_input *input,
     ofpbuf_init(&c.ofpacts, 256);
     sources = xmalloc(MAX(input->n_enis, 1) * sizeof *sources);
     ports = bitmap_allocate(UINT16_MAX + 1);
+    c.flood = xmalloc(MAX(input->n_enis, 1) * sizeof *c.flood);
 
-    add_never_mirrored(&c, session_table(TM_EGRESS, 0));
-    add_never_mirrored(&c, session_table(TM_INGRESS, 0));
+    c.shared = !input->only || input->shared;
+    if (input->only && !options->session_cookies) {
+        error = xstrdup("a compile of some network interfaces alone needs "
+                        "session cookies");
+        goto out;
+    }
+    if (c.shared) {
+        add_never_mirrored(&c, session_table(TM_EGRESS, 0));
+        add_never_mirrored(&c, session_table(TM_INGRESS, 0));
+    }
 
     for (size_t i = 0; i < input->n_enis; i++) {
         const struct tm_eni_location *loc = &input->enis[i];
@@ -1494,6 +1656,13 @@ tm_compile(const struct tm_compile_input *input,
             }
         }
         bitmap_set1(ports, ofp_to_u16(loc->ofport));
+        if (input->only && !bitmap_is_set(input->only, i)) {
+            /* Not compiled, but its sessions' keys and ids are given as
+             * the full compile gives them, so that the others' are the
+             * same, and it counts in the broadcast prediction. */
+            skip_eni(&c, loc);
+            continue;
+        }
         error = collect_slots(&c, loc, eni, slots, &n_slots);
         if (!error && n_slots) {
             sources[n_sources++] = loc;
@@ -1506,6 +1675,17 @@ tm_compile(const struct tm_compile_input *input,
                 }
             }
             add_meter_flows(&c, slots, n_slots);
+
+            /* One resubmit to the dispatch table, then its slots if it
+             * dispatches in that direction. */
+            size_t resubmits = 1 + slots_resubmits(slots, n_slots);
+            c.max_egress_resubmits
+                = MAX(c.max_egress_resubmits,
+                      may_accept(slots, n_slots, TM_EGRESS) ? resubmits : 1);
+            if (may_accept(slots, n_slots, TM_INGRESS)) {
+                c.flood[c.n_flood++] = loc->ofport;
+                c.flood_resubmits += resubmits;
+            }
         }
         free_slots(slots, n_slots);
         if (error) {
@@ -1519,6 +1699,7 @@ out:
         tm_flows_clear(flows);
     }
     free(sources);
+    free(c.flood);
     bitmap_free(ports);
     ofpbuf_uninit(&c.ofpacts);
     destroy_ids(&c.counter_ids);
@@ -1552,6 +1733,11 @@ tm_flow_format(const struct ofputil_flow_mod *fm, struct ds *s)
 void
 tm_flows_format(const struct tm_flows *flows, struct ds *s)
 {
+    char *warning = tm_flows_check_resubmits(flows);
+    if (warning) {
+        ds_put_format(s, "# warning: %s\n", warning);
+        free(warning);
+    }
     for (size_t i = 0; i < flows->n_counters; i++) {
         ds_put_format(s, "# session %s: counters id=%"PRIu32"\n",
                       flows->counters[i].session, flows->counters[i].id);
@@ -1560,6 +1746,21 @@ tm_flows_format(const struct tm_flows *flows, struct ds *s)
         tm_flow_format(&flows->fms[i], s);
         ds_put_char(s, '\n');
     }
+}
+
+/* Returns NULL if Open vSwitch can translate every packet through 'flows'
+ * (NORMAL pipelines), otherwise a malloc()'d warning that says why not. */
+char *
+tm_flows_check_resubmits(const struct tm_flows *flows)
+{
+    if (flows->max_resubmits <= TM_OVS_MAX_RESUBMITS) {
+        return NULL;
+    }
+    return xasprintf("a broadcast or multicast that no rule accepts takes "
+                     "up to %"PRIuSIZE" resubmits through these flows, "
+                     "beyond Open vSwitch's %d: it would be dropped (see "
+                     "tm-compile(7))", flows->max_resubmits,
+                     TM_OVS_MAX_RESUBMITS);
 }
 
 /* Compiles 'input' as tm_compile() does and appends the flows to 's' as
@@ -1716,6 +1917,7 @@ const struct tm_backend tm_backend_vxlan_mirror = {
     .name = "vxlan-mirror",
     .reenters = true,
     .counts = true,
+    .meters = true,
     .put_copy = vxlan_mirror_put_copy,
 };
 

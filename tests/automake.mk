@@ -17,6 +17,7 @@ TESTSUITE_AT = \
 	tests/sandbox-differential.at \
 	tests/tmctl.at \
 	tests/tmd.at \
+	tests/flood.at \
 	tests/mininet.at
 OVS_MACROS_AT = \
 	$(OVS_SRCDIR)/tests/ovs-macros.at \
@@ -279,6 +280,9 @@ EXTRA_DIST += tests/sandbox.sh
 # to end in a sandbox of the patched ovs-vswitchd (tests/dp-action.at): the
 # bytes of the mirrored copies, checked one by one by tests/dp-action.py.
 EXTRA_DIST += tests/dp-action.py
+
+# The topologies of tests/flood.at and tests/tmd-bench.sh.
+EXTRA_DIST += tests/scale_topology.py
 
 # Instructions per packet (valgrind's callgrind) of the vxlan_mirror action
 # against the native clone + tunnel push backend, side by side, truncated

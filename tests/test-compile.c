@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "flow.h"
+#include "hash.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/match.h"
 #include "openvswitch/ofp-actions.h"
@@ -33,6 +34,9 @@
 #include "openvswitch/ofp-protocol.h"
 #include "openvswitch/util.h"
 #include "random.h"
+#include "bitmap.h"
+#include "sset.h"
+#include "svec.h"
 #include "socket-util.h"
 #include "stream.h"
 #include "timeval.h"
@@ -1105,6 +1109,454 @@ test_probe_timeout(void)
     free(dir);
 }
 
+/* ---- Broadcasts at scale. ---- */
+
+/* Follows 'ofpacts' as Open vSwitch translates them for 'flow' (which
+ * they change) through 'flows', and returns the resubmits it counts, as
+ * ofproto-dpif-xlate.c does: every resubmit, even to a table that misses.
+ * Only the actions that the compiled flows use for a packet that no rule
+ * accepts are followed: register loads, resubmits and clone(). */
+static size_t
+trace_resubmits(const struct tm_flows *fl, const struct ofpact *ofpacts,
+                size_t ofpacts_len, struct flow *flow)
+{
+    const struct ofpact *a;
+    size_t n = 0;
+
+    OFPACT_FOR_EACH (a, ofpacts, ofpacts_len) {
+        if (a->type == OFPACT_SET_FIELD) {
+            const struct ofpact_set_field *sf = ofpact_get_SET_FIELD(a);
+
+            mf_set_flow_value_masked(sf->field, sf->value,
+                                     ofpact_set_field_mask(sf), flow);
+        } else if (a->type == OFPACT_RESUBMIT) {
+            const struct ofputil_flow_mod *best = NULL;
+            uint8_t table = ofpact_get_RESUBMIT(a)->table_id;
+
+            for (size_t i = 0; i < fl->n; i++) {
+                const struct ofputil_flow_mod *fm = &fl->fms[i];
+
+                if (fm->table_id == table
+                    && (!best || fm->priority > best->priority)
+                    && minimatch_matches_flow(&fm->match, flow)) {
+                    best = fm;
+                }
+            }
+            n++;
+            if (best) {
+                n += trace_resubmits(fl, best->ofpacts, best->ofpacts_len,
+                                     flow);
+            }
+        } else if (a->type == OFPACT_CLONE) {
+            const struct ofpact_nest *clone = ofpact_get_CLONE(a);
+            struct flow copy = *flow;
+
+            n += trace_resubmits(fl, clone->actions,
+                                 ofpact_nest_get_action_len(clone), &copy);
+        }
+    }
+    return n;
+}
+
+/* Adds ENIs eni-fFIRST... ('n' of them), with a session of 'filter' each
+ * (to a target for each 10 of them), and their locations from port 1000 to
+ * 'locs'. */
+static void
+add_flood_enis(struct tm_eni_location *locs, size_t first, size_t n,
+               const char *filter)
+{
+    for (size_t i = first; i < first + n; i++) {
+        char *id = xasprintf("eni-f%"PRIuSIZE, i);
+        char *ip = xasprintf("10.0.%"PRIuSIZE".%"PRIuSIZE,
+                             100 + i / 250, 1 + i % 250);
+        char *session = xasprintf("tms-f%"PRIuSIZE, i);
+        struct tm_eni_spec spec = {
+            .id = id, .owner = ACCT_A, .ip = ip, .vpc_cidr = "10.0.0.0/16",
+            .instance_type = "m5.large", .mtu = TM_UNSET,
+        };
+
+        char *target = xasprintf("tmt-f%"PRIuSIZE, i / 10);
+
+        TM_OK(tm_model_add_eni(tm_test_model, &spec));
+        if (i % 10 == 0) {
+            /* A network interface target takes 10 sources at most. */
+            char *target_eni = xasprintf("eni-ft%"PRIuSIZE, i / 10);
+            char *target_ip = xasprintf("10.0.%"PRIuSIZE".%"PRIuSIZE,
+                                        200 + i / 2500, 1 + i / 10 % 250);
+            struct tm_eni_spec target_spec = {
+                .id = target_eni, .owner = ACCT_A, .ip = target_ip,
+                .vpc_cidr = "10.0.0.0/16", .instance_type = "c5.xlarge",
+                .mtu = 1500,
+            };
+
+            TM_OK(tm_model_add_eni(tm_test_model, &target_spec));
+            TM_OK(tm_test_target(ACCT_A, target, target_eni));
+            free(target_eni);
+            free(target_ip);
+        }
+        TM_OK(tm_test_session(ACCT_A, session, id, target, filter, 1));
+        free(target);
+        locs[i] = (struct tm_eni_location) {
+            .eni = id,
+            .ofport = u16_to_ofp(1000 + i),
+            .mac = { .ea = { 0x02, 0, 0, 0, (i >> 8) & 0xff, i & 0xff } },
+        };
+        free(ip);
+        free(session);
+    }
+}
+
+/* Frees 'locs' and their ENI ids. */
+static void
+free_locs(struct tm_eni_location *locs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(CONST_CAST(char *, locs[i].eni));
+    }
+    free(locs);
+}
+
+/* A broadcast on a bridge with thousands of mirrored ports: every flow
+ * fits in an OpenFlow message (one flow that listed every port did not
+ * beyond about 2,000 of them), only the ports with ingress sessions are
+ * predicted delivered, and the compiler says how many resubmits the
+ * broadcast's translation takes, which exceeds Open vSwitch's limit
+ * here. */
+static void
+test_flood_scale(void)
+{
+    enum { N_IN = 2100, N_OUT = 300 };
+    struct tm_eni_location *locs = xcalloc(N_IN + N_OUT, sizeof *locs);
+    struct tm_compile_input input = {
+        .model = tm_test_model, .enis = locs, .n_enis = N_IN + N_OUT,
+    };
+    size_t n_groups = DIV_ROUND_UP(N_IN, TM_FLOOD_PORTS_PER_FLOW);
+
+    TM_OK(tm_test_filter(ACCT_A, "tmf-in"));
+    TM_OK(tm_test_rule(ACCT_A, "tmf-in", "ingress", 1, "accept", "tcp",
+                       "0.0.0.0/0", "0.0.0.0/0", NULL, NULL));
+    TM_OK(tm_test_filter(ACCT_A, "tmf-out"));
+    TM_OK(tm_test_rule(ACCT_A, "tmf-out", "egress", 1, "accept", "tcp",
+                       "0.0.0.0/0", "0.0.0.0/0", NULL, NULL));
+    add_flood_enis(locs, 0, N_IN, "tmf-in");
+    add_flood_enis(locs, N_IN, N_OUT, "tmf-out");
+
+    char *error = tm_compile(&input, &opts, &flows);
+    if (error) {
+        FAIL_MSG(error);
+        free(error);
+        free_locs(locs, N_IN + N_OUT);
+        return;
+    }
+
+    /* Every flow fits in an OpenFlow 1.5 message. */
+    size_t max_size = 0;
+    for (size_t i = 0; i < flows.n; i++) {
+        struct ofpbuf *msg = ofputil_encode_flow_mod(&flows.fms[i],
+                                                     OFPUTIL_P_OF15_OXM);
+
+        max_size = MAX(max_size, msg->size);
+        ofpbuf_delete(msg);
+    }
+    CU_ASSERT(max_size <= UINT16_MAX);
+
+    /* The broadcast: one flow that resubmits to each group's flow. */
+    CU_ASSERT_EQUAL(count_flows(204, 11), n_groups);
+    CU_ASSERT_EQUAL(count_flows(204, 10), N_IN + N_OUT + 1);
+
+    /* A UDP broadcast from the first egress-only port, which no rule
+     * accepts: its egress dispatch and slot (2), the output stage (1),
+     * its groups, and for each port with ingress sessions the ingress
+     * dispatch and slot (2): the most that a broadcast takes here. */
+    struct flow flow;
+    memset(&flow, 0, sizeof flow);
+    flow.in_port.ofp_port = locs[N_IN].ofport;
+    flow.dl_src = locs[N_IN].mac;
+    flow.dl_dst = eth_addr_broadcast;
+    flow.dl_type = htons(ETH_TYPE_IP);
+    flow.nw_proto = IPPROTO_UDP;
+    flow.nw_src = htonl(0x0a00640a);
+    flow.nw_dst = htonl(0xffffffff);
+    flow.tp_src = flow.tp_dst = htons(9999);
+
+    const struct ofputil_flow_mod *entry = &flows.fms[0];
+    for (size_t i = 0; i < flows.n; i++) {
+        if (flows.fms[i].table_id == 0) {
+            entry = &flows.fms[i];
+        }
+    }
+    size_t traced = trace_resubmits(&flows, entry->ofpacts,
+                                    entry->ofpacts_len, &flow);
+    CU_ASSERT_EQUAL(traced, 2 + 1 + n_groups + 2 * N_IN);
+    CU_ASSERT_EQUAL(flows.max_resubmits, traced);
+
+    /* From the first port, whose sessions mirror only ingress: no egress
+     * slot (1), and its own port's hairpin flow stops its ingress (1). */
+    flow.in_port.ofp_port = locs[0].ofport;
+    flow.dl_src = locs[0].mac;
+    CU_ASSERT_EQUAL(trace_resubmits(&flows, entry->ofpacts,
+                                    entry->ofpacts_len, &flow),
+                    1 + 1 + n_groups + 2 * N_IN - 1);
+    CU_ASSERT(flows.max_resubmits > TM_OVS_MAX_RESUBMITS);
+    free_locs(locs, N_IN + N_OUT);
+}
+
+/* ---- Compiling some network interfaces alone. ---- */
+
+/* Appends to 'lines' the flows of 'fl', one line each. */
+static void
+flows_to_lines(const struct tm_flows *fl, struct svec *lines)
+{
+    for (size_t i = 0; i < fl->n; i++) {
+        struct ds s = DS_EMPTY_INITIALIZER;
+
+        tm_flow_format(&fl->fms[i], &s);
+        svec_add_nocopy(lines, ds_steal_cstr(&s));
+    }
+}
+
+/* Is the key that 'part' gives each of its sessions the one in 'full'? */
+static bool
+keys_agree(const struct tm_flows *part, const struct tm_flows *full)
+{
+    for (size_t i = 0; i < part->n_keys; i++) {
+        size_t j;
+
+        for (j = 0; j < full->n_keys; j++) {
+            if (!strcmp(part->keys[i].session, full->keys[j].session)) {
+                break;
+            }
+        }
+        if (j == full->n_keys || part->keys[i].key != full->keys[j].key) {
+            return false;
+        }
+    }
+    for (size_t i = 0; i < part->n_counters; i++) {
+        size_t j;
+
+        for (j = 0; j < full->n_counters; j++) {
+            if (!strcmp(part->counters[i].session,
+                        full->counters[j].session)) {
+                break;
+            }
+        }
+        if (j == full->n_counters
+            || part->counters[i].id != full->counters[j].id) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Stores in 'a' and 'b' two session ids whose hashes are the same in the
+ * bits of a session key, so that the second compiled gets another key. */
+static void
+colliding_session_ids(char **a, char **b)
+{
+    struct id_hash {
+        struct hmap_node node;
+        int i;
+    };
+    struct hmap hashes = HMAP_INITIALIZER(&hashes);
+    struct id_hash *ih;
+
+    *a = *b = NULL;
+    for (int i = 0; !*a; i++) {
+        char *id = xasprintf("tms-c%d", i);
+        uint32_t key = hash_string(id, 0) & TM_COOKIE_SESSION_MAX;
+
+        HMAP_FOR_EACH_WITH_HASH (ih, node, key, &hashes) {
+            *a = xasprintf("tms-c%d", ih->i);
+            *b = xstrdup(id);
+            break;
+        }
+        ih = xmalloc(sizeof *ih);
+        ih->i = i;
+        hmap_insert(&hashes, &ih->node, key);
+        free(id);
+    }
+    HMAP_FOR_EACH_POP (ih, node, &hashes) {
+        free(ih);
+    }
+    hmap_destroy(&hashes);
+}
+
+/* Random filters (some with amazon-dns, some with port ranges that make
+ * conjunctions, some of one direction only) and sessions on 8 ports; the
+ * first port's first session and the last port's first session have ids
+ * whose keys collide. */
+static void
+random_world(struct tm_eni_location *locs, size_t n_locs, struct sset *metered)
+{
+    char *collide[2];
+
+    colliding_session_ids(&collide[0], &collide[1]);
+    static const char *protocols[] = { "6", "17", "-1" };
+    static const char *cidrs[] = { "0.0.0.0/0", "10.0.0.0/8",
+                                   "10.0.1.0/24" };
+    static const char *ranges[] = { NULL, "80", "1-65534", "1024-65535" };
+
+    TM_OK(tm_test_target(ACCT_A, "tmt-1", "eni-t"));
+    TM_OK(tm_test_target(ACCT_A, "tmt-2", "eni-big"));
+    for (int f = 0; f < 4; f++) {
+        char *filter = xasprintf("tmf-%d", f);
+        int n_rules = random_range(6);
+
+        TM_OK(tm_test_filter(ACCT_A, filter));
+        if (random_range(3) == 0) {
+            TM_OK(tm_modify_filter_network_services(tm_test_model, ACCT_A,
+                                                    filter, "amazon-dns",
+                                                    NULL));
+        }
+        for (int r = 0; r < n_rules; r++) {
+            const char *protocol = protocols[random_range(3)];
+            bool ports = strcmp(protocol, "-1");
+
+            TM_OK(tm_test_rule(ACCT_A, filter,
+                               f == 3 ? "egress"
+                               : random_range(2) ? "ingress" : "egress",
+                               r + 1, random_range(3) ? "accept" : "reject",
+                               protocol, cidrs[random_range(3)],
+                               cidrs[random_range(3)],
+                               ports ? ranges[random_range(4)] : NULL,
+                               ports ? ranges[random_range(4)] : NULL));
+        }
+        free(filter);
+    }
+    for (size_t i = 0; i < n_locs; i++) {
+        char *id = xasprintf("eni-p%"PRIuSIZE, i);
+        char *ip = xasprintf("10.0.1.%"PRIuSIZE, 100 + i);
+        struct tm_eni_spec spec = {
+            .id = id, .owner = ACCT_A, .ip = ip, .vpc_cidr = "10.0.0.0/16",
+            .instance_type = "m5.large", .mtu = TM_UNSET,
+        };
+        bool collides = i == 0 || i == n_locs - 1;
+        int n_sessions = collides ? 1 + random_range(3) : random_range(4);
+
+        TM_OK(tm_model_add_eni(tm_test_model, &spec));
+        for (int j = 0; j < n_sessions; j++) {
+            char *session = (collides && !j
+                             ? xstrdup(collide[i > 0])
+                             : xasprintf("tms-p%"PRIuSIZE"-%d", i, j));
+            char *filter = xasprintf("tmf-%d", (int) random_range(4));
+
+            TM_OK(tm_test_session(ACCT_A, session, id,
+                                  random_range(2) ? "tmt-1" : "tmt-2",
+                                  filter, 1 + random_range(100) * 3 + j));
+            if (random_range(2)) {
+                sset_add(metered, session);
+            }
+            free(session);
+            free(filter);
+        }
+        locs[i] = (struct tm_eni_location) {
+            .eni = id,
+            .ofport = u16_to_ofp(1 + i),
+            .mac = { .ea = { 0x02, 0, 0, 0, 1, 1 + i } },
+        };
+        free(ip);
+    }
+    free(collide[0]);
+    free(collide[1]);
+}
+
+/* Over random inputs, the shared flows and each port's flows, compiled
+ * alone, are exactly the flows of a full compile, with the same session
+ * keys and counter ids; and so is any subset of ports. */
+static void
+test_compile_alone(void)
+{
+    enum { N_LOCS = 8 };
+    struct tm_flows part;
+
+    tm_flows_init(&part);
+    for (int round = 0; round < 40; round++) {
+        struct tm_eni_location locs[N_LOCS];
+        struct sset metered = SSET_INITIALIZER(&metered);
+        unsigned long *only = bitmap_allocate(N_LOCS);
+        struct tm_compile_input input = {
+            .enis = locs, .n_enis = N_LOCS, .metered_sessions = &metered,
+        };
+        struct svec full_lines = SVEC_EMPTY_INITIALIZER;
+        struct svec part_lines = SVEC_EMPTY_INITIALIZER;
+        char *error;
+
+        tm_test_world_destroy();
+        tm_test_world_create();
+        random_set_seed(round + 1);
+        random_world(locs, N_LOCS, &metered);
+        input.model = tm_test_model;
+        opts.backend = (round % 2 ? &tm_backend_vxlan_mirror
+                        : &tm_backend_native);
+        opts.tunnel_port = round % 2 ? OFPP_NONE : OFP_PORT_C(100);
+        opts.pipeline = (round % 4 < 2 ? TM_PIPELINE_NORMAL
+                         : TM_PIPELINE_REGISTER);
+        opts.session_cookies = true;
+
+        error = tm_compile(&input, &opts, &flows);
+        if (error) {
+            FAIL_MSG(error);
+            free(error);
+        }
+        flows_to_lines(&flows, &full_lines);
+
+        /* The shared flows, then each port alone. */
+        input.only = only;
+        input.shared = true;
+        error = tm_compile(&input, &opts, &part);
+        CU_ASSERT_PTR_NULL(error);
+        free(error);
+        CU_ASSERT_EQUAL(part.max_resubmits, flows.max_resubmits);
+        flows_to_lines(&part, &part_lines);
+        input.shared = false;
+        for (size_t i = 0; i < N_LOCS; i++) {
+            bitmap_set1(only, i);
+            error = tm_compile(&input, &opts, &part);
+            CU_ASSERT_PTR_NULL(error);
+            free(error);
+            CU_ASSERT(keys_agree(&part, &flows));
+            flows_to_lines(&part, &part_lines);
+            bitmap_set0(only, i);
+        }
+        svec_sort(&full_lines);
+        svec_sort(&part_lines);
+        CU_ASSERT(svec_equal(&full_lines, &part_lines));
+
+        /* All ports with the shared flows, as one partial compile. */
+        svec_clear(&part_lines);
+        bitmap_set_multiple(only, 0, N_LOCS, true);
+        input.shared = true;
+        error = tm_compile(&input, &opts, &part);
+        CU_ASSERT_PTR_NULL(error);
+        free(error);
+        flows_to_lines(&part, &part_lines);
+        svec_sort(&part_lines);
+        CU_ASSERT(svec_equal(&full_lines, &part_lines));
+        CU_ASSERT(keys_agree(&part, &flows) && keys_agree(&flows, &part));
+
+        for (size_t i = 0; i < N_LOCS; i++) {
+            free(CONST_CAST(char *, locs[i].eni));
+        }
+        svec_destroy(&full_lines);
+        svec_destroy(&part_lines);
+        bitmap_free(only);
+        sset_destroy(&metered);
+    }
+    tm_flows_destroy(&part);
+
+    /* Without session cookies, conjunction ids depend on what was
+     * compiled before: refused. */
+    struct tm_compile_input input = { .model = tm_test_model };
+    unsigned long only = 0;
+    char *error;
+
+    input.only = &only;
+    opts.session_cookies = false;
+    error = tm_compile(&input, &opts, &flows);
+    CU_ASSERT(error && strstr(error, "needs session cookies"));
+    free(error);
+}
+
 static CU_TestInfo range_tests[] = {
     TEST(test_range_exhaustive),
     TEST(test_range_16bit),
@@ -1128,6 +1580,8 @@ static CU_TestInfo compile_tests[] = {
     TEST(test_vxlan_mirror_counters),
     TEST(test_vxlan_mirror_errors),
     TEST(test_mtu_smallest),
+    TEST(test_flood_scale),
+    TEST(test_compile_alone),
     TEST(test_backend_find),
     TEST(test_probe_unreachable),
     TEST(test_probe_timeout),

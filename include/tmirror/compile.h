@@ -95,6 +95,20 @@ struct tm_session;
  * when they are not told ("tm-sim flows", "ovs-tmctl --dry-run"). */
 #define TM_TUNNEL_PORT_DEFAULT 100
 
+/* NORMAL pipelines: a broadcast or multicast is predicted delivered to
+ * the source ports with ingress sessions, at most this many per flow; with
+ * more, groups of them numbered from TM_FLOOD_GROUP_BASE in the output
+ * register (above every port number), each group's number loaded into the
+ * output register by one flow that resubmits to the group's own flow (see
+ * tm-compile(7)). */
+#define TM_FLOOD_PORTS_PER_FLOW 64
+#define TM_FLOOD_GROUP_BASE 0x10000
+
+/* Open vSwitch's limit on the resubmits in the translation of one packet
+ * (MAX_RESUBMITS in ofproto/ofproto-dpif-xlate.c): beyond it, the packet
+ * is dropped. */
+#define TM_OVS_MAX_RESUBMITS 4096
+
 /* ovs-tmirror's tables, as offsets from 'table_base'. */
 enum tm_table {
     TM_TABLE_EGRESS = 0,        /* Never-mirrored types, then dispatch on
@@ -200,6 +214,20 @@ struct tm_compile_input {
      * skipped.  (The native backend's copies cannot be metered without
      * metering the original too: its sessions are never metered.) */
     const struct sset *metered_sessions;
+
+    /* A compile of some ENIs alone, with session cookies only.  If 'only'
+     * is nonnull, a bitmap of 'n_enis' bits, only the ENIs of 'enis' whose
+     * bits are set have their own flows compiled (their dispatch, session
+     * slot, meter, hairpin and unicast prediction flows), and the shared
+     * flows (the never-mirrored types, the entry, the broadcast
+     * prediction, the output stage) are compiled only if 'shared'.  The
+     * flows of the ENIs and the shared flows are then exactly those that a
+     * compile of all of them has, with the same cookies, counter ids and
+     * conjunction ids: the others' sessions get their ids as in a full
+     * compile without being compiled.  Only the compiled ENIs' errors are
+     * found.  'max_resubmits' is computed with the shared flows. */
+    const unsigned long *only;
+    bool shared;
 };
 
 /* The OpenFlow meter of the copies of the session with cookie key 'key' in
@@ -235,6 +263,15 @@ struct tm_flows {
     size_t n_sessions;
     size_t n_rules;
     uint32_t next_conj_id;
+
+    /* NORMAL pipelines: the most resubmits that the translation of one
+     * packet takes through the compiled flows (a broadcast or multicast
+     * that no rule accepts, from the source port with the most session
+     * slots, delivered to every source port with ingress sessions).  Open
+     * vSwitch drops a packet whose translation takes more than
+     * TM_OVS_MAX_RESUBMITS.  0 for REGISTER pipelines, whose bridge
+     * decides how many times a packet is delivered. */
+    size_t max_resubmits;
 
     /* The counters of the compiled sessions' copies, in the order their
      * sessions were compiled; only for a backend that counts. */
@@ -285,6 +322,8 @@ char *tm_compile(const struct tm_compile_input *,
                  const struct tm_compile_options *, struct tm_flows *)
     OVS_WARN_UNUSED_RESULT;
 
+char *tm_flows_check_resubmits(const struct tm_flows *);
+
 void tm_flow_format(const struct ofputil_flow_mod *, struct ds *);
 void tm_flows_format(const struct tm_flows *, struct ds *);
 char *tm_compile_format(const struct tm_compile_input *,
@@ -321,6 +360,7 @@ struct tm_backend {
     const char *name;
     bool reenters;
     bool counts;                /* Uses tm_copy's 'counter_id'. */
+    bool meters;                /* Its copies can go through a meter. */
     char *(*put_copy)(const struct tm_copy *,
                       const struct tm_compile_options *,
                       struct ofpbuf *ofpacts);
