@@ -319,6 +319,7 @@ tm_flows_clear(struct tm_flows *flows)
     flows->block = 0;
     flows->block_used = 0;
     flows->n = 0;
+    flows->n_enis = 0;
     flows->n_sessions = 0;
     flows->n_rules = 0;
     flows->max_resubmits = 0;
@@ -340,6 +341,8 @@ tm_flows_destroy(struct tm_flows *flows)
         tm_flows_clear(flows);
         free(flows->fms);
         flows->fms = NULL;
+        free(flows->eni_of);
+        flows->eni_of = NULL;
         flows->allocated = 0;
         free(flows->counters);
         flows->counters = NULL;
@@ -380,6 +383,9 @@ struct compiler {
     size_t max_egress_resubmits;        /* The most from one source port. */
 
     bool shared;                /* Compile the shared flows? */
+    size_t eni;                 /* Index in the input's 'enis' of the ENI
+                                 * whose own flows are being added, or
+                                 * SIZE_MAX for shared flows. */
 };
 
 /* An id given to a session, in struct compiler's 'counter_ids' or
@@ -495,7 +501,10 @@ add_flow_mod(struct compiler *c, uint8_t table_id, int priority)
     if (flows->n >= flows->allocated) {
         flows->fms = x2nrealloc(flows->fms, &flows->allocated,
                                 sizeof *flows->fms);
+        flows->eni_of = xrealloc(flows->eni_of, flows->allocated
+                                 * sizeof *flows->eni_of);
     }
+    flows->eni_of[flows->n] = c->eni;
 
     struct ofputil_flow_mod *fm = &flows->fms[flows->n++];
     *fm = (struct ofputil_flow_mod) {
@@ -1379,10 +1388,12 @@ add_stage_flows(struct compiler *c, const struct tm_eni_location **sources,
      * vSwitch drops an output to the input port, and NORMAL never does
      * it), so it is not mirrored as delivered there either. */
     for (size_t i = 0; i < n_sources; i++) {
+        c->eni = sources[i] - c->input->enis;
         match_port(c, &match, TM_INGRESS, sources[i]->ofport);
         match_set_in_port(&match, sources[i]->ofport);
         add_flow(c, TM_TABLE_INGRESS, PRI_HAIRPIN, &match);
     }
+    c->eni = SIZE_MAX;
 
     if (c->options->pipeline == TM_PIPELINE_REGISTER) {
         /* The output stage. */
@@ -1414,12 +1425,14 @@ add_stage_flows(struct compiler *c, const struct tm_eni_location **sources,
     }
 
     for (size_t i = 0; i < n_sources; i++) {
+        c->eni = sources[i] - c->input->enis;
         match_init_catchall(&match);
         match_set_dl_dst(&match, sources[i]->mac);
         put_load_output_reg(c, sources[i]->ofport);
         put_resubmit(c, TM_TABLE_INGRESS);
         add_flow(c, TM_TABLE_OUTPUT, PRI_DISPATCH, &match);
     }
+    c->eni = SIZE_MAX;
     if (!c->shared) {
         return;
     }
@@ -1615,7 +1628,9 @@ tm_compile(const struct tm_compile_input *input,
         .cookie = options->cookie,
         .addresses_by_session = SHASH_INITIALIZER(&c.addresses_by_session),
         .addresses_by_target = SHASH_INITIALIZER(&c.addresses_by_target),
+        .eni = SIZE_MAX,
     };
+    flows->n_enis = input->n_enis;
     index_target_addresses(&c);
     ofpbuf_init(&c.ofpacts, 256);
     sources = xmalloc(MAX(input->n_enis, 1) * sizeof *sources);
@@ -1663,6 +1678,7 @@ tm_compile(const struct tm_compile_input *input,
             skip_eni(&c, loc);
             continue;
         }
+        c.eni = i;
         error = collect_slots(&c, loc, eni, slots, &n_slots);
         if (!error && n_slots) {
             sources[n_sources++] = loc;
@@ -1688,6 +1704,7 @@ tm_compile(const struct tm_compile_input *input,
             }
         }
         free_slots(slots, n_slots);
+        c.eni = SIZE_MAX;
         if (error) {
             goto out;
         }

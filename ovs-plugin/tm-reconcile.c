@@ -177,6 +177,7 @@ flow_create(uint8_t table_id, uint16_t priority, uint64_t cookie,
     flow->compiled = NULL;
     flow->compiled_len = 0;
     flow->seqno = 0;
+    flow->owner = 0;
     return flow;
 }
 
@@ -592,6 +593,12 @@ struct aggregate_request {
     uint64_t cookie;
 };
 
+/* The desired flows of one ENI, or the shared ones. */
+struct owner_flows {
+    struct tm_flow **flows;
+    size_t n, allocated;
+};
+
 struct tm_reconciler {
     uint64_t cookie;            /* Owner bits only. */
     struct rconn *rconn;
@@ -614,6 +621,15 @@ struct tm_reconciler {
                                  * restarted daemon never deletes what it
                                  * has not yet computed. */
     unsigned long int tables[BITMAP_N_LONGS(256)];  /* Desired's tables. */
+    size_t n_table_flows[256];  /* Desired flows in each table. */
+
+    /* Desired flows given as compiled flows: those of each ENI ('owners'
+     * index 1 + the ENI's index in the compile's input) and the shared ones
+     * (index 0), so that tm_reconciler_replace_desired_flows() can replace
+     * those of some ENIs.  Valid only if 'has_owners'. */
+    struct owner_flows *owners;
+    size_t n_owners;
+    bool has_owners;
 
     /* The dump in DUMPING. */
     ovs_be32 dump_xid;
@@ -691,6 +707,10 @@ tm_reconciler_destroy(struct tm_reconciler *r)
         hmap_destroy(&r->desired_meters);
         meters_clear(&r->installed_meters);
         hmap_destroy(&r->installed_meters);
+        for (size_t i = 0; i < r->n_owners; i++) {
+            free(r->owners[i].flows);
+        }
+        free(r->owners);
         free(r);
     }
 }
@@ -729,9 +749,12 @@ tm_reconciler_set_desired(struct tm_reconciler *r,
     tm_flow_table_swap(&r->desired, desired);
     tm_flow_table_clear(desired);
     r->full_diff = true;
+    r->has_owners = false;
     memset(r->tables, 0, sizeof r->tables);
+    memset(r->n_table_flows, 0, sizeof r->n_table_flows);
     HMAP_FOR_EACH (flow, node, &r->desired.flows) {
         bitmap_set1(r->tables, flow->table_id);
+        r->n_table_flows[flow->table_id]++;
     }
     r->desired_seqno++;
     r->desired_changed = true;
@@ -803,71 +826,209 @@ mark_dirty(struct tm_reconciler *r, const struct tm_flow *flow)
     }
 }
 
-/* Makes the compiled 'flows' the ones to install, as
- * tm_reconciler_set_desired() of tm_flow_table_from_flows() would, but
- * changing only the desired flows whose key, cookie or compiled actions
- * changed (and putting only those into their dumped form), so that the
- * next bundle is computed from those keys alone. */
-void
-tm_reconciler_set_desired_flows(struct tm_reconciler *r,
-                                const struct tm_flows *flows)
+/* Gives the desired flow of compiled 'fm' for change 'seqno': keeps the
+ * desired flow of its key if it has the same cookie and compiled actions,
+ * otherwise changes or adds it (putting its actions into their dumped form
+ * with 'dumper') and marks its key dirty.  Sets '*again' if a flow of
+ * 'fm''s key was already given for 'seqno'. */
+static struct tm_flow *
+give_flow(struct tm_reconciler *r, struct dumper *dumper,
+          const struct ofputil_flow_mod *fm, uint64_t seqno, bool *again)
 {
-    uint64_t seqno = r->desired_seqno + 1;
-    struct dumper dumper;
+    uint64_t cookie = ntohll(fm->new_cookie);
     struct tm_flow *flow;
 
-    dumper_init(&dumper);
-    for (size_t i = 0; i < flows->n; i++) {
-        const struct ofputil_flow_mod *fm = &flows->fms[i];
-        uint64_t cookie = ntohll(fm->new_cookie);
-
-        flow = tm_flow_table_find(&r->desired, fm->table_id, fm->priority,
-                                  &fm->match);
-        if (flow && flow->seqno != seqno && flow->cookie == cookie
-            && flow->compiled
-            && compiled_actions_equal(flow->compiled, flow->compiled_len,
-                                      fm->ofpacts, fm->ofpacts_len)) {
-            flow->seqno = seqno;
-            continue;
-        }
-
-        const struct dumped_actions *acts = dumper_get(&dumper, fm->ofpacts,
-                                                       fm->ofpacts_len);
-        if (!flow) {
-            flow = flow_create(fm->table_id, fm->priority, cookie,
-                               acts->ofpacts, acts->ofpacts_len);
-            minimatch_clone(&flow->match, &fm->match);
-            flow_table_insert(&r->desired, flow);
-        } else {
-            free(flow->ofpacts);
-            flow->ofpacts = xmemdup(acts->ofpacts, acts->ofpacts_len);
-            flow->ofpacts_len = acts->ofpacts_len;
-            flow->cookie = cookie;
-        }
-        free(flow->compiled);
-        flow->compiled = xmemdup(fm->ofpacts, fm->ofpacts_len);
-        flow->compiled_len = fm->ofpacts_len;
+    flow = tm_flow_table_find(&r->desired, fm->table_id, fm->priority,
+                              &fm->match);
+    *again = flow && flow->seqno == seqno;
+    if (flow && !*again && flow->cookie == cookie && flow->compiled
+        && compiled_actions_equal(flow->compiled, flow->compiled_len,
+                                  fm->ofpacts, fm->ofpacts_len)) {
         flow->seqno = seqno;
-        mark_dirty(r, flow);
+        return flow;
     }
-    dumper_destroy(&dumper);
 
-    struct tm_flow *next;
-    memset(r->tables, 0, sizeof r->tables);
-    HMAP_FOR_EACH_SAFE (flow, next, node, &r->desired.flows) {
-        if (flow->seqno != seqno) {
-            mark_dirty(r, flow);
-            tm_flow_table_remove(&r->desired, flow);
-        } else {
-            bitmap_set1(r->tables, flow->table_id);
-        }
+    const struct dumped_actions *acts = dumper_get(dumper, fm->ofpacts,
+                                                   fm->ofpacts_len);
+    if (!flow) {
+        flow = flow_create(fm->table_id, fm->priority, cookie,
+                           acts->ofpacts, acts->ofpacts_len);
+        minimatch_clone(&flow->match, &fm->match);
+        flow_table_insert(&r->desired, flow);
+        r->n_table_flows[flow->table_id]++;
+        bitmap_set1(r->tables, flow->table_id);
+    } else {
+        free(flow->ofpacts);
+        flow->ofpacts = xmemdup(acts->ofpacts, acts->ofpacts_len);
+        flow->ofpacts_len = acts->ofpacts_len;
+        flow->cookie = cookie;
     }
+    free(flow->compiled);
+    flow->compiled = xmemdup(fm->ofpacts, fm->ofpacts_len);
+    flow->compiled_len = fm->ofpacts_len;
+    flow->seqno = seqno;
+    mark_dirty(r, flow);
+    return flow;
+}
+
+/* Removes desired 'flow', which was not given again. */
+static void
+take_flow(struct tm_reconciler *r, struct tm_flow *flow)
+{
+    mark_dirty(r, flow);
+    if (!--r->n_table_flows[flow->table_id]) {
+        bitmap_set0(r->tables, flow->table_id);
+    }
+    tm_flow_table_remove(&r->desired, flow);
+}
+
+/* The owner index of the i-th flow of 'flows' (see struct tm_reconciler's
+ * 'owners'). */
+static size_t
+flow_owner(const struct tm_flows *flows, size_t i)
+{
+    return flows->eni_of[i] == SIZE_MAX ? 0 : flows->eni_of[i] + 1;
+}
+
+static void
+owner_add(struct owner_flows *o, struct tm_flow *flow)
+{
+    if (o->n >= o->allocated) {
+        o->flows = x2nrealloc(o->flows, &o->allocated, sizeof *o->flows);
+    }
+    o->flows[o->n++] = flow;
+}
+
+static void
+desired_flows_changed(struct tm_reconciler *r, uint64_t seqno)
+{
     VLOG_DBG("%s: %"PRIuSIZE" desired flows changed of %"PRIuSIZE,
              rconn_get_name(r->rconn), tm_flow_table_count(&r->dirty),
              tm_flow_table_count(&r->desired));
     r->desired_seqno = seqno;
     r->desired_changed = true;
     r->has_desired = true;
+}
+
+/* Makes the compiled 'flows' the ones to install, as
+ * tm_reconciler_set_desired() of tm_flow_table_from_flows() would, but
+ * changing only the desired flows whose key, cookie or compiled actions
+ * changed (and putting only those into their dumped form), so that the
+ * next bundle is computed from those keys alone.  It remembers which ENI
+ * each flow is of, for tm_reconciler_replace_desired_flows(). */
+void
+tm_reconciler_set_desired_flows(struct tm_reconciler *r,
+                                const struct tm_flows *flows)
+{
+    uint64_t seqno = r->desired_seqno + 1;
+    struct dumper dumper;
+    bool has_owners = true;
+
+    if (r->n_owners != flows->n_enis + 1) {
+        for (size_t i = 0; i < r->n_owners; i++) {
+            free(r->owners[i].flows);
+        }
+        free(r->owners);
+        r->n_owners = flows->n_enis + 1;
+        r->owners = xcalloc(r->n_owners, sizeof *r->owners);
+    }
+    for (size_t i = 0; i < r->n_owners; i++) {
+        r->owners[i].n = 0;
+    }
+
+    dumper_init(&dumper);
+    for (size_t i = 0; i < flows->n; i++) {
+        bool again;
+        struct tm_flow *flow = give_flow(r, &dumper, &flows->fms[i], seqno,
+                                         &again);
+
+        /* A key given twice belongs to two ENIs: the last one wins, as in
+         * a flow table, but replacing one ENI's flows alone cannot be
+         * exact any more. */
+        has_owners = has_owners && !again;
+        flow->owner = flow_owner(flows, i);
+        owner_add(&r->owners[flow->owner], flow);
+    }
+    dumper_destroy(&dumper);
+
+    struct tm_flow *flow, *next;
+    HMAP_FOR_EACH_SAFE (flow, next, node, &r->desired.flows) {
+        if (flow->seqno != seqno) {
+            take_flow(r, flow);
+        }
+    }
+    r->has_owners = has_owners;
+    desired_flows_changed(r, seqno);
+}
+
+/* Replaces the desired flows of the ENIs whose bits are set in 'enis' (and
+ * the shared ones too if 'shared') by those in 'flows', a compile of those
+ * ENIs alone (see struct tm_compile_input's 'only') of the same input as
+ * the flows last given to tm_reconciler_set_desired_flows(), but for the
+ * changes to those ENIs' sessions.  The desired flows are then those that
+ * tm_reconciler_set_desired_flows() of a compile of all ENIs would give,
+ * and only the flows that changed are marked for the next bundle.
+ *
+ * Returns false, having changed nothing, if it cannot be exact: the
+ * desired flows were not last given by tm_reconciler_set_desired_flows()
+ * with as many ENIs, or a flow in 'flows' has the key of another ENI's
+ * flow. */
+bool
+tm_reconciler_replace_desired_flows(struct tm_reconciler *r,
+                                    const struct tm_flows *flows,
+                                    const unsigned long *enis, bool shared)
+{
+    if (!r->has_owners || r->n_owners != flows->n_enis + 1) {
+        return false;
+    }
+
+    for (size_t i = 0; i < flows->n; i++) {
+        const struct ofputil_flow_mod *fm = &flows->fms[i];
+        const struct tm_flow *flow = tm_flow_table_find(
+            &r->desired, fm->table_id, fm->priority, &fm->match);
+
+        if (flow && (flow->owner == 0
+                     ? !shared
+                     : !bitmap_is_set(enis, flow->owner - 1))) {
+            return false;
+        }
+    }
+
+    uint64_t seqno = r->desired_seqno + 1;
+    struct owner_flows *old = xcalloc(r->n_owners, sizeof *old);
+    bool has_owners = true;
+    struct dumper dumper;
+
+    for (size_t o = 0; o < r->n_owners; o++) {
+        if (o ? bitmap_is_set(enis, o - 1) : shared) {
+            old[o] = r->owners[o];
+            memset(&r->owners[o], 0, sizeof r->owners[o]);
+        }
+    }
+    dumper_init(&dumper);
+    for (size_t i = 0; i < flows->n; i++) {
+        bool again;
+        struct tm_flow *flow = give_flow(r, &dumper, &flows->fms[i], seqno,
+                                         &again);
+
+        has_owners = has_owners && !again;
+        flow->owner = flow_owner(flows, i);
+        owner_add(&r->owners[flow->owner], flow);
+    }
+    dumper_destroy(&dumper);
+
+    for (size_t o = 0; o < r->n_owners; o++) {
+        for (size_t i = 0; i < old[o].n; i++) {
+            if (old[o].flows[i]->seqno != seqno) {
+                take_flow(r, old[o].flows[i]);
+            }
+        }
+        free(old[o].flows);
+    }
+    free(old);
+    r->has_owners = has_owners;
+    desired_flows_changed(r, seqno);
+    return true;
 }
 
 const struct tm_flow_table *

@@ -250,6 +250,12 @@ struct tm_flows {
     struct ofputil_flow_mod *fms;
     size_t n, allocated;
 
+    /* For each flow of 'fms', the index in the input's 'enis' of the ENI
+     * whose own flow it is, or SIZE_MAX for a shared flow (see struct
+     * tm_compile_input's 'only'), and the input's 'n_enis'. */
+    size_t *eni_of;
+    size_t n_enis;
+
     /* Private. */
     struct hmap actions;        /* The flows' actions. */
     const void *last_actions;   /* The last flow's, and their length. */

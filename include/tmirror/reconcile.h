@@ -70,6 +70,9 @@ struct tm_flow {
     struct ofpact *compiled;
     size_t compiled_len;
     uint64_t seqno;
+    size_t owner;               /* 0 for a shared flow, otherwise 1 + the
+                                 * index of its ENI in the compile's
+                                 * input. */
 };
 
 struct tm_flow_table {
@@ -132,6 +135,10 @@ void tm_reconciler_set_desired(struct tm_reconciler *,
                                struct tm_flow_table *);
 void tm_reconciler_set_desired_flows(struct tm_reconciler *,
                                      const struct tm_flows *);
+bool tm_reconciler_replace_desired_flows(struct tm_reconciler *,
+                                         const struct tm_flows *,
+                                         const unsigned long *enis,
+                                         bool shared);
 const struct tm_flow_table *tm_reconciler_get_desired(
     const struct tm_reconciler *);
 const struct tm_flow_table *tm_reconciler_get_installed(
