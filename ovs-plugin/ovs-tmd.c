@@ -43,6 +43,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bitmap.h"
 #include "command-line.h"
 #include "daemon.h"
 #include "dirs.h"
@@ -183,6 +184,20 @@ struct tmd {
     size_t n_enis;              /* Local network interfaces. */
     struct tm_flows flows;      /* The last compilation's, kept so that the
                                  * next one reuses their storage. */
+
+    /* The reconciler's desired flows are a compile of every local network
+     * interface from the Open_vSwitch database's change 'compiled_seqno'
+     * with 'compiled_backend' (if 'can_replace'), so that a change of
+     * filters only may compile the network interfaces of the sessions it
+     * touched alone and replace their flows (if compute() did that, it
+     * sets 'replaced'). */
+    bool can_replace;
+    unsigned int compiled_seqno;
+    const struct tm_backend *compiled_backend;
+    const struct tm_backend *backend_used;      /* compute()'s. */
+    bool replaced;
+    uint64_t n_replaces;        /* Computations that compiled some network
+                                 * interfaces alone. */
     struct tmd_cache cache;
     uint64_t n_full_loads;      /* Computations that loaded everything. */
     uint64_t n_mismatches;      /* "recompute"s that found the incremental
@@ -752,6 +767,56 @@ cache_check(struct tmd_cache *c, const struct svec *ids,
     sset_destroy(&wanted);
 }
 
+/* What the check of a session gave the compile. */
+struct check_outcome {
+    const char *id;
+    enum sim_verdict verdict;
+    struct in6_addr dst_ip;
+};
+
+/* Returns a bitmap of the network interfaces of 'input' that are the
+ * sources of the sessions in 'ids'. */
+static unsigned long *
+dirty_enis(const struct sim_topology *topo, const struct sset *ids,
+           const struct tm_compile_input *input)
+{
+    unsigned long *only = bitmap_allocate(input->n_enis);
+    struct sset enis = SSET_INITIALIZER(&enis);
+    const char *id;
+
+    SSET_FOR_EACH (id, ids) {
+        const struct sim_mirror_session *s = shash_find_data(
+            &topo->sessions_by_id, id);
+
+        if (s && s->source) {
+            sset_add(&enis, s->source->id);
+        }
+    }
+    for (size_t i = 0; i < input->n_enis && !sset_is_empty(&enis); i++) {
+        if (sset_find_and_delete(&enis, input->enis[i].eni)) {
+            bitmap_set1(only, i);
+        }
+    }
+    sset_destroy(&enis);
+    return only;
+}
+
+/* Do the sessions compiled into 'flows' have the keys that the last
+ * compile gave them? */
+static bool
+keys_unchanged(const struct tmd *tmd, const struct tm_flows *flows)
+{
+    for (size_t i = 0; i < flows->n_keys; i++) {
+        const struct local_session *ls = find_session(tmd,
+                                                      flows->keys[i].session);
+
+        if (!ls || ls->key != flows->keys[i].key) {
+            return false;
+        }
+    }
+    return true;
+}
+
 /* Loads the database, checks the local sessions, writes their status,
  * and compiles the flows of the active ones into tmd->flows.  Sets
  * '*pending' if it could not choose a backend yet. */
@@ -804,11 +869,21 @@ compute(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
         goto out;
     }
 
+    uint64_t n_full_loads = tmd->n_full_loads;
     error = cache_refresh(tmd, tm_idl, &dirty);
     if (error) {
         goto out;
     }
     topo = tmd->cache.topo;
+    tmd->backend_used = options.backend;
+
+    /* Only filters changed, and nothing else since the flows were compiled
+     * for every network interface: compile only those whose sessions use
+     * them (their checks must come out as before, see below). */
+    bool partial = (tmd->can_replace && tmd->n_full_loads == n_full_loads
+                    && tmd->compiled_backend == options.backend
+                    && (tmd->compiled_seqno
+                        == ovsdb_idl_get_seqno(tmd->ovs_idl)));
 
     /* The local network interfaces that the network knows, as the ports
      * of this hypervisor, and their sessions. */
@@ -844,7 +919,38 @@ compute(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
     HMAP_FOR_EACH (ls, node, &tmd->sessions) {
         ls->seen = false;
     }
+
+    /* What of the checks of the sessions to check again goes into the
+     * compile: whether they are compiled, and a load balancer target's
+     * address. */
+    struct check_outcome *before = NULL;
+    size_t n_before = 0;
+    if (partial) {
+        const char *id;
+
+        before = xmalloc(MAX(sset_count(&dirty), 1) * sizeof *before);
+        SSET_FOR_EACH (id, &dirty) {
+            const struct sim_result *r = shash_find_data(
+                &tmd->cache.results, id);
+
+            if (r) {
+                before[n_before++] = (struct check_outcome) {
+                    .id = id, .verdict = r->verdict, .dst_ip = r->dst_ip,
+                };
+            }
+        }
+    }
     cache_check(&tmd->cache, &ids, &dirty, &report);
+    for (size_t i = 0; i < n_before; i++) {
+        const struct sim_result *r = shash_find_data(&tmd->cache.results,
+                                                     before[i].id);
+
+        if (!r || r->verdict != before[i].verdict
+            || !ipv6_addr_equals(&r->dst_ip, &before[i].dst_ip)) {
+            partial = false;
+        }
+    }
+    free(before);
 
     tmd->n_active = 0;
     index_session_rows(tm_idl, &rows);
@@ -857,8 +963,6 @@ compute(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
         ls = get_session(tmd, r->session->id);
         ls->seen = true;
         ls->status = status;
-        ls->key = 0;
-        ls->metered = false;
         if (!strcmp(status, "active")) {
             tmd->n_active++;
         }
@@ -903,7 +1007,23 @@ compute(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
         }
     }
     ti.input.metered_sessions = &metered;
-    error = tm_compile(&ti.input, &options, flows);
+    if (partial) {
+        unsigned long *only = dirty_enis(topo, &dirty, &ti.input);
+
+        ti.input.only = only;
+        ti.input.shared = true;
+        error = tm_compile(&ti.input, &options, flows);
+        tmd->replaced = (!error && keys_unchanged(tmd, flows)
+                         && tm_reconciler_replace_desired_flows(
+                             tmd->reconciler, flows, only, true));
+        ti.input.only = NULL;
+        ti.input.shared = false;
+        bitmap_free(only);
+        free(error);
+        tmd->n_replaces += tmd->replaced;
+    }
+    error = (tmd->replaced ? NULL
+             : tm_compile(&ti.input, &options, flows));
     if (error) {
         sset_destroy(&metered);
         goto out;
@@ -916,6 +1036,15 @@ compute(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
         free(warning);
     }
 
+    if (tmd->replaced) {
+        /* The sessions' keys and meters are as they were. */
+        sset_destroy(&metered);
+        goto out;
+    }
+    HMAP_FOR_EACH (ls, node, &tmd->sessions) {
+        ls->key = 0;
+        ls->metered = false;
+    }
     size_t n_meters = 0;
     struct tm_meter *meters = xmalloc((2 * flows->n_keys + 1)
                                       * sizeof *meters);
@@ -1252,8 +1381,12 @@ run_compute(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
 
     tmd->retry_at = LLONG_MAX;
     tmd->change_seen = time_msec();
+    tmd->replaced = false;
     error = compute(tmd, ovs_txn, txn, &pending);
     tmd->change_compute_ms = time_msec() - tmd->change_seen;
+    if (pending || error) {
+        tmd->can_replace = false;
+    }
     if (pending) {
         /* Nothing to do until the Datapath record is filled in (a
          * change of the database), or for at most 5 seconds. */
@@ -1276,7 +1409,12 @@ run_compute(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
         if (verify) {
             verify_computation(tmd, &tmd->flows, &statuses);
         }
-        tm_reconciler_set_desired_flows(tmd->reconciler, &tmd->flows);
+        if (!tmd->replaced) {
+            tm_reconciler_set_desired_flows(tmd->reconciler, &tmd->flows);
+            tmd->can_replace = true;
+            tmd->compiled_seqno = ovsdb_idl_get_seqno(tmd->ovs_idl);
+            tmd->compiled_backend = tmd->backend_used;
+        }
         ok = true;
         tmd->change_seqno = tm_reconciler_get_seqno(tmd->reconciler);
         tmd->change_install_ms = -1;
@@ -1508,6 +1646,7 @@ tmd_unixctl_status(struct unixctl_conn *conn, int argc OVS_UNUSED,
                   tm_reconciler_in_sync(tmd->reconciler) ? "yes" : "no");
     ds_put_format(&s, "computes: %"PRIu64"\n", tmd->n_computes);
     ds_put_format(&s, "full loads: %"PRIu64"\n", tmd->n_full_loads);
+    ds_put_format(&s, "partial compiles: %"PRIu64"\n", tmd->n_replaces);
     ds_put_format(&s, "recompute mismatches: %"PRIu64"\n",
                   tmd->n_mismatches);
     if (tmd->change_install_ms >= 0) {
