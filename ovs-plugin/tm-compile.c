@@ -54,8 +54,9 @@
  *           NORMAL pipelines: where the packet will be delivered: to P
  *           when its destination is P's MAC (priority=10,dl_dst=MAC), to
  *           every source port with a session that may accept ingress
- *           (an accept rule of that direction or amazon-dns) when it is a broadcast or multicast;
- *           for each such P: load:P->R,resubmit(,B+5).  The broadcast
+ *           (an accept rule of that direction or amazon-dns) when it is
+ *           a broadcast or multicast; for each such P:
+ *           load:P->R,resubmit(,B+5).  The broadcast
  *           flow (priority=10,dl_dst=01:00:00:00:00:00/01:...) lists up
  *           to TM_FLOOD_PORTS_PER_FLOW (64) ports.  With more, they are
  *           split into groups G of 64, in input order, and that flow is
