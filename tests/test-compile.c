@@ -1303,16 +1303,35 @@ test_flood_scale(void)
 
 /* ---- Compiling some network interfaces alone. ---- */
 
-/* Appends to 'lines' the flows of 'fl', one line each. */
+/* Appends to 'lines' the flows of 'fl', one line each, each after the
+ * index of the ENI whose own flow it is ("-" for a shared one). */
 static void
-flows_to_lines(const struct tm_flows *fl, struct svec *lines)
+flows_to_owned_lines(const struct tm_flows *fl, struct svec *lines)
 {
     for (size_t i = 0; i < fl->n; i++) {
         struct ds s = DS_EMPTY_INITIALIZER;
 
+        if (fl->eni_of[i] == SIZE_MAX) {
+            ds_put_cstr(&s, "- ");
+        } else {
+            ds_put_format(&s, "%"PRIuSIZE" ", fl->eni_of[i]);
+        }
         tm_flow_format(&fl->fms[i], &s);
         svec_add_nocopy(lines, ds_steal_cstr(&s));
     }
+}
+
+/* Are all of the flows of 'fl' the own flows of the ENI with index 'eni'
+ * (SIZE_MAX: shared flows)? */
+static bool
+flows_are_of(const struct tm_flows *fl, size_t eni)
+{
+    for (size_t i = 0; i < fl->n; i++) {
+        if (fl->eni_of[i] != eni) {
+            return false;
+        }
+    }
+    return true;
 }
 
 /* Is the key that 'part' gives each of its sessions the one in 'full'? */
@@ -1462,7 +1481,8 @@ random_world(struct tm_eni_location *locs, size_t n_locs, struct sset *metered)
 
 /* Over random inputs, the shared flows and each port's flows, compiled
  * alone, are exactly the flows of a full compile, with the same session
- * keys and counter ids; and so is any subset of ports. */
+ * keys and counter ids, and the full compile says whose flows they are
+ * (struct tm_flows's 'eni_of'); and so is any subset of ports. */
 static void
 test_compile_alone(void)
 {
@@ -1498,7 +1518,7 @@ test_compile_alone(void)
             FAIL_MSG(error);
             free(error);
         }
-        flows_to_lines(&flows, &full_lines);
+        flows_to_owned_lines(&flows, &full_lines);
 
         /* The shared flows, then each port alone. */
         input.only = only;
@@ -1507,7 +1527,8 @@ test_compile_alone(void)
         CU_ASSERT_PTR_NULL(error);
         free(error);
         CU_ASSERT_EQUAL(part.max_resubmits, flows.max_resubmits);
-        flows_to_lines(&part, &part_lines);
+        CU_ASSERT(flows_are_of(&part, SIZE_MAX));
+        flows_to_owned_lines(&part, &part_lines);
         input.shared = false;
         for (size_t i = 0; i < N_LOCS; i++) {
             bitmap_set1(only, i);
@@ -1515,7 +1536,8 @@ test_compile_alone(void)
             CU_ASSERT_PTR_NULL(error);
             free(error);
             CU_ASSERT(keys_agree(&part, &flows));
-            flows_to_lines(&part, &part_lines);
+            CU_ASSERT(flows_are_of(&part, i));
+            flows_to_owned_lines(&part, &part_lines);
             bitmap_set0(only, i);
         }
         svec_sort(&full_lines);
@@ -1529,7 +1551,7 @@ test_compile_alone(void)
         error = tm_compile(&input, &opts, &part);
         CU_ASSERT_PTR_NULL(error);
         free(error);
-        flows_to_lines(&part, &part_lines);
+        flows_to_owned_lines(&part, &part_lines);
         svec_sort(&part_lines);
         CU_ASSERT(svec_equal(&full_lines, &part_lines));
         CU_ASSERT(keys_agree(&part, &flows) && keys_agree(&flows, &part));
