@@ -196,6 +196,14 @@ struct tmd {
     const struct tm_backend *compiled_backend;
     const struct tm_backend *backend_used;      /* compute()'s. */
     bool replaced;
+
+    /* What the last full compile took, kept for the compiles of some
+     * network interfaces alone (valid while 'can_replace'): the compile's
+     * input (into the cache's topology), the metered sessions, and the
+     * database's session rows by id. */
+    struct tm_topology_input ti;
+    struct sset metered;
+    struct shash rows;
     uint64_t n_replaces;        /* Computations that compiled some network
                                  * interfaces alone. */
     struct tmd_cache cache;
@@ -767,12 +775,18 @@ cache_check(struct tmd_cache *c, const struct svec *ids,
     sset_destroy(&wanted);
 }
 
-/* What the check of a session gave the compile. */
-struct check_outcome {
-    const char *id;
-    enum sim_verdict verdict;
-    struct in6_addr dst_ip;
-};
+static void
+warn_resubmits(const struct tm_flows *flows)
+{
+    char *warning = tm_flows_check_resubmits(flows);
+
+    if (warning) {
+        static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 60);
+
+        VLOG_WARN_RL(&rl, "bridge %s: %s", bridge_name, warning);
+        free(warning);
+    }
+}
 
 /* Returns a bitmap of the network interfaces of 'input' that are the
  * sources of the sessions in 'ids'. */
@@ -817,6 +831,83 @@ keys_unchanged(const struct tmd *tmd, const struct tm_flows *flows)
     return true;
 }
 
+/* Computes a change that touched only the rules of the filters of the
+ * sessions in 'dirty', when the flows were last compiled for every network
+ * interface and nothing else changed since: checks those sessions again
+ * and, if what their checks give the compile (whether they are compiled,
+ * a load balancer target's address) is as before, compiles the network
+ * interfaces that are their sources alone, from the input of the last
+ * full compile, replaces their flows in the reconciler and writes their
+ * statuses.  Returns false if that cannot be exact: then the reconciler
+ * was given nothing and the caller computes everything (the checks done
+ * here stand). */
+static bool
+compute_partial(struct tmd *tmd, const struct sset *dirty,
+                const struct tm_compile_options *options,
+                struct ovsdb_idl_txn *txn)
+{
+    struct tmd_cache *c = &tmd->cache;
+    struct tm_compile_input *input = &tmd->ti.input;
+    const char *id;
+    bool ok = true;
+
+    SSET_FOR_EACH (id, dirty) {
+        struct sim_result *r = shash_find_data(&c->results, id);
+
+        if (r) {
+            enum sim_verdict verdict = r->verdict;
+            struct in6_addr dst_ip = r->dst_ip;
+
+            sim_result_destroy(r);
+            sim_check_session(c->topo, shash_find_data(
+                                  &c->topo->sessions_by_id, id), r);
+            ok = (ok && r->verdict == verdict
+                  && ipv6_addr_equals(&r->dst_ip, &dst_ip));
+        }
+    }
+    if (!ok) {
+        return false;
+    }
+
+    unsigned long *only = dirty_enis(c->topo, dirty, input);
+    input->only = only;
+    input->shared = true;
+    char *error = tm_compile(input, options, &tmd->flows);
+    ok = (!error && keys_unchanged(tmd, &tmd->flows)
+          && tm_reconciler_replace_desired_flows(tmd->reconciler,
+                                                 &tmd->flows, only, true));
+    input->only = NULL;
+    input->shared = false;
+    bitmap_free(only);
+    free(error);
+    if (!ok) {
+        return false;
+    }
+    warn_resubmits(&tmd->flows);
+
+    SSET_FOR_EACH (id, dirty) {
+        const struct sim_result *r = shash_find_data(&c->results, id);
+        struct local_session *ls = find_session(tmd, id);
+
+        if (r && ls) {
+            const char *status = session_status(c->topo, r);
+            const struct tmrec_traffic_mirror_session *row
+                = shash_find_data(&tmd->rows, id);
+
+            tmd->n_active += !strcmp(status, "active");
+            tmd->n_active -= !strcmp(ls->status, "active");
+            tmd->n_blocked += strcmp(status, "active") != 0;
+            tmd->n_blocked -= strcmp(ls->status, "active") != 0;
+            ls->status = status;
+            if (row) {
+                write_status(txn, row, status,
+                             r->verdict == SIM_REACHABLE ? NULL : r);
+            }
+        }
+    }
+    return true;
+}
+
 /* Loads the database, checks the local sessions, writes their status,
  * and compiles the flows of the active ones into tmd->flows.  Sets
  * '*pending' if it could not choose a backend yet. */
@@ -831,11 +922,9 @@ compute(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
     struct smap macs = SMAP_INITIALIZER(&macs);
     struct sim_hypervisor hv = { .id = CONST_CAST(char *, "this hypervisor") };
     struct sim_report report = { .results = NULL };
-    struct tm_topology_input ti = { .enis = NULL };
     struct sim_topology *topo;
     struct sset dirty = SSET_INITIALIZER(&dirty);
     struct svec ids = SVEC_EMPTY_INITIALIZER;
-    struct shash rows = SHASH_INITIALIZER(&rows);
     struct local_session *ls;
     struct tm_flows *flows = &tmd->flows;
     char *error;
@@ -879,11 +968,22 @@ compute(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
 
     /* Only filters changed, and nothing else since the flows were compiled
      * for every network interface: compile only those whose sessions use
-     * them (their checks must come out as before, see below). */
-    bool partial = (tmd->can_replace && tmd->n_full_loads == n_full_loads
-                    && tmd->compiled_backend == options.backend
-                    && (tmd->compiled_seqno
-                        == ovsdb_idl_get_seqno(tmd->ovs_idl)));
+     * them, if that can be exact. */
+    if (tmd->can_replace && tmd->n_full_loads == n_full_loads
+        && tmd->compiled_backend == options.backend
+        && tmd->compiled_seqno == ovsdb_idl_get_seqno(tmd->ovs_idl)
+        && compute_partial(tmd, &dirty, &options, txn)) {
+        tmd->replaced = true;
+        tmd->n_replaces++;
+        goto out;
+    }
+    tmd->can_replace = false;
+    if (tmd->ti.enis) {
+        tm_topology_input_destroy(&tmd->ti);
+        tmd->ti.enis = NULL;
+    }
+    sset_clear(&tmd->metered);
+    shash_clear(&tmd->rows);
 
     /* The local network interfaces that the network knows, as the ports
      * of this hypervisor, and their sessions. */
@@ -919,46 +1019,15 @@ compute(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
     HMAP_FOR_EACH (ls, node, &tmd->sessions) {
         ls->seen = false;
     }
-
-    /* What of the checks of the sessions to check again goes into the
-     * compile: whether they are compiled, and a load balancer target's
-     * address. */
-    struct check_outcome *before = NULL;
-    size_t n_before = 0;
-    if (partial) {
-        const char *id;
-
-        before = xmalloc(MAX(sset_count(&dirty), 1) * sizeof *before);
-        SSET_FOR_EACH (id, &dirty) {
-            const struct sim_result *r = shash_find_data(
-                &tmd->cache.results, id);
-
-            if (r) {
-                before[n_before++] = (struct check_outcome) {
-                    .id = id, .verdict = r->verdict, .dst_ip = r->dst_ip,
-                };
-            }
-        }
-    }
     cache_check(&tmd->cache, &ids, &dirty, &report);
-    for (size_t i = 0; i < n_before; i++) {
-        const struct sim_result *r = shash_find_data(&tmd->cache.results,
-                                                     before[i].id);
-
-        if (!r || r->verdict != before[i].verdict
-            || !ipv6_addr_equals(&r->dst_ip, &before[i].dst_ip)) {
-            partial = false;
-        }
-    }
-    free(before);
 
     tmd->n_active = 0;
-    index_session_rows(tm_idl, &rows);
+    index_session_rows(tm_idl, &tmd->rows);
     for (size_t i = 0; i < report.n_results; i++) {
         const struct sim_result *r = &report.results[i];
         const char *status = session_status(topo, r);
         const struct tmrec_traffic_mirror_session *row
-            = shash_find_data(&rows, r->session->id);
+            = shash_find_data(&tmd->rows, r->session->id);
 
         ls = get_session(tmd, r->session->id);
         ls->seen = true;
@@ -976,9 +1045,10 @@ compute(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
      * of the reachable sessions, every other session left out.  A network
      * interface without a MAC in the network takes its Interface's
      * external_ids:attached-mac. */
-    tm_topology_input_init(&ti, topo, &hv, &report);
-    for (size_t i = 0; i < ti.input.n_enis; i++) {
-        struct tm_eni_location *loc = &ti.enis[i];
+    struct tm_topology_input *ti = &tmd->ti;
+    tm_topology_input_init(ti, topo, &hv, &report);
+    for (size_t i = 0; i < ti->input.n_enis; i++) {
+        struct tm_eni_location *loc = &ti->enis[i];
         const char *mac = smap_get(&macs, loc->eni);
 
         if (eth_addr_is_zero(loc->mac) && mac
@@ -997,50 +1067,22 @@ compute(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
     }
 
     /* Sessions with a rate limit: their copies through meters. */
-    struct sset metered = SSET_INITIALIZER(&metered);
+    struct sset *metered = &tmd->metered;
     HMAP_FOR_EACH (ls, node, &tmd->sessions) {
         const struct tmrec_traffic_mirror_session *row
-            = shash_find_data(&rows, ls->id);
+            = shash_find_data(&tmd->rows, ls->id);
 
         if (ls->seen && row && row->n_rate_limit_kbps) {
-            sset_add(&metered, ls->id);
+            sset_add(metered, ls->id);
         }
     }
-    ti.input.metered_sessions = &metered;
-    if (partial) {
-        unsigned long *only = dirty_enis(topo, &dirty, &ti.input);
-
-        ti.input.only = only;
-        ti.input.shared = true;
-        error = tm_compile(&ti.input, &options, flows);
-        tmd->replaced = (!error && keys_unchanged(tmd, flows)
-                         && tm_reconciler_replace_desired_flows(
-                             tmd->reconciler, flows, only, true));
-        ti.input.only = NULL;
-        ti.input.shared = false;
-        bitmap_free(only);
-        free(error);
-        tmd->n_replaces += tmd->replaced;
-    }
-    error = (tmd->replaced ? NULL
-             : tm_compile(&ti.input, &options, flows));
+    ti->input.metered_sessions = metered;
+    error = tm_compile(&ti->input, &options, flows);
     if (error) {
-        sset_destroy(&metered);
         goto out;
     }
-    char *warning = tm_flows_check_resubmits(flows);
-    if (warning) {
-        static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 60);
+    warn_resubmits(flows);
 
-        VLOG_WARN_RL(&rl, "bridge %s: %s", br->name, warning);
-        free(warning);
-    }
-
-    if (tmd->replaced) {
-        /* The sessions' keys and meters are as they were. */
-        sset_destroy(&metered);
-        goto out;
-    }
     HMAP_FOR_EACH (ls, node, &tmd->sessions) {
         ls->key = 0;
         ls->metered = false;
@@ -1050,12 +1092,12 @@ compute(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
                                       * sizeof *meters);
     for (size_t i = 0; i < flows->n_keys; i++) {
         const struct tmrec_traffic_mirror_session *row
-            = shash_find_data(&rows, flows->keys[i].session);
+            = shash_find_data(&tmd->rows, flows->keys[i].session);
 
         ls = find_session(tmd, flows->keys[i].session);
         if (ls) {
             ls->key = flows->keys[i].key;
-            ls->metered = sset_contains(&metered, ls->id);
+            ls->metered = sset_contains(metered, ls->id);
         }
         if (ls && ls->metered && row) {
             uint32_t kbps = MIN(*row->rate_limit_kbps, UINT32_MAX);
@@ -1072,20 +1114,19 @@ compute(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
             }
         }
     }
-    if (sset_count(&metered) && !n_meters) {
+    if (sset_count(metered) && !n_meters) {
         static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 60);
 
         VLOG_WARN_RL(&rl, "bridge %s: the rate limits of %"PRIuSIZE" "
                      "sessions are not enforced: the %s backend cannot "
                      "meter a copy apart from its original", br->name,
-                     sset_count(&metered), options.backend->name);
+                     sset_count(metered), options.backend->name);
     }
     tm_reconciler_set_meters(tmd->reconciler, meters, n_meters);
     free(meters);
-    sset_destroy(&metered);
 
 out:
-    if (!error) {
+    if (!error && !tmd->replaced) {
         struct local_session *next;
 
         HMAP_FOR_EACH_SAFE (ls, next, node, &tmd->sessions) {
@@ -1096,17 +1137,15 @@ out:
             }
         }
     }
-    tmd->n_blocked = 0;
-    HMAP_FOR_EACH (ls, node, &tmd->sessions) {
-        tmd->n_blocked += strcmp(ls->status, "active") != 0;
-    }
-    if (ti.enis) {
-        tm_topology_input_destroy(&ti);
+    if (!tmd->replaced) {
+        tmd->n_blocked = 0;
+        HMAP_FOR_EACH (ls, node, &tmd->sessions) {
+            tmd->n_blocked += strcmp(ls->status, "active") != 0;
+        }
     }
     free(hv.ports);
     svec_destroy(&ids);
     sset_destroy(&dirty);
-    shash_destroy(&rows);
     free(report.results);
     simap_destroy(&ports);
     smap_destroy(&macs);
@@ -1515,6 +1554,8 @@ main(int argc, char *argv[])
     struct tmd tmd = {
         .sessions = HMAP_INITIALIZER(&tmd.sessions),
         .cache = { .results = SHASH_INITIALIZER(&tmd.cache.results) },
+        .metered = SSET_INITIALIZER(&tmd.metered),
+        .rows = SHASH_INITIALIZER(&tmd.rows),
         .change_install_ms = -1,
         .retry_at = LLONG_MAX,
     };
@@ -1596,6 +1637,11 @@ main(int argc, char *argv[])
     tm_flows_destroy(&tmd.flows);
     cache_clear(&tmd.cache);
     shash_destroy(&tmd.cache.results);
+    if (tmd.ti.enis) {
+        tm_topology_input_destroy(&tmd.ti);
+    }
+    sset_destroy(&tmd.metered);
+    shash_destroy(&tmd.rows);
     ovsdb_idl_loop_destroy(&tmd.tm_loop);
     ovsdb_idl_loop_destroy(&tmd.ovs_loop);
     free(tmd.target);
