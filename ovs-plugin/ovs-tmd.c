@@ -193,17 +193,18 @@ struct tmd {
      * sets 'replaced'). */
     bool can_replace;
     unsigned int compiled_seqno;
-    const struct tm_backend *compiled_backend;
-    const struct tm_backend *backend_used;      /* compute()'s. */
     bool replaced;
 
     /* What the last full compile took, kept for the compiles of some
      * network interfaces alone (valid while 'can_replace'): the compile's
-     * input (into the cache's topology), the metered sessions, and the
-     * database's session rows by id. */
+     * options and input (into the cache's topology), the metered sessions,
+     * the database's session rows by id and the input's target addresses
+     * by session id. */
+    struct tm_compile_options options;
     struct tm_topology_input ti;
     struct sset metered;
     struct shash rows;
+    struct shash targets;
     uint64_t n_replaces;        /* Computations that compiled some network
                                  * interfaces alone. */
     struct tmd_cache cache;
@@ -815,6 +816,40 @@ dirty_enis(const struct sim_topology *topo, const struct sset *ids,
     return only;
 }
 
+/* Returns the target addresses, of those kept from the last full compile,
+ * of the sessions of the network interfaces in 'only', and stores their
+ * number in '*n'. */
+static struct tm_target_address *
+dirty_targets(const struct tmd *tmd, const unsigned long *only, size_t *n)
+{
+    const struct tm_compile_input *input = &tmd->ti.input;
+    struct tm_target_address *targets = NULL;
+    size_t allocated = 0;
+    size_t i;
+
+    *n = 0;
+    BITMAP_FOR_EACH_1 (i, input->n_enis, only) {
+        struct tm_session *const *sessions;
+        size_t n_sessions = tm_model_sessions_of_eni(input->model,
+                                                     input->enis[i].eni,
+                                                     &sessions);
+
+        for (size_t j = 0; j < n_sessions; j++) {
+            const struct tm_target_address *a = shash_find_data(
+                &tmd->targets, sessions[j]->id);
+
+            if (a) {
+                if (*n >= allocated) {
+                    targets = x2nrealloc(targets, &allocated,
+                                         sizeof *targets);
+                }
+                targets[(*n)++] = *a;
+            }
+        }
+    }
+    return targets;
+}
+
 /* Do the sessions compiled into 'flows' have the keys that the last
  * compile gave them? */
 static bool
@@ -843,11 +878,10 @@ keys_unchanged(const struct tmd *tmd, const struct tm_flows *flows)
  * here stand). */
 static bool
 compute_partial(struct tmd *tmd, const struct sset *dirty,
-                const struct tm_compile_options *options,
                 struct ovsdb_idl_txn *txn)
 {
     struct tmd_cache *c = &tmd->cache;
-    struct tm_compile_input *input = &tmd->ti.input;
+    struct tm_compile_input input = tmd->ti.input;
     const char *id;
     bool ok = true;
 
@@ -869,15 +903,19 @@ compute_partial(struct tmd *tmd, const struct sset *dirty,
         return false;
     }
 
-    unsigned long *only = dirty_enis(c->topo, dirty, input);
-    input->only = only;
-    input->shared = true;
-    char *error = tm_compile(input, options, &tmd->flows);
+    /* Only the target addresses of the sessions compiled: the compiler
+     * indexes all that it is given. */
+    unsigned long *only = dirty_enis(c->topo, dirty, &input);
+    struct tm_target_address *targets = dirty_targets(tmd, only,
+                                                      &input.n_targets);
+    input.targets = targets;
+    input.only = only;
+    input.shared = true;
+    char *error = tm_compile(&input, &tmd->options, &tmd->flows);
     ok = (!error && keys_unchanged(tmd, &tmd->flows)
           && tm_reconciler_replace_desired_flows(tmd->reconciler,
                                                  &tmd->flows, only, true));
-    input->only = NULL;
-    input->shared = false;
+    free(targets);
     bitmap_free(only);
     free(error);
     if (!ok) {
@@ -930,6 +968,28 @@ compute(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
     char *error;
 
     tmd->n_computes++;
+
+    /* Only filters changed, and nothing else since the flows were compiled
+     * for every network interface (the bridge, its ports and the backend
+     * are as they were): compile only those whose sessions use them, if
+     * that can be exact. */
+    if (tmd->can_replace
+        && tmd->compiled_seqno == ovsdb_idl_get_seqno(tmd->ovs_idl)) {
+        uint64_t n_full_loads = tmd->n_full_loads;
+
+        error = cache_refresh(tmd, tm_idl, &dirty);
+        if (error) {
+            goto out;
+        }
+        if (tmd->n_full_loads == n_full_loads
+            && compute_partial(tmd, &dirty, txn)) {
+            tmd->replaced = true;
+            tmd->n_replaces++;
+            goto out;
+        }
+    }
+    tmd->can_replace = false;
+
     if (!br) {
         error = xasprintf("no bridge %s in the Open_vSwitch database",
                           bridge_name);
@@ -958,32 +1018,19 @@ compute(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
         goto out;
     }
 
-    uint64_t n_full_loads = tmd->n_full_loads;
     error = cache_refresh(tmd, tm_idl, &dirty);
     if (error) {
         goto out;
     }
     topo = tmd->cache.topo;
-    tmd->backend_used = options.backend;
-
-    /* Only filters changed, and nothing else since the flows were compiled
-     * for every network interface: compile only those whose sessions use
-     * them, if that can be exact. */
-    if (tmd->can_replace && tmd->n_full_loads == n_full_loads
-        && tmd->compiled_backend == options.backend
-        && tmd->compiled_seqno == ovsdb_idl_get_seqno(tmd->ovs_idl)
-        && compute_partial(tmd, &dirty, &options, txn)) {
-        tmd->replaced = true;
-        tmd->n_replaces++;
-        goto out;
-    }
-    tmd->can_replace = false;
+    tmd->options = options;
     if (tmd->ti.enis) {
         tm_topology_input_destroy(&tmd->ti);
         tmd->ti.enis = NULL;
     }
     sset_clear(&tmd->metered);
     shash_clear(&tmd->rows);
+    shash_clear(&tmd->targets);
 
     /* The local network interfaces that the network knows, as the ports
      * of this hypervisor, and their sessions. */
@@ -1077,6 +1124,13 @@ compute(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
         }
     }
     ti->input.metered_sessions = metered;
+    for (size_t i = 0; i < ti->input.n_targets; i++) {
+        const struct tm_target_address *a = &ti->input.targets[i];
+
+        if (a->session) {
+            shash_add_once(&tmd->targets, a->session, a);
+        }
+    }
     error = tm_compile(&ti->input, &options, flows);
     if (error) {
         goto out;
@@ -1452,7 +1506,6 @@ run_compute(struct tmd *tmd, struct ovsdb_idl_txn *ovs_txn,
             tm_reconciler_set_desired_flows(tmd->reconciler, &tmd->flows);
             tmd->can_replace = true;
             tmd->compiled_seqno = ovsdb_idl_get_seqno(tmd->ovs_idl);
-            tmd->compiled_backend = tmd->backend_used;
         }
         ok = true;
         tmd->change_seqno = tm_reconciler_get_seqno(tmd->reconciler);
@@ -1556,6 +1609,7 @@ main(int argc, char *argv[])
         .cache = { .results = SHASH_INITIALIZER(&tmd.cache.results) },
         .metered = SSET_INITIALIZER(&tmd.metered),
         .rows = SHASH_INITIALIZER(&tmd.rows),
+        .targets = SHASH_INITIALIZER(&tmd.targets),
         .change_install_ms = -1,
         .retry_at = LLONG_MAX,
     };
@@ -1642,6 +1696,7 @@ main(int argc, char *argv[])
     }
     sset_destroy(&tmd.metered);
     shash_destroy(&tmd.rows);
+    shash_destroy(&tmd.targets);
     ovsdb_idl_loop_destroy(&tmd.tm_loop);
     ovsdb_idl_loop_destroy(&tmd.ovs_loop);
     free(tmd.target);
