@@ -1552,10 +1552,10 @@ check_options(const struct tm_compile_options *options)
 }
 
 /* Does for the ENI at 'loc' what compiling it does to the ids of the
- * sessions compiled after it and to the shared flows, without compiling
- * it. */
+ * sessions compiled after it (if 'ids': none is compiled after it
+ * otherwise) and to the shared flows, without compiling it. */
 static void
-skip_eni(struct compiler *c, const struct tm_eni_location *loc)
+skip_eni(struct compiler *c, const struct tm_eni_location *loc, bool ids)
 {
     struct tm_session *const *sessions;
     size_t n = tm_model_sessions_of_eni(c->input->model, loc->eni,
@@ -1573,10 +1573,12 @@ skip_eni(struct compiler *c, const struct tm_eni_location *loc)
             continue;
         }
         n_slots++;
-        if (c->options->backend->counts) {
+        if (ids && c->options->backend->counts) {
             assign_counter_id(c, session, false);
         }
-        assign_session_key(c, session, false);
+        if (ids) {
+            assign_session_key(c, session, false);
+        }
         any_metered = any_metered || (c->options->backend->meters
                                       && metered
                                       && sset_contains(metered,
@@ -1639,6 +1641,16 @@ tm_compile(const struct tm_compile_input *input,
     c.flood = xmalloc(MAX(input->n_enis, 1) * sizeof *c.flood);
 
     c.shared = !input->only || input->shared;
+
+    /* A partial compile: the last ENI compiled.  The ids of the sessions
+     * after it matter to no compiled session. */
+    size_t last_only = 0;
+    for (size_t i = input->only ? input->n_enis : 0; i > 0; i--) {
+        if (bitmap_is_set(input->only, i - 1)) {
+            last_only = i - 1;
+            break;
+        }
+    }
     if (input->only && !options->session_cookies) {
         error = xstrdup("a compile of some network interfaces alone needs "
                         "session cookies");
@@ -1676,7 +1688,7 @@ tm_compile(const struct tm_compile_input *input,
             /* Not compiled, but its sessions' keys and ids are given as
              * the full compile gives them, so that the others' are the
              * same, and it counts in the broadcast prediction. */
-            skip_eni(&c, loc);
+            skip_eni(&c, loc, i < last_only);
             continue;
         }
         c.eni = i;
