@@ -362,6 +362,9 @@ tm_flows_destroy(struct tm_flows *flows)
     }
 }
 
+/* The ids that struct compiler allocates at a time. */
+#define ID_CHUNK 1024
+
 /* What the compiler knows while it works. */
 struct compiler {
     const struct tm_compile_input *input;
@@ -370,6 +373,9 @@ struct compiler {
     struct ofpbuf ofpacts;
     struct hmap counter_ids;    /* Contains "struct counter_id"s. */
     struct hmap session_keys;   /* Contains "struct counter_id"s. */
+    struct counter_id **id_chunks;      /* Where both's ids are carved */
+    size_t n_id_chunks;                 /* from, ID_CHUNK at a time. */
+    size_t id_chunk_used;
     uint64_t cookie;            /* Of the flows being added. */
     uint32_t next_conj;         /* Session cookies: the session's next
                                  * conjunction, within its key. */
@@ -412,7 +418,8 @@ id_is_used(const struct hmap *ids, uint32_t id)
 /* Returns the hash of 'session''s id within 'mask', or the next value
  * within 'mask' that is free in 'ids' and not 0, and adds it to 'ids'. */
 static uint32_t
-assign_id(struct hmap *ids, const struct tm_session *session, uint32_t mask)
+assign_id(struct compiler *c, struct hmap *ids,
+          const struct tm_session *session, uint32_t mask)
 {
     uint32_t id = hash_string(session->id, 0) & mask;
     struct counter_id *cid;
@@ -420,21 +427,28 @@ assign_id(struct hmap *ids, const struct tm_session *session, uint32_t mask)
     while (!id || id_is_used(ids, id)) {
         id = (id + 1) & mask;
     }
-    cid = xmalloc(sizeof *cid);
+    if (!c->n_id_chunks || c->id_chunk_used >= ID_CHUNK) {
+        c->id_chunks = xrealloc(c->id_chunks, (c->n_id_chunks + 1)
+                                * sizeof *c->id_chunks);
+        c->id_chunks[c->n_id_chunks++] = xmalloc(ID_CHUNK
+                                                 * sizeof **c->id_chunks);
+        c->id_chunk_used = 0;
+    }
+    cid = &c->id_chunks[c->n_id_chunks - 1][c->id_chunk_used++];
     cid->id = id;
     hmap_insert(ids, &cid->node, hash_int(id, 0));
     return id;
 }
 
 static void
-destroy_ids(struct hmap *ids)
+destroy_ids(struct compiler *c)
 {
-    struct counter_id *cid;
-
-    HMAP_FOR_EACH_POP (cid, node, ids) {
-        free(cid);
+    hmap_destroy(&c->counter_ids);
+    hmap_destroy(&c->session_keys);
+    for (size_t i = 0; i < c->n_id_chunks; i++) {
+        free(c->id_chunks[i]);
     }
-    hmap_destroy(ids);
+    free(c->id_chunks);
 }
 
 /* Gives 'session' the key of its cookies (see tm_session_cookie()) and,
@@ -444,7 +458,7 @@ assign_session_key(struct compiler *c, const struct tm_session *session,
                    bool record)
 {
     struct tm_flows *flows = c->flows;
-    uint32_t key = assign_id(&c->session_keys, session,
+    uint32_t key = assign_id(c, &c->session_keys, session,
                              TM_COOKIE_SESSION_MAX);
 
     if (!record) {
@@ -469,7 +483,7 @@ assign_counter_id(struct compiler *c, const struct tm_session *session,
                   bool record)
 {
     struct tm_flows *flows = c->flows;
-    uint32_t id = assign_id(&c->counter_ids, session, UINT32_MAX);
+    uint32_t id = assign_id(c, &c->counter_ids, session, UINT32_MAX);
 
     if (!record) {
         return id;
@@ -1732,8 +1746,7 @@ out:
     free(c.flood);
     bitmap_free(ports);
     ofpbuf_uninit(&c.ofpacts);
-    destroy_ids(&c.counter_ids);
-    destroy_ids(&c.session_keys);
+    destroy_ids(&c);
     shash_destroy(&c.addresses_by_session);
     shash_destroy(&c.addresses_by_target);
     return error;
