@@ -151,9 +151,10 @@ struct local_session {
  * of existing traffic mirror filters changed, the next computation
  * changes those filters in the loaded topology's model and checks again
  * only the sessions that use them; any other change loads everything
- * again.  Which rows changed is told by their change numbers in the IDL
- * (ovsdb_idl_row_get_seqno()), against the IDL's change number when the
- * cache was last brought up to date. */
+ * again.  Which tables changed is told by their change numbers in the
+ * IDL, against the IDL's change number when the cache was last brought
+ * up to date; which filter and rule rows changed, by the IDL's tracking
+ * of them, cleared each time the cache is brought up to date. */
 struct tmd_cache {
     struct sim_topology *topo;  /* NULL: load everything again. */
     char *network;              /* The Global row's document, or NULL. */
@@ -161,7 +162,6 @@ struct tmd_cache {
     unsigned int seqno;         /* The TrafficMirror IDL's change number
                                  * when the cache was last brought up to
                                  * date. */
-    size_t n_filters;           /* Filter rows then. */
     struct shash results;       /* Session id -> struct sim_result *: the
                                  * checks of the local sessions. */
 };
@@ -574,13 +574,6 @@ cache_network_is_current(const struct tmd_cache *c,
             && !strcmp(tm_db_topology_name(idl), c->network_name));
 }
 
-static bool
-row_changed(const struct ovsdb_idl_row *row, unsigned int seqno)
-{
-    return (ovsdb_idl_row_get_seqno(row, OVSDB_IDL_CHANGE_INSERT) > seqno
-            || ovsdb_idl_row_get_seqno(row, OVSDB_IDL_CHANGE_MODIFY) > seqno);
-}
-
 /* Gives the filter of 'row', which the cached topology holds without a
  * refusal, the rules of 'row', and adds the ids of the sessions that use
  * it to 'dirty'.  Returns false if that cannot be done the way loading
@@ -673,7 +666,6 @@ static bool
 cache_update(struct tmd_cache *c, struct ovsdb_idl *idl, struct sset *dirty)
 {
     const struct tmrec_traffic_mirror_filter *f;
-    size_t n_filters = 0;
 
     if (!c->topo
         || !cache_network_is_current(c, idl)
@@ -687,22 +679,18 @@ cache_update(struct tmd_cache *c, struct ovsdb_idl *idl, struct sset *dirty)
         return true;
     }
 
-    TMREC_TRAFFIC_MIRROR_FILTER_FOR_EACH (f, idl) {
-        bool changed = row_changed(&f->header_, c->seqno);
-
-        if (tmrec_traffic_mirror_filter_row_get_seqno(
-                f, OVSDB_IDL_CHANGE_INSERT) > c->seqno) {
+    /* The filters that changed since then are those that the IDL tracked
+     * (see cache_refresh()): the IDL also tracks as changed a filter whose
+     * rule row changed (a row that refers to a tracked row that changed),
+     * as it does one whose rules were inserted or deleted. */
+    TMREC_TRAFFIC_MIRROR_FILTER_FOR_EACH_TRACKED (f, idl) {
+        if (tmrec_traffic_mirror_filter_is_new(f)
+            || tmrec_traffic_mirror_filter_is_deleted(f)
+            || !cache_update_filter(c, f, dirty)) {
             return false;
         }
-        for (size_t i = 0; !changed && i < f->n_rules; i++) {
-            changed = row_changed(&f->rules[i]->header_, c->seqno);
-        }
-        if (changed && !cache_update_filter(c, f, dirty)) {
-            return false;
-        }
-        n_filters++;
     }
-    return n_filters == c->n_filters;
+    return true;
 }
 
 /* Makes the cache hold what 'idl' describes, loading everything again if
@@ -726,13 +714,9 @@ cache_refresh(struct tmd *tmd, struct ovsdb_idl *idl, struct sset *dirty)
         }
         c->network = nullable_xstrdup(g ? g->topology : NULL);
         c->network_name = xstrdup(tm_db_topology_name(idl));
-        const struct tmrec_traffic_mirror_filter *f;
-        c->n_filters = 0;
-        TMREC_TRAFFIC_MIRROR_FILTER_FOR_EACH (f, idl) {
-            c->n_filters++;
-        }
     }
     c->seqno = ovsdb_idl_get_seqno(idl);
+    ovsdb_idl_track_clear(idl);
     return NULL;
 }
 
@@ -1653,6 +1637,16 @@ main(int argc, char *argv[])
     for (size_t i = 0; i < TMREC_TRAFFIC_MIRROR_EXPLANATION_N_COLUMNS; i++) {
         ovsdb_idl_omit_alert(tmd.tm_loop.idl,
                              &tmrec_traffic_mirror_explanation_columns[i]);
+    }
+    /* Which filters changed since the cache was last brought up to date
+     * (cache_update()), their rules included. */
+    for (size_t i = 0; i < TMREC_TRAFFIC_MIRROR_FILTER_N_COLUMNS; i++) {
+        ovsdb_idl_track_add_column(tmd.tm_loop.idl,
+                                   &tmrec_traffic_mirror_filter_columns[i]);
+    }
+    for (size_t i = 0; i < TMREC_TRAFFIC_MIRROR_FILTER_RULE_N_COLUMNS; i++) {
+        ovsdb_idl_track_add_column(
+            tmd.tm_loop.idl, &tmrec_traffic_mirror_filter_rule_columns[i]);
     }
     tmd.reconciler = tm_reconciler_create(TM_COOKIE_DEFAULT);
     tm_flows_init(&tmd.flows);
