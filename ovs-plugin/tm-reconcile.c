@@ -899,6 +899,31 @@ owner_add(struct owner_flows *o, struct tm_flow *flow)
     o->flows[o->n++] = flow;
 }
 
+/* Gives the desired flows of 'flows' for change 'seqno' (see give_flow())
+ * and adds each to its ENI's list.  Returns false if a key was given
+ * twice: it belongs to two ENIs, the last one wins, as in a flow table,
+ * but replacing one ENI's flows alone cannot be exact any more. */
+static bool
+give_flows(struct tm_reconciler *r, const struct tm_flows *flows,
+           uint64_t seqno)
+{
+    bool has_owners = true;
+    struct dumper dumper;
+
+    dumper_init(&dumper);
+    for (size_t i = 0; i < flows->n; i++) {
+        bool again;
+        struct tm_flow *flow = give_flow(r, &dumper, &flows->fms[i], seqno,
+                                         &again);
+
+        has_owners = has_owners && !again;
+        flow->owner = flow_owner(flows, i);
+        owner_add(&r->owners[flow->owner], flow);
+    }
+    dumper_destroy(&dumper);
+    return has_owners;
+}
+
 static void
 desired_flows_changed(struct tm_reconciler *r, uint64_t seqno)
 {
@@ -921,8 +946,6 @@ tm_reconciler_set_desired_flows(struct tm_reconciler *r,
                                 const struct tm_flows *flows)
 {
     uint64_t seqno = r->desired_seqno + 1;
-    struct dumper dumper;
-    bool has_owners = true;
 
     if (r->n_owners != flows->n_enis + 1) {
         for (size_t i = 0; i < r->n_owners; i++) {
@@ -936,20 +959,7 @@ tm_reconciler_set_desired_flows(struct tm_reconciler *r,
         r->owners[i].n = 0;
     }
 
-    dumper_init(&dumper);
-    for (size_t i = 0; i < flows->n; i++) {
-        bool again;
-        struct tm_flow *flow = give_flow(r, &dumper, &flows->fms[i], seqno,
-                                         &again);
-
-        /* A key given twice belongs to two ENIs: the last one wins, as in
-         * a flow table, but replacing one ENI's flows alone cannot be
-         * exact any more. */
-        has_owners = has_owners && !again;
-        flow->owner = flow_owner(flows, i);
-        owner_add(&r->owners[flow->owner], flow);
-    }
-    dumper_destroy(&dumper);
+    bool has_owners = give_flows(r, flows, seqno);
 
     struct tm_flow *flow, *next;
     HMAP_FOR_EACH_SAFE (flow, next, node, &r->desired.flows) {
@@ -996,8 +1006,6 @@ tm_reconciler_replace_desired_flows(struct tm_reconciler *r,
 
     uint64_t seqno = r->desired_seqno + 1;
     struct owner_flows *old = xcalloc(r->n_owners, sizeof *old);
-    bool has_owners = true;
-    struct dumper dumper;
 
     for (size_t o = 0; o < r->n_owners; o++) {
         if (o ? bitmap_is_set(enis, o - 1) : shared) {
@@ -1005,17 +1013,7 @@ tm_reconciler_replace_desired_flows(struct tm_reconciler *r,
             memset(&r->owners[o], 0, sizeof r->owners[o]);
         }
     }
-    dumper_init(&dumper);
-    for (size_t i = 0; i < flows->n; i++) {
-        bool again;
-        struct tm_flow *flow = give_flow(r, &dumper, &flows->fms[i], seqno,
-                                         &again);
-
-        has_owners = has_owners && !again;
-        flow->owner = flow_owner(flows, i);
-        owner_add(&r->owners[flow->owner], flow);
-    }
-    dumper_destroy(&dumper);
+    bool has_owners = give_flows(r, flows, seqno);
 
     for (size_t o = 0; o < r->n_owners; o++) {
         for (size_t i = 0; i < old[o].n; i++) {
