@@ -772,7 +772,9 @@ compiled_actions_equal(const struct ofpact *a, size_t a_len,
 {
     if (a_len != b_len) {
         return false;
-    } else if (!memcmp(a, b, a_len)) {
+    } else if (!a_len || !memcmp(a, b, a_len)) {
+        /* No actions (a drop) may come with null pointers, which memcmp()
+         * must not be given. */
         return true;
     }
 
