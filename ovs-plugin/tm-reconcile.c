@@ -620,7 +620,6 @@ struct tm_reconciler {
                                  * then nothing is sent, so that a
                                  * restarted daemon never deletes what it
                                  * has not yet computed. */
-    unsigned long int tables[BITMAP_N_LONGS(256)];  /* Desired's tables. */
     size_t n_table_flows[256];  /* Desired flows in each table. */
 
     /* Desired flows given as compiled flows: those of each ENI ('owners'
@@ -750,10 +749,8 @@ tm_reconciler_set_desired(struct tm_reconciler *r,
     tm_flow_table_clear(desired);
     r->full_diff = true;
     r->has_owners = false;
-    memset(r->tables, 0, sizeof r->tables);
     memset(r->n_table_flows, 0, sizeof r->n_table_flows);
     HMAP_FOR_EACH (flow, node, &r->desired.flows) {
-        bitmap_set1(r->tables, flow->table_id);
         r->n_table_flows[flow->table_id]++;
     }
     r->desired_seqno++;
@@ -858,7 +855,6 @@ give_flow(struct tm_reconciler *r, struct dumper *dumper,
         minimatch_clone(&flow->match, &fm->match);
         flow_table_insert(&r->desired, flow);
         r->n_table_flows[flow->table_id]++;
-        bitmap_set1(r->tables, flow->table_id);
     } else {
         free(flow->ofpacts);
         flow->ofpacts = xmemdup(acts->ofpacts, acts->ofpacts_len);
@@ -878,9 +874,7 @@ static void
 take_flow(struct tm_reconciler *r, struct tm_flow *flow)
 {
     mark_dirty(r, flow);
-    if (!--r->n_table_flows[flow->table_id]) {
-        bitmap_set0(r->tables, flow->table_id);
-    }
+    r->n_table_flows[flow->table_id]--;
     tm_flow_table_remove(&r->desired, flow);
 }
 
@@ -1187,7 +1181,7 @@ update_concerns(const struct tm_reconciler *r,
                 const struct ofputil_flow_update *fu)
 {
     return ((ntohll(fu->cookie) & TM_COOKIE_OWNER_MASK) == r->cookie
-            || bitmap_is_set(r->tables, fu->table_id));
+            || r->n_table_flows[fu->table_id] > 0);
 }
 
 static void
